@@ -1,0 +1,43 @@
+# The two commands that matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint bench demo worker clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(VENV)/.synced  ## install the app and its tools in .venv
+
+run: install  ## embedded SQLite and broker, demo register, http://127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input -v0
+	@bash bin/serve
+
+demo: install
+	$(PY) manage.py migrate --no-input && $(PY) manage.py load_demo
+
+lint: install
+	$(VENV)/bin/ruff check .
+	DJANGO_SETTINGS_MODULE=ropa.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test: install lint  ## the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var staticfiles

@@ -1,0 +1,27 @@
+"""Who keeps the register and who receives the data."""
+
+from .country import Adequacy, Country
+from .organisation import (
+    Contact,
+    ContactRole,
+    Jurisdiction,
+    MemberRole,
+    Membership,
+    Organisation,
+)
+from .third_party import PROCESSOR_KINDS, RecipientCategory, ThirdParty, ThirdPartyKind
+
+__all__ = [
+    "PROCESSOR_KINDS",
+    "Adequacy",
+    "Contact",
+    "ContactRole",
+    "Country",
+    "Jurisdiction",
+    "MemberRole",
+    "Membership",
+    "Organisation",
+    "RecipientCategory",
+    "ThirdParty",
+    "ThirdPartyKind",
+]

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Adequacy(models.TextChoices):
+    NONE = "", _("no adequacy")
+    FULL = "full", _("adequate")
+    PARTIAL = "partial", _("partly adequate (some sectors or certified organisations)")
+
+
+class CountryQuerySet(models.QuerySet):
+    def outside_eea(self):
+        """Countries that are third countries for an EEA controller."""
+        return self.filter(is_eea=False)
+
+
+class Country(models.Model):
+    """A country or territory of ISO 3166-1, with what matters for Chapter V transfers.
+
+    EEA membership and the EU and UK adequacy status decide whether a transfer to it
+    needs an Art 46 safeguard or an Art 49 derogation.
+    """
+
+    code = models.CharField(_("ISO 3166-1 alpha-2 code"), max_length=2, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    is_eu = models.BooleanField(_("EU member state"), default=False)
+    is_eea = models.BooleanField(_("EEA member state"), default=False)
+    eu_adequacy = models.CharField(
+        _("EU adequacy"), max_length=8, choices=Adequacy.choices, blank=True,
+        help_text=_("Adequacy decision of the European Commission under Art 45(3) GDPR."),
+    )
+    eu_adequacy_note = models.CharField(_("EU adequacy note"), max_length=255, blank=True)
+    uk_adequacy = models.CharField(
+        _("UK adequacy"), max_length=8, choices=Adequacy.choices, blank=True,
+        help_text=_("UK adequacy regulations under UK GDPR Art 45 / DPA 2018 s17A."),
+    )
+    uk_adequacy_note = models.CharField(_("UK adequacy note"), max_length=255, blank=True)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def adequate_for(self, jurisdiction: str) -> bool:
+        """True when personal data may flow here without further safeguard.
+
+        ``jurisdiction`` is "uk" or "eu". Partial adequacy does not count: the transfer
+        then needs the certification (DPF) or another mechanism to be recorded.
+        """
+        if jurisdiction == "uk":
+            return self.code == "GB" or self.is_eea or self.uk_adequacy == Adequacy.FULL
+        return self.is_eea or self.eu_adequacy == Adequacy.FULL

@@ -1,0 +1,161 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ropa.audit import history
+
+
+class Jurisdiction(models.TextChoices):
+    UK = "uk", _("UK GDPR and DPA 2018")
+    EU = "eu", _("EU GDPR")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The organisations ``user`` is a member of (all of them for a superuser)."""
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user).distinct()
+
+
+class Organisation(models.Model):
+    """A legal entity that keeps a register: a controller, a processor, or both.
+
+    One register is kept per organisation; a group (parent and subsidiaries) is a set of
+    organisations linked by ``parent``. Art 30(1)(a) and 30(2)(a).
+    """
+
+    name = models.CharField(_("legal name"), max_length=200, unique=True)
+    trading_name = models.CharField(_("trading name"), max_length=200, blank=True)
+    registration_number = models.CharField(
+        _("company registration number"), max_length=40, blank=True
+    )
+    authority_registration_ref = models.CharField(
+        _("supervisory authority registration"), max_length=40, blank=True,
+        help_text=_("For example the ICO registration reference (ZA073957)."),
+    )
+    vat_number = models.CharField(_("VAT number"), max_length=40, blank=True)
+    address = models.TextField(_("registered address"), blank=True)
+    country = models.ForeignKey(
+        "entities.Country", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("country"), null=True, blank=True,
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsidiaries",
+        verbose_name=_("parent company"),
+        help_text=_("The group company this organisation belongs to, if any."),
+    )
+    jurisdiction = models.CharField(
+        _("main data protection law"), max_length=2, choices=Jurisdiction.choices,
+        default=Jurisdiction.UK,
+        help_text=_("Decides which adequacy list applies to its international transfers."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = history()
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="organisation_name_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ContactRole(models.TextChoices):
+    DPO = "dpo", _("Data Protection Officer")
+    REPRESENTATIVE = "representative", _("Representative (Art 27)")
+    PRIVACY_CONTACT = "privacy", _("Privacy / data protection contact")
+    CONTACT = "contact", _("Other contact")
+
+
+phone_validator = RegexValidator(
+    r"^[0-9+()./ -]*$", _("A telephone number holds digits, spaces and + ( ) - . / only.")
+)
+
+
+class Contact(models.Model):
+    """A person or desk to contact about an organisation's processing: its DPO,
+    its Art 27 representative, or another privacy contact."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=ContactRole.choices)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True,
+                             validators=[phone_validator])
+    address = models.TextField(_("postal address"), blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["organisation", "role", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class MemberRole(models.TextChoices):
+    DPO = "dpo", _("DPO: edits the register")
+    CONTRIBUTOR = "contributor", _("Contributor: edits activities it owns")
+    AUDITOR = "auditor", _("Auditor: reads and exports")
+    API_CLIENT = "api_client", _("API client: read-only")
+
+
+class Membership(models.Model):
+    """What a user may do in one organisation's register."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_role_per_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

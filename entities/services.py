@@ -1,0 +1,54 @@
+"""Writes to organisations, their contacts and members, and third parties."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from ropa.audit import audit_context
+
+from .models import Contact, Membership, Organisation, RecipientCategory, ThirdParty
+
+_MODELS = (Organisation, Contact, Membership, ThirdParty, RecipientCategory)
+
+
+@transaction.atomic
+def entity_save(*, model: type[models.Model], instance: models.Model | None = None,
+                user=None, path=None, **fields) -> models.Model:
+    """Create (no ``instance``) or change an organisation, contact, membership or third
+    party, validated and recorded in history with the acting user."""
+    if model not in _MODELS:
+        raise TypeError(f"{model.__name__} is not saved by entity_save")
+    known = {f.name for f in model._meta.get_fields()}
+    unknown = sorted(set(fields) - known)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    with audit_context(user=user, path=path):
+        obj = instance if instance is not None else model()
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.full_clean()
+        obj.save()
+    return obj
+
+
+def organisation_create(*, user=None, path=None, **fields) -> Organisation:
+    return entity_save(model=Organisation, user=user, path=path, **fields)
+
+
+def contact_create(*, organisation, user=None, path=None, **fields) -> Contact:
+    return entity_save(model=Contact, user=user, path=path, organisation=organisation, **fields)
+
+
+def third_party_create(*, organisation, user=None, path=None, **fields) -> ThirdParty:
+    return entity_save(model=ThirdParty, user=user, path=path, organisation=organisation,
+                       **fields)
+
+
+def membership_set(*, user_account, organisation, role, user=None, path=None) -> Membership:
+    """Give ``user_account`` the ``role`` in ``organisation`` (one role per organisation)."""
+    membership = Membership.objects.filter(
+        user=user_account, organisation=organisation
+    ).first() or Membership(user=user_account, organisation=organisation)
+    return entity_save(model=Membership, instance=membership, user=user, path=path, role=role)

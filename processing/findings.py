@@ -1,0 +1,333 @@
+"""The compliance findings engine: one set of rules over the register.
+
+The admin shows the findings on each activity, the API returns them with each activity
+and the reports count them. A finding has a stable ``code`` (integrations may key on
+it), a severity, the field to fix and a message that tells the DPO what to do.
+Rules read only what ``ProcessingActivity.objects.with_register()`` prefetches, so the
+engine over a whole register costs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from entities.models import PROCESSOR_KINDS
+
+from .models import (
+    ActivityRole,
+    ActivityStatus,
+    DpiaStatus,
+    LawfulBasisKind,
+    ProcessingActivity,
+    TransferMechanismKind,
+)
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("error")
+    WARNING = "warning", _("warning")
+    INFO = "info", _("info")
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    field: str = ""
+    article: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    article: str
+    title: str
+    check: Callable[[ProcessingActivity, datetime.date], Iterable[tuple[str, str]]]
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, severity: str, article: str, title: str):
+    """Register a rule. The function yields (field, message) pairs, one per finding."""
+
+    def register(func):
+        RULES.append(Rule(code, severity, article, title, func))
+        return func
+
+    return register
+
+
+def _is_controller(activity) -> bool:
+    return activity.role in (ActivityRole.CONTROLLER, ActivityRole.JOINT_CONTROLLER)
+
+
+def _categories(activity):
+    return list(activity.data_categories.all())
+
+
+def _bases(activity):
+    return list(activity.lawful_bases.all())
+
+
+# --- Article 30 items -----------------------------------------------------------------
+
+@rule("A30-PURPOSES", Severity.ERROR, "Art 30(1)(b) / 30(2)(b)", "Purposes recorded")
+def _purposes(activity, today):
+    if not list(activity.purposes.all()):
+        yield "purposes", _("No purpose is recorded: state why the data is processed "
+                            "(for a processor, the categories of processing).")
+
+
+@rule("A30-SUBJECTS", Severity.ERROR, "Art 30(1)(c)", "Data subjects recorded")
+def _subjects(activity, today):
+    if _is_controller(activity) and not list(activity.data_subjects.all()):
+        yield "data_subjects", _("No category of data subjects: say whose data this is.")
+
+
+@rule("A30-DATA", Severity.ERROR, "Art 30(1)(c)", "Personal data recorded")
+def _data(activity, today):
+    if _is_controller(activity) and not _categories(activity):
+        yield "data_categories", _("No category of personal data: list what data is processed.")
+
+
+@rule("A30-RECIPIENTS", Severity.ERROR, "Art 30(1)(d)", "Recipients recorded")
+def _recipients(activity, today):
+    if (_is_controller(activity) and not activity.recipients_none
+            and not list(activity.recipients.all())):
+        yield "recipients", _("No recipient is recorded: add who receives the data, "
+                              "or tick 'no recipients'.")
+
+
+@rule("A30-RETENTION", Severity.ERROR, "Art 30(1)(f)", "Retention recorded")
+def _retention(activity, today):
+    if _is_controller(activity) and not list(activity.retention_rules.all()):
+        yield "retention_rules", _("No retention rule: record how long the data is kept "
+                                   "(a period such as P7Y, or the criteria).")
+
+
+@rule("A30-SECURITY", Severity.ERROR, "Art 30(1)(g) / 30(2)(d)", "Security measures recorded")
+def _security(activity, today):
+    if not list(activity.security_measures.all()) and not activity.security_description.strip():
+        yield "security_measures", _("No security measure: describe the technical and "
+                                     "organisational measures that protect the data.")
+
+
+@rule("A30-CONTROLLERS", Severity.ERROR, "Art 30(2)(a)", "Controllers served recorded")
+def _controllers_served(activity, today):
+    if activity.is_processor_record and not list(activity.controllers_served.all()):
+        yield "controllers_served", _("This is a processor record: name each controller "
+                                      "on whose behalf the data is processed.")
+
+
+@rule("A26-JOINT", Severity.ERROR, "Art 26 / 30(1)(a)", "Joint controllers named")
+def _joint(activity, today):
+    if activity.role == ActivityRole.JOINT_CONTROLLER and not list(
+        activity.joint_controllers.all()
+    ):
+        yield "joint_controllers", _("The organisation is a joint controller: name the other "
+                                     "controller(s) and their contact details.")
+
+
+# --- Lawful basis -----------------------------------------------------------------------
+
+@rule("A6-BASIS", Severity.ERROR, "Art 6(1)", "Lawful basis recorded")
+def _basis(activity, today):
+    if _is_controller(activity) and not _bases(activity):
+        yield "lawful_bases", _("No lawful basis: record the Art 6(1) basis relied on.")
+
+
+@rule("A6-LI-INTEREST", Severity.ERROR, "Art 6(1)(f)", "Legitimate interest stated")
+def _li_interest(activity, today):
+    for basis in _bases(activity):
+        if basis.basis.kind == LawfulBasisKind.LEGITIMATE_INTERESTS and not (
+            basis.legitimate_interest.strip()
+        ):
+            yield "lawful_bases", _("Legitimate interests is relied on without saying which "
+                                    "interest is pursued.")
+
+
+@rule("A6-LI-LIA", Severity.WARNING, "Art 6(1)(f)", "Legitimate interests assessment")
+def _li_lia(activity, today):
+    for basis in _bases(activity):
+        if basis.basis.kind == LawfulBasisKind.LEGITIMATE_INTERESTS and not basis.lia_link:
+            yield "lawful_bases", _("Legitimate interests is relied on with no link to the "
+                                    "legitimate interests assessment (LIA).")
+
+
+@rule("A7-CONSENT-RECORD", Severity.WARNING, "Art 7(1)", "Consent record")
+def _consent(activity, today):
+    for basis in _bases(activity):
+        if basis.basis.kind == LawfulBasisKind.CONSENT and not basis.consent_record_link:
+            yield "lawful_bases", _("Consent is relied on with no link to the record of "
+                                    "consent: you must be able to show who consented.")
+
+
+@rule("A6-3-CITATION", Severity.ERROR, "Art 6(3)", "Legal provision cited")
+def _citation(activity, today):
+    for basis in _bases(activity):
+        if basis.basis.kind in (LawfulBasisKind.LEGAL_OBLIGATION, LawfulBasisKind.PUBLIC_TASK) \
+                and not basis.citation.strip():
+            yield "lawful_bases", _("%(basis)s is relied on without citing the law that sets "
+                                    "it.") % {"basis": basis.basis.name}
+
+
+# --- Special and criminal data ------------------------------------------------------------
+
+@rule("A9-CONDITION", Severity.ERROR, "Art 9(2)", "Art 9 condition for special category data")
+def _art9(activity, today):
+    special = [c.name for c in _categories(activity) if c.special_category]
+    if special and not list(activity.special_category_conditions.all()):
+        yield "special_category_conditions", _(
+            "Special category data (%(names)s) is processed without an Art 9(2) condition."
+        ) % {"names": ", ".join(special)}
+
+
+@rule("A10-CONDITION", Severity.ERROR, "Art 10 / DPA 2018 Sch. 1 Pt 3",
+      "Basis for criminal offence data")
+def _art10(activity, today):
+    criminal = [c.name for c in _categories(activity) if c.criminal_offence]
+    if criminal and not any(c.covers_criminal for c in activity.schedule1_conditions.all()):
+        yield "schedule1_conditions", _(
+            "Criminal offence data (%(names)s) is processed without an Art 10 / Schedule 1 "
+            "condition."
+        ) % {"names": ", ".join(criminal)}
+
+
+# --- Transfers and processors -----------------------------------------------------------------
+
+@rule("CH5-MECHANISM", Severity.ERROR, "Art 44-46", "Transfer mechanism")
+def _transfer_mechanism(activity, today):
+    jurisdiction = activity.organisation.jurisdiction
+    for transfer in activity.transfers.all():
+        if transfer.mechanism_id:
+            continue
+        country = transfer.country
+        if country is None or not country.adequate_for(jurisdiction):
+            destination = country.name if country else transfer.international_organisation
+            yield "transfers", _("The transfer to %(destination)s has no transfer mechanism: "
+                                 "record the safeguard (SCCs, IDTA, DPF...) or the Art 49 "
+                                 "derogation relied on.") % {"destination": destination}
+
+
+@rule("A49-SAFEGUARDS", Severity.ERROR, "Art 49(1) / 30(1)(e)", "Derogation documented")
+def _derogation(activity, today):
+    for transfer in activity.transfers.all():
+        mechanism = transfer.mechanism
+        if (mechanism is not None and mechanism.kind == TransferMechanismKind.DEROGATION
+                and mechanism.requires_documented_safeguards
+                and not (transfer.safeguards.strip() or transfer.safeguard_document_link)):
+            yield "transfers", _("The transfer relies on %(mechanism)s without documented "
+                                 "safeguards: record the assessment and the safeguards.") % {
+                "mechanism": mechanism.article}
+
+
+@rule("CH5-DPF-CERTIFIED", Severity.WARNING, "Art 45(3)", "Importer DPF-certified")
+def _dpf(activity, today):
+    for transfer in activity.transfers.all():
+        mechanism, importer = transfer.mechanism, transfer.third_party
+        if (mechanism is not None and mechanism.kind == TransferMechanismKind.DPF
+                and importer is not None and not importer.dpf_certified):
+            yield "transfers", _("%(importer)s is relied on as DPF-certified but its record "
+                                 "does not say so: check the DPF list.") % {"importer": importer}
+
+
+@rule("A28-CONTRACT", Severity.ERROR, "Art 28(3)", "Processor contract")
+def _processor_contract(activity, today):
+    for recipient in activity.recipients.all():
+        party = recipient.third_party
+        if party is not None and party.kind in PROCESSOR_KINDS and not party.contract_link:
+            yield "recipients", _("%(name)s is a processor with no link to its Art 28 "
+                                  "contract.") % {"name": party.name}
+
+
+# --- Risk -----------------------------------------------------------------------------------
+
+def dpia_triggers(activity) -> list[str]:
+    """Why a DPIA is expected for the activity (Art 35(3), ICO screening)."""
+    triggers = []
+    categories = _categories(activity)
+    if any(c.special_category for c in categories):
+        triggers.append(str(_("special category data")))
+    if any(c.criminal_offence for c in categories):
+        triggers.append(str(_("criminal offence data")))
+    if activity.automated_decision_legal_effect:
+        triggers.append(str(_("automated decisions with legal or similar effect")))
+    if activity.systematic_monitoring:
+        triggers.append(str(_("systematic monitoring")))
+    return triggers
+
+
+@rule("A35-DPIA", Severity.ERROR, "Art 35", "DPIA where required")
+def _dpia(activity, today):
+    triggers = dpia_triggers(activity)
+    recorded = activity.dpia_link or activity.dpia_status in (
+        DpiaStatus.IN_PROGRESS, DpiaStatus.COMPLETED)
+    if triggers and not recorded:
+        yield "dpia_status", _("A DPIA is expected (%(why)s) but none is recorded: start one "
+                               "and link it.") % {"why": ", ".join(triggers)}
+
+
+# --- Upkeep ---------------------------------------------------------------------------------
+
+@rule("REVIEW-OVERDUE", Severity.WARNING, "Art 5(2), 24(1)", "Review date")
+def _review(activity, today):
+    if activity.next_review_on and activity.next_review_on < today:
+        yield "next_review_on", _("The review was due on %(date)s: review the record and "
+                                  "approve it again.") % {"date": activity.next_review_on}
+
+
+@rule("DRAFT-STALE", Severity.INFO, "Art 30(1)", "Draft left open")
+def _draft(activity, today):
+    days = settings.ROPA_DRAFT_STALE_DAYS
+    if activity.status == ActivityStatus.DRAFT and activity.created_at and (
+        today - timezone.localdate(activity.created_at)
+    ).days > days:
+        yield "status", _("The record has been a draft for more than %(days)s days: complete "
+                          "it and submit it for review.") % {"days": days}
+
+
+RULES_BY_CODE = {r.code: r for r in RULES}
+
+
+def activity_findings(activity: ProcessingActivity, *, today: datetime.date | None = None
+                      ) -> list[Finding]:
+    """The findings of one activity, most severe first. A retired activity has none."""
+    if activity.status == ActivityStatus.RETIRED:
+        return []
+    today = today or timezone.localdate()
+    findings = [
+        Finding(code=r.code, severity=r.severity, message=str(message), field=field,
+                article=r.article)
+        for r in RULES
+        for field, message in r.check(activity, today)
+    ]
+    findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
+    return findings
+
+
+def register_findings(activities=None, *, today: datetime.date | None = None,
+                      chunk_size: int = 500) -> dict[int, list[Finding]]:
+    """Findings of every activity of a queryset (default: the whole register), by id."""
+    if activities is None:
+        activities = ProcessingActivity.objects.all()
+    queryset = activities.with_register()
+    return {
+        activity.pk: activity_findings(activity, today=today)
+        for activity in queryset.iterator(chunk_size=chunk_size)
+    }

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from processing.reference.load import load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Create or update the shipped reference data (idempotent)."
+
+    def handle(self, *args, **options):
+        for model, (created, updated) in load_reference_data().items():
+            self.stdout.write(f"{model}: {created} created, {updated} updated")

@@ -1,0 +1,57 @@
+"""The register of processing activities, split by concept."""
+
+from .activity import (
+    PROCESSOR_ROLES,
+    ActivityRole,
+    ActivityStatus,
+    DpiaRequired,
+    DpiaStatus,
+    ProcessingActivity,
+    Purpose,
+)
+from .lawful_basis import ActivityLawfulBasis
+from .recipient import ActivityRecipient
+from .reference import (
+    ConditionScope,
+    DataSubjectCategory,
+    LawfulBasis,
+    LawfulBasisKind,
+    LegalJurisdiction,
+    PersonalDataCategory,
+    Schedule1Condition,
+    SecurityMeasure,
+    SecurityMeasureKind,
+    SpecialCategoryCondition,
+    TransferMechanism,
+    TransferMechanismKind,
+)
+from .retention import DeletionMethod, RetentionRule, RetentionTrigger
+from .transfer import InternationalTransfer
+
+__all__ = [
+    "PROCESSOR_ROLES",
+    "ActivityLawfulBasis",
+    "ActivityRecipient",
+    "ActivityRole",
+    "ActivityStatus",
+    "ConditionScope",
+    "DataSubjectCategory",
+    "DeletionMethod",
+    "DpiaRequired",
+    "DpiaStatus",
+    "InternationalTransfer",
+    "LawfulBasis",
+    "LawfulBasisKind",
+    "LegalJurisdiction",
+    "PersonalDataCategory",
+    "ProcessingActivity",
+    "Purpose",
+    "RetentionRule",
+    "RetentionTrigger",
+    "Schedule1Condition",
+    "SecurityMeasure",
+    "SecurityMeasureKind",
+    "SpecialCategoryCondition",
+    "TransferMechanism",
+    "TransferMechanismKind",
+]

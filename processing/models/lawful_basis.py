@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ropa.audit import history
+
+
+class ActivityLawfulBasis(models.Model):
+    """An Art 6 lawful basis the activity relies on, optionally limited to some of its
+    data categories or purposes (Akixi: consent covers only the marketing purpose).
+
+    The details an auditor asks for go with the basis: the legitimate interest pursued
+    and the LIA, the consent record, the legal provision for an obligation or task.
+    """
+
+    activity = models.ForeignKey(
+        "processing.ProcessingActivity", on_delete=models.CASCADE, related_name="lawful_bases",
+        verbose_name=_("activity"),
+    )
+    basis = models.ForeignKey(
+        "processing.LawfulBasis", on_delete=models.PROTECT, related_name="uses",
+        verbose_name=_("lawful basis"),
+    )
+    data_categories = models.ManyToManyField(
+        "processing.PersonalDataCategory", blank=True, related_name="+",
+        verbose_name=_("limited to data categories"),
+        help_text=_("Leave empty when the basis covers all the activity's data."),
+    )
+    purposes = models.ManyToManyField(
+        "processing.Purpose", blank=True, related_name="lawful_bases",
+        verbose_name=_("limited to purposes"),
+        help_text=_("Leave empty when the basis covers all the activity's purposes."),
+    )
+    legitimate_interest = models.TextField(
+        _("legitimate interest pursued"), blank=True,
+        help_text=_("Art 6(1)(f): the interest, in the words you would give the person."),
+    )
+    lia_link = models.URLField(
+        _("link to legitimate interests assessment"), max_length=500, blank=True
+    )
+    consent_record_link = models.URLField(
+        _("link to record of consent"), max_length=500, blank=True,
+        help_text=_("Art 7(1): where you can show who consented, when and to what."),
+    )
+    citation = models.CharField(
+        _("legal provision"), max_length=500, blank=True,
+        help_text=_("Art 6(3): the law that sets the obligation or the public task."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = history(m2m_fields=[data_categories, purposes])
+
+    class Meta:
+        verbose_name = _("lawful basis of an activity")
+        verbose_name_plural = _("lawful bases of activities")
+        ordering = ["activity", "basis__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "basis"], name="activity_lawful_basis_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.basis)

@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ropa.audit import history
+
+
+class InternationalTransfer(models.Model):
+    """A transfer of the activity's data outside the UK / EEA, Art 30(1)(e), Chapter V."""
+
+    activity = models.ForeignKey(
+        "processing.ProcessingActivity", on_delete=models.CASCADE, related_name="transfers",
+        verbose_name=_("activity"),
+    )
+    country = models.ForeignKey(
+        "entities.Country", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("destination country"),
+    )
+    international_organisation = models.CharField(
+        _("international organisation"), max_length=200, blank=True,
+        help_text=_("When the data goes to an international organisation, not a country."),
+    )
+    third_party = models.ForeignKey(
+        "entities.ThirdParty", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="transfers", verbose_name=_("importer"),
+    )
+    mechanism = models.ForeignKey(
+        "processing.TransferMechanism", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="transfers", verbose_name=_("transfer mechanism"),
+        help_text=_("Adequacy, DPF, SCCs, IDTA, UK Addendum, BCRs or an Art 49 derogation."),
+    )
+    safeguards = models.TextField(
+        _("safeguards"), blank=True,
+        help_text=_("Art 30(1)(e): the suitable safeguards, documented for Art 49 transfers."),
+    )
+    safeguard_document_link = models.URLField(
+        _("link to safeguard documents"), max_length=500, blank=True
+    )
+    tia_link = models.URLField(_("link to transfer impact assessment"), max_length=500, blank=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = _("international transfer")
+        verbose_name_plural = _("international transfers")
+        ordering = ["activity", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(country__isnull=False) | ~models.Q(international_organisation=""),
+                name="transfer_has_destination",
+            ),
+        ]
+
+    def __str__(self):
+        destination = self.country.name if self.country_id else self.international_organisation
+        return f"{destination} ({self.mechanism.name if self.mechanism_id else _('no mechanism')})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.country_id is None and not self.international_organisation.strip():
+            raise ValidationError(
+                _("A transfer needs a destination: a country or an international organisation.")
+            )

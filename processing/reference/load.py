@@ -1,0 +1,97 @@
+"""Load the reference data of ``data.py`` into the database, idempotently.
+
+Used by data migrations (with the migration's historical ``apps``) and by
+``manage.py load_reference``. Terms are matched on ``code``: loading twice creates
+nothing new, and a changed label or IRI is updated in place.
+"""
+
+from __future__ import annotations
+
+import pycountry
+
+from . import data
+
+#: (app label, model, constant in data.py, field mapping of the model <- data key)
+_TERMS = (
+    ("processing", "LawfulBasis", "LAWFUL_BASES",
+     {"article": "article", "name": "label", "kind": "kind", "jurisdiction": "jurisdiction",
+      "dpv_iri": "dpv_iri", "description": "description"}),
+    ("processing", "SpecialCategoryCondition", "ART9_CONDITIONS",
+     {"article": "article", "name": "label", "dpv_iri": "dpv_iri",
+      "description": "description"}),
+    ("processing", "Schedule1Condition", "SCHEDULE1_CONDITIONS",
+     {"article": "article", "name": "label", "part": "part", "applies_to": "applies_to",
+      "dpv_iri": "dpv_iri", "description": "description"}),
+    ("processing", "TransferMechanism", "TRANSFER_MECHANISMS",
+     {"article": "article", "name": "label", "kind": "kind",
+      "requires_documented_safeguards": "requires_documented_safeguards",
+      "dpv_iri": "dpv_iri", "description": "description"}),
+    ("processing", "DataSubjectCategory", "DATA_SUBJECT_CATEGORIES",
+     {"name": "name", "description": "description", "dpv_iri": "dpv_iri"}),
+    ("processing", "PersonalDataCategory", "PERSONAL_DATA_CATEGORIES",
+     {"name": "name", "description": "description", "special_category": "special_category",
+      "criminal_offence": "criminal_offence", "dpv_iri": "dpv_iri"}),
+    ("processing", "SecurityMeasure", "SECURITY_MEASURES",
+     {"name": "name", "kind": "kind", "description": "description", "dpv_iri": "dpv_iri"}),
+    ("entities", "RecipientCategory", "RECIPIENT_CATEGORIES",
+     {"name": "name", "description": "description", "dpv_iri": "dpv_iri"}),
+)
+
+
+def _upsert(model, rows, key="code"):
+    existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    created = updated = 0
+    to_create = []
+    for values in rows:
+        obj = existing.get(values[key])
+        if obj is None:
+            to_create.append(model(**values))
+            continue
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+            updated += 1
+    model.objects.bulk_create(to_create)
+    created = len(to_create)
+    return created, updated
+
+
+def country_rows():
+    """ISO 3166-1 countries with EEA / EU membership and EU / UK adequacy."""
+    rows = []
+    for country in pycountry.countries:
+        code = country.alpha_2
+        eu_adequacy, eu_note = data.EU_ADEQUACY.get(code, ("", ""))
+        uk_adequacy, uk_note = data.UK_ADEQUACY.get(code, ("", ""))
+        rows.append({
+            "code": code,
+            "name": getattr(country, "common_name", None) or country.name,
+            "is_eu": code in data.EU_COUNTRIES,
+            "is_eea": code in data.EEA_COUNTRIES,
+            "eu_adequacy": eu_adequacy,
+            "eu_adequacy_note": eu_note,
+            "uk_adequacy": uk_adequacy,
+            "uk_adequacy_note": uk_note,
+        })
+    return rows
+
+
+def load_reference_data(apps=None) -> dict[str, tuple[int, int]]:
+    """Create or update every reference term; returns (created, updated) per model."""
+    if apps is None:
+        from django.apps import apps
+    report = {}
+    report["Country"] = _upsert(apps.get_model("entities", "Country"), country_rows())
+    for app_label, model_name, constant, mapping in _TERMS:
+        rows = [
+            {"code": item["code"], **{field: item.get(key, "") for field, key in mapping.items()}}
+            for item in getattr(data, constant)
+        ]
+        for row in rows:
+            for field in ("requires_documented_safeguards", "special_category", "criminal_offence"):
+                if field in row:
+                    row[field] = bool(row[field])
+        report[model_name] = _upsert(apps.get_model(app_label, model_name), rows)
+    return report

@@ -1,0 +1,126 @@
+"""Who changed the register, and through which path.
+
+Every write path (admin, API, import, task, command) runs inside ``audit_context`` or
+behind ``AuditPathMiddleware``; the history rows that django-simple-history writes then
+carry the acting user and the path. History is evidence: it is never purged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class ChangePath(models.TextChoices):
+    ADMIN = "admin", _("admin")
+    API = "api", _("API")
+    IMPORT = "import", _("import")
+    TASK = "task", _("task")
+    COMMAND = "command", _("command")
+    MIGRATION = "migration", _("migration")
+    WEB = "web", _("web")
+
+
+@dataclass(frozen=True)
+class _Actor:
+    user: object | None
+    path: str
+
+
+_actor: contextvars.ContextVar[_Actor | None] = contextvars.ContextVar("ropa_actor", default=None)
+
+
+@contextlib.contextmanager
+def audit_context(*, user=None, path: str | None = None):
+    """Attribute every history row written inside the block to ``user`` and ``path``.
+
+    What is not given is kept from an enclosing context (a request, a task), so a
+    service called from the admin records the admin path without being told.
+    """
+    outer = _actor.get()
+    if user is None and outer is not None:
+        user = outer.user
+    if path is None:
+        path = outer.path if outer is not None else ChangePath.COMMAND
+    token = _actor.set(_Actor(user=user, path=str(path)))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> _Actor | None:
+    return _actor.get()
+
+
+def history_user(instance=None, request=None, **kwargs):
+    """``get_user`` for HistoricalRecords: the audit context first, then the request."""
+    actor = _actor.get()
+    if actor is not None and actor.user is not None:
+        return actor.user
+    if request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+    return None
+
+
+class HistoryPathModel(models.Model):
+    """Abstract base of every historical model: adds the path of the change."""
+
+    history_path = models.CharField(
+        _("changed through"), max_length=16, choices=ChangePath.choices, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+def history(**kwargs) -> HistoricalRecords:
+    """The HistoricalRecords every register model uses (user and path recorded)."""
+    kwargs.setdefault("get_user", history_user)
+    kwargs.setdefault("bases", [HistoryPathModel])
+    return HistoricalRecords(**kwargs)
+
+
+def _path_from_request(request) -> str:
+    path = request.path
+    if path.startswith("/api/"):
+        return ChangePath.API
+    if path.startswith("/admin/"):
+        return ChangePath.ADMIN
+    return ChangePath.WEB
+
+
+def set_history_path(sender, history_instance, **kwargs):
+    """Signal receiver (pre_create_historical_record): stamp the change path."""
+    if not hasattr(history_instance, "history_path"):
+        return
+    actor = _actor.get()
+    if actor is not None:
+        history_instance.history_path = actor.path
+        return
+    request = getattr(HistoricalRecords.context, "request", None)
+    history_instance.history_path = (
+        _path_from_request(request) if request is not None else ChangePath.COMMAND
+    )
+
+
+class AuditPathMiddleware:
+    """Marks writes made while serving a request with the admin / API / web path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        authenticated = user is not None and user.is_authenticated
+        with audit_context(
+            user=user if authenticated else None, path=_path_from_request(request)
+        ):
+            return self.get_response(request)
