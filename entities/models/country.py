@@ -1,5 +1,16 @@
+import pycountry
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_country_code(value: str) -> None:
+    """An ISO 3166-1 alpha-2 code that exists (GB, US, LU...)."""
+    if not (len(value) == 2 and value.isupper() and pycountry.countries.get(alpha_2=value)):
+        raise ValidationError(
+            _("'%(value)s' is not an ISO 3166-1 alpha-2 country code (e.g. GB, US, LU)."),
+            params={"value": value}, code="unknown_country",
+        )
 
 
 class Adequacy(models.TextChoices):
@@ -13,6 +24,18 @@ class CountryQuerySet(models.QuerySet):
         """Countries that are third countries for an EEA controller."""
         return self.filter(is_eea=False)
 
+    def by_code(self, code: str) -> "Country":
+        """The country with ISO code ``code``; a ValidationError naming the code otherwise."""
+        normalised = (code or "").strip().upper()
+        validate_country_code(normalised)
+        try:
+            return self.get(code=normalised)
+        except self.model.DoesNotExist:
+            raise ValidationError(
+                _("Country '%(value)s' is not in the register's reference data."),
+                params={"value": code}, code="unknown_country",
+            ) from None
+
 
 class Country(models.Model):
     """A country or territory of ISO 3166-1, with what matters for Chapter V transfers.
@@ -21,7 +44,10 @@ class Country(models.Model):
     needs an Art 46 safeguard or an Art 49 derogation.
     """
 
-    code = models.CharField(_("ISO 3166-1 alpha-2 code"), max_length=2, unique=True)
+    code = models.CharField(
+        _("ISO 3166-1 alpha-2 code"), max_length=2, unique=True,
+        validators=[validate_country_code],
+    )
     name = models.CharField(_("name"), max_length=120)
     is_eu = models.BooleanField(_("EU member state"), default=False)
     is_eea = models.BooleanField(_("EEA member state"), default=False)

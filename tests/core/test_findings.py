@@ -1,0 +1,317 @@
+"""Each finding rule fires on a record that breaks it and stays quiet on one that does not."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from processing.findings import RULES, activity_findings, dpia_triggers, register_findings
+from processing.models import ProcessingActivity, SpecialCategoryCondition
+from tests.factories import (
+    LawfulBasisUseFactory,
+    RecipientFactory,
+    ThirdPartyFactory,
+    TransferFactory,
+    basis,
+    complete_activity,
+    country,
+    data_category,
+    mechanism,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(activity):
+    activity = ProcessingActivity.objects.with_register().get(pk=activity.pk)
+    return {f.code for f in activity_findings(activity)}
+
+
+def _break_purposes(a):
+    a.purposes.all().delete()
+
+
+def _break_subjects(a):
+    a.data_subjects.clear()
+
+
+def _break_data(a):
+    a.data_categories.clear()
+    for use in a.lawful_bases.all():
+        use.data_categories.clear()
+
+
+def _break_recipients(a):
+    a.recipients.all().delete()
+
+
+def _break_retention(a):
+    a.retention_rules.all().delete()
+
+
+def _break_security(a):
+    a.security_measures.clear()
+    a.security_description = ""
+    a.save()
+
+
+def _break_controllers(a):
+    a.role = "processor"
+    a.save()
+
+
+def _break_joint(a):
+    a.role = "joint_controller"
+    a.save()
+
+
+def _break_basis(a):
+    a.lawful_bases.all().delete()
+
+
+def _break_li_interest(a):
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-f"), legitimate_interest="",
+                          lia_link="https://example.com/lia")
+
+
+def _break_li_lia(a):
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-f"), legitimate_interest="Fraud prevention")
+
+
+def _break_consent(a):
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-a"))
+
+
+def _break_citation(a):
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-c"), citation="")
+
+
+def _break_art9(a):
+    a.data_categories.add(data_category("health"))
+    a.dpia_link = "https://example.com/dpia"
+    a.save()
+
+
+def _break_art10(a):
+    a.data_categories.add(data_category("criminal-offences"))
+    a.dpia_link = "https://example.com/dpia"
+    a.save()
+
+
+def _break_mechanism(a):
+    TransferFactory(activity=a, country=country("IN"), mechanism=None)
+
+
+def _break_derogation(a):
+    TransferFactory(activity=a, country=country("IN"), mechanism=mechanism("A49-1-a"),
+                    safeguards="", safeguard_document_link="")
+
+
+def _break_dpf(a):
+    importer = ThirdPartyFactory(organisation=a.organisation, country=country("US"),
+                                 dpf_certified=False)
+    TransferFactory(activity=a, country=country("US"), mechanism=mechanism("EU-US-DPF"),
+                    third_party=importer)
+
+
+def _break_contract(a):
+    RecipientFactory(activity=a, third_party=ThirdPartyFactory(
+        organisation=a.organisation, kind="processor", contract_link=""))
+
+
+def _break_dpia(a):
+    a.systematic_monitoring = True
+    a.save()
+
+
+def _break_review(a):
+    a.next_review_on = timezone.localdate() - datetime.timedelta(days=1)
+    a.save()
+
+
+def _break_draft(a):
+    ProcessingActivity.objects.filter(pk=a.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400))
+
+
+BREAKERS = {
+    "A30-PURPOSES": _break_purposes,
+    "A30-SUBJECTS": _break_subjects,
+    "A30-DATA": _break_data,
+    "A30-RECIPIENTS": _break_recipients,
+    "A30-RETENTION": _break_retention,
+    "A30-SECURITY": _break_security,
+    "A30-CONTROLLERS": _break_controllers,
+    "A26-JOINT": _break_joint,
+    "A6-BASIS": _break_basis,
+    "A6-LI-INTEREST": _break_li_interest,
+    "A6-LI-LIA": _break_li_lia,
+    "A7-CONSENT-RECORD": _break_consent,
+    "A6-3-CITATION": _break_citation,
+    "A9-CONDITION": _break_art9,
+    "A10-CONDITION": _break_art10,
+    "CH5-MECHANISM": _break_mechanism,
+    "A49-SAFEGUARDS": _break_derogation,
+    "CH5-DPF-CERTIFIED": _break_dpf,
+    "A28-CONTRACT": _break_contract,
+    "A35-DPIA": _break_dpia,
+    "REVIEW-OVERDUE": _break_review,
+    "DRAFT-STALE": _break_draft,
+}
+
+
+def test_every_rule_has_a_breaking_case():
+    assert {r.code for r in RULES} == set(BREAKERS)
+
+
+def test_complete_activity_has_no_finding():
+    assert _codes(complete_activity()) == set()
+
+
+@pytest.mark.parametrize("code", sorted(BREAKERS))
+def test_rule_fires_on_a_record_that_breaks_it(code):
+    activity = complete_activity()
+    BREAKERS[code](activity)
+    codes = _codes(activity)
+    assert code in codes
+    finding = next(f for f in activity_findings(
+        ProcessingActivity.objects.with_register().get(pk=activity.pk)) if f.code == code)
+    assert finding.message and finding.severity in ("error", "warning", "info")
+    assert finding.article
+
+
+@pytest.mark.parametrize("code", sorted(BREAKERS))
+def test_rule_stays_quiet_when_the_record_is_fixed(code):
+    """Breaking one rule and supplying what it asks for leaves no finding of that code."""
+    activity = complete_activity()
+    BREAKERS[code](activity)
+    FIXERS[code](ProcessingActivity.objects.get(pk=activity.pk))
+    assert code not in _codes(activity)
+
+
+def _fix_li(a):
+    a.lawful_bases.filter(basis__code="A6-1-f").update(
+        legitimate_interest="Fraud prevention", lia_link="https://example.com/lia")
+
+
+def _fix_art9(a):
+    a.special_category_conditions.add(SpecialCategoryCondition.objects.get(code="A9-2-b"))
+
+
+def _fix_art10(a):
+    from processing.models import Schedule1Condition
+
+    a.schedule1_conditions.add(Schedule1Condition.objects.filter(applies_to="criminal").first())
+
+
+def _fix_transfers(a):
+    for transfer in a.transfers.all():
+        transfer.mechanism = mechanism("UK-IDTA")
+        transfer.save()
+
+
+def _fix_derogation(a):
+    a.transfers.update(safeguards="Explicit consent recorded after informing of the risks.")
+
+
+def _fix_dpf(a):
+    for transfer in a.transfers.select_related("third_party"):
+        transfer.third_party.dpf_certified = True
+        transfer.third_party.save()
+
+
+def _fix_contract(a):
+    for recipient in a.recipients.select_related("third_party"):
+        recipient.third_party.contract_link = "https://example.com/dpa"
+        recipient.third_party.save()
+
+
+def _restore(field, value):
+    def fix(a):
+        setattr(a, field, value)
+        a.save()
+    return fix
+
+
+def _fix_controllers(a):
+    a.controllers_served.add(ThirdPartyFactory(organisation=a.organisation, kind="controller"))
+
+
+def _fix_joint(a):
+    a.joint_controllers.add(ThirdPartyFactory(organisation=a.organisation, kind="joint_controller"))
+
+
+FIXERS = {
+    "A30-PURPOSES": lambda a: a.purposes.create(description="Billing"),
+    "A30-SUBJECTS": lambda a: a.data_subjects.add(
+        __import__("tests.factories", fromlist=["x"]).subject_category("customers")),
+    "A30-DATA": lambda a: a.data_categories.add(data_category("contact")),
+    "A30-RECIPIENTS": _restore("recipients_none", True),
+    "A30-RETENTION": lambda a: a.retention_rules.create(criteria="Until the account is closed."),
+    "A30-SECURITY": _restore("security_description", "Access limited to the billing team."),
+    "A30-CONTROLLERS": _fix_controllers,
+    "A26-JOINT": _fix_joint,
+    "A6-BASIS": lambda a: LawfulBasisUseFactory(activity=a, basis=basis("A6-1-b")),
+    "A6-LI-INTEREST": _fix_li,
+    "A6-LI-LIA": _fix_li,
+    "A7-CONSENT-RECORD": lambda a: a.lawful_bases.filter(basis__code="A6-1-a").update(
+        consent_record_link="https://example.com/consents"),
+    "A6-3-CITATION": lambda a: a.lawful_bases.filter(basis__code="A6-1-c").update(
+        citation="Companies Act 2006 s386"),
+    "A9-CONDITION": _fix_art9,
+    "A10-CONDITION": _fix_art10,
+    "CH5-MECHANISM": _fix_transfers,
+    "A49-SAFEGUARDS": _fix_derogation,
+    "CH5-DPF-CERTIFIED": _fix_dpf,
+    "A28-CONTRACT": _fix_contract,
+    "A35-DPIA": _restore("dpia_status", "in_progress"),
+    "REVIEW-OVERDUE": _restore("next_review_on", None),
+    "DRAFT-STALE": _restore("status", "in_review"),
+}
+
+
+def test_transfer_to_an_adequate_country_needs_no_mechanism():
+    activity = complete_activity()
+    TransferFactory(activity=activity, country=country("CH"), mechanism=None)
+    TransferFactory(activity=activity, country=country("FR"), mechanism=None)
+    assert "CH5-MECHANISM" not in _codes(activity)
+
+
+def test_uk_organisation_uses_uk_adequacy_and_eu_organisation_eu_adequacy():
+    """Gibraltar is adequate for the UK, not by an EU decision."""
+    uk = complete_activity()
+    TransferFactory(activity=uk, country=country("GI"), mechanism=None)
+    assert "CH5-MECHANISM" not in _codes(uk)
+    eu = complete_activity()
+    eu.organisation.jurisdiction = "eu"
+    eu.organisation.save()
+    TransferFactory(activity=eu, country=country("GI"), mechanism=None)
+    assert "CH5-MECHANISM" in _codes(eu)
+
+
+def test_retired_activity_has_no_findings():
+    activity = complete_activity()
+    _break_purposes(activity)
+    activity.status = "retired"
+    activity.save()
+    assert _codes(activity) == set()
+
+
+def test_dpia_triggers_name_the_reasons():
+    activity = complete_activity(automated_decision_legal_effect=True)
+    activity.data_categories.add(data_category("health"))
+    assert dpia_triggers(activity) == [
+        "special category data", "automated decisions with legal or similar effect"]
+
+
+def test_register_findings_costs_a_constant_number_of_queries(django_assert_max_num_queries):
+    for _ in range(3):
+        complete_activity()
+    with django_assert_max_num_queries(25) as small:
+        register_findings()
+    for _ in range(12):
+        _break_purposes(complete_activity())
+    with django_assert_max_num_queries(25) as large:
+        result = register_findings()
+    assert len(small.captured_queries) == len(large.captured_queries)
+    assert sum("A30-PURPOSES" in {f.code for f in fs} for fs in result.values()) == 12
