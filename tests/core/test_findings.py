@@ -315,3 +315,10 @@ def test_register_findings_costs_a_constant_number_of_queries(django_assert_max_
         result = register_findings()
     assert len(small.captured_queries) == len(large.captured_queries)
     assert sum("A30-PURPOSES" in {f.code for f in fs} for fs in result.values()) == 12
+
+
+def test_every_rule_is_documented():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "findings.md").read_text()
+    assert all(f"`{r.code}`" in text for r in RULES)

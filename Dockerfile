@@ -1,0 +1,19 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_PYTHON_DOWNLOADS=never \
+    PATH="/opt/venv/bin:$PATH"
+
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY . .
+RUN DJANGO_SETTINGS_MODULE=ropa.settings.local python manage.py collectstatic --no-input -v0
+
+RUN useradd --create-home ropa && mkdir -p /app/var && chown -R ropa /app/var
+USER ropa
+EXPOSE 8000
+CMD ["gunicorn", "ropa.wsgi:application", "--config", "ropa/gunicorn.py"]
