@@ -40,4 +40,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) var staticfiles
+	rm -rf $(VENV) $(TOOLS) var

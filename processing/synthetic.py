@@ -1,0 +1,157 @@
+"""A synthetic register for benchmarks: the shape of DESIGN.md section 6, reproducible.
+
+Each activity has about 5 data categories, 3 subject categories, 3 recipients, 2 lawful
+bases, 1 transfer, 2 retention rules and 2 purposes; 20 organisations share 500 third
+parties. Rows are bulk-created with their history (user and path recorded, many-to-many
+history included) so as-of reads work on the generated register as on a real one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from django.db import transaction
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
+
+from entities.models import Country, Organisation, RecipientCategory, ThirdParty
+from ropa.audit import ChangePath
+
+from .models import (
+    ActivityLawfulBasis,
+    ActivityRecipient,
+    DataSubjectCategory,
+    InternationalTransfer,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    Purpose,
+    RetentionRule,
+    SecurityMeasure,
+    TransferMechanism,
+)
+
+FUNCTIONS = ["Sales", "Marketing", "Support", "Finance", "HR", "IT", "Legal", "Operations"]
+VERBS = ["Manage", "Analyse", "Record", "Deliver", "Invoice", "Recruit", "Support", "Monitor"]
+OBJECTS = ["customer accounts", "support tickets", "newsletters", "payroll", "call records",
+           "job applications", "supplier contracts", "website analytics", "licences"]
+TRIGGERS = ["collection", "end_of_contract", "end_of_relationship", "last_contact", "submission"]
+PERIODS = ["P6M", "P12M", "P2Y", "P3Y", "P6Y", "P7Y", "P1Y..P6Y"]
+BATCH = 1000
+
+
+def _history_attrs(user):
+    return {"default_user": user, "custom_historical_attrs": {"history_path": ChangePath.COMMAND}}
+
+
+def _create(model, objs, user):
+    """Bulk-create ``objs`` with their "+" history rows."""
+    created = []
+    for start in range(0, len(objs), BATCH):
+        created += bulk_create_with_history(objs[start:start + BATCH], model, batch_size=BATCH,
+                                            **_history_attrs(user))
+    return created
+
+
+def _link(model, field_name: str, links: dict[int, list[int]]):
+    """Set a many-to-many field for many objects, and record it in their first history row."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
+    rows = [through(**{f"{source}_id": obj_id, f"{target}_id": target_id})
+            for obj_id, targets in links.items() for target_id in targets]
+    through.objects.bulk_create(rows, batch_size=5000)
+    m2m_history = HistoricalRecords.m2m_models.get(field)
+    if m2m_history is None:
+        return
+    history = dict(model.history.filter(id__in=list(links), history_type="+")
+                   .values_list("id", "history_id"))
+    saved = through.objects.filter(**{f"{source}_id__in": list(links)}).values_list(
+        "id", f"{source}_id", f"{target}_id")
+    m2m_history.objects.bulk_create(
+        [m2m_history(id=row_id, history_id=history[obj_id],
+                     **{f"{source}_id": obj_id, f"{target}_id": target_id})
+         for row_id, obj_id, target_id in saved],
+        batch_size=5000,
+    )
+
+
+@transaction.atomic
+def generate_register(*, activities: int, organisations: int = 20, third_parties: int = 500,
+                      seed: int = 1, user=None) -> dict[str, int]:
+    """Create a synthetic register next to whatever exists; returns what was created."""
+    rng = random.Random(seed)
+    categories = list(PersonalDataCategory.objects.filter(
+        special_category=False, criminal_offence=False).values_list("pk", flat=True))
+    subjects = list(DataSubjectCategory.objects.values_list("pk", flat=True))
+    measures = list(SecurityMeasure.objects.values_list("pk", flat=True))
+    bases = {b.code: b.pk for b in LawfulBasis.objects.all()}
+    basis_choices = [bases[c] for c in ("A6-1-b", "A6-1-c", "A6-1-f", "A6-1-a")]
+    mechanisms = list(TransferMechanism.objects.filter(
+        kind__in=["scc", "idta", "uk_addendum", "dpf"]).values_list("pk", flat=True))
+    countries = list(Country.objects.filter(code__in=["US", "IN", "AU", "SG", "ZA", "BR"]))
+    gb = Country.objects.get(code="GB")
+    recipient_categories = list(RecipientCategory.objects.values_list("pk", flat=True))
+    start = Organisation.objects.count()
+    tag = f"{seed}-{start}"
+
+    orgs = _create(Organisation, [
+        Organisation(name=f"Synthetic {tag} Organisation {i + 1:02d} Ltd", country=gb,
+                     email=f"dpo{i}@synthetic.example", jurisdiction="uk")
+        for i in range(organisations)], user)
+    parties = _create(ThirdParty, [
+        ThirdParty(organisation=orgs[i % organisations], name=f"Supplier {i + 1:04d}",
+                   kind=rng.choice(["processor", "processor", "controller", "sub_processor"]),
+                   category_id=rng.choice(recipient_categories),
+                   country=rng.choice([gb, *countries]),
+                   address=f"{i + 1} Example Street", contract_link="https://dpa.example/contract")
+        for i in range(third_parties)], user)
+    parties_by_org = defaultdict(list)
+    for party in parties:
+        parties_by_org[party.organisation_id].append(party)
+
+    acts = _create(ProcessingActivity, [
+        ProcessingActivity(
+            organisation=orgs[i % organisations], reference=f"SYN-{i + 1:05d}",
+            name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {i + 1}",
+            business_function=rng.choice(FUNCTIONS),
+            role=rng.choice(["controller"] * 9 + ["processor"]),
+            status=rng.choice(["active", "active", "active", "draft", "in_review"]),
+            description="Synthetic activity for benchmarks.",
+            data_location="United Kingdom",
+        )
+        for i in range(activities)], user)
+
+    _link(ProcessingActivity, "data_categories",
+          {a.pk: rng.sample(categories, 5) for a in acts})
+    _link(ProcessingActivity, "data_subjects", {a.pk: rng.sample(subjects, 3) for a in acts})
+    _link(ProcessingActivity, "security_measures", {a.pk: rng.sample(measures, 3) for a in acts})
+    _link(ProcessingActivity, "controllers_served", {
+        a.pk: [p.pk for p in parties_by_org[a.organisation_id] if p.kind == "controller"][:1]
+        for a in acts if a.role == "processor"})
+
+    _create(Purpose, [Purpose(activity=a, description=f"{verb} {a.name.lower()}", position=n)
+                      for a in acts for n, verb in enumerate(("To", "To report on"), 1)], user)
+    _create(ActivityLawfulBasis, [
+        ActivityLawfulBasis(
+            activity=a, basis_id=basis_id,
+            legitimate_interest="Running the business" if basis_id == bases["A6-1-f"] else "",
+            lia_link="https://lia.example/1" if basis_id == bases["A6-1-f"] else "",
+            citation="Companies Act 2006" if basis_id == bases["A6-1-c"] else "",
+            consent_record_link="https://consent.example/" if basis_id == bases["A6-1-a"] else "")
+        for a in acts for basis_id in rng.sample(basis_choices, 2)], user)
+    _create(ActivityRecipient, [
+        ActivityRecipient(activity=a, third_party=party)
+        for a in acts for party in rng.sample(parties_by_org[a.organisation_id], 3)], user)
+    _create(InternationalTransfer, [
+        InternationalTransfer(activity=a, country=rng.choice(countries),
+                              mechanism_id=rng.choice(mechanisms),
+                              third_party=rng.choice(parties_by_org[a.organisation_id]))
+        for a in acts], user)
+    _create(RetentionRule, [
+        RetentionRule(activity=a, data_category_id=category, period=rng.choice(PERIODS),
+                      trigger=rng.choice(TRIGGERS), deletion_method="deletion")
+        for a in acts for category in rng.sample(categories, 2)], user)
+    return {"organisations": len(orgs), "third_parties": len(parties), "activities": len(acts)}

@@ -1,0 +1,43 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from processing.findings import register_findings
+from processing.models import ProcessingActivity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generated_register_has_the_benchmark_shape_and_history():
+    call_command("generate_register", activities=40, organisations=4, third_parties=20,
+                 stdout=open("/dev/null", "w"))
+    activities = ProcessingActivity.objects.with_register()
+    assert activities.count() == 40
+    activity = activities.get(reference="SYN-00001")
+    assert len(activity.data_categories.all()) == 5
+    assert len(activity.data_subjects.all()) == 3
+    assert len(activity.recipients.all()) == 3
+    assert len(activity.lawful_bases.all()) == 2
+    assert len(activity.transfers.all()) == 1
+    assert len(activity.retention_rules.all()) == 2
+    first = activity.history.get(history_type="+")
+    assert first.history_path == "command"
+    assert {r.personaldatacategory_id for r in first.data_categories.all()} == {
+        c.pk for c in activity.data_categories.all()}
+    assert {r.third_party.organisation_id for r in activity.recipients.all()} == {
+        activity.organisation_id}
+    assert len(register_findings()) == 40
+
+
+def test_same_seed_gives_the_same_register():
+    call_command("generate_register", activities=5, organisations=1, third_parties=3, seed=7,
+                 stdout=open("/dev/null", "w"))
+    first = [(a.name, a.role) for a in ProcessingActivity.objects.order_by("id")]
+    ProcessingActivity.objects.all().delete()
+    call_command("generate_register", activities=5, organisations=1, third_parties=3, seed=7,
+                 stdout=open("/dev/null", "w"))
+    assert [(a.name, a.role) for a in ProcessingActivity.objects.order_by("id")] == first
+
+
+def test_impossible_shape_is_refused():
+    with pytest.raises(CommandError, match="third-parties"):
+        call_command("generate_register", activities=5, organisations=4, third_parties=2)

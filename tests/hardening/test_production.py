@@ -1,0 +1,106 @@
+"""Production settings, brute-force lockout, health endpoint, security log."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "ropa.settings.production",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "ropa.example.org",
+    "DEBUG": "false",
+}
+
+
+def manage(*args, env=None, timeout=120):
+    full_env = {k: v for k, v in os.environ.items() if k not in GOOD_PRODUCTION_ENV}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=GOOD_PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "setting"),
+    [({"SECRET_KEY": ""}, "SECRET_KEY"), ({"DEBUG": "true"}, "DEBUG"),
+     ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS")],
+)
+def test_misconfigured_production_stops_naming_the_setting(change, setting):
+    result = manage("check", env={**GOOD_PRODUCTION_ENV, **change})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{setting} must" in result.stderr
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_lock_the_account(client, settings):
+    user = UserFactory(username="target", is_staff=True)
+    url = reverse("admin:login")
+    with override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3):
+        for _ in range(3):
+            response = client.post(url, {"username": "target", "password": "wrong"})
+        assert response.status_code == 429
+        # The right password no longer opens the door while the lock lasts.
+        response = client.post(url, {"username": user.username,
+                                     "password": "correct horse battery staple"})
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_failed_login_is_logged(client, caplog):
+    with caplog.at_level("WARNING", logger="ropa.security"):
+        client.post(reverse("admin:login"), {"username": "mallory", "password": "x"})
+    assert any("login failed user=mallory" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_health_is_ok_when_database_and_broker_answer(client):
+    response = client.get("/health/")
+    assert response.status_code == 200, response.json()
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_fails_when_the_broker_is_down(client, settings):
+    from ropa.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/health/")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["broker"].startswith("error")
+
+
+def test_health_fails_when_the_database_is_down():
+    script = (
+        "from django.test import Client; r = Client().get('/health/'); "
+        "print(r.status_code); print(r.content.decode())"
+    )
+    result = manage("shell", "-c", script, env={
+        "DJANGO_SETTINGS_MODULE": "ropa.settings.test",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing",
+    })
+    assert result.returncode == 0, result.stderr
+    status, body = result.stdout.strip().splitlines()[-2:]
+    assert status == "503"
+    assert '"database": "error' in body
