@@ -1,0 +1,1 @@
+"""The REST API of the register, under /api/v1/."""

@@ -1,0 +1,124 @@
+"""Filters of the activity list: ``?lawful_basis=A6-1-f&organisation=3&status=active...``.
+
+Codes that do not exist answer 400 naming the parameter, like unknown codes in a payload.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from entities.models import Country, Organisation, ThirdParty
+from processing.models import (
+    ActivityLawfulBasis,
+    ActivityRecipient,
+    ActivityRole,
+    ActivityStatus,
+    DataSubjectCategory,
+    InternationalTransfer,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    Purpose,
+)
+
+from .fields import _CODE
+
+
+def _organisations(request):
+    return Organisation.objects.for_user(request.user) if request else Organisation.objects.none()
+
+
+def _third_parties(request):
+    return ThirdParty.objects.for_user(request.user) if request else ThirdParty.objects.none()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.ModelChoiceFilter):
+    """An organisation or third party given by id, among those the user may see."""
+
+
+class CodeFilter(filters.CharFilter):
+    """A reference term given by code; an unknown code is a 400 naming the parameter."""
+
+    def __init__(self, *, model, label_text, path, **kwargs):
+        self.term_model, self.label_text, self.path = model, label_text, path
+        super().__init__(method=self.filter_code, **kwargs)
+
+    def filter_code(self, queryset, name, value):
+        if not value:
+            return queryset
+        if not _CODE.match(value) or not self.term_model.objects.filter(code=value).exists():
+            raise ValidationError({name: f"Unknown {self.label_text} code '{value[:80]}'."})
+        return queryset.filter(pk__in=self.path(value))
+
+
+def _with_basis(code):
+    return ActivityLawfulBasis.objects.filter(basis__code=code).values("activity_id")
+
+
+def _with_category(code):
+    return ProcessingActivity.data_categories.through.objects.filter(
+        personaldatacategory__code=code
+    ).values("processingactivity_id")
+
+
+def _with_subject(code):
+    return ProcessingActivity.data_subjects.through.objects.filter(
+        datasubjectcategory__code=code
+    ).values("processingactivity_id")
+
+
+def _with_transfer_to(code):
+    return InternationalTransfer.objects.filter(country__code=code).values("activity_id")
+
+
+class ActivityFilter(filters.FilterSet):
+    lawful_basis = CodeFilter(model=LawfulBasis, label_text="lawful basis", path=_with_basis,
+                              help_text="Code of an Art 6 lawful basis, e.g. A6-1-f.")
+    organisation = IdFilter(queryset=_organisations,
+                                             help_text="Id of an organisation.")
+    data_category = CodeFilter(model=PersonalDataCategory, label_text="data category",
+                               path=_with_category, help_text="Code of a personal data category.")
+    subject_category = CodeFilter(model=DataSubjectCategory, label_text="data subject category",
+                                  path=_with_subject, help_text="Code of a data subject category.")
+    data_subject = CodeFilter(model=DataSubjectCategory, label_text="data subject category",
+                              path=_with_subject, help_text="Same as subject_category.")
+    recipient = IdFilter(queryset=_third_parties, method="filter_recipient",
+                                          help_text="Id of a third party receiving the data.")
+    transfer_country = CodeFilter(model=Country, label_text="country", path=_with_transfer_to,
+                                  help_text="ISO 3166-1 alpha-2 code of a transfer destination.")
+    status = filters.ChoiceFilter(choices=ActivityStatus.choices)
+    role = filters.ChoiceFilter(choices=ActivityRole.choices)
+    has_findings = filters.BooleanFilter(
+        method="filter_noop",
+        help_text="true: only activities with compliance findings; false: only those without.",
+    )
+    search = filters.CharFilter(method="filter_search",
+                                help_text="Words in the name, reference, description or purposes.")
+
+    class Meta:
+        model = ProcessingActivity
+        fields = []
+
+    def filter_recipient(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=ActivityRecipient.objects.filter(third_party=value).values("activity_id")
+        )
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(reference__icontains=value)
+            | Q(description__icontains=value)
+            | Q(pk__in=Purpose.objects.filter(description__icontains=value).values("activity_id"))
+        )
+
+    def filter_noop(self, queryset, name, value):
+        # Findings are computed in Python over the filtered rows: see the view.
+        return queryset

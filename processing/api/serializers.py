@@ -1,0 +1,511 @@
+"""Serializers of the API. Every nested serializer is named, so the OpenAPI schema has
+one component per concept. Reads show reference terms with their code, label and DPV
+IRI; writes name them by code (see ``fields.py``)."""
+
+from __future__ import annotations
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
+from processing.durations import parse_period
+from processing.findings import activity_findings
+from processing.models import (
+    ActivityLawfulBasis,
+    ActivityRecipient,
+    DataSubjectCategory,
+    InternationalTransfer,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    Purpose,
+    RetentionRule,
+    Schedule1Condition,
+    SecurityMeasure,
+    SpecialCategoryCondition,
+    TransferMechanism,
+)
+
+from .fields import CodeField, IdField
+
+
+class ReadSerializer(serializers.ModelSerializer):
+    """Base of the read serializers: a link or an email left blank is an empty string,
+    so the schema shows them as plain strings rather than as URIs or addresses."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: serializers.CharField,
+        models.EmailField: serializers.CharField,
+    }
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True, help_text="The input at fault (``lawful_bases[0].basis``), or null."
+    )
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorResponseSerializer(serializers.Serializer):
+    errors = ErrorSerializer(many=True)
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+class CountrySerializer(ReadSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name", "is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note",
+                  "uk_adequacy", "uk_adequacy_note"]
+
+
+class DataSubjectCategorySerializer(ReadSerializer):
+    class Meta:
+        model = DataSubjectCategory
+        fields = ["code", "name", "description", "dpv_iri"]
+
+
+class PersonalDataCategorySerializer(ReadSerializer):
+    class Meta:
+        model = PersonalDataCategory
+        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence"]
+
+
+class LawfulBasisSerializer(ReadSerializer):
+    class Meta:
+        model = LawfulBasis
+        fields = ["code", "article", "name", "kind", "jurisdiction", "description", "dpv_iri"]
+
+
+class SpecialCategoryConditionSerializer(ReadSerializer):
+    class Meta:
+        model = SpecialCategoryCondition
+        fields = ["code", "article", "name", "dpv_iri"]
+
+
+class Schedule1ConditionSerializer(ReadSerializer):
+    class Meta:
+        model = Schedule1Condition
+        fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
+
+
+class SecurityMeasureSerializer(ReadSerializer):
+    class Meta:
+        model = SecurityMeasure
+        fields = ["code", "name", "kind", "description", "dpv_iri"]
+
+
+class TransferMechanismSerializer(ReadSerializer):
+    class Meta:
+        model = TransferMechanism
+        fields = ["code", "article", "name", "kind", "requires_documented_safeguards",
+                  "description", "dpv_iri"]
+
+
+class RecipientCategorySerializer(ReadSerializer):
+    class Meta:
+        model = RecipientCategory
+        fields = ["code", "name", "dpv_iri"]
+
+
+# --- entities -------------------------------------------------------------------------------
+
+
+class ContactSerializer(ReadSerializer):
+    class Meta:
+        model = Contact
+        fields = ["role", "name", "email", "phone", "address"]
+
+
+class OrganisationSerializer(ReadSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "trading_name", "registration_number", "authority_registration_ref",
+                  "vat_number", "address", "country", "website", "email", "phone", "parent",
+                  "jurisdiction", "contacts", "created_at", "updated_at"]
+
+
+class RecipientSerializer(ReadSerializer):
+    """A third party: a recipient, joint controller or (processor record) controller served."""
+
+    category = RecipientCategorySerializer(read_only=True, allow_null=True)
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ThirdParty
+        fields = ["id", "organisation", "name", "kind", "category", "service", "country",
+                  "address", "email", "phone", "website", "contract_link", "dpf_certified",
+                  "group_organisation", "notes"]
+
+
+class ThirdPartyRefSerializer(ReadSerializer):
+    class Meta:
+        model = ThirdParty
+        fields = ["id", "name", "kind"]
+
+
+# --- activity, read -----------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["error", "warning", "info"])
+    message = serializers.CharField()
+    field = serializers.CharField()
+    article = serializers.CharField()
+
+
+class PurposeSerializer(ReadSerializer):
+    class Meta:
+        model = Purpose
+        fields = ["id", "description", "position"]
+
+
+class DataCategoryRefSerializer(ReadSerializer):
+    class Meta:
+        model = PersonalDataCategory
+        fields = ["code", "name", "dpv_iri", "special_category", "criminal_offence"]
+
+
+class ActivityLawfulBasisSerializer(ReadSerializer):
+    basis = serializers.CharField(source="basis.code", read_only=True)
+    article = serializers.CharField(source="basis.article", read_only=True)
+    label = serializers.CharField(source="basis.name", read_only=True)
+    kind = serializers.CharField(source="basis.kind", read_only=True)
+    dpv_iri = serializers.CharField(source="basis.dpv_iri", read_only=True)
+    data_categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    purposes = serializers.SlugRelatedField(slug_field="description", many=True, read_only=True)
+
+    class Meta:
+        model = ActivityLawfulBasis
+        fields = ["id", "basis", "article", "label", "kind", "dpv_iri", "data_categories",
+                  "purposes", "legitimate_interest", "lia_link", "consent_record_link",
+                  "citation", "notes"]
+
+
+class ActivityRecipientSerializer(ReadSerializer):
+    third_party = ThirdPartyRefSerializer(read_only=True, allow_null=True)
+    category = serializers.CharField(source="category_name", read_only=True)
+    data_categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = ActivityRecipient
+        fields = ["id", "third_party", "category", "data_categories", "purpose"]
+
+
+class TransferSerializer(ReadSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    country_name = serializers.CharField(source="country.name", read_only=True, allow_null=True,
+                                         default=None)
+    third_party = ThirdPartyRefSerializer(read_only=True, allow_null=True)
+    mechanism = TransferMechanismSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = InternationalTransfer
+        fields = ["id", "country", "country_name", "international_organisation", "third_party",
+                  "mechanism", "safeguards", "safeguard_document_link", "tia_link"]
+
+
+class RetentionRuleSerializer(ReadSerializer):
+    data_category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    description = serializers.CharField(source="describe", read_only=True,
+                                        help_text="The rule in words: '7 years after ...'.")
+
+    class Meta:
+        model = RetentionRule
+        fields = ["id", "data_category", "period", "trigger", "trigger_description",
+                  "legal_source", "deletion_method", "criteria", "description"]
+
+
+class ActivitySerializer(ReadSerializer):
+    """A processing activity with everything the register records about it."""
+
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    purposes = PurposeSerializer(many=True, read_only=True)
+    data_subjects = DataSubjectCategorySerializer(many=True, read_only=True)
+    data_categories = DataCategoryRefSerializer(many=True, read_only=True)
+    special_category_conditions = SpecialCategoryConditionSerializer(many=True, read_only=True)
+    schedule1_conditions = Schedule1ConditionSerializer(many=True, read_only=True)
+    lawful_bases = ActivityLawfulBasisSerializer(many=True, read_only=True)
+    recipients = ActivityRecipientSerializer(many=True, read_only=True)
+    joint_controllers = ThirdPartyRefSerializer(many=True, read_only=True)
+    controllers_served = ThirdPartyRefSerializer(many=True, read_only=True)
+    transfers = TransferSerializer(many=True, read_only=True)
+    retention_rules = RetentionRuleSerializer(many=True, read_only=True)
+    security_measures = SecurityMeasureSerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessingActivity
+        fields = [
+            "id", "organisation", "organisation_name", "reference", "name", "business_function",
+            "owner", "role", "status", "status_changed_at", "version", "created_at", "updated_at",
+            "last_reviewed_on", "next_review_on", "description", "purposes", "data_subjects",
+            "data_categories", "special_category_conditions", "schedule1_conditions",
+            "lawful_bases", "recipients_none", "recipients", "joint_controllers",
+            "controllers_served", "transfers", "retention_rules", "security_measures",
+            "security_description", "source_of_data", "automated_decision_making",
+            "automated_decision_legal_effect", "automated_decision_description",
+            "systematic_monitoring", "data_location", "dpia_required", "dpia_status", "dpia_link",
+            "breach_occurred", "breach_link", "retention_policy_link", "retention_adhered",
+            "retention_non_adherence_reason", "findings",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, activity):
+        return [finding.as_dict() for finding in activity_findings(activity)]
+
+
+# --- activity, write ------------------------------------------------------------------------
+
+
+def _codes(label: str, model, **kwargs):
+    return CodeField(label, queryset=model.objects.all(), many=True, required=False, **kwargs)
+
+
+class PurposeWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Purpose
+        fields = ["description"]
+
+
+class LawfulBasisWriteSerializer(serializers.ModelSerializer):
+    basis = CodeField("lawful basis", queryset=LawfulBasis.objects.all())
+    data_categories = _codes("data category", PersonalDataCategory)
+    purposes = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Descriptions of purposes of the activity this basis is limited to.",
+    )
+
+    class Meta:
+        model = ActivityLawfulBasis
+        fields = ["basis", "data_categories", "purposes", "legitimate_interest", "lia_link",
+                  "consent_record_link", "citation", "notes"]
+
+
+class RecipientWriteSerializer(serializers.ModelSerializer):
+    third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
+                          allow_null=True)
+    category = CodeField("recipient category", queryset=RecipientCategory.objects.all(),
+                         required=False, allow_null=True)
+    data_categories = _codes("data category", PersonalDataCategory)
+
+    class Meta:
+        model = ActivityRecipient
+        fields = ["third_party", "category", "data_categories", "purpose"]
+
+    def validate(self, attrs):
+        if not attrs.get("third_party") and not attrs.get("category"):
+            raise serializers.ValidationError(
+                {"third_party": "Name the recipient (third_party) or at least its category."}
+            )
+        return attrs
+
+
+class TransferWriteSerializer(serializers.ModelSerializer):
+    country = CodeField("country", queryset=Country.objects.all(), required=False, allow_null=True)
+    third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
+                          allow_null=True)
+    mechanism = CodeField("transfer mechanism", queryset=TransferMechanism.objects.all(),
+                          required=False, allow_null=True)
+
+    class Meta:
+        model = InternationalTransfer
+        fields = ["country", "international_organisation", "third_party", "mechanism",
+                  "safeguards", "safeguard_document_link", "tia_link"]
+
+    def validate(self, attrs):
+        if not attrs.get("country") and not attrs.get("international_organisation", "").strip():
+            raise serializers.ValidationError(
+                {"country": "A transfer needs a destination: a country or an international "
+                            "organisation."}
+            )
+        return attrs
+
+
+class RetentionRuleWriteSerializer(serializers.ModelSerializer):
+    data_category = CodeField("data category", queryset=PersonalDataCategory.objects.all(),
+                              required=False, allow_null=True)
+
+    class Meta:
+        model = RetentionRule
+        fields = ["data_category", "period", "trigger", "trigger_description", "legal_source",
+                  "deletion_method", "criteria"]
+
+    def validate_period(self, value):
+        if value:
+            try:
+                parse_period(value)
+            except (ArithmeticError, ValueError) as exc:  # an absurdly long period
+                raise serializers.ValidationError(f"'{value}' is not a usable period.") from exc
+        return value
+
+
+#: The nested lists of an activity; each is replaced as a whole when given.
+NESTED_PARTS = ("purposes", "lawful_bases", "recipients", "transfers", "retention_rules")
+
+
+class ActivityWriteSerializer(serializers.ModelSerializer):
+    """What a client sends to create or change an activity.
+
+    Reference terms are given by code, countries by ISO code, third parties by id. Each
+    nested list (purposes, lawful bases, recipients, transfers, retention rules) replaces
+    the activity's current one when it is present and is left alone when it is absent.
+    Status changes go through the workflow actions (submit, approve, retire...).
+    """
+
+    organisation = IdField("organisation", queryset=Organisation.objects.all())
+    reference = serializers.CharField(max_length=40, required=False, allow_blank=False,
+                                      help_text="Left out on creation: the next free PA-nnn.")
+    data_subjects = _codes("data subject category", DataSubjectCategory)
+    data_categories = _codes("data category", PersonalDataCategory)
+    special_category_conditions = _codes("Art 9 condition", SpecialCategoryCondition)
+    schedule1_conditions = _codes("Schedule 1 condition", Schedule1Condition)
+    security_measures = _codes("security measure", SecurityMeasure)
+    joint_controllers = IdField("recipient", queryset=ThirdParty.objects.all(), many=True,
+                                required=False)
+    controllers_served = IdField("recipient", queryset=ThirdParty.objects.all(), many=True,
+                                 required=False)
+    purposes = PurposeWriteSerializer(many=True, required=False)
+    lawful_bases = LawfulBasisWriteSerializer(many=True, required=False)
+    recipients = RecipientWriteSerializer(many=True, required=False)
+    transfers = TransferWriteSerializer(many=True, required=False)
+    retention_rules = RetentionRuleWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = ProcessingActivity
+        fields = [
+            "organisation", "reference", "name", "business_function", "role", "description",
+            "last_reviewed_on", "next_review_on", "purposes", "data_subjects", "data_categories",
+            "special_category_conditions", "schedule1_conditions", "lawful_bases",
+            "recipients_none", "recipients", "joint_controllers", "controllers_served",
+            "transfers", "retention_rules", "security_measures", "security_description",
+            "source_of_data", "automated_decision_making", "automated_decision_legal_effect",
+            "automated_decision_description", "systematic_monitoring", "data_location",
+            "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
+            "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
+        ]
+        validators = []  # uniqueness of the reference is checked in validate()
+
+    def validate_organisation(self, organisation):
+        from .permissions import writable_organisation_ids
+
+        request = self.context["request"]
+        if self.instance is not None:
+            if organisation.pk != self.instance.organisation_id:
+                raise serializers.ValidationError("An activity cannot move to another organisation.")
+            return organisation
+        allowed = writable_organisation_ids(request)
+        if allowed is not None and organisation.pk not in allowed:
+            # Not a member: the organisation is as unknown as one that does not exist.
+            raise serializers.ValidationError(f"Unknown organisation id {organisation.pk}.")
+        return organisation
+
+    def validate(self, attrs):
+        organisation = attrs.get("organisation") or getattr(self.instance, "organisation", None)
+        errors = {}
+        reference = attrs.get("reference")
+        if reference and organisation is not None:
+            clash = ProcessingActivity.objects.filter(organisation=organisation, reference=reference)
+            if self.instance is not None:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                errors["reference"] = f"{organisation} already has an activity {reference}."
+        self._check_third_parties(attrs, organisation, errors)
+        self._check_purpose_scopes(attrs, errors)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    @staticmethod
+    def _check_third_parties(attrs, organisation, errors):
+        """Third parties must belong to the activity's register."""
+        org_id = getattr(organisation, "pk", None)
+
+        def foreign(party):
+            return party is not None and party.organisation_id != org_id
+
+        for name in ("joint_controllers", "controllers_served"):
+            for party in attrs.get(name, []):
+                if foreign(party):
+                    errors[name] = f"Unknown recipient id {party.pk}."
+        for name in ("recipients", "transfers"):
+            for index, item in enumerate(attrs.get(name, [])):
+                if foreign(item.get("third_party")):
+                    errors[f"{name}[{index}].third_party"] = (
+                        f"Unknown recipient id {item['third_party'].pk}."
+                    )
+
+    def _check_purpose_scopes(self, attrs, errors):
+        if "purposes" in attrs:
+            known = {p["description"] for p in attrs["purposes"]}
+        elif self.instance is not None:
+            known = set(self.instance.purposes.values_list("description", flat=True))
+        else:
+            known = set()
+        for index, basis in enumerate(attrs.get("lawful_bases", [])):
+            unknown = [p for p in basis.get("purposes", []) if p not in known]
+            if unknown:
+                errors[f"lawful_bases[{index}].purposes"] = (
+                    f"Not a purpose of the activity: '{unknown[0]}'."
+                )
+
+
+# --- lawful basis of one activity (current or as of a date) ---------------------------------
+
+
+class ScopePurposeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+
+
+class BasisUseSerializer(serializers.Serializer):
+    """One Art 6 basis an activity relies on, with its scope and the details an auditor
+    asks for."""
+
+    basis = serializers.CharField(help_text="The stable code, e.g. A6-1-f.")
+    article = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    dpv_iri = serializers.CharField()
+    data_categories = DataCategoryRefSerializer(
+        many=True, help_text="Empty: the basis covers all the activity's data."
+    )
+    purposes = ScopePurposeSerializer(
+        many=True, help_text="Empty: the basis covers all the activity's purposes."
+    )
+    legitimate_interest = serializers.CharField()
+    lia_link = serializers.CharField()
+    consent_record_link = serializers.CharField()
+    citation = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class ActivityRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = serializers.IntegerField()
+    reference = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class ActivityLawfulBasisReportSerializer(serializers.Serializer):
+    activity = ActivityRefSerializer()
+    as_of = serializers.DateField(allow_null=True,
+                                  help_text="The day asked for, or null for the register today.")
+    lawful_bases = BasisUseSerializer(many=True)
+    special_category_conditions = SpecialCategoryConditionSerializer(many=True)
+    schedule1_conditions = Schedule1ConditionSerializer(many=True)

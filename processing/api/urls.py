@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("recipients", views.RecipientViewSet, basename="recipient")
+router.register("activities", views.ActivityViewSet, basename="activity")
+router.register("data-categories", views.DataCategoryViewSet, basename="data-category")
+router.register("data-subject-categories", views.DataSubjectCategoryViewSet,
+                basename="data-subject-category")
+router.register("lawful-bases", views.LawfulBasisViewSet, basename="lawful-basis")
+router.register("countries", views.CountryViewSet, basename="country")
+router.register("transfer-mechanisms", views.TransferMechanismViewSet, basename="transfer-mechanism")
+router.register("security-measures", views.SecurityMeasureViewSet, basename="security-measure")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

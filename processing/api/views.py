@@ -1,0 +1,322 @@
+"""API views: thin viewsets over the selectors in ``queries`` and the services."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from entities.models import Country, Organisation, ThirdParty
+from processing.findings import activity_findings
+from processing.models import (
+    DataSubjectCategory,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    SecurityMeasure,
+    TransferMechanism,
+)
+
+from . import serializers as s
+from .etag import activity_etag, body_etag, expected_version
+from .filters import ActivityFilter
+from .history import current_lawful_basis, lawful_basis_as_of
+from .permissions import ActivityPermission, user_roles
+from .queries import activity_queryset, attach_register
+from .writes import save_activity, transition_activity
+
+_ERROR = s.ErrorResponseSerializer
+
+
+def errors(*codes: int) -> dict:
+    described = {
+        400: "The input is not valid: each error names the field and the problem.",
+        401: "No credentials, or credentials that are not valid.",
+        403: "Your role does not allow this.",
+        404: "No such object among those you may see.",
+        412: "If-Match does not match the current version: nothing was changed.",
+    }
+    return {code: OpenApiResponse(_ERROR, description=described[code]) for code in codes}
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The ETag of the activity as you read it (\"v12\"). A stale one answers 412 "
+                "and changes nothing; without it the write is accepted.",
+)
+
+
+class ETagMixin:
+    """An ETag on every object response, from a digest of the body."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (response.status_code == status.HTTP_200_OK and self.detail
+                and isinstance(response.data, dict) and not response.has_header("ETag")):
+            response["ETag"] = body_etag(response.data)
+        return response
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if "\x00" in value or len(value) > 64:
+            raise Http404
+        return super().get_object()
+
+
+class ReferenceViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """Reference data shipped with the app, looked up by its stable code."""
+
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+    filter_backends = []
+
+
+def _reference_viewset(model, serializer, doc):
+    list_doc = extend_schema(description=doc, responses={200: serializer(many=True),
+                                                          **errors(401, 404)})
+    detail_doc = extend_schema(description=doc, responses={200: serializer, **errors(401, 404)})
+    return extend_schema_view(list=list_doc, retrieve=detail_doc)(
+        type(f"{model.__name__}ViewSet", (ReferenceViewSet,), {
+            "queryset": model.objects.order_by("code"),
+            "serializer_class": serializer,
+            "__doc__": doc,
+        })
+    )
+
+
+DataCategoryViewSet = _reference_viewset(
+    PersonalDataCategory, s.PersonalDataCategorySerializer,
+    "Categories of personal data (Art 30(1)(c)), with the Art 9 / Art 10 flags.")
+DataSubjectCategoryViewSet = _reference_viewset(
+    DataSubjectCategory, s.DataSubjectCategorySerializer,
+    "Categories of data subjects (Art 30(1)(c)).")
+LawfulBasisViewSet = _reference_viewset(
+    LawfulBasis, s.LawfulBasisSerializer, "The Art 6(1) lawful bases (and UK 6(1)(ea)).")
+CountryViewSet = _reference_viewset(
+    Country, s.CountrySerializer, "ISO 3166-1 countries with EEA membership and adequacy.")
+TransferMechanismViewSet = _reference_viewset(
+    TransferMechanism, s.TransferMechanismSerializer, "Chapter V transfer mechanisms.")
+SecurityMeasureViewSet = _reference_viewset(
+    SecurityMeasure, s.SecurityMeasureSerializer,
+    "Technical and organisational security measures (Art 30(1)(g)).")
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.OrganisationSerializer(many=True), **errors(401, 404)}),
+    retrieve=extend_schema(responses={200: s.OrganisationSerializer, **errors(401, 404)}),
+)
+class OrganisationViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisations whose register you are a member of."""
+
+    queryset = Organisation.objects.none()
+    serializer_class = s.OrganisationSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return (Organisation.objects.for_user(self.request.user)
+                .select_related("country").prefetch_related("contacts").order_by("name"))
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.RecipientSerializer(many=True), **errors(400, 401, 404)}),
+    retrieve=extend_schema(responses={200: s.RecipientSerializer, **errors(401, 404)}),
+)
+class RecipientViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """Third parties of your organisations' registers: recipients, joint controllers and
+    controllers served."""
+
+    queryset = ThirdParty.objects.none()
+    serializer_class = s.RecipientSerializer
+    filterset_fields = ["organisation", "kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return (ThirdParty.objects.for_user(self.request.user)
+                .select_related("country", "category").order_by("organisation", "name"))
+
+
+_AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_as_of(value: str) -> datetime.date:
+    try:
+        if not _AS_OF.match(value):
+            raise ValueError
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({"as_of": f"'{value[:40]}' is not a date: write it as YYYY-MM-DD."}) \
+            from None
+
+
+_ACTIVITY_WRITE = {
+    "request": s.ActivityWriteSerializer,
+    "parameters": [IF_MATCH],
+    "responses": {200: s.ActivitySerializer, **errors(400, 401, 403, 404, 412)},
+}
+
+
+def _workflow_doc(summary: str):
+    return extend_schema(
+        summary=summary, request=None, parameters=[IF_MATCH],
+        responses={200: s.ActivitySerializer, **errors(400, 401, 403, 404, 412)},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Activities of your organisations, each with everything nested and its "
+                    "compliance findings.",
+        responses={200: s.ActivitySerializer(many=True), **errors(400, 401, 404)},
+    ),
+    retrieve=extend_schema(responses={200: s.ActivitySerializer, **errors(401, 404)}),
+    create=extend_schema(
+        request=s.ActivityWriteSerializer,
+        responses={201: s.ActivitySerializer, **errors(400, 401, 403)},
+    ),
+    update=extend_schema(**_ACTIVITY_WRITE),
+    partial_update=extend_schema(**_ACTIVITY_WRITE),
+)
+class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixin,
+                      viewsets.ReadOnlyModelViewSet):
+    """Processing activities. There is no DELETE: an activity is retired, and its
+    history stays."""
+
+    queryset = ProcessingActivity.objects.none()
+    serializer_class = s.ActivitySerializer
+    filterset_class = ActivityFilter
+    permission_classes = [ActivityPermission]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return activity_queryset().for_user(self.request.user).order_by(
+            "organisation__name", "reference"
+        )
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return s.ActivityWriteSerializer
+        return s.ActivitySerializer
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list" and "has_findings" in self.request.query_params:
+            wanted = self.request.query_params["has_findings"].lower()
+            if wanted not in ("true", "false"):
+                raise ValidationError({"has_findings": "Use true or false."})
+            ids = [a.pk for a in attach_register(queryset)
+                   if bool(activity_findings(a)) == (wanted == "true")]
+            queryset = queryset.filter(pk__in=ids)
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_register(page) if page is not None else None
+
+    def _show(self, activity, status_code=status.HTTP_200_OK):
+        activity = self.get_queryset().get(pk=activity.pk)
+        attach_register([activity])
+        response = Response(s.ActivitySerializer(activity, context=self.get_serializer_context()).data,
+                            status=status_code)
+        response["ETag"] = activity_etag(activity)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        activity = self.get_object()
+        attach_register([activity])
+        response = Response(self.get_serializer(activity).data)
+        response["ETag"] = activity_etag(activity)
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        activity = save_activity(data=serializer.validated_data, user=request.user)
+        return self._show(activity, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        activity = self.get_object()
+        version = expected_version(request, activity)
+        serializer = self.get_serializer(activity, data=request.data,
+                                         partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        activity = save_activity(data=serializer.validated_data, user=request.user,
+                                 instance=activity, expected_version=version)
+        return self._show(activity)
+
+    def _transition(self, request, action_name):
+        activity = self.get_object()
+        version = expected_version(request, activity)
+        transition_activity(activity=activity, action=action_name, user=request.user,
+                            expected_version=version)
+        return self._show(activity)
+
+    @_workflow_doc("Submit a draft for review (DPO, or the contributor who owns it)")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, "submit")
+
+    @_workflow_doc("Approve an activity in review (DPO); sets the review dates")
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(request, "approve")
+
+    @_workflow_doc("Send an activity back to draft (DPO)")
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request, pk=None):
+        return self._transition(request, "return_to_draft")
+
+    @_workflow_doc("Retire an activity (DPO): it leaves the register, its history stays")
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        return self._transition(request, "retire")
+
+    @_workflow_doc("Reinstate a retired activity as a draft (DPO)")
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        return self._transition(request, "reinstate")
+
+    @extend_schema(
+        summary="The lawful bases of one activity, today or as of a past day",
+        parameters=[OpenApiParameter(
+            "as_of", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False,
+            description="YYYY-MM-DD: the register as it stood at the end of that day.",
+        )],
+        responses={200: s.ActivityLawfulBasisReportSerializer, **errors(400, 401, 404)},
+    )
+    @action(detail=True, methods=["get"], url_path="lawful-basis", filter_backends=[],
+            pagination_class=None)
+    def lawful_basis(self, request, pk=None):
+        from .fields import parse_id
+
+        activity_id = parse_id(pk)
+        if activity_id is None:
+            raise Http404
+        raw = request.query_params.get("as_of")
+        if raw is None:
+            data = current_lawful_basis(ProcessingActivity.objects.for_user(request.user),
+                                        activity_id)
+        else:
+            day = _parse_as_of(raw)
+            org_ids = None if request.user.is_superuser else set(user_roles(request))
+            data = lawful_basis_as_of(org_ids, activity_id, day)
+        body = s.ActivityLawfulBasisReportSerializer(data).data
+        response = Response(body)
+        if raw is None:
+            response["ETag"] = '"v{}"'.format(data["activity"]["version"])
+        return response

@@ -1,0 +1,261 @@
+import json
+
+import pytest
+
+from entities.models import ThirdParty
+from processing.models import ActivityStatus, ProcessingActivity
+from tests.api.conftest import member, token_client
+from tests.factories import ThirdPartyFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/activities/"
+
+
+def payload(org, **extra):
+    crm = ThirdParty.objects.filter(organisation=org, name="Zendesk").first() or ThirdPartyFactory(
+        organisation=org, name="Zendesk", dpf_certified=True)
+    body = {
+        "organisation": org.pk,
+        "name": "Customer support",
+        "business_function": "Support",
+        "purposes": [{"description": "Answer support tickets"}, {"description": "Send surveys"}],
+        "data_subjects": ["customers", "end-users"],
+        "data_categories": ["identity", "contact", "health"],
+        "special_category_conditions": ["A9-2-a"],
+        "security_measures": ["encryption-at-rest", "iso-27001"],
+        "lawful_bases": [
+            {"basis": "A6-1-b"},
+            {"basis": "A6-1-a", "purposes": ["Send surveys"], "data_categories": ["contact"],
+             "consent_record_link": "https://consent.example.com/log"},
+        ],
+        "recipients": [{"third_party": crm.pk, "data_categories": ["identity"],
+                        "purpose": "Helpdesk"}],
+        "transfers": [{"country": "US", "third_party": crm.pk, "mechanism": "EU-US-DPF"}],
+        "retention_rules": [
+            {"period": "P7Y", "trigger": "end_of_relationship", "legal_source": "Companies Act"},
+            {"data_category": "contact", "period": "P12M", "trigger": "submission"},
+        ],
+        "dpia_status": "completed",
+    }
+    body.update(extra)
+    return body
+
+
+def test_create_with_everything_nested(org, dpo_client, dpo_user):
+    response = dpo_client.post(URL, payload(org), format="json")
+    assert response.status_code == 201, response.data
+    body = response.data
+    assert body["reference"] == "PA-001" and body["status"] == "draft"
+    assert body["owner"] == dpo_user.username
+    assert response["ETag"] == f'"v{body["version"]}"'
+    activity = ProcessingActivity.objects.get(pk=body["id"])
+    assert [p.description for p in activity.purposes.order_by("position")] == [
+        "Answer support tickets", "Send surveys"]
+    consent = activity.lawful_bases.get(basis__code="A6-1-a")
+    assert [p.description for p in consent.purposes.all()] == ["Send surveys"]
+    assert [c.code for c in consent.data_categories.all()] == ["contact"]
+    assert activity.transfers.get().country.code == "US"
+    assert activity.retention_rules.count() == 2
+    assert {c["code"] for c in body["data_categories"]} == {"identity", "contact", "health"}
+    record = activity.history.earliest()
+    assert record.history_user == dpo_user and record.history_path == "api"
+
+
+def test_put_replaces_nested_lists_and_keeps_matching_purposes(org, dpo_client):
+    created = dpo_client.post(URL, payload(org), format="json").data
+    activity = ProcessingActivity.objects.get(pk=created["id"])
+    kept = activity.purposes.get(description="Send surveys")
+    body = payload(org, name="Support desk",
+                   purposes=[{"description": "Send surveys"}],
+                   lawful_bases=[{"basis": "A6-1-a", "purposes": ["Send surveys"],
+                                  "consent_record_link": "https://consent.example.com/v2"}],
+                   transfers=[], retention_rules=[{"criteria": "Until the ticket is closed"}])
+    response = dpo_client.put(f"{URL}{activity.pk}/", body, format="json",
+                              HTTP_IF_MATCH=f'"v{created["version"]}"')
+    assert response.status_code == 200, response.data
+    activity.refresh_from_db()
+    assert activity.name == "Support desk"
+    assert list(activity.purposes.all()) == [kept]
+    use = activity.lawful_bases.get()
+    assert use.basis.code == "A6-1-a" and list(use.purposes.all()) == [kept]
+    assert use.consent_record_link == "https://consent.example.com/v2"
+    assert activity.transfers.count() == 0
+    assert activity.retention_rules.get().criteria == "Until the ticket is closed"
+    assert response["ETag"] == f'"v{activity.version}"'
+
+
+def test_patch_changes_only_what_is_given(org, dpo_client):
+    created = dpo_client.post(URL, payload(org), format="json").data
+    response = dpo_client.patch(f"{URL}{created['id']}/", {"description": "Tickets"}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["description"] == "Tickets"
+    assert len(response.data["lawful_bases"]) == 2 and len(response.data["purposes"]) == 2
+    assert response.data["version"] > created["version"]
+
+
+def test_workflow_actions(org, dpo_client):
+    created = dpo_client.post(URL, payload(org), format="json").data
+    url = f"{URL}{created['id']}/"
+    assert dpo_client.post(url + "submit/").data["status"] == "in_review"
+    approved = dpo_client.post(url + "approve/")
+    assert approved.status_code == 200 and approved.data["status"] == "active"
+    assert approved.data["next_review_on"]
+    again = dpo_client.post(url + "approve/")
+    assert again.status_code == 400 and again.data["errors"][0]["field"] == "status"
+    assert dpo_client.post(url + "retire/").data["status"] == "retired"
+    assert dpo_client.post(url + "reinstate/").data["status"] == "draft"
+
+
+def test_delete_is_not_offered(dpo_client, activity):
+    response = dpo_client.delete(f"{URL}{activity.pk}/")
+    assert response.status_code == 405
+    assert ProcessingActivity.objects.filter(pk=activity.pk).exists()
+
+
+# --- concurrency ------------------------------------------------------------------------
+
+
+def test_two_writers_with_the_same_etag_one_wins_the_other_gets_412(org, dpo_user, activity):
+    other = member(org, "dpo", "second-dpo")
+    first, second = token_client(dpo_user), token_client(other)
+    etag = first.get(f"{URL}{activity.pk}/")["ETag"]
+    assert second.get(f"{URL}{activity.pk}/")["ETag"] == etag
+    won = first.patch(f"{URL}{activity.pk}/", {"name": "First"}, format="json", HTTP_IF_MATCH=etag)
+    assert won.status_code == 200
+    lost = second.patch(f"{URL}{activity.pk}/", {"name": "Second"}, format="json",
+                        HTTP_IF_MATCH=etag)
+    assert lost.status_code == 412
+    assert lost.data["errors"][0]["code"] == "stale"
+    activity.refresh_from_db()
+    assert activity.name == "First"
+    retried = second.patch(f"{URL}{activity.pk}/", {"description": "Second"}, format="json",
+                           HTTP_IF_MATCH=won["ETag"])
+    assert retried.status_code == 200
+    activity.refresh_from_db()
+    assert (activity.name, activity.description) == ("First", "Second")
+
+
+def test_stale_if_match_on_workflow_action_changes_nothing(dpo_client, activity):
+    response = dpo_client.post(f"{URL}{activity.pk}/submit/", HTTP_IF_MATCH='"v0"')
+    assert response.status_code == 412
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.DRAFT
+
+
+def test_stale_write_detected_by_the_service_is_412(dpo_client, activity):
+    """The version checked again under the row lock (a writer in between) answers 412."""
+    from processing.api.exceptions import exception_handler
+    from processing.api.writes import save_activity
+    from processing.services import StaleWrite
+
+    with pytest.raises(StaleWrite) as caught:
+        save_activity(data={"name": "x"}, user=None, instance=activity,
+                      expected_version=activity.version - 1)
+    activity.refresh_from_db()
+    assert activity.name != "x"
+    response = exception_handler(caught.value, {})
+    assert response.status_code == 412
+    assert response.data["errors"][0]["code"] == "stale"
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+def _bad(client, body, field, url=URL, method="post"):
+    before = ProcessingActivity.history.count()
+    response = getattr(client, method)(url, body, format="json")
+    assert response.status_code == 400, response.data
+    fields = [e["field"] for e in response.data["errors"]]
+    assert field in fields, response.data
+    assert all({"field", "code", "message"} == set(e) for e in response.data["errors"])
+    assert ProcessingActivity.history.count() == before
+    return response.data["errors"]
+
+
+def test_unknown_codes_name_the_field_and_value(org, dpo_client):
+    errors = _bad(dpo_client, payload(org, data_categories=["identity", "foo"]), "data_categories")
+    assert "Unknown data category code 'foo'." in errors[0]["message"]
+    errors = _bad(dpo_client, payload(org, lawful_bases=[{"basis": "A6-1-z"}]), "lawful_bases[0].basis")
+    assert "A6-1-z" in errors[0]["message"]
+    _bad(dpo_client, payload(org, transfers=[{"country": "ZZ"}]), "transfers[0].country")
+    _bad(dpo_client, payload(org, security_measures=["nope"]), "security_measures")
+
+
+def test_unknown_and_foreign_ids(org, dpo_client, foreign_party):
+    _bad(dpo_client, payload(org, organisation=999999), "organisation")
+    _bad(dpo_client, payload(org, joint_controllers=[foreign_party.pk]), "joint_controllers")
+    _bad(dpo_client, payload(org, recipients=[{"third_party": foreign_party.pk}]),
+         "recipients[0].third_party")
+    _bad(dpo_client, payload(org, recipients=[{"third_party": 10**30}]), "recipients[0].third_party")
+    for raw in ("1e400", "1.5", "true", '"12abc"'):
+        body = json.dumps(payload(org)).replace('"recipients": [{"third_party": ',
+                                                f'"recipients": [{{"third_party": {raw}, "x": ')
+        response = dpo_client.generic("POST", URL, body, content_type="application/json")
+        assert response.status_code == 400, (raw, response.data)
+        assert response.data["errors"][0]["field"] == "recipients[0].third_party"
+
+
+def test_organisation_of_another_register_is_unknown(org, dpo_client, other_org):
+    errors = _bad(dpo_client, payload(org, organisation=other_org.pk), "organisation")
+    assert errors[0]["message"] == f"Unknown organisation id {other_org.pk}."
+
+
+def test_wrong_types_and_lengths(org, dpo_client):
+    _bad(dpo_client, payload(org, name=["a"]), "name")
+    _bad(dpo_client, payload(org, name="x" * 300), "name")
+    _bad(dpo_client, payload(org, reference="R" * 41), "reference")
+    _bad(dpo_client, payload(org, data_categories="identity"), "data_categories")
+    _bad(dpo_client, payload(org, data_categories=[1]), "data_categories")
+    _bad(dpo_client, payload(org, recipients_none="maybe"), "recipients_none")
+    _bad(dpo_client, payload(org, next_review_on="next week"), "next_review_on")
+    _bad(dpo_client, payload(org, dpia_link="not a url"), "dpia_link")
+    _bad(dpo_client, payload(org, purposes="x"), "purposes")
+
+
+def test_nul_byte_is_refused(org, dpo_client):
+    _bad(dpo_client, payload(org, name="Sup\x00port"), "name")
+    _bad(dpo_client, payload(org, data_categories=["iden\x00tity"]), "data_categories")
+    _bad(dpo_client, payload(org, purposes=[{"description": "a\x00"}]), "purposes[0].description")
+
+
+def test_service_validation_errors_keep_their_field(org, dpo_client):
+    # A retention period that is not ISO 8601 is refused by the model's clean().
+    errors = _bad(dpo_client, payload(org, retention_rules=[{"period": "7 years"}]),
+                  "retention_rules[0].period")
+    assert "ISO 8601" in errors[0]["message"]
+    # Art 9 condition without special category data: refused by the service.
+    _bad(dpo_client, payload(org, data_categories=["identity"], lawful_bases=[],
+                             special_category_conditions=["A9-2-a"]),
+         "special_category_conditions")
+    # A basis limited to a data category the activity does not process.
+    _bad(dpo_client, payload(org, lawful_bases=[{"basis": "A6-1-b", "data_categories": ["financial"]}]),
+         "lawful_bases[0].data_categories")
+    _bad(dpo_client, payload(org, lawful_bases=[{"basis": "A6-1-b", "purposes": ["Other"]}]),
+         "lawful_bases[0].purposes")
+    _bad(dpo_client, payload(org, last_reviewed_on="2025-05-01", next_review_on="2025-01-01"), None)
+
+
+def test_duplicate_reference_names_the_field(org, dpo_client, activity):
+    _bad(dpo_client, payload(org, reference=activity.reference), "reference")
+
+
+def test_malformed_json(dpo_client, activity):
+    response = dpo_client.generic("POST", URL, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.data["errors"][0]["code"] == "parse_error"
+    response = dpo_client.generic("PATCH", f"{URL}{activity.pk}/", "[1, 2",
+                                  content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_bad_input_on_update_writes_nothing(org, dpo_client, activity):
+    version = activity.version
+    _bad(dpo_client, {"name": "New", "lawful_bases": [{"basis": "A6-1-b"}, {"basis": "nope"}]},
+         "lawful_bases[1].basis", url=f"{URL}{activity.pk}/", method="patch")
+    # The service error comes after the activity itself was changed: all rolled back.
+    _bad(dpo_client, {"name": "New", "retention_rules": [{"period": "forever"}]},
+         "retention_rules[0].period", url=f"{URL}{activity.pk}/", method="patch")
+    activity.refresh_from_db()
+    assert activity.version == version and activity.name != "New"
+    assert activity.retention_rules.count() == 1
