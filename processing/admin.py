@@ -1,15 +1,63 @@
+"""The DPO's workspace: the register of processing activities in the Django admin.
+
+An activity is edited item by item of Article 30; its compliance findings sit on top
+with links to what to fix. Workflow moves, stale-form checks and reverts go through
+``processing.services``; the admin's own saves are recorded in history with the user
+and the "admin" path by ``ropa.audit.AuditPathMiddleware``. Who may do what comes from
+the user's memberships (see ``entities.admin``).
+"""
+
+from __future__ import annotations
+
 from django import forms
-from django.contrib import admin
-from django.utils.html import format_html, format_html_join
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from entities.admin import ScopedAdminMixin
+from entities.admin import (
+    EDITOR_ROLES,
+    ReadableReferenceMixin,
+    ScopedAdminMixin,
+    member_roles,
+    organisations_with_role,
+    role_in,
+)
+from entities.models import MemberRole, Organisation, ThirdParty
 
-from .findings import activity_findings
+from . import admin_views, services
+from .admin_filters import (
+    FindingsFilter,
+    LawfulBasisFilter,
+    OrganisationFilter,
+    OutsideEeaFilter,
+    ReviewDueFilter,
+    SpecialCategoryFilter,
+    TransferCountryFilter,
+)
+from .admin_forms import (
+    ActivityAdminForm,
+    ActivityPartFormSet,
+    LawfulBasisForm,
+    RecipientForm,
+    RetentionRuleForm,
+    ScopedAutocompleteSelect,
+    ScopedAutocompleteSelectMultiple,
+    TransferForm,
+    scope_widget,
+)
+from .findings import SEVERITY_ORDER, activity_findings
 from .models import (
     ActivityLawfulBasis,
     ActivityRecipient,
+    ActivityStatus,
     DataSubjectCategory,
     InternationalTransfer,
     LawfulBasis,
@@ -22,10 +70,11 @@ from .models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
-from .services import conditions_errors
+
+# --- reference data ------------------------------------------------------------------------
 
 
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "dpv_iri"]
     search_fields = ["name", "code", "description"]
 
@@ -47,106 +96,454 @@ class LegalConceptAdmin(ReferenceAdmin):
     search_fields = ["name", "code", "article"]
 
 
-class PurposeInline(admin.TabularInline):
+# --- the parts of an activity -----------------------------------------------------------------
+
+
+class ActivityPartInline:
+    """A part of an activity is read, added, changed and removed with its activity's
+    rights: removing a wrong recipient or basis is an edit of the activity, and the
+    part's history keeps it. The activity itself is retired, never deleted."""
+
+    formset = ActivityPartFormSet
+    extra = 0
+
+    def _activity_admin(self):
+        return self.admin_site._registry[ProcessingActivity]
+
+    def has_view_permission(self, request, obj=None):
+        parent = self._activity_admin()
+        if obj is None:
+            return parent.has_view_permission(request) or parent.has_add_permission(request)
+        return parent.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        parent = self._activity_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is ThirdParty:
+            kwargs.setdefault("queryset", _third_parties(request))
+            if db_field.name in self.autocomplete_fields:
+                kwargs["widget"] = ScopedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        organisation_id = obj.organisation_id if obj is not None else _single_organisation(request)
+        for field in formset.form.base_fields.values():
+            scope_widget(field, organisation_id)
+        return formset
+
+
+class PurposeInline(ActivityPartInline, admin.TabularInline):
     model = Purpose
-    extra = 0
+    fields = ["description", "position"]
+    verbose_name = _("purpose")
+    verbose_name_plural = _("2. Why: purposes of the processing · Art 30(1)(b)")
 
 
-class LawfulBasisInline(admin.StackedInline):
+class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     model = ActivityLawfulBasis
-    extra = 0
+    form = LawfulBasisForm
     autocomplete_fields = ["basis", "data_categories"]
     filter_horizontal = ["purposes"]
+    fields = ["basis", ("legitimate_interest", "lia_link"), "consent_record_link", "citation",
+              "data_categories", "purposes", "notes"]
+    verbose_name = _("lawful basis")
+    verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
 
 
-class RecipientInline(admin.TabularInline):
+class RecipientInline(ActivityPartInline, admin.TabularInline):
     model = ActivityRecipient
-    extra = 0
+    form = RecipientForm
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 30})}}
     autocomplete_fields = ["third_party", "category", "data_categories"]
+    fields = ["third_party", "category", "data_categories", "purpose"]
+    verbose_name = _("recipient")
+    verbose_name_plural = _("Recipients of the data · Art 30(1)(d)")
 
 
-class TransferInline(admin.StackedInline):
+class TransferInline(ActivityPartInline, admin.StackedInline):
     model = InternationalTransfer
-    extra = 0
+    form = TransferForm
     autocomplete_fields = ["country", "third_party", "mechanism"]
+    fields = [("country", "international_organisation"), "third_party", "mechanism",
+              "safeguards", ("safeguard_document_link", "tia_link")]
+    verbose_name = _("international transfer")
+    verbose_name_plural = _("6. Transfers outside the UK / EEA · Art 30(1)(e), Chapter V")
 
 
-class RetentionRuleInline(admin.TabularInline):
+class RetentionRuleInline(ActivityPartInline, admin.StackedInline):
     model = RetentionRule
-    extra = 0
+    form = RetentionRuleForm
     autocomplete_fields = ["data_category"]
+    fields = [("period", "data_category"), ("trigger", "trigger_description"),
+              ("legal_source", "deletion_method"), "criteria"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
+    verbose_name = _("retention rule")
+    verbose_name_plural = _("Retention rules · Art 30(1)(f)")
 
 
-class ActivityAdminForm(forms.ModelForm):
-    class Meta:
-        model = ProcessingActivity
-        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
+def _third_parties(request):
+    queryset = ThirdParty.objects.select_related("organisation")
+    if request.user.is_superuser:
+        return queryset
+    return queryset.filter(organisation_id__in=organisations_with_role(request))
 
-    def clean(self):
-        cleaned = super().clean()
-        errors = conditions_errors(
-            cleaned.get("data_categories") or [],
-            cleaned.get("special_category_conditions") or [],
-            cleaned.get("schedule1_conditions") or [],
-        )
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field, message)
-        return cleaned
+
+def _single_organisation(request) -> int | None:
+    """The organisation a new record goes to, when the user edits only one."""
+    editable = organisations_with_role(request, *EDITOR_ROLES)
+    return next(iter(editable)) if len(editable) == 1 else None
+
+
+# --- the activity ---------------------------------------------------------------------------
+
+WHO = _("1. Who: the organisation and its role · Art 30(1)(a), 30(2)(a)")
+WHAT = _("3. Whose data and what data · Art 30(1)(c)")
+BASIS = _("4. Lawful basis · Art 6, 9 and 10")
+RECEIVES = _("5. Who receives it · Art 30(1)(d)")
+HOW_LONG = _("7. How long it is kept · Art 30(1)(f)")
+PROTECTED = _("8. How it is protected · Art 30(1)(g), Art 32")
+RISK = _("9. DPIA and risk · Art 22, 35")
+REVIEW = _("Review and workflow")
+
+#: Inlines shown right after a fieldset, so the form follows the items of Article 30.
+INLINES_AFTER = {
+    WHO: ["purposes"],
+    BASIS: ["lawful_bases"],
+    RECEIVES: ["recipients", "transfers"],
+    HOW_LONG: ["retention_rules"],
+}
+INLINE_PREFIXES = {"purposes", "lawful_bases", "recipients", "transfers", "retention_rules"}
+
+#: Buttons of the review workflow, in the order shown.
+WORKFLOW_ACTIONS = [
+    ("submit", _("Submit for review"), "default"),
+    ("approve", _("Approve"), "default"),
+    ("return_to_draft", _("Return to draft"), ""),
+    ("retire", _("Retire"), "danger"),
+    ("reinstate", _("Reinstate"), ""),
+]
+
+
+class ActivityChangeList(ChangeList):
+    """The page's activities come with everything the findings engine reads, so the
+    findings column costs a constant number of queries."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).with_register()
+
+
+def _transition_action(action: str, label):
+    def run(modeladmin, request, queryset):
+        modeladmin.transition_many(request, queryset, action)
+
+    run.__name__ = f"transition_{action}"
+    return admin.action(description=_("%(label)s: selected activities") % {"label": label},
+                        permissions=["change"])(run)
 
 
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = ActivityAdminForm
-    list_display = ["reference", "name", "organisation", "role", "status", "next_review_on"]
-    list_filter = ["status", "role", "organisation"]
+    change_form_template = "admin/processing/processingactivity/change_form.html"
+    change_list_template = "admin/processing/processingactivity/change_list.html"
+    object_history_template = "admin/processing/processingactivity/object_history.html"
+    list_display = ["reference", "name", "organisation", "role_short", "status_badge", "bases",
+                    "next_review_on", "findings_count"]
+    list_display_links = ["reference", "name"]
+    list_filter = [OrganisationFilter, "status", "role", LawfulBasisFilter, SpecialCategoryFilter,
+                   OutsideEeaFilter, TransferCountryFilter, ReviewDueFilter, FindingsFilter]
     search_fields = ["reference", "name", "description", "business_function"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation", "owner"]
+    list_per_page = 100
+    # Facet counts would run the findings engine once per filter choice.
+    show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = [
-        "organisation", "owner", "joint_controllers", "controllers_served", "data_subjects",
+        "organisation", "joint_controllers", "controllers_served", "data_subjects",
         "data_categories", "special_category_conditions", "schedule1_conditions",
         "security_measures",
     ]
-    readonly_fields = ["findings", "version", "status", "created_at", "updated_at"]
+    history_list_display = ["version", "status", "history_path"]
     inlines = [PurposeInline, LawfulBasisInline, RecipientInline, TransferInline,
                RetentionRuleInline]
     fieldsets = [
-        (_("Compliance findings"), {"fields": ["findings"]}),
-        (_("Who (Art 30(1)(a), 30(2)(a))"), {"fields": [
-            "organisation", "reference", "name", "business_function", "owner", "role",
+        (WHO, {"fields": [
+            "organisation", ("reference", "name"), ("business_function", "owner"), "role",
             "joint_controllers", "controllers_served", "description"]}),
-        (_("Whose data and what data (Art 30(1)(c))"), {"fields": [
-            "data_subjects", "data_categories", "special_category_conditions",
-            "schedule1_conditions", "source_of_data"]}),
-        (_("Recipients (Art 30(1)(d))"), {"fields": ["recipients_none"]}),
-        (_("Security (Art 30(1)(g))"), {"fields": ["security_measures", "security_description",
-                                                    "data_location"]}),
-        (_("Risk"), {"fields": [
+        (WHAT, {"fields": ["data_subjects", "data_categories", "source_of_data"]}),
+        (BASIS, {
+            "fields": ["special_category_conditions", "schedule1_conditions"],
+            "description": _("List each Art 6(1) basis below. Special category and criminal "
+                             "offence data also need an Art 9 or Schedule 1 condition here."),
+        }),
+        (RECEIVES, {"fields": ["recipients_none"]}),
+        (HOW_LONG, {"fields": [
+            "retention_policy_link", "retention_adhered", "retention_non_adherence_reason"]}),
+        (PROTECTED, {"fields": ["security_measures", "security_description", "data_location"]}),
+        (RISK, {"fields": [
             "automated_decision_making", "automated_decision_legal_effect",
             "automated_decision_description", "systematic_monitoring", "dpia_required",
             "dpia_status", "dpia_link", "breach_occurred", "breach_link"]}),
-        (_("Retention policy"), {"fields": [
-            "retention_policy_link", "retention_adhered", "retention_non_adherence_reason"]}),
-        (_("Review"), {"fields": ["status", "last_reviewed_on", "next_review_on", "version",
-                                  "created_at", "updated_at"]}),
+        (REVIEW, {"fields": [
+            "status", ("last_reviewed_on", "next_review_on"), ("version", "updated_at"),
+            "expected_version"]}),
     ]
+    actions = [_transition_action(action, label) for action, label, _tone in WORKFLOW_ACTIONS]
 
-    @admin.display(description=_("findings"))
-    def findings(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        found = activity_findings(obj)
-        if not found:
-            return _("No finding: the record is complete.")
-        return format_html(
-            "<ul class='findings'>{}</ul>",
-            format_html_join(
-                "", "<li class='finding finding-{}'><strong>{}</strong> {} <em>({})</em></li>",
-                ((f.severity, f.code, f.message, f.article) for f in found),
-            ),
+    class Media:
+        css = {"all": ["processing/admin.css"]}
+        js = ["processing/admin.js"]
+
+    # --- who may do what -------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation", "owner")
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser or bool(organisations_with_role(request, *EDITOR_ROLES))
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return obj is None or obj.status != ActivityStatus.RETIRED
+        if obj is None:
+            return bool(organisations_with_role(request, *EDITOR_ROLES))
+        if obj.status == ActivityStatus.RETIRED:
+            return False  # a retired record is read-only until reinstated
+        role = role_in(request, obj.organisation_id)
+        return role == MemberRole.DPO or (
+            role == MemberRole.CONTRIBUTOR and obj.owner_id == request.user.pk
         )
 
+    def may_transition(self, request, obj, action: str) -> bool:
+        """A contributor submits its own drafts; the DPO does everything else."""
+        if request.user.is_superuser:
+            return True
+        role = role_in(request, obj.organisation_id)
+        if role == MemberRole.DPO:
+            return True
+        return (role == MemberRole.CONTRIBUTOR and action == "submit"
+                and obj.owner_id == request.user.pk)
+
+    def available_transitions(self, request, obj) -> list[tuple[str, str, str]]:
+        return [
+            (action, label, tone) for action, label, tone in WORKFLOW_ACTIONS
+            if obj.status in services.TRANSITIONS[action][0]
+            and self.may_transition(request, obj, action)
+        ]
+
+    # --- the form -------------------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["status", "version", "updated_at", "last_reviewed_on"]
+        if obj is not None:
+            readonly.append("organisation")
+        if not self._may_assign_owner(request, obj):
+            readonly.append("owner")
+        return readonly
+
+    def _may_assign_owner(self, request, obj) -> bool:
+        """The DPO chooses who owns a record; a contributor owns what it creates."""
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return bool(organisations_with_role(request, MemberRole.DPO))
+        return role_in(request, obj.organisation_id) == MemberRole.DPO
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=organisations_with_role(request, *EDITOR_ROLES))
+        if db_field.name == "owner":
+            users = get_user_model().objects.filter(is_active=True, is_staff=True)
+            if not request.user.is_superuser:
+                users = users.filter(
+                    memberships__organisation_id__in=organisations_with_role(request, *EDITOR_ROLES)
+                ).distinct()
+            kwargs["queryset"] = users.order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is ThirdParty:
+            kwargs["queryset"] = _third_parties(request)
+            kwargs["widget"] = ScopedAutocompleteSelectMultiple(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        organisation_id = obj.organisation_id if obj is not None else _single_organisation(request)
+        for name in ("joint_controllers", "controllers_served"):
+            field = form.base_fields.get(name)
+            if field is None:
+                continue
+            scope_widget(field, organisation_id)
+            if organisation_id:
+                field.queryset = field.queryset.filter(organisation_id=organisation_id)
+        if obj is None and organisation_id and "organisation" in form.base_fields:
+            form.base_fields["organisation"].initial = organisation_id
+        return form
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        if not change and obj.owner_id is None and "owner" not in form.fields:
+            obj.owner = request.user  # a contributor owns what it creates
+        return obj
+
     def save_model(self, request, obj, form, change):
+        # The form's clean locked the row and checked the version it was opened on.
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        adminform = context.get("adminform")
+        formsets = list(context.get("inline_admin_formsets") or [])
+        by_prefix = {f.formset.prefix: f for f in formsets}
+        if adminform is not None:
+            layout, placed = [], set()
+            for fieldset in adminform:
+                after = [by_prefix[p] for p in INLINES_AFTER.get(fieldset.name, []) if p in by_prefix]
+                placed.update(f.formset.prefix for f in after)
+                layout.append((fieldset, after))
+            context["article30_layout"] = layout
+            context["other_inline_formsets"] = [f for f in formsets if f.formset.prefix not in placed]
+            context["error_summary"] = admin_views.error_summary(adminform.form, formsets)
+        if obj is not None and obj.pk:
+            current = ProcessingActivity.objects.with_register().get(pk=obj.pk)
+            context["findings"] = [
+                (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
+                for finding in activity_findings(current)
+            ]
+            context["workflow_actions"] = self.available_transitions(request, current)
+            context["current_version"] = current.version
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- the change list ------------------------------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ActivityChangeList
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser and not organisations_with_role(request, MemberRole.DPO):
+            for action, _label, _tone in WORKFLOW_ACTIONS:
+                if action != "submit":
+                    actions.pop(f"transition_{action}", None)
+        return actions
+
+    def _findings(self, obj):
+        if not hasattr(obj, "_admin_findings"):
+            obj._admin_findings = activity_findings(obj)
+        return obj._admin_findings
+
+    @admin.display(description=_("role"), ordering="role")
+    def role_short(self, obj):
+        return obj.get_role_display()
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="ropa-status ropa-status-{}">{}</span>',
+                           obj.status, obj.get_status_display())
+
+    @admin.display(description=_("lawful bases"))
+    def bases(self, obj):
+        return ", ".join(use.basis.article for use in obj.lawful_bases.all()) or "–"
+
+    @admin.display(description=_("findings"))
+    def findings_count(self, obj):
+        findings = self._findings(obj)
+        if not findings:
+            return format_html('<span class="ropa-findings ropa-findings-none">{}</span>', 0)
+        worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
+        return format_html(
+            '<span class="ropa-findings ropa-findings-{}" title="{}">{}</span>',
+            worst, "; ".join(f.code for f in findings), len(findings),
+        )
+
+    def transition_many(self, request, queryset, action: str):
+        done = 0
+        for obj in queryset:
+            if not self.may_transition(request, obj, action):
+                self.message_user(request, gettext("%(ref)s: you may not do this.") % {
+                    "ref": obj.reference}, messages.ERROR)
+                continue
+            try:
+                services.activity_transition(activity=obj, action=action, user=request.user,
+                                             path="admin")
+            except ValidationError as exc:
+                self.message_user(request, f"{obj.reference}: {' '.join(exc.messages)}",
+                                  messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, gettext("%(n)s activities updated.") % {"n": done},
+                              messages.SUCCESS)
+
+    # --- extra pages ---------------------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view
+        return [
+            path("dashboard/", view(self.dashboard_view), name=f"{prefix}_dashboard"),
+            path("as-of/", view(self.as_of_view), name=f"{prefix}_as_of"),
+            path("<path:object_id>/transition/<str:action>/", view(self.transition_view),
+                 name=f"{prefix}_transition"),
+            path("<path:object_id>/history/compare/", view(self.compare_view),
+                 name=f"{prefix}_compare"),
+            path("<path:object_id>/history/revert/<int:history_id>/", view(self.revert_view),
+                 name=f"{prefix}_revert"),
+            *super().get_urls(),
+        ]
+
+    def get_visible_object(self, request, object_id):
+        """The activity if the user may see it; 404 otherwise (also for other registers)."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404(gettext("Processing activity not found."))
+        return obj
+
+    def dashboard_view(self, request):
+        return admin_views.dashboard(self, request)
+
+    def as_of_view(self, request):
+        return admin_views.register_as_of(self, request)
+
+    def transition_view(self, request, object_id, action):
+        return admin_views.transition(self, request, object_id, action)
+
+    def compare_view(self, request, object_id):
+        return admin_views.compare(self, request, object_id)
+
+    def revert_view(self, request, object_id, history_id):
+        return admin_views.revert(self, request, object_id, history_id)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_visible_object(request, object_id)
+        extra_context = {**(extra_context or {}), "compare_url": reverse(
+            "admin:processing_processingactivity_compare", args=[obj.pk])}
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting goes through the compare page, which shows what would change and
+        # reverts with a service call, checked against the current version.
+        obj = self.get_visible_object(request, object_id)
+        url = reverse("admin:processing_processingactivity_compare", args=[obj.pk])
+        return HttpResponseRedirect(f"{url}?old={version_id}")
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or bool(member_roles(request))

@@ -111,7 +111,9 @@ def _touch(activity: ProcessingActivity) -> None:
     activity.refresh_from_db(fields=["version", "updated_at"])
 
 
-def _lock(activity: ProcessingActivity, expected_version: int | None) -> ProcessingActivity:
+def lock_activity(activity: ProcessingActivity, expected_version: int | None) -> ProcessingActivity:
+    """Lock the activity's row for this transaction; StaleWrite if it moved past
+    ``expected_version`` (None: no check)."""
     current = ProcessingActivity.objects.select_for_update().get(pk=activity.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleWrite(current, expected_version)
@@ -166,7 +168,7 @@ def activity_update(
             raise ValidationError({name: _("This field cannot be changed here.")})
     plain, m2m = _split(fields, ACTIVITY_M2M_FIELDS)
     with audit_context(user=user, path=path):
-        _lock(activity, expected_version)
+        lock_activity(activity, expected_version)
         for name, value in plain.items():
             setattr(activity, name, value)
         activity.version += 1
@@ -178,7 +180,7 @@ def activity_update(
     return activity
 
 
-_TRANSITIONS = {
+TRANSITIONS = {
     "submit": ({ActivityStatus.DRAFT}, ActivityStatus.IN_REVIEW),
     "approve": ({ActivityStatus.IN_REVIEW}, ActivityStatus.ACTIVE),
     "return_to_draft": ({ActivityStatus.IN_REVIEW, ActivityStatus.ACTIVE}, ActivityStatus.DRAFT),
@@ -198,14 +200,14 @@ def activity_transition(
     draft -> in review (submit) -> active (approve); back to draft; retired (kept, with
     its history) and reinstated. Approval records the review date and sets the next one.
     """
-    if action not in _TRANSITIONS:
+    if action not in TRANSITIONS:
         raise ValidationError(
             {"action": _("Unknown action '%(action)s': use one of %(actions)s.")
-             % {"action": action, "actions": ", ".join(_TRANSITIONS)}}
+             % {"action": action, "actions": ", ".join(TRANSITIONS)}}
         )
-    sources, target = _TRANSITIONS[action]
+    sources, target = TRANSITIONS[action]
     with audit_context(user=user, path=path):
-        _lock(activity, expected_version)
+        lock_activity(activity, expected_version)
         activity.refresh_from_db()
         if activity.status not in sources:
             raise ValidationError(
@@ -273,7 +275,7 @@ def part_save(
     plain, m2m = _split(fields, m2m_names)
     parent = activity if instance is None else instance.activity
     with audit_context(user=user, path=path):
-        _lock(parent, expected_version)
+        lock_activity(parent, expected_version)
         obj = instance if instance is not None else model(activity=parent)
         for name, value in plain.items():
             setattr(obj, name, value)
@@ -294,7 +296,7 @@ def part_delete(*, instance: models.Model, user=None, path=None,
         raise TypeError(f"{type(instance).__name__} is not a part of an activity")
     parent = instance.activity
     with audit_context(user=user, path=path):
-        _lock(parent, expected_version)
+        lock_activity(parent, expected_version)
         instance.delete()
         _touch(parent)
 

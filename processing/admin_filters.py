@@ -1,0 +1,168 @@
+"""Change list filters of the activity admin. Each filter answers a DPO's question and
+keeps a short parameter name, so the dashboard bars can link to a filtered list."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from entities.admin import organisations_with_role
+from entities.models import Country, Organisation
+
+from .findings import Severity, register_findings
+from .models import ActivityLawfulBasis, InternationalTransfer, LawfulBasis, ProcessingActivity
+
+#: How far ahead "due soon" looks, in days.
+REVIEW_SOON_DAYS = 30
+
+
+def outside_eea_transfers():
+    """Transfers to a country outside the EEA or to an international organisation."""
+    return InternationalTransfer.objects.filter(
+        Q(country__is_eea=False) | Q(country__isnull=True), activity=OuterRef("pk")
+    )
+
+
+def special_category_links():
+    through = ProcessingActivity.data_categories.through
+    return through.objects.filter(
+        processingactivity_id=OuterRef("pk"), personaldatacategory__special_category=True
+    )
+
+
+class OrganisationFilter(admin.SimpleListFilter):
+    title = _("organisation")
+    parameter_name = "organisation"
+
+    def lookups(self, request, model_admin):
+        organisations = Organisation.objects.all()
+        if not request.user.is_superuser:
+            organisations = organisations.filter(pk__in=organisations_with_role(request))
+        return [(str(o.pk), o.name) for o in organisations.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(organisation_id=int(self.value()))
+        return queryset
+
+
+class LawfulBasisFilter(admin.SimpleListFilter):
+    title = _("lawful basis")
+    parameter_name = "basis"
+
+    def lookups(self, request, model_admin):
+        return [(b.code, f"{b.article} {b.name}") for b in LawfulBasis.objects.only(
+            "code", "article", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Exists(ActivityLawfulBasis.objects.filter(
+                activity=OuterRef("pk"), basis__code=self.value())))
+        return queryset
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def condition(self):
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.filter(~self.condition())
+        return queryset
+
+
+class SpecialCategoryFilter(YesNoFilter):
+    title = _("special category data (Art 9)")
+    parameter_name = "special"
+
+    def condition(self):
+        return Exists(special_category_links())
+
+
+class OutsideEeaFilter(YesNoFilter):
+    title = _("transfers outside the EEA")
+    parameter_name = "outside_eea"
+
+    def condition(self):
+        return Exists(outside_eea_transfers())
+
+
+class TransferCountryFilter(admin.SimpleListFilter):
+    title = _("transfer destination")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        used = InternationalTransfer.objects.filter(
+            activity__in=model_admin.get_queryset(request).values("pk")
+        ).values("country_id")
+        return [(c.code, c.name) for c in Country.objects.filter(pk__in=used).only("code", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(Exists(InternationalTransfer.objects.filter(
+                activity=OuterRef("pk"), country__code=self.value())))
+        return queryset
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("review due")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due in the next %(days)s days") % {"days": REVIEW_SOON_DAYS}),
+            ("none", _("No review date")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        value = self.value()
+        if value == "overdue":
+            return queryset.filter(next_review_on__lt=today)
+        if value == "soon":
+            return queryset.filter(
+                next_review_on__gte=today,
+                next_review_on__lte=today + datetime.timedelta(days=REVIEW_SOON_DAYS),
+            )
+        if value == "none":
+            return queryset.filter(next_review_on__isnull=True)
+        return queryset
+
+
+class FindingsFilter(admin.SimpleListFilter):
+    """Activities with compliance findings, by the worst severity wanted."""
+
+    title = _("findings")
+    parameter_name = "findings"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("any", _("Any finding")),
+            (Severity.ERROR, _("With errors")),
+            (Severity.WARNING, _("With warnings")),
+            (Severity.INFO, _("With notes")),
+            ("none", _("No finding")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        found = register_findings(queryset.order_by(), chunk_size=2000)
+        if value == "none":
+            ids = [pk for pk, findings in found.items() if not findings]
+        elif value == "any":
+            ids = [pk for pk, findings in found.items() if findings]
+        else:
+            ids = [pk for pk, findings in found.items() if any(f.severity == value for f in findings)]
+        return queryset.filter(pk__in=ids)

@@ -1,0 +1,305 @@
+"""Forms of the activity admin: Article 30 help in plain words, checks that name the
+field and say how to fix it, and the stale-form guard."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import services
+from .models import ProcessingActivity, Purpose
+
+#: Help shown under each field of the activity form: what the item means, in plain
+#: words, and the article that asks for it.
+ACTIVITY_HELP = {
+    "organisation": gettext_lazy(
+        "Art 30(1)(a) / 30(2)(a): the organisation whose register this is. It cannot be "
+        "changed once the record exists."),
+    "reference": gettext_lazy(
+        "A short stable identifier in this organisation's register, such as PA-012. "
+        "Leave empty to get the next free one."),
+    "name": gettext_lazy("What the processing is called in the business, e.g. 'Payroll'."),
+    "owner": gettext_lazy("The person accountable for this processing; a contributor edits "
+                          "only the records it owns."),
+    "role": gettext_lazy(
+        "Art 30(1) or 30(2): controller when the organisation decides why and how the data "
+        "is processed; processor when it acts on a customer's instructions."),
+    "joint_controllers": gettext_lazy(
+        "Art 26 and 30(1)(a): the other organisations that decide the purposes and means "
+        "with you. Only recipients of this register can be chosen."),
+    "controllers_served": gettext_lazy(
+        "Art 30(2)(a): for a processor record, each controller on whose behalf you act."),
+    "description": gettext_lazy("What happens to the data, in a few sentences."),
+    "data_subjects": gettext_lazy(
+        "Art 30(1)(c): whose personal data it is: customers, employees, job applicants..."),
+    "data_categories": gettext_lazy(
+        "Art 30(1)(c): what personal data is processed. Special category (Art 9) and "
+        "criminal offence (Art 10) data need a condition below."),
+    "special_category_conditions": gettext_lazy(
+        "Art 9(2): the condition that allows special category data (health, biometrics...). "
+        "Needed only when such data is listed above."),
+    "schedule1_conditions": gettext_lazy(
+        "UK DPA 2018 Schedule 1 / Art 10: needed for criminal offence data, and in the UK "
+        "for most Art 9 conditions."),
+    "source_of_data": gettext_lazy(
+        "Art 14: where the data comes from when it is not collected from the person."),
+    "recipients_none": gettext_lazy(
+        "Art 30(1)(d): tick only when the data is disclosed to nobody outside the "
+        "organisation; otherwise list the recipients below."),
+    "security_measures": gettext_lazy(
+        "Art 30(1)(g) and Art 32: the technical and organisational measures that protect "
+        "the data."),
+    "security_description": gettext_lazy("Anything the list does not say, in words."),
+    "data_location": gettext_lazy("Where the data and the systems holding it are (ICO)."),
+    "dpia_required": gettext_lazy(
+        "Art 35: a DPIA is expected for special or criminal data, automated decisions with "
+        "legal effect, or systematic monitoring."),
+    "dpia_link": gettext_lazy("Where the DPIA is kept."),
+    "retention_policy_link": gettext_lazy("Art 5(1)(e): the retention and erasure policy."),
+}
+
+
+class ScopedAutocompleteMixin:
+    """An autocomplete that asks only for one organisation's recipients."""
+
+    organisation_id: int | None = None
+
+    def get_url(self):
+        url = super().get_url()
+        if self.organisation_id:
+            url = f"{url}?organisation={self.organisation_id}"
+        return url
+
+
+class ScopedAutocompleteSelect(ScopedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class ScopedAutocompleteSelectMultiple(ScopedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def scope_widget(field, organisation_id) -> None:
+    """Point the autocomplete of ``field`` at one organisation's register."""
+    widget = getattr(field.widget, "widget", field.widget)
+    if isinstance(widget, ScopedAutocompleteMixin):
+        widget.organisation_id = organisation_id
+
+
+def _other_register(parties, organisation) -> list[str]:
+    return [p.name for p in parties if p is not None and p.organisation_id != organisation.pk]
+
+
+def stale_message(activity: ProcessingActivity, expected) -> str:
+    """Who changed the activity, and when, since the form was opened."""
+    latest = activity.history.select_related("history_user").first()
+    who = _("someone else")
+    when = ""
+    if latest is not None:
+        if latest.history_user is not None:
+            who = latest.history_user.get_username()
+        when = date_format(timezone.localtime(latest.history_date), "DATETIME_FORMAT")
+    return _(
+        "%(reference)s was changed by %(who)s%(when)s since you opened this form (it is now "
+        "version %(current)s, you started from version %(expected)s). Nothing was saved: "
+        "open the record again to see their changes, then apply yours."
+    ) % {
+        "reference": activity.reference, "who": who,
+        "when": _(" on %(date)s") % {"date": when} if when else "",
+        "current": activity.version, "expected": expected,
+    }
+
+
+class ActivityAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False,
+        help_text=gettext_lazy("The version of the record this form was opened on."),
+    )
+
+    class Meta:
+        model = ProcessingActivity
+        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, text in ACTIVITY_HELP.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        if "reference" in self.fields:
+            self.fields["reference"].required = False
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+    @property
+    def organisation(self):
+        if self.instance.organisation_id:
+            return self.instance.organisation
+        return self.cleaned_data.get("organisation")
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_stale(cleaned)
+        organisation = self.organisation
+        if organisation is not None:
+            self._check_reference(cleaned, organisation)
+            for name in ("joint_controllers", "controllers_served"):
+                outside = _other_register(cleaned.get(name) or [], organisation)
+                if outside:
+                    self.add_error(name, _(
+                        "%(names)s belong(s) to another organisation's register: choose "
+                        "recipients of %(organisation)s, or add them to its register first."
+                    ) % {"names": ", ".join(outside), "organisation": organisation})
+        errors = services.conditions_errors(
+            cleaned.get("data_categories") or [],
+            cleaned.get("special_category_conditions") or [],
+            cleaned.get("schedule1_conditions") or [],
+        )
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+    def _check_stale(self, cleaned):
+        if not self.instance.pk:
+            return
+        expected = cleaned.get("expected_version")
+        if expected is None:
+            raise ValidationError(
+                _("The form lost the version it was opened on: open the record again."),
+                code="stale")
+        try:
+            # Locks the row until the admin's transaction ends, so the save that follows
+            # cannot interleave with another one.
+            services.lock_activity(self.instance, expected)
+        except services.StaleWrite:
+            current = ProcessingActivity.objects.get(pk=self.instance.pk)
+            raise ValidationError(stale_message(current, expected), code="stale") from None
+
+    def _check_reference(self, cleaned, organisation):
+        if "reference" not in self.fields:
+            return
+        reference = (cleaned.get("reference") or "").strip()
+        if not reference:
+            cleaned["reference"] = services.next_reference(organisation)
+            return
+        clash = ProcessingActivity.objects.filter(organisation=organisation, reference=reference)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            self.add_error("reference", _(
+                "%(reference)s is already used in the register of %(organisation)s: choose "
+                "another reference, or leave it empty to get %(free)s."
+            ) % {"reference": reference, "organisation": organisation,
+                 "free": services.next_reference(organisation)})
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The parts' forms check their scope against what is being saved, not what was.
+        self.instance._pending_data_categories = self.cleaned_data.get("data_categories")
+
+
+class ActivityPartFormSet(BaseInlineFormSet):
+    """Gives each part form its activity (the one being saved, with the form's values)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.activity = self.instance
+        return form
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.activity = self.instance
+        return form
+
+
+class ActivityPartForm(forms.ModelForm):
+    """A part of an activity: its recipients and scopes stay inside its register."""
+
+    activity: ProcessingActivity | None = None
+
+    def _activity_data_categories(self):
+        activity = self.activity
+        pending = getattr(activity, "_pending_data_categories", None)
+        if pending is not None:
+            return set(pending)
+        if activity is not None and activity.pk:
+            return set(activity.data_categories.all())
+        return set()
+
+    def _check_third_party(self, cleaned, name="third_party"):
+        party = cleaned.get(name)
+        activity = self.activity
+        if party is None or activity is None or not activity.organisation_id:
+            return
+        if party.organisation_id != activity.organisation_id:
+            self.add_error(name, _(
+                "%(party)s is in another organisation's register: choose a recipient of "
+                "%(organisation)s, or add it to that register first."
+            ) % {"party": party, "organisation": activity.organisation})
+
+    def _check_data_scope(self, cleaned, name="data_categories"):
+        chosen = cleaned.get(name) or []
+        if not chosen:
+            return
+        allowed = self._activity_data_categories()
+        outside = [c.name for c in chosen if c not in allowed]
+        if outside:
+            self.add_error(name, _(
+                "Not among the activity's categories of personal data: %(names)s. Add them to "
+                "the activity's data (Art 30(1)(c)) or remove them here."
+            ) % {"names": ", ".join(outside)})
+
+
+class LawfulBasisForm(ActivityPartForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "purposes" in self.fields:
+            activity = self.activity
+            self.fields["purposes"].queryset = (
+                Purpose.objects.filter(activity=activity) if activity is not None and activity.pk
+                else Purpose.objects.none()
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_data_scope(cleaned)
+        return cleaned
+
+
+class RecipientForm(ActivityPartForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("third_party") and not cleaned.get("category") and not self.errors:
+            self.add_error("third_party", _(
+                "Name the recipient, or at least choose its category (Art 30(1)(d) allows "
+                "categories when names are not known)."))
+        self._check_third_party(cleaned)
+        self._check_data_scope(cleaned)
+        return cleaned
+
+
+class TransferForm(ActivityPartForm):
+    def clean(self):
+        cleaned = super().clean()
+        self._check_third_party(cleaned)
+        return cleaned
+
+
+class RetentionRuleForm(ActivityPartForm):
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("data_category")
+        if category is not None and category not in self._activity_data_categories():
+            self.add_error("data_category", _(
+                "%(name)s is not among the activity's categories of personal data: add it "
+                "to the activity or choose another category."
+            ) % {"name": category.name})
+        return cleaned

@@ -1,0 +1,371 @@
+"""Pages of the activity admin beyond add / change: workflow moves, the history diff and
+revert, the register as of a past date, and the dashboard. Writes call the services."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import get_m2m_reverse_field_name
+
+from entities.admin import organisations_with_role
+from entities.models import Organisation
+
+from . import services
+from .dashboard import LABEL_WIDTH, dashboard_charts
+from .models import (
+    ActivityLawfulBasis,
+    ActivityRecipient,
+    ActivityStatus,
+    InternationalTransfer,
+    LawfulBasis,
+    ProcessingActivity,
+    Purpose,
+    RetentionRule,
+)
+
+#: Fields a revert leaves alone: identity, workflow state and review dates belong to the
+#: workflow, not to the content of a version.
+NOT_REVERTED = {"id", "organisation", "version", "status", "status_changed_at", "created_at",
+                "updated_at", "last_reviewed_on", "next_review_on"}
+#: Fields the diff does not show: they change on every save.
+NOT_DIFFED = ["updated_at", "status_changed_at", "version"]
+
+#: The parts of an activity whose state the diff compares, with a heading each.
+PARTS = [
+    (Purpose, gettext_lazy("Purposes")),
+    (ActivityLawfulBasis, gettext_lazy("Lawful bases")),
+    (ActivityRecipient, gettext_lazy("Recipients")),
+    (InternationalTransfer, gettext_lazy("International transfers")),
+    (RetentionRule, gettext_lazy("Retention rules")),
+]
+
+
+def _admin_context(model_admin, request, **extra):
+    request.current_app = model_admin.admin_site.name
+    return {**model_admin.admin_site.each_context(request), "opts": model_admin.opts, **extra}
+
+
+# --- the change form -------------------------------------------------------------------------
+
+def finding_anchor(field_name: str, inline_prefixes) -> str:
+    """Where on the change form a finding is fixed: a field row or an inline group."""
+    if not field_name:
+        return ""
+    if field_name in inline_prefixes:
+        return f"#{field_name}-group"
+    return f"#row-{field_name}"
+
+
+def error_summary(form, inline_admin_formsets) -> list[dict]:
+    """Every error of the form and its inlines, each named by where it is."""
+    summary = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            label, anchor = "", ""
+        else:
+            formfield = form.fields.get(name)
+            label = str(formfield.label or name) if formfield else name
+            anchor = f"#row-{name}"
+        summary.extend({"label": label, "message": m, "anchor": anchor} for m in errors)
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        heading = str(inline.opts.verbose_name).capitalize()
+        for message in formset.non_form_errors():
+            summary.append({"label": heading, "message": message,
+                            "anchor": f"#{formset.prefix}-group"})
+        for index, part_form in enumerate(formset.forms):
+            for name, errors in part_form.errors.items():
+                where = f"{heading} {index + 1}"
+                if name != "__all__" and name in part_form.fields:
+                    where = f"{where} – {part_form.fields[name].label}"
+                summary.extend({"label": where, "message": m,
+                                "anchor": f"#{formset.prefix}-{index}"} for m in errors)
+    return summary
+
+
+# --- workflow ----------------------------------------------------------------------------------
+
+def transition(model_admin, request, object_id, action):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    activity = model_admin.get_visible_object(request, object_id)
+    change_url = reverse("admin:processing_processingactivity_change", args=[activity.pk])
+    if action not in services.TRANSITIONS or not model_admin.may_transition(
+            request, activity, action):
+        raise PermissionDenied
+    expected = request.POST.get("expected_version", "")
+    try:
+        services.activity_transition(
+            activity=activity, action=action, user=request.user, path="admin",
+            expected_version=int(expected) if expected.isdigit() else None,
+        )
+    except services.StaleWrite:
+        messages.error(request, _(
+            "%(ref)s was changed since you opened it: nothing was done. Check the current "
+            "record, then try again.") % {"ref": activity.reference})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(ref)s is now %(status)s.") % {
+            "ref": activity.reference, "status": activity.get_status_display()})
+        if action == "approve":
+            messages.info(request, _("Reviewed on %(last)s; next review due on %(next)s.") % {
+                "last": activity.last_reviewed_on, "next": activity.next_review_on})
+    return HttpResponseRedirect(change_url)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str = ""
+    new: str = ""
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+@dataclass
+class PartChanges:
+    heading: str
+    added: list[str]
+    removed: list[str]
+    changed: list[tuple[str, str]]
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _record_label(record) -> str:
+    who = record.history_user.get_username() if record.history_user else _("unknown")
+    when = date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+    return _("version %(version)s · %(when)s · %(who)s · %(path)s") % {
+        "version": record.version, "when": when, "who": who,
+        "path": record.get_history_path_display() or "–",
+    }
+
+
+def _field_changes(new, old) -> list[FieldChange]:
+    delta = new.diff_against(old, excluded_fields=NOT_DIFFED, foreign_keys_are_objs=True)
+    changes = []
+    for change in delta.changes:
+        model_field = ProcessingActivity._meta.get_field(change.field)
+        label = str(model_field.verbose_name).capitalize()
+        if model_field.many_to_many:
+            target = get_m2m_reverse_field_name(model_field)
+            old_names = {str(row[target]) for row in change.old}
+            new_names = {str(row[target]) for row in change.new}
+            changes.append(FieldChange(label, added=sorted(new_names - old_names),
+                                       removed=sorted(old_names - new_names)))
+        else:
+            changes.append(FieldChange(label, old=_display(model_field, change.old),
+                                       new=_display(model_field, change.new)))
+    return changes
+
+
+def _describe_part(instance, bases: dict[int, LawfulBasis]) -> str:
+    if isinstance(instance, ActivityLawfulBasis):
+        text = str(bases.get(instance.basis_id, instance.basis_id))
+        details = [instance.legitimate_interest, instance.lia_link, instance.consent_record_link,
+                   instance.citation]
+        extra = "; ".join(d for d in details if d)
+        return f"{text} ({extra})" if extra else text
+    if isinstance(instance, RetentionRule) and instance.data_category_id:
+        return f"{instance.data_category}: {instance.describe()}"
+    return str(instance)
+
+
+def _parts_at(activity_id: int, before: datetime.datetime, bases) -> dict[type, dict[int, str]]:
+    """Each part of the activity as it stood just before ``before``, by id."""
+    state = {}
+    for model, _heading in PARTS:
+        records = (model.history.filter(activity_id=activity_id, history_date__lt=before)
+                   .latest_of_each().exclude(history_type="-"))
+        state[model] = {r.id: _describe_part(r.instance, bases) for r in records}
+    return state
+
+
+def _part_changes(old_state, new_state) -> list[PartChanges]:
+    result = []
+    for model, heading in PARTS:
+        old, new = old_state[model], new_state[model]
+        added = [new[pk] for pk in new if pk not in old]
+        removed = [old[pk] for pk in old if pk not in new]
+        changed = [(old[pk], new[pk]) for pk in new if pk in old and old[pk] != new[pk]]
+        if added or removed or changed:
+            result.append(PartChanges(str(heading), added, removed, changed))
+    return result
+
+
+def compare(model_admin, request, object_id):
+    """A readable diff between any two versions of an activity, with a revert."""
+    activity = model_admin.get_visible_object(request, object_id)
+    records = list(activity.history.select_related("history_user")
+                   .order_by("-history_date", "-history_id"))
+    by_id = {r.history_id: r for r in records}
+    ends = {r.history_id: (records[i - 1].history_date if i else timezone.now())
+            for i, r in enumerate(records)}
+
+    def pick(name, default):
+        value = request.GET.get(name, "")
+        return by_id.get(int(value)) if value.isdigit() else default
+
+    new = pick("new", records[0] if records else None)
+    old = pick("old", records[1] if len(records) > 1 else new)
+    if new is not None and old is not None and old.history_date > new.history_date:
+        old, new = new, old
+    field_changes, part_changes = [], []
+    if new is not None and old is not None and old is not new:
+        field_changes = _field_changes(new, old)
+        bases = LawfulBasis.objects.in_bulk()
+        part_changes = _part_changes(_parts_at(activity.pk, ends[old.history_id], bases),
+                                     _parts_at(activity.pk, ends[new.history_id], bases))
+    context = _admin_context(
+        model_admin, request,
+        title=_("Compare versions: %(activity)s") % {"activity": activity},
+        subtitle=None, original=activity, object=activity,
+        records=[(r, _record_label(r)) for r in records],
+        old=old, new=new, old_label=_record_label(old) if old else "",
+        new_label=_record_label(new) if new else "",
+        field_changes=field_changes, part_changes=part_changes,
+        may_revert=model_admin.has_change_permission(request, activity) and old is not None
+        and old.history_id != records[0].history_id,
+        current_version=activity.version,
+    )
+    return TemplateResponse(request, "processing/history_compare.html", context)
+
+
+def revert_fields(record) -> dict:
+    """The service arguments that bring an activity back to ``record``'s content."""
+    fields = {}
+    for model_field in ProcessingActivity._meta.concrete_fields:
+        if model_field.name in NOT_REVERTED or not model_field.editable:
+            continue
+        if isinstance(model_field, models.ForeignKey):
+            pk = getattr(record, model_field.attname)
+            fields[model_field.name] = model_field.related_model._default_manager.filter(pk=pk).first()
+        else:
+            fields[model_field.name] = getattr(record, model_field.attname)
+    for name in services.ACTIVITY_M2M_FIELDS:
+        model_field = ProcessingActivity._meta.get_field(name)
+        target = get_m2m_reverse_field_name(model_field)
+        ids = [getattr(row, f"{target}_id") for row in getattr(record, name).all()]
+        fields[name] = list(model_field.related_model._default_manager.filter(pk__in=ids))
+    return fields
+
+
+def revert(model_admin, request, object_id, history_id):
+    """Bring the activity's fields and links back to an earlier version; the revert is
+    itself a new version, recorded with the user and the admin path."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    activity = model_admin.get_visible_object(request, object_id)
+    if not model_admin.has_change_permission(request, activity):
+        raise PermissionDenied
+    record = activity.history.filter(history_id=history_id).first()
+    history_url = reverse("admin:processing_processingactivity_history", args=[activity.pk])
+    if record is None:
+        messages.error(request, _("That version does not exist."))
+        return HttpResponseRedirect(history_url)
+    expected = request.POST.get("expected_version", "")
+    try:
+        services.activity_update(
+            activity=activity, user=request.user, path="admin",
+            expected_version=int(expected) if expected.isdigit() else None,
+            **revert_fields(record),
+        )
+    except services.StaleWrite:
+        messages.error(request, _(
+            "%(ref)s was changed since you opened the comparison: nothing was reverted. "
+            "Compare again, then revert.") % {"ref": activity.reference})
+    except ValidationError as exc:
+        messages.error(request, _("The revert was refused: %(why)s") % {
+            "why": " ".join(exc.messages)})
+    else:
+        messages.success(request, _(
+            "%(ref)s was reverted to %(version)s (now version %(now)s). Purposes, bases, "
+            "recipients, transfers and retention rules are unchanged: edit them in the form "
+            "if needed.") % {"ref": activity.reference, "version": _record_label(record),
+                             "now": activity.version})
+    return HttpResponseRedirect(history_url)
+
+
+# --- the register as of a date ------------------------------------------------------------------
+
+def register_as_of(model_admin, request):
+    """The register as it stood at the end of a past day, from history."""
+    raw = request.GET.get("date", "")
+    day = parse_date(raw) if raw else timezone.localdate()
+    error = ""
+    if day is None:
+        error = _("'%(value)s' is not a date: write it as YYYY-MM-DD.") % {"value": raw}
+        day = timezone.localdate()
+    include_retired = request.GET.get("retired") == "1"
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    records = ProcessingActivity.history.filter(history_date__lte=moment)
+    if not request.user.is_superuser:
+        records = records.filter(organisation_id__in=organisations_with_role(request))
+    records = records.latest_of_each().exclude(history_type="-")
+    if not include_retired:
+        records = records.exclude(status=ActivityStatus.RETIRED)
+    records = list(records.select_related("history_user").order_by("organisation_id", "reference"))
+    ids = [r.id for r in records]
+    bases = LawfulBasis.objects.in_bulk()
+    uses: dict[int, list[str]] = {}
+    for use in (ActivityLawfulBasis.history.filter(history_date__lte=moment, activity_id__in=ids)
+                .latest_of_each().exclude(history_type="-").order_by("basis_id")):
+        basis = bases.get(use.basis_id)
+        uses.setdefault(use.activity_id, []).append(basis.article if basis else str(use.basis_id))
+    organisations = Organisation.objects.in_bulk({r.organisation_id for r in records})
+    rows = [{
+        "record": r,
+        "organisation": organisations.get(r.organisation_id),
+        "bases": ", ".join(uses.get(r.id, [])) or "–",
+        "status": r.get_status_display(),
+        "role": r.get_role_display(),
+        "changed_by": r.history_user.get_username() if r.history_user else "–",
+    } for r in records]
+    context = _admin_context(
+        model_admin, request, title=_("The register as of %(day)s") % {"day": day},
+        day=day, rows=rows, error=error, include_retired=include_retired,
+    )
+    return TemplateResponse(request, "processing/register_as_of.html", context)
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+def dashboard(model_admin, request):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    activities = model_admin.get_queryset(request)
+    changelist_url = reverse("admin:processing_processingactivity_changelist")
+    context = _admin_context(
+        model_admin, request, title=_("Register dashboard"),
+        charts=dashboard_charts(activities, changelist_url),
+        label_x=LABEL_WIDTH - 8, bar_x=LABEL_WIDTH,
+        activity_count=activities.count(),
+    )
+    return TemplateResponse(request, "processing/dashboard.html", context)
