@@ -1,0 +1,1 @@
+"""Exports of the register: one snapshot, one layout per format (see ``registry``)."""

@@ -1,0 +1,267 @@
+"""The ICO documentation layout: the controller template and the processor record.
+
+Sheet 1 follows the ICO's controller documentation template: the contact block
+(controller, Data Protection Officer, representative) then one row per activity in
+which the organisation is controller or joint controller, under the template's 30
+headings. Sheet 2 is the processor record of Art 30(2). A register of several
+organisations gets one pair of sheets per organisation.
+"""
+
+from __future__ import annotations
+
+from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
+from .snapshot import ActivitySnap, ContactSnap, OrganisationSnap, Register
+
+ICO_HEADINGS = (
+    "Business function",
+    "Purpose of processing",
+    "Name and contact details of joint controller (if applicable)",
+    "Categories of individuals",
+    "Categories of personal data",
+    "Categories of recipients",
+    "Link to contract with processor",
+    "Names of third countries or international organisations that personal data are "
+    "transferred to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or "
+    "international organisations (if applicable)",
+    "Retention schedule (if possible)",
+    "General description of technical and organisational security measures (if possible)",
+    "Article 6 lawful basis for processing personal data",
+    "Article 9 condition for processing special category data",
+    "Legitimate interests for the processing (if applicable)",
+    "Link to record of legitimate interests assessment (if applicable)",
+    "Rights available to individuals",
+    "Existence of automated decision-making, including profiling (if applicable)",
+    "The source of the personal data (if applicable)",
+    "Link to record of consent",
+    "Location of personal data",
+    "Data Protection Impact Assessment required?",
+    "Data Protection Impact Assessment progress",
+    "Link to Data Protection Impact Assessment",
+    "Has a personal data breach occurred?",
+    "Link to record of personal data breach",
+    "Data Protection Act 2018 Schedule 1 Condition for processing",
+    "GDPR Article 6 lawful basis for processing",
+    "Link to retention and erasure policy document",
+    "Is personal data retained and erased in accordance with the policy document?",
+    "Reasons for not adhering to policy document (if applicable)",
+)
+
+PROCESSOR_HEADINGS = (
+    "Activity",
+    "Name and contact details of controller",
+    "Categories of processing",
+    "Names of third countries or international organisations that personal data are "
+    "transferred to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or "
+    "international organisations (if applicable)",
+    "General description of technical and organisational security measures (if possible)",
+)
+
+#: Rows above the header row of both sheets: title, blank, block header, 3 contacts, blank.
+CONTACT_BLOCK_HEADINGS = ("", "Name", "Address", "Email", "Telephone")
+HEADER_ROW = 8
+
+# Individual rights in the order the ICO lists them.
+INFORMED = "Right to be informed"
+ACCESS = "Right of access"
+RECTIFICATION = "Right to rectification"
+ERASURE = "Right to erasure"
+RESTRICTION = "Right to restrict processing"
+PORTABILITY = "Right to data portability"
+OBJECT = "Right to object"
+WITHDRAW = "Right to withdraw consent"
+AUTOMATED = "Rights in relation to automated decision making and profiling"
+RIGHTS_ORDER = (INFORMED, ACCESS, RECTIFICATION, ERASURE, RESTRICTION, PORTABILITY, OBJECT,
+                WITHDRAW, AUTOMATED)
+
+_ALWAYS = (INFORMED, ACCESS, RECTIFICATION, RESTRICTION)
+#: The ICO's table of rights by lawful basis (kind of the basis -> rights on top of the
+#: rights that apply whatever the basis). Legal obligation: no erasure, portability or
+#: objection; public task: objection but no erasure or portability; consent: erasure,
+#: portability and withdrawal instead of objection.
+RIGHTS_BY_BASIS = {
+    "consent": (ERASURE, PORTABILITY, WITHDRAW),
+    "contract": (ERASURE, PORTABILITY),
+    "legal_obligation": (),
+    "vital_interests": (ERASURE,),
+    "public_task": (OBJECT,),
+    "legitimate_interests": (ERASURE, OBJECT),
+    "recognised_legitimate_interests": (ERASURE, OBJECT),
+}
+
+
+def rights_available(activity: ActivitySnap) -> list[str]:
+    """The individual rights that apply, from the activity's lawful bases."""
+    if not activity.lawful_bases:
+        return []
+    rights = set(_ALWAYS)
+    for use in activity.lawful_bases:
+        rights.update(RIGHTS_BY_BASIS.get(use.basis.kind, ()))
+    if activity.automated_decision_making:
+        rights.add(AUTOMATED)
+    return [r for r in RIGHTS_ORDER if r in rights]
+
+
+def _basis_lines(activity: ActivitySnap) -> list[str]:
+    result = []
+    purposes = {p.number: p.description for p in activity.purposes}
+    for use in activity.lawful_bases:
+        text = use.basis.label
+        scope = [purposes[n] for n in use.purposes if n in purposes]
+        scope += [c.name for c in use.data_categories]
+        if scope:
+            text += " (for: " + "; ".join(scope) + ")"
+        if use.citation:
+            text += f" [{use.citation}]"
+        result.append(text)
+    return result
+
+
+def _recipient_categories(activity: ActivitySnap) -> list[str]:
+    if activity.recipients_none and not activity.recipients:
+        return ["None"]
+    seen = []
+    for r in activity.recipients:
+        name = r.category_name or (r.third_party.kind_label if r.third_party else "")
+        label = f"{name}: {r.third_party.name}" if r.third_party and name else (name or r.name)
+        if label and label not in seen:
+            seen.append(label)
+    return seen
+
+
+def _transfer_lines(activity: ActivitySnap) -> tuple[list[str], list[str]]:
+    destinations, safeguards = [], []
+    for t in activity.transfers:
+        text = t.destination
+        if t.third_party:
+            text += f" ({t.third_party.name})"
+        destinations.append(text)
+        if t.mechanism or t.safeguards or t.safeguard_document_link:
+            parts = [t.mechanism.label if t.mechanism else "", t.safeguards, t.safeguard_document_link]
+            safeguards.append(f"{t.destination}: " + " – ".join(p for p in parts if p))
+    return destinations, safeguards
+
+
+def _retention_lines(activity: ActivitySnap) -> list[str]:
+    result = []
+    for rule in activity.retention_rules:
+        text = rule.describe()
+        if rule.data_category:
+            text = f"{rule.data_category.name}: {text}"
+        if rule.deletion_method:
+            text += f"; then {rule.deletion_label}"
+        result.append(text)
+    return result
+
+
+def _dpia_progress(value: str) -> str:
+    return {"not_started": "Not started", "in_progress": "In progress",
+            "completed": "Completed"}.get(value, "")
+
+
+def controller_row(activity: ActivitySnap) -> list[str]:
+    """One row of the controller sheet, in the order of ICO_HEADINGS."""
+    destinations, safeguards = _transfer_lines(activity)
+    bases = _basis_lines(activity)
+    li = [u for u in activity.lawful_bases if u.basis.kind in ("legitimate_interests",
+                                                                "recognised_legitimate_interests")]
+    contracts = [
+        f"{r.third_party.name}: {r.third_party.contract_link}" if r.third_party.contract_link
+        else f"{r.third_party.name}: no contract recorded"
+        for r in activity.recipients
+        if r.third_party and r.third_party.kind in ("processor", "sub_processor")
+    ]
+    adm = ""
+    if activity.automated_decision_making:
+        adm = "Yes" + (f": {activity.automated_decision_description}"
+                       if activity.automated_decision_description else "")
+    elif activity.lawful_bases or activity.purposes:
+        adm = "No"
+    return [
+        activity.business_function,
+        lines(p.description for p in activity.purposes),
+        lines(t.details() for t in activity.joint_controllers),
+        lines(s.name for s in activity.data_subjects),
+        lines(c.name for c in activity.data_categories),
+        lines(_recipient_categories(activity)),
+        lines(contracts),
+        lines(destinations),
+        lines(safeguards),
+        lines(_retention_lines(activity)),
+        lines([*(m.name for m in activity.security_measures), activity.security_description]),
+        lines(bases),
+        lines(c.label for c in activity.special_category_conditions),
+        lines(u.legitimate_interest for u in li),
+        lines(u.lia_link for u in li),
+        lines(rights_available(activity)),
+        adm,
+        activity.source_of_data,
+        lines(u.consent_record_link for u in activity.lawful_bases),
+        activity.data_location,
+        {"yes": "Yes", "no": "No"}.get(activity.dpia_required, ""),
+        _dpia_progress(activity.dpia_status),
+        activity.dpia_link,
+        yes_no(activity.breach_occurred),
+        activity.breach_link,
+        lines(c.label for c in activity.schedule1_conditions),
+        lines(bases) if activity.schedule1_conditions else "",
+        activity.retention_policy_link,
+        yes_no(activity.retention_adhered),
+        activity.retention_non_adherence_reason,
+    ]
+
+
+def processor_row(activity: ActivitySnap) -> list[str]:
+    destinations, safeguards = _transfer_lines(activity)
+    categories = [activity.name, activity.description, *(p.description for p in activity.purposes)]
+    return [
+        f"{activity.reference} {activity.name}",
+        lines(t.details() for t in activity.controllers_served),
+        lines(categories),
+        lines(destinations),
+        lines(safeguards),
+        lines([*(m.name for m in activity.security_measures), activity.security_description]),
+    ]
+
+
+def _contact_row(label: str, contact: ContactSnap | None) -> list[str]:
+    if contact is None:
+        return [label, "", "", "", ""]
+    return [label, contact.name, contact.address, contact.email, contact.phone]
+
+
+def contact_block(sheet: Sheet, org: OrganisationSnap, title: str, first_label: str) -> None:
+    sheet.row([f"{title}: {org.name}"], "title")
+    sheet.blank()
+    sheet.row(CONTACT_BLOCK_HEADINGS, "header")
+    address = lines([org.address, org.country.name if org.country else ""])
+    sheet.row([first_label, org.name, address, org.email, org.phone], "label")
+    sheet.row(_contact_row("Data Protection Officer", org.dpo), "label")
+    sheet.row(_contact_row("Representative", org.representative), "label")
+    sheet.blank()
+
+
+def ico_sheets(register: Register) -> list[Sheet]:
+    sheets, taken = [], set()
+    several = len(register.organisations) > 1
+    for org in register.organisations:
+        prefix = f"{org.name[:20]} " if several else ""
+        controller = Sheet(sheet_title(f"{prefix}Controller", taken))
+        contact_block(controller, org, "Controller documentation", "Controller")
+        controller.table(ICO_HEADINGS, [controller_row(a) for a in org.activities
+                                        if not a.is_processor_record])
+        processor = Sheet(sheet_title(f"{prefix}Processor", taken))
+        contact_block(processor, org, "Processor documentation (Art 30(2))", "Processor")
+        processor.table(PROCESSOR_HEADINGS, [processor_row(a) for a in org.activities
+                                             if a.is_processor_record])
+        sheets += [controller, processor]
+    if not sheets:
+        empty = Sheet("Controller")
+        empty.table(ICO_HEADINGS, [])
+        sheets.append(empty)
+    return sheets
+
+
+def render_ico(register: Register) -> bytes:
+    return render_xlsx(ico_sheets(register))

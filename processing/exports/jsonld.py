@@ -1,0 +1,158 @@
+"""The register in W3C DPV (Data Privacy Vocabulary 2.x) as JSON-LD.
+
+One ``dpv:Process`` per activity with its purposes, legal bases (the reference terms'
+DPV IRIs: ``eu-gdpr:A6-1-b``...), personal data, data subjects, recipients, controllers,
+transfers (``dpv:hasThirdCountry`` and the transfer mechanism as legal basis), storage
+conditions (``dpv:StorageDuration`` with an ISO 8601 duration) and security measures.
+Terms without a DPV IRI are given the project's own IRI.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from processing.reference.data import ROPA_NS
+
+from .snapshot import ActivitySnap, OrganisationSnap, Register, Term
+
+DPV = Namespace("https://w3id.org/dpv#")
+PD = Namespace("https://w3id.org/dpv/pd#")
+EU_GDPR = Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
+LOC = Namespace("https://w3id.org/dpv/loc#")
+ROPA = Namespace(ROPA_NS)
+#: Where the register's own resources (organisations, activities) are named.
+REGISTER = Namespace("urn:ropa:")
+
+CONTEXT = {
+    "dpv": str(DPV), "pd": str(PD), "eu-gdpr": str(EU_GDPR), "loc": str(LOC),
+    "dct": str(DCTERMS), "rdfs": str(RDFS), "skos": str(SKOS), "ropa": str(ROPA),
+}
+
+
+def _iri(term: Term, kind: str) -> URIRef:
+    if term.dpv_iri:
+        return URIRef(term.dpv_iri)
+    return ROPA[f"{kind}-{quote(term.code, safe='')}"]
+
+
+def _name(*parts: str) -> URIRef:
+    return REGISTER["/".join(quote(p, safe="") for p in parts)]
+
+
+def _entity(graph: Graph, node: URIRef, kind: URIRef, name: str, **details) -> URIRef:
+    graph.add((node, RDF.type, kind))
+    graph.add((node, DPV.hasName, Literal(name)))
+    for predicate, value in details.items():
+        if value:
+            graph.add((node, DCTERMS[predicate], Literal(value)))
+    return node
+
+
+def _activity(graph: Graph, org: OrganisationSnap, org_node: URIRef, a: ActivitySnap) -> None:
+    node = _name(org.name, "activity", a.reference)
+    graph.add((node, RDF.type, DPV.Process))
+    graph.add((node, DCTERMS.identifier, Literal(a.reference)))
+    graph.add((node, DCTERMS.title, Literal(a.name)))
+    graph.add((node, ROPA.status, Literal(a.status)))
+    if a.description:
+        graph.add((node, DCTERMS.description, Literal(a.description)))
+    if a.role in ("controller", "joint_controller"):
+        graph.add((node, DPV.hasDataController, org_node))
+    else:
+        graph.add((node, DPV.hasDataProcessor, org_node))
+        for controller in a.controllers_served:
+            graph.add((node, DPV.hasDataController, _name(org.name, "party", controller.name)))
+    if a.joint_controllers:
+        joint = BNode()
+        graph.add((joint, RDF.type, DPV.JointDataControllers))
+        graph.add((joint, DPV.hasDataController, org_node))
+        for partner in a.joint_controllers:
+            graph.add((joint, DPV.hasDataController, _name(org.name, "party", partner.name)))
+        graph.add((node, DPV.hasJointDataControllers, joint))
+    for purpose in a.purposes:
+        p = _name(org.name, "activity", a.reference, "purpose", str(purpose.number))
+        graph.add((p, RDF.type, DPV.Purpose))
+        graph.add((p, DCTERMS.description, Literal(purpose.description)))
+        graph.add((node, DPV.hasPurpose, p))
+    for use in a.lawful_bases:
+        graph.add((node, DPV.hasLegalBasis, _iri(use.basis, "lawful-basis")))
+    for condition in a.special_category_conditions:
+        graph.add((node, DPV.hasLegalBasis, _iri(condition, "art9")))
+    for condition in a.schedule1_conditions:
+        graph.add((node, DPV.hasLegalBasis, _iri(condition, "sch1")))
+    for category in a.data_categories:
+        graph.add((node, DPV.hasPersonalData, _iri(category, "data")))
+    for subject in a.data_subjects:
+        graph.add((node, DPV.hasDataSubject, _iri(subject, "subject")))
+    for recipient in a.recipients:
+        if recipient.third_party:
+            graph.add((node, DPV.hasRecipient, _name(org.name, "party", recipient.third_party.name)))
+        elif recipient.category:
+            graph.add((node, DPV.hasRecipient, _iri(recipient.category, "recipient")))
+    for transfer in a.transfers:
+        if transfer.country:
+            graph.add((node, DPV.hasThirdCountry, LOC[transfer.country.code]))
+        t = BNode()
+        graph.add((t, RDF.type, DPV.Process))
+        graph.add((node, DPV.hasProcess, t))
+        graph.add((t, DPV.hasProcessing, DPV.Transfer))
+        if transfer.country:
+            graph.add((t, DPV.hasThirdCountry, LOC[transfer.country.code]))
+        if transfer.international_organisation:
+            graph.add((t, DPV.hasRecipient, Literal(transfer.international_organisation)))
+        if transfer.third_party:
+            graph.add((t, DPV.hasRecipient, _name(org.name, "party", transfer.third_party.name)))
+        if transfer.mechanism:
+            graph.add((t, DPV.hasLegalBasis, _iri(transfer.mechanism, "mechanism")))
+        if transfer.safeguards:
+            graph.add((t, DCTERMS.description, Literal(transfer.safeguards)))
+    for rule in a.retention_rules:
+        s = BNode()
+        graph.add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
+        if rule.period:
+            graph.add((s, DPV.hasDuration, Literal(rule.period, datatype=XSD.string)))
+        graph.add((s, DCTERMS.description, Literal(rule.describe())))
+        if rule.data_category:
+            graph.add((s, DPV.hasPersonalData, _iri(rule.data_category, "data")))
+        graph.add((node, DPV.hasStorageCondition, s))
+    if a.data_location:
+        location = BNode()
+        graph.add((location, RDF.type, DPV.StorageLocation))
+        graph.add((location, DCTERMS.description, Literal(a.data_location)))
+        graph.add((node, DPV.hasStorageCondition, location))
+    for measure in a.security_measures:
+        graph.add((node, DPV.hasTechnicalOrganisationalMeasure, _iri(measure, "measure")))
+
+
+def register_graph(register: Register) -> Graph:
+    graph = Graph()
+    for prefix, ns in CONTEXT.items():
+        graph.bind(prefix, ns)
+    for org in register.organisations:
+        org_node = _entity(graph, _name(org.name), DPV.LegalEntity, org.name,
+                           identifier=org.registration_number)
+        for contact in org.contacts:
+            if contact.role == "dpo":
+                dpo = _entity(graph, _name(org.name, "dpo"), DPV.DataProtectionOfficer, contact.name)
+                graph.add((org_node, DPV.hasDataProtectionOfficer, dpo))
+            elif contact.role == "representative":
+                rep = _entity(graph, _name(org.name, "representative"), DPV.Representative,
+                              contact.name)
+                graph.add((org_node, DPV.hasRepresentative, rep))
+        for party in org.third_parties:
+            kind = {
+                "processor": DPV.DataProcessor, "sub_processor": DPV.DataSubProcessor,
+                "controller": DPV.DataController, "joint_controller": DPV.DataController,
+            }.get(party.kind, DPV.Recipient)
+            _entity(graph, _name(org.name, "party", party.name), kind, party.name)
+        for activity in org.activities:
+            _activity(graph, org, org_node, activity)
+    return graph
+
+
+def render_jsonld(register: Register) -> bytes:
+    graph = register_graph(register)
+    return graph.serialize(format="json-ld", context=CONTEXT, indent=2).encode("utf-8")

@@ -1,0 +1,105 @@
+"""A printable register for signing off: a cover page then one section per activity."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .ico import rights_available
+from .snapshot import ActivitySnap, Register
+
+_styles = getSampleStyleSheet()
+TITLE = _styles["Title"]
+H1 = _styles["Heading1"]
+H2 = _styles["Heading2"]
+BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontSize=9, leading=11)
+LABEL = ParagraphStyle("label", parent=BODY, fontName="Helvetica-Bold")
+
+
+def _p(value: str, style=BODY) -> Paragraph:
+    return Paragraph(escape(value or "").replace("\n", "<br/>"), style)
+
+
+def _rows(activity: ActivitySnap) -> list[tuple[str, str]]:
+    join = "\n".join
+    return [
+        ("Reference", activity.reference),
+        ("Role", activity.role.replace("_", " ")),
+        ("Status", activity.status.replace("_", " ")),
+        ("Business function", activity.business_function),
+        ("Description", activity.description),
+        ("Purposes", join(p.description for p in activity.purposes)),
+        ("Lawful bases", join(u.basis.label for u in activity.lawful_bases)),
+        ("Art 9 conditions", join(c.label for c in activity.special_category_conditions)),
+        ("Sch. 1 / Art 10 conditions", join(c.label for c in activity.schedule1_conditions)),
+        ("Data subjects", join(s.name for s in activity.data_subjects)),
+        ("Personal data", join(c.name for c in activity.data_categories)),
+        ("Recipients", "None" if activity.recipients_none and not activity.recipients
+         else join(r.name for r in activity.recipients)),
+        ("Joint controllers", join(t.name for t in activity.joint_controllers)),
+        ("Controllers served", join(t.name for t in activity.controllers_served)),
+        ("International transfers", join(
+            f"{t.destination}: {t.mechanism.label if t.mechanism else 'no mechanism'}"
+            for t in activity.transfers)),
+        ("Retention", join(
+            (f"{r.data_category.name}: " if r.data_category else "") + r.describe()
+            for r in activity.retention_rules)),
+        ("Security measures", join([*(m.name for m in activity.security_measures),
+                                    activity.security_description])),
+        ("Rights available", join(rights_available(activity))),
+        ("Location of data", activity.data_location),
+        ("DPIA", " ".join(x for x in (activity.dpia_required, activity.dpia_status.replace("_", " "),
+                                      activity.dpia_link) if x)),
+    ]
+
+
+def render_pdf(register: Register) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm,
+                            title="Record of processing activities")
+    story = [Paragraph("Record of processing activities", TITLE), Spacer(1, 8 * mm)]
+    story.append(_p(f"Export date: {register.generated_at:%Y-%m-%d %H:%M %Z}"))
+    story.append(_p("Register as of: " + (register.as_of.isoformat() if register.as_of
+                                          else "current (export date)")))
+    story.append(Spacer(1, 6 * mm))
+    for org in register.organisations:
+        story.append(Paragraph(escape(org.name), H2))
+        details = [org.address, org.country.name if org.country else "", org.email, org.phone,
+                   f"Registration: {org.authority_registration_ref}" if org.authority_registration_ref
+                   else ""]
+        story.append(_p("\n".join(d for d in details if d)))
+        dpo = org.dpo
+        story.append(_p("Data Protection Officer: " + (dpo.details().replace("\n", ", ") if dpo
+                                                       else "none recorded")))
+        story.append(_p(f"Activities: {len(org.activities)}"))
+        story.append(Spacer(1, 4 * mm))
+    story += [Spacer(1, 20 * mm), _p("Approved by: ______________________    Date: ____________")]
+    for org in register.organisations:
+        for activity in org.activities:
+            story.append(PageBreak())
+            story.append(Paragraph(escape(f"{activity.reference} {activity.name}"), H1))
+            story.append(_p(org.name))
+            table = Table([[_p(label, LABEL), _p(value)] for label, value in _rows(activity)],
+                          colWidths=[45 * mm, 125 * mm])
+            table.setStyle(TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
+            ]))
+            story.append(table)
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""One export pipeline: a snapshot of the register, then the layout of the format asked."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .snapshot import Register, build_register
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    label: str
+    extension: str
+    content_type: str
+    render: Callable[[Register], bytes]
+    #: The round-tripping formats carry the whole register; the others show what is in force.
+    include_retired: bool
+
+
+def _lazy(module: str, function: str) -> Callable[[Register], bytes]:
+    def render(register: Register) -> bytes:
+        from importlib import import_module
+
+        return getattr(import_module(f"processing.exports.{module}"), function)(register)
+
+    return render
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout for layout in (
+        Layout("ico-xlsx", "ICO documentation template", "xlsx", XLSX,
+               _lazy("ico", "render_ico"), include_retired=False),
+        Layout("cnil-xlsx", "CNIL registre", "xlsx", XLSX,
+               _lazy("cnil", "render_cnil"), include_retired=False),
+        Layout("workbook", "Workbook (xlsx)", "xlsx", XLSX,
+               _lazy("workbook", "render_workbook_xlsx"), include_retired=True),
+        Layout("csv", "Workbook (zip of csv files)", "zip", "application/zip",
+               _lazy("workbook", "render_workbook_csv"), include_retired=True),
+        Layout("ods", "Workbook (OpenDocument)", "ods", "application/vnd.oasis.opendocument.spreadsheet",
+               _lazy("workbook", "render_workbook_ods"), include_retired=True),
+        Layout("json", "Workbook (JSON)", "json", "application/json",
+               _lazy("workbook", "render_workbook_json"), include_retired=True),
+        Layout("jsonld", "W3C DPV (JSON-LD)", "jsonld", "application/ld+json",
+               _lazy("jsonld", "render_jsonld"), include_retired=False),
+        Layout("pdf", "Printable register (PDF)", "pdf", "application/pdf",
+               _lazy("pdf", "render_pdf"), include_retired=False),
+    )
+}
+FORMATS = tuple(LAYOUTS)
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def export_register(
+    format: str, *, organisation_ids=None, status: str | None = None,
+    as_of: datetime.date | None = None,
+) -> tuple[bytes, Layout]:
+    """The register (of ``organisation_ids``, all when None) in ``format``, as bytes."""
+    try:
+        layout = LAYOUTS[format]
+    except KeyError:
+        raise UnknownFormat(
+            f"Unknown export format '{format}': use one of {', '.join(FORMATS)}."
+        ) from None
+    register = build_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
+                              include_retired=layout.include_retired)
+    return layout.render(register), layout
+
+
+def filename(layout: Layout, as_of: datetime.date | None = None) -> str:
+    stamp = (as_of or datetime.date.today()).isoformat()
+    suffix = "-as-of" if as_of else ""
+    return f"register-{layout.name}{suffix}-{stamp}.{layout.extension}"

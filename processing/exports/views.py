@@ -1,0 +1,107 @@
+"""``GET /api/v1/export/?format=...&as_of=...&organisation=...``: the register as a file.
+
+The same files as ``manage.py export_register``. A user exports only the organisations
+it is a member of (any role: auditors and API clients read the register).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from entities.models import Organisation
+from processing.models import ActivityStatus
+
+from .registry import FORMATS, LAYOUTS, export_register, filename
+
+
+class _FirstRenderer(BaseContentNegotiation):
+    """``format`` names the export layout here, not a DRF renderer: errors answer JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+_error = inline_serializer("ExportError", fields={
+    "parameter": serializers.CharField(), "detail": serializers.CharField(),
+})
+
+
+class RegisterExportView(APIView):
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = _FirstRenderer
+
+    @extend_schema(
+        operation_id="register_export",
+        summary="Export the register as a file",
+        description=(
+            "The register of the organisations you are a member of (or of one of them), "
+            "as it stands or as it stood at the end of `as_of`, in the ICO or CNIL layout, "
+            "the project's workbook (xlsx, zip of csv, ods, json), W3C DPV JSON-LD or PDF."
+        ),
+        parameters=[
+            OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), required=True,
+                             description="Layout of the file."),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, required=False,
+                             description="The register as it stood at the end of this day."),
+            OpenApiParameter("organisation", OpenApiTypes.INT, required=False,
+                             description="Only this organisation (its id)."),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(ActivityStatus.values),
+                             required=False, description="Only activities with this status."),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY,
+                                                               description="The file."),
+            400: OpenApiResponse(_error, description="A parameter is wrong."),
+            404: OpenApiResponse(description="No such organisation among yours."),
+        },
+    )
+    def get(self, request):
+        params = request.query_params
+        fmt = params.get("format", "")
+        if fmt not in LAYOUTS:
+            return self._bad("format", f"Unknown or missing format '{fmt}': use one of "
+                             f"{', '.join(FORMATS)}.")
+        as_of = None
+        if params.get("as_of"):
+            try:
+                as_of = datetime.date.fromisoformat(params["as_of"])
+            except ValueError:
+                return self._bad("as_of", f"'{params['as_of']}' is not a date: write it YYYY-MM-DD.")
+        status = params.get("status") or None
+        if status and status not in ActivityStatus.values:
+            return self._bad("status", f"Unknown status '{status}': use one of "
+                             f"{', '.join(ActivityStatus.values)}.")
+        allowed = Organisation.objects.for_user(request.user).values_list("pk", flat=True)
+        if params.get("organisation"):
+            try:
+                organisation = int(params["organisation"])
+            except ValueError:
+                return self._bad("organisation", f"'{params['organisation']}' is not an organisation id.")
+            if not Organisation.objects.for_user(request.user).filter(pk=organisation).exists():
+                return Response({"detail": "No such organisation."}, status=404)
+            organisation_ids = [organisation]
+        else:
+            organisation_ids = list(allowed)
+        content, layout = export_register(fmt, organisation_ids=organisation_ids, status=status,
+                                          as_of=as_of)
+        response = HttpResponse(content, content_type=layout.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename(layout, as_of)}"'
+        return response
+
+    @staticmethod
+    def _bad(parameter: str, detail: str) -> Response:
+        return Response({"parameter": parameter, "detail": detail}, status=400)

@@ -1,0 +1,338 @@
+"""The project's own workbook: the register in sheets that the import reads back.
+
+Every reference is by a stable name or code (organisation name, activity reference,
+third party name, taxonomy codes, ISO 3166 country codes, lawful basis and mechanism
+codes), never by database id, so a workbook exported from one installation imports
+into another. Exporting, importing into an empty register and exporting again gives
+the same workbook. The format is documented in ``docs/workbook-format.md``.
+
+The same sheets and columns are written as xlsx, ods, a zip of csv files (one per
+sheet) or json.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+
+import tablib
+
+from .cells import Sheet, lines, render_xlsx, safe, yes_no
+from .snapshot import Register
+
+FORMAT_VERSION = 1
+
+# Column kinds: how a value is written in a cell and read back.
+TEXT, MULTI, BOOL, DATE, NUMBER = "text", "multi", "bool", "date", "number"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    heading: str
+    kind: str = TEXT
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def headings(self) -> list[str]:
+        return [c.heading for c in self.columns]
+
+
+_ORG = Column("organisation", "Organisation", required=True)
+_ACT = Column("activity", "Activity reference", required=True)
+
+ORGANISATIONS = SheetSpec("Organisations", (
+    Column("name", "Name", required=True),
+    Column("trading_name", "Trading name"),
+    Column("registration_number", "Registration number"),
+    Column("authority_registration_ref", "Authority registration"),
+    Column("vat_number", "VAT number"),
+    Column("address", "Address"),
+    Column("country", "Country (ISO)"),
+    Column("website", "Website"),
+    Column("email", "Email"),
+    Column("phone", "Telephone"),
+    Column("parent", "Parent organisation"),
+    Column("jurisdiction", "Jurisdiction"),
+))
+CONTACTS = SheetSpec("Contacts", (
+    _ORG,
+    Column("role", "Role", required=True),
+    Column("name", "Name", required=True),
+    Column("email", "Email"),
+    Column("phone", "Telephone"),
+    Column("address", "Address"),
+))
+THIRD_PARTIES = SheetSpec("ThirdParties", (
+    _ORG,
+    Column("name", "Name", required=True),
+    Column("kind", "Kind", required=True),
+    Column("category", "Recipient category"),
+    Column("service", "Service provided"),
+    Column("country", "Country (ISO)"),
+    Column("address", "Address"),
+    Column("email", "Email"),
+    Column("phone", "Telephone"),
+    Column("website", "Website"),
+    Column("contract_link", "Contract link"),
+    Column("dpf_certified", "DPF certified", BOOL),
+    Column("group_organisation", "Group organisation"),
+    Column("notes", "Notes"),
+))
+ACTIVITIES = SheetSpec("Activities", (
+    _ORG,
+    Column("reference", "Reference", required=True),
+    Column("name", "Name", required=True),
+    Column("business_function", "Business function"),
+    Column("owner", "Owner"),
+    Column("role", "Role"),
+    Column("status", "Status"),
+    Column("description", "Description"),
+    Column("last_reviewed_on", "Last reviewed", DATE),
+    Column("next_review_on", "Next review", DATE),
+    Column("joint_controllers", "Joint controllers", MULTI),
+    Column("controllers_served", "Controllers served", MULTI),
+    Column("data_subjects", "Data subjects", MULTI),
+    Column("data_categories", "Data categories", MULTI),
+    Column("special_category_conditions", "Art 9 conditions", MULTI),
+    Column("schedule1_conditions", "Schedule 1 conditions", MULTI),
+    Column("recipients_none", "No recipients", BOOL),
+    Column("security_measures", "Security measures", MULTI),
+    Column("security_description", "Security measures, in words"),
+    Column("source_of_data", "Source of data"),
+    Column("automated_decision_making", "Automated decision-making", BOOL),
+    Column("automated_decision_legal_effect", "Legal or similar effect", BOOL),
+    Column("automated_decision_description", "Automated decisions, in words"),
+    Column("systematic_monitoring", "Systematic monitoring", BOOL),
+    Column("data_location", "Location of data"),
+    Column("dpia_required", "DPIA required"),
+    Column("dpia_status", "DPIA progress"),
+    Column("dpia_link", "DPIA link"),
+    Column("breach_occurred", "Breach occurred", BOOL),
+    Column("breach_link", "Breach record link"),
+    Column("retention_policy_link", "Retention policy link"),
+    Column("retention_adhered", "Retention policy adhered", BOOL),
+    Column("retention_non_adherence_reason", "Reasons for not adhering"),
+))
+PURPOSES = SheetSpec("Purposes", (
+    _ORG, _ACT,
+    Column("number", "No.", NUMBER, required=True),
+    Column("description", "Purpose", required=True),
+))
+LAWFUL_BASES = SheetSpec("LawfulBases", (
+    _ORG, _ACT,
+    Column("basis", "Lawful basis", required=True),
+    Column("data_categories", "Limited to data categories", MULTI),
+    Column("purposes", "Limited to purposes (No.)", MULTI),
+    Column("legitimate_interest", "Legitimate interest"),
+    Column("lia_link", "LIA link"),
+    Column("consent_record_link", "Consent record link"),
+    Column("citation", "Legal provision"),
+    Column("notes", "Notes"),
+))
+RECIPIENTS = SheetSpec("Recipients", (
+    _ORG, _ACT,
+    Column("third_party", "Third party"),
+    Column("category", "Recipient category"),
+    Column("data_categories", "Data disclosed", MULTI),
+    Column("purpose", "Why it receives the data"),
+))
+TRANSFERS = SheetSpec("Transfers", (
+    _ORG, _ACT,
+    Column("country", "Country (ISO)"),
+    Column("international_organisation", "International organisation"),
+    Column("third_party", "Importer"),
+    Column("mechanism", "Mechanism"),
+    Column("safeguards", "Safeguards"),
+    Column("safeguard_document_link", "Safeguard documents link"),
+    Column("tia_link", "TIA link"),
+))
+RETENTION = SheetSpec("Retention", (
+    _ORG, _ACT,
+    Column("data_category", "Data category"),
+    Column("period", "Period"),
+    Column("trigger", "Counted from"),
+    Column("trigger_description", "Counted from, in words"),
+    Column("legal_source", "Legal source"),
+    Column("deletion_method", "At the end"),
+    Column("criteria", "Criteria"),
+))
+
+SHEETS: tuple[SheetSpec, ...] = (
+    ORGANISATIONS, CONTACTS, THIRD_PARTIES, ACTIVITIES, PURPOSES, LAWFUL_BASES, RECIPIENTS,
+    TRANSFERS, RETENTION,
+)
+SHEETS_BY_NAME = {s.name: s for s in SHEETS}
+
+
+def _codes(terms) -> list[str]:
+    return [t.code for t in terms]
+
+
+def workbook_rows(register: Register) -> dict[str, list[dict]]:
+    """Sheet name -> rows (column key -> value: str, list, bool, date or int)."""
+    out: dict[str, list[dict]] = {s.name: [] for s in SHEETS}
+    for org in register.organisations:
+        out["Organisations"].append({
+            "name": org.name, "trading_name": org.trading_name,
+            "registration_number": org.registration_number,
+            "authority_registration_ref": org.authority_registration_ref,
+            "vat_number": org.vat_number, "address": org.address,
+            "country": org.country.code if org.country else "", "website": org.website,
+            "email": org.email, "phone": org.phone, "parent": org.parent,
+            "jurisdiction": org.jurisdiction,
+        })
+        for c in org.contacts:
+            out["Contacts"].append({"organisation": org.name, "role": c.role, "name": c.name,
+                                    "email": c.email, "phone": c.phone, "address": c.address})
+        for t in org.third_parties:
+            out["ThirdParties"].append({
+                "organisation": org.name, "name": t.name, "kind": t.kind,
+                "category": t.category.code if t.category else "", "service": t.service,
+                "country": t.country.code if t.country else "", "address": t.address,
+                "email": t.email, "phone": t.phone, "website": t.website,
+                "contract_link": t.contract_link, "dpf_certified": t.dpf_certified,
+                "group_organisation": t.group_organisation, "notes": t.notes,
+            })
+        for a in org.activities:
+            key = {"organisation": org.name, "activity": a.reference}
+            out["Activities"].append({
+                "organisation": org.name, "reference": a.reference, "name": a.name,
+                "business_function": a.business_function, "owner": a.owner, "role": a.role,
+                "status": a.status, "description": a.description,
+                "last_reviewed_on": a.last_reviewed_on, "next_review_on": a.next_review_on,
+                "joint_controllers": [t.name for t in a.joint_controllers],
+                "controllers_served": [t.name for t in a.controllers_served],
+                "data_subjects": _codes(a.data_subjects),
+                "data_categories": _codes(a.data_categories),
+                "special_category_conditions": _codes(a.special_category_conditions),
+                "schedule1_conditions": _codes(a.schedule1_conditions),
+                "recipients_none": a.recipients_none,
+                "security_measures": _codes(a.security_measures),
+                "security_description": a.security_description,
+                "source_of_data": a.source_of_data,
+                "automated_decision_making": a.automated_decision_making,
+                "automated_decision_legal_effect": a.automated_decision_legal_effect,
+                "automated_decision_description": a.automated_decision_description,
+                "systematic_monitoring": a.systematic_monitoring,
+                "data_location": a.data_location, "dpia_required": a.dpia_required,
+                "dpia_status": a.dpia_status, "dpia_link": a.dpia_link,
+                "breach_occurred": a.breach_occurred, "breach_link": a.breach_link,
+                "retention_policy_link": a.retention_policy_link,
+                "retention_adhered": a.retention_adhered,
+                "retention_non_adherence_reason": a.retention_non_adherence_reason,
+            })
+            for p in a.purposes:
+                out["Purposes"].append({**key, "number": p.number, "description": p.description})
+            for b in a.lawful_bases:
+                out["LawfulBases"].append({
+                    **key, "basis": b.basis.code, "data_categories": _codes(b.data_categories),
+                    "purposes": [str(n) for n in b.purposes],
+                    "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
+                    "consent_record_link": b.consent_record_link, "citation": b.citation,
+                    "notes": b.notes,
+                })
+            for r in a.recipients:
+                out["Recipients"].append({
+                    **key, "third_party": r.third_party.name if r.third_party else "",
+                    "category": r.category.code if r.category else "",
+                    "data_categories": _codes(r.data_categories), "purpose": r.purpose,
+                })
+            for t in a.transfers:
+                out["Transfers"].append({
+                    **key, "country": t.country.code if t.country else "",
+                    "international_organisation": t.international_organisation,
+                    "third_party": t.third_party.name if t.third_party else "",
+                    "mechanism": t.mechanism.code if t.mechanism else "",
+                    "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
+                    "tia_link": t.tia_link,
+                })
+            for r in a.retention_rules:
+                out["Retention"].append({
+                    **key, "data_category": r.data_category.code if r.data_category else "",
+                    "period": r.period, "trigger": r.trigger,
+                    "trigger_description": r.trigger_description, "legal_source": r.legal_source,
+                    "deletion_method": r.deletion_method, "criteria": r.criteria,
+                })
+    return out
+
+
+def cell_value(column: Column, value):
+    """A value as a spreadsheet cell holds it (before neutralising)."""
+    if column.kind == MULTI:
+        return lines(value or [])
+    if column.kind == BOOL:
+        return yes_no(value)
+    if column.kind == DATE:
+        return value.isoformat() if isinstance(value, datetime.date) else (value or "")
+    if column.kind == NUMBER:
+        return value
+    return value if value is not None else ""
+
+
+def _table(spec: SheetSpec, rows: list[dict]) -> list[list]:
+    return [[cell_value(c, row.get(c.key)) for c in spec.columns] for row in rows]
+
+
+def render_workbook_xlsx(register: Register) -> bytes:
+    data = workbook_rows(register)
+    sheets = []
+    for spec in SHEETS:
+        sheet = Sheet(spec.name)
+        sheet.table(spec.headings, _table(spec, data[spec.name]))
+        sheets.append(sheet)
+    return render_xlsx(sheets)
+
+
+def render_workbook_ods(register: Register) -> bytes:
+    data = workbook_rows(register)
+    book = tablib.Databook()
+    for spec in SHEETS:
+        dataset = tablib.Dataset(headers=spec.headings, title=spec.name)
+        for row in _table(spec, data[spec.name]):
+            dataset.append([safe(v) if v is not None else "" for v in row])
+        book.add_sheet(dataset)
+    return book.export("ods")
+
+
+def render_workbook_csv(register: Register) -> bytes:
+    """A zip holding one UTF-8 csv file per sheet, named after the sheet."""
+    data = workbook_rows(register)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for spec in SHEETS:
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(spec.headings)
+            for row in _table(spec, data[spec.name]):
+                writer.writerow([safe(v) if v is not None else "" for v in row])
+            archive.writestr(f"{spec.name}.csv", out.getvalue().encode("utf-8"))
+    return buffer.getvalue()
+
+
+def render_workbook_json(register: Register) -> bytes:
+    """{"format": "ropa-workbook", "version": 1, "sheets": {sheet: [{heading: value}]}}."""
+    data = workbook_rows(register)
+    sheets = {}
+    for spec in SHEETS:
+        sheets[spec.name] = [
+            {c.heading: (row.get(c.key).isoformat() if isinstance(row.get(c.key), datetime.date)
+                         else row.get(c.key)) for c in spec.columns}
+            for row in data[spec.name]
+        ]
+    document = {
+        "format": "ropa-workbook", "version": FORMAT_VERSION,
+        "as_of": register.as_of.isoformat() if register.as_of else None,
+        "sheets": sheets,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

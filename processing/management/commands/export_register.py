@@ -1,0 +1,50 @@
+"""``manage.py export_register --format FORMAT [--organisation ID] [--status STATUS]
+[--as-of DATE] -o FILE``: the register as an ICO or CNIL spreadsheet, the workbook
+(xlsx, csv, ods, json), W3C DPV JSON-LD or a PDF, as it stands or as of a past day."""
+
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from entities.models import Organisation
+from processing.exports.registry import FORMATS, export_register
+from processing.models import ActivityStatus
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of: '{value}' is not a date; write it as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Export the register of processing activities."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", required=True, choices=FORMATS, help="Layout of the file.")
+        parser.add_argument("--organisation", action="append", type=int, dest="organisations",
+                            metavar="ID", help="Only this organisation (repeatable).")
+        parser.add_argument("--status", choices=ActivityStatus.values,
+                            help="Only activities with this status.")
+        parser.add_argument("--as-of", dest="as_of", help="The register as it stood at the end of "
+                            "this day (YYYY-MM-DD), from the audit history.")
+        parser.add_argument("-o", "--output", required=True,
+                            help="File to write ('-' for standard output).")
+
+    def handle(self, *args, format, organisations, status, as_of, output, **options):
+        as_of_date = _date(as_of) if as_of else None
+        if organisations:
+            known = set(Organisation.objects.filter(pk__in=organisations).values_list("pk", flat=True))
+            missing = sorted(set(organisations) - known)
+            if missing and as_of_date is None:
+                raise CommandError(f"--organisation: no organisation with id {missing[0]}.")
+        content, layout = export_register(format, organisation_ids=organisations, status=status,
+                                          as_of=as_of_date)
+        if output == "-":
+            sys.stdout.buffer.write(content)
+            return
+        with open(output, "wb") as handle:
+            handle.write(content)
+        self.stderr.write(f"Wrote {layout.label} to {output} ({len(content)} bytes).")

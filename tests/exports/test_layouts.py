@@ -1,0 +1,266 @@
+import datetime
+import io
+import json
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, rights_available
+from processing.exports.registry import export_register
+from processing.exports.snapshot import build_register
+from tests.exports.helpers import xlsx_cells
+
+DPV = Namespace("https://w3id.org/dpv#")
+
+ICO_EXACT = [
+    "Business function", "Purpose of processing",
+    "Name and contact details of joint controller (if applicable)", "Categories of individuals",
+    "Categories of personal data", "Categories of recipients", "Link to contract with processor",
+    "Names of third countries or international organisations that personal data are transferred "
+    "to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or international "
+    "organisations (if applicable)",
+    "Retention schedule (if possible)",
+    "General description of technical and organisational security measures (if possible)",
+    "Article 6 lawful basis for processing personal data",
+    "Article 9 condition for processing special category data",
+    "Legitimate interests for the processing (if applicable)",
+    "Link to record of legitimate interests assessment (if applicable)",
+    "Rights available to individuals",
+    "Existence of automated decision-making, including profiling (if applicable)",
+    "The source of the personal data (if applicable)", "Link to record of consent",
+    "Location of personal data", "Data Protection Impact Assessment required?",
+    "Data Protection Impact Assessment progress", "Link to Data Protection Impact Assessment",
+    "Has a personal data breach occurred?", "Link to record of personal data breach",
+    "Data Protection Act 2018 Schedule 1 Condition for processing",
+    "GDPR Article 6 lawful basis for processing", "Link to retention and erasure policy document",
+    "Is personal data retained and erased in accordance with the policy document?",
+    "Reasons for not adhering to policy document (if applicable)",
+]
+
+
+@pytest.fixture
+def ico(rich_register):
+    content, layout = export_register("ico-xlsx")
+    assert layout.content_type.endswith("spreadsheetml.sheet")
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_ico_headings_are_the_30_of_the_template_in_order(ico):
+    assert list(ICO_HEADINGS) == ICO_EXACT and len(ICO_EXACT) == 30
+    ws = ico["Controller"]
+    assert [c.value for c in ws[HEADER_ROW]] == ICO_EXACT
+    assert ico.sheetnames == ["Controller", "Processor"]
+
+
+def test_ico_contact_block(ico):
+    ws = ico["Controller"]
+    rows = [tuple(c.value for c in ws[n][:5]) for n in range(1, HEADER_ROW)]
+    assert rows == [
+        ("Controller documentation: Mondago Limited", None, None, None, None),
+        (None, None, None, None, None),
+        (None, "Name", "Address", "Email", "Telephone"),
+        ("Controller", "Mondago Limited", "Enterprise House\nReading RG1 1AA\nUnited Kingdom",
+         "privacy@mondago.com", "'+44 118 000 0000"),
+        ("Data Protection Officer", "Dana Officer", "Enterprise House, Reading", "dpo@mondago.com",
+         "'+44 118 000 0001"),
+        ("Representative", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
+        (None, None, None, None, None),
+    ]
+
+
+def test_ico_controller_rows_cell_by_cell(ico):
+    ws = ico["Controller"]
+    rows = [dict(zip(ICO_EXACT, (c.value for c in row), strict=True))
+            for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
+    # Controller and joint controller activities only; the retired one left out.
+    assert [r["Business function"] for r in rows] == ["Marketing", "HR"]
+    marketing, hr = rows
+    assert marketing == {
+        "Business function": "Marketing",
+        "Purpose of processing": "Send newsletters\nMeasure campaign results",
+        "Name and contact details of joint controller (if applicable)":
+            "Akixi Limited, Exeter, United Kingdom, privacy@akixi.com",
+        "Categories of individuals": "Customers\nProspective customers (prospects)",
+        "Categories of personal data":
+            "Contact details\nIdentity data\nMarketing and communications preferences",
+        "Categories of recipients": "CRM providers: Salesforce\nCRM providers",
+        "Link to contract with processor": "Salesforce: no contract recorded",
+        ICO_EXACT[7]: "United States (Salesforce)",
+        ICO_EXACT[8]: "United States: Art 46(2)(c); Decision (EU) 2021/914 – EU Standard "
+                      "Contractual Clauses (2021) – SCCs module 2 with UK Addendum – "
+                      "https://contracts.example.com/scc",
+        "Retention schedule (if possible)": "2 years after last contact; then deletion\n"
+                                            "Marketing and communications preferences: Until "
+                                            "consent is withdrawn",
+        ICO_EXACT[10]: "Access management and authorisation\nEncryption at rest\n+ MFA for all staff",
+        "Article 6 lawful basis for processing personal data":
+            "Art 6(1)(a) – Consent (for: Send newsletters)\n"
+            "Art 6(1)(f) – Legitimate interests (for: Identity data)",
+        "Article 9 condition for processing special category data": None,
+        "Legitimate interests for the processing (if applicable)":
+            "Direct marketing to business contacts",
+        ICO_EXACT[14]: "https://intranet.example.com/lia/1",
+        "Rights available to individuals": "Right to be informed\nRight of access\n"
+            "Right to rectification\nRight to erasure\nRight to restrict processing\n"
+            "Right to data portability\nRight to object\nRight to withdraw consent\n"
+            "Rights in relation to automated decision making and profiling",
+        ICO_EXACT[16]: "Yes: Lead scoring",
+        "The source of the personal data (if applicable)": "Trade shows",
+        "Link to record of consent": "https://consent.example.com/records",
+        "Location of personal data": "Salesforce EU org",
+        "Data Protection Impact Assessment required?": "No",
+        "Data Protection Impact Assessment progress": None,
+        "Link to Data Protection Impact Assessment": None,
+        "Has a personal data breach occurred?": "No",
+        "Link to record of personal data breach": None,
+        "Data Protection Act 2018 Schedule 1 Condition for processing": None,
+        "GDPR Article 6 lawful basis for processing": None,
+        "Link to retention and erasure policy document": "https://intranet.example.com/retention",
+        ICO_EXACT[28]: "Yes",
+        ICO_EXACT[29]: None,
+    }
+    assert hr["Categories of recipients"] == "None"
+    assert hr["Article 9 condition for processing special category data"] == (
+        "Art 9(2)(b) – Employment, social security and social protection law")
+    assert hr["Data Protection Act 2018 Schedule 1 Condition for processing"] == (
+        "DPA 2018 Sch. 1 Pt 1 para 1 – Employment, social security and social protection")
+    assert hr["GDPR Article 6 lawful basis for processing"] == (
+        "Art 6(1)(c) – Legal obligation [Employment Rights Act 1996]")
+    # Legal obligation: no erasure, portability or objection.
+    assert hr["Rights available to individuals"] == (
+        "Right to be informed\nRight of access\nRight to rectification\nRight to restrict processing")
+    assert (hr[ICO_EXACT[20]], hr[ICO_EXACT[21]], hr[ICO_EXACT[23]]) == ("Yes", "In progress", "Yes")
+    assert (hr[ICO_EXACT[28]], hr[ICO_EXACT[29]]) == ("No", "Legacy paper files")
+
+
+def test_ico_processor_sheet(ico):
+    ws = ico["Processor"]
+    assert [c.value for c in ws[HEADER_ROW]][:3] == [
+        "Activity", "Name and contact details of controller", "Categories of processing"]
+    assert [c.value for c in ws[HEADER_ROW + 1]] == [
+        "PA-003 Hosted support for clients",
+        "'=Client Corp, France, dpo@client.example",
+        "Hosted support for clients\nCall logs processed on behalf of clients\n"
+        "Provide the support service",
+        "United States (Zendesk Inc)",
+        "United States: Art 45(3); Decision (EU) 2023/1795 – EU-US Data Privacy Framework "
+        "certification",
+        "ISO/IEC 27001",
+    ]
+    assert ws.max_row == HEADER_ROW + 1
+
+
+def test_spreadsheets_are_readable(ico):
+    ws = ico["Controller"]
+    assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
+    assert ws.cell(HEADER_ROW, 1).font.b
+    assert ws.cell(HEADER_ROW + 1, 2).alignment.wrap_text
+    widths = [ws.column_dimensions[letter].width for letter in ("A", "B", "H")]
+    # Widths in characters; Excel stores them with a little cell padding.
+    assert all(10 <= w <= 61 for w in widths)
+    assert round(ws.column_dimensions["H"].width) == 61 or 60 <= ws.column_dimensions["H"].width < 61
+    # The long heading is capped and wrapped.
+
+
+def test_rights_by_basis_follow_the_ico_table(rich_register):
+    register = build_register()
+    by_ref = {a.reference: a for a in register.activities}
+    support = by_ref["PA-003"]  # no lawful basis recorded (processor): no rights claimed
+    assert rights_available(support) == []
+    marketing = by_ref["PA-001"]
+    marketing.lawful_bases = [b for b in marketing.lawful_bases if b.basis.kind == "legitimate_interests"]
+    marketing.automated_decision_making = False
+    assert "Right to object" in rights_available(marketing)
+    assert "Right to data portability" not in rights_available(marketing)
+
+
+def test_cnil_layout(rich_register):
+    cells = xlsx_cells(export_register("cnil-xlsx")[0])
+    assert list(cells) == ["Organisme", "Fiche PA-001", "Fiche PA-002", "Fiche PA-003"]
+    organisme = cells["Organisme"]
+    assert organisme[0][0] == "Registre des activités de traitement de : Mondago Limited"
+    assert [row[:2] for row in organisme[2:9]] == [
+        ("Responsable du traitement", None), ("Nom", "Mondago Limited"),
+        ("Adresse", "Enterprise House\nReading RG1 1AA"), ("Pays", "United Kingdom"),
+        ("Téléphone", "'+44 118 000 0000"), ("Adresse de messagerie", "privacy@mondago.com"),
+        ("N° d'immatriculation", "04567890"),
+    ]
+    assert organisme[organisme.index(("Délégué à la protection des données", None, None, None, None))
+                     + 1][:2] == ("Nom", "Dana Officer")
+    listing = organisme[organisme.index(("N°", "Activités de l'organisme", "Rôle", "Date de création",
+                                         "Mise à jour")) + 1:]
+    assert [(r[0], r[1], r[2]) for r in listing] == [
+        ("PA-001", "Joint marketing with Akixi", "Responsable conjoint"),
+        ("PA-002", "Occupational health", "Responsable de traitement"),
+        ("PA-003", "Hosted support for clients", "Sous-traitant"),
+    ]
+    today = datetime.date.today().isoformat()
+    fiche = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-002"]]
+    assert fiche[:10] == [
+        ("Fiche de registre : Occupational health",), (),
+        ("Description du traitement",),
+        ("Nom / sigle", "Occupational health"), ("N° / REF", "PA-002"),
+        ("Date de création", today), ("Mise à jour", today),
+        ("Rôle de l'organisme", "Responsable de traitement"), ("Service / fonction", "HR"),
+        ("Description",),
+    ]
+    assert ("Finalité principale", "Manage sickness absence") in fiche
+    assert ("Catégories de personnes concernées",) in fiche and ("Employees",) in fiche
+    assert ("Identity data", "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Des données sensibles sont-elles traitées ?", "Oui") in fiche
+    assert ("Health data", "Art 9(2)(b) – Employment, social security and social protection law",
+            "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Aucun destinataire",) in fiche and ("Aucun transfert",) in fiche
+    marketing = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-001"]]
+    assert ("Sous-finalité 1", "Measure campaign results") in marketing
+    assert ("Marketing and communications preferences", "Until consent is withdrawn") in marketing
+    assert ("Salesforce", "United States", "Art 46(2)(c); Decision (EU) 2021/914 – EU Standard "
+            "Contractual Clauses (2021)\nSCCs module 2 with UK Addendum",
+            "https://contracts.example.com/scc") in marketing
+    assert ("Autres mesures", "'+ MFA for all staff") in marketing
+
+
+def test_jsonld_is_dpv_and_parses_with_rdflib(rich_register):
+    content, layout = export_register("jsonld")
+    assert layout.content_type == "application/ld+json"
+    assert json.loads(content)["@context"]["dpv"] == str(DPV)
+    graph = Graph().parse(data=content, format="json-ld")
+    processes = {str(graph.value(p, URIRef("http://purl.org/dc/terms/identifier"))): p
+                 for p in graph.subjects(RDF.type, DPV.Process)
+                 if graph.value(p, URIRef("http://purl.org/dc/terms/identifier"))}
+    assert set(processes) == {"PA-001", "PA-002", "PA-003"}
+    marketing = processes["PA-001"]
+    assert set(graph.objects(marketing, DPV.hasLegalBasis)) == {
+        URIRef("https://w3id.org/dpv/legal/eu/gdpr#A6-1-a"),
+        URIRef("https://w3id.org/dpv/legal/eu/gdpr#A6-1-f")}
+    assert URIRef("https://w3id.org/dpv/pd#Contact") in set(graph.objects(marketing, DPV.hasPersonalData))
+    assert set(graph.objects(marketing, DPV.hasThirdCountry)) == {URIRef("https://w3id.org/dpv/loc#US")}
+    durations = {graph.value(s, DPV.hasDuration) for s in graph.objects(marketing, DPV.hasStorageCondition)
+                 if (s, RDF.type, DPV.StorageDuration) in graph}
+    assert durations == {Literal("P2Y")}
+    transfer = next(graph.objects(marketing, DPV.hasProcess))
+    assert graph.value(transfer, DPV.hasLegalBasis) is not None
+    assert len(set(graph.objects(marketing, DPV.hasPurpose))) == 2
+    assert len(set(graph.objects(marketing, DPV.hasDataSubject))) == 2
+    assert graph.value(processes["PA-003"], DPV.hasDataProcessor) is not None
+
+
+def test_pdf_cover_and_one_section_per_activity(rich_register):
+    content, layout = export_register("pdf", as_of=datetime.date.today())
+    assert content.startswith(b"%PDF") and layout.extension == "pdf"
+    reader = PdfReader(io.BytesIO(content))
+    cover = reader.pages[0].extract_text()
+    assert "Record of processing activities" in cover
+    assert "Mondago Limited" in cover and "Dana Officer" in cover
+    assert f"Register as of: {datetime.date.today().isoformat()}" in cover
+    assert "Export date:" in cover
+    text = "\n".join(page.extract_text() for page in reader.pages[1:])
+    for heading in ("PA-001 Joint marketing with Akixi", "PA-002 Occupational health",
+                    "PA-003 Hosted support for clients"):
+        assert heading in text
+    assert "Old payroll" not in text  # retired
+    assert "Art 6(1)(c) – Legal obligation" in text
