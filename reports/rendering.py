@@ -1,0 +1,194 @@
+"""A report's content as an Excel workbook and as a self-contained web page.
+
+The page carries its charts as inline SVG and its styles inline: it opens offline, in an
+email client, and loads nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .kinds.base import Chart, ReportContent
+
+#: A text cell starting with one of these would be read as a formula by a spreadsheet.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+
+
+def safe_cell(value):
+    """The value as written to a cell: text that a spreadsheet would run as a formula is
+    prefixed with an apostrophe; dates and numbers are kept as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal, datetime.date)):
+        return value
+    text = str(value).replace("\0", "")
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    base = _SHEET_NAME_FORBIDDEN.sub(" ", title)[:31].strip() or "Sheet"
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def _write_table(sheet, start_row: int, columns, rows) -> None:
+    for col, heading in enumerate(columns, start=1):
+        cell = sheet.cell(row=start_row, column=col, value=safe_cell(heading))
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    widths = [len(str(c)) for c in columns]
+    for r, row in enumerate(rows, start=start_row + 1):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=safe_cell(value))
+            if isinstance(value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            else:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if c <= len(widths):
+                widths[c - 1] = max(widths[c - 1], min(len(str(value or "")), 60))
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = max(10, min(width + 2, 62))
+
+
+def render_xlsx(content: ReportContent) -> bytes:
+    """The workbook: a summary sheet, then one sheet per table of the report."""
+    workbook = Workbook()
+    summary = workbook.active
+    taken = {"summary"}
+    summary.title = "Summary"
+    summary["A1"] = safe_cell(content.title)
+    summary["A1"].font = Font(bold=True, size=14)
+    summary["A2"], summary["B2"] = "Scope", safe_cell(content.scope)
+    summary["A3"], summary["B3"] = "Period", content.period
+    summary["B3"].number_format = "yyyy-mm-dd"
+    row = 4
+    if content.period_start is not None:
+        summary.cell(row=row, column=1, value="Covers changes since")
+        summary.cell(row=row, column=2, value=_naive(content.period_start)).number_format = (
+            "yyyy-mm-dd hh:mm")
+        row += 1
+    summary.cell(row=row, column=1, value="Generated")
+    summary.cell(row=row, column=2, value=_naive(content.generated_at)).number_format = (
+        "yyyy-mm-dd hh:mm")
+    row += 2
+    _write_table(summary, row, ["Figure", "Value", "Change since the previous report"],
+                 [[f.label, f.value, f.change] for f in content.figures])
+    row += len(content.figures) + 2
+    for note in content.notes:
+        summary.cell(row=row, column=1, value=safe_cell(note))
+        row += 1
+    for section in content.sections:
+        sheet = workbook.create_sheet(_sheet_title(section.title, taken))
+        _write_table(sheet, 1, section.columns, section.rows)
+        sheet.freeze_panes = "A2"
+        if section.rows:
+            sheet.auto_filter.ref = (
+                f"A1:{get_column_letter(len(section.columns))}{len(section.rows) + 1}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _naive(value: datetime.datetime) -> datetime.datetime:
+    """Excel has no time zones: local time of the register, without offset."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def svg_bar_chart(chart: Chart) -> SafeString:
+    """A horizontal bar chart as inline SVG (no script, no external resource)."""
+    bars = list(chart.bars)
+    label_width, bar_width, row_height, value_width = 260, 320, 24, 70
+    width = label_width + bar_width + value_width
+    height = max(1, len(bars)) * row_height + 8
+    top = chart.maximum if chart.maximum is not None else max((v for _, v in bars), default=0)
+    top = top or 1
+    pieces = []
+    for i, (label, value) in enumerate(bars):
+        y = 4 + i * row_height
+        length = round(bar_width * (value or 0) / top, 1)
+        shown = f"{value:g}{chart.unit}" if isinstance(value, (int, float)) else str(value)
+        text = str(label) if len(str(label)) <= 40 else str(label)[:39] + "…"
+        pieces.append((y + 16, label_width - 8, text, label_width, y + 3, length, row_height - 8,
+                       label_width + length + 6, y + 16, shown))
+    if not bars:
+        body = format_html('<text x="8" y="20" class="empty">{}</text>', "No data")
+    else:
+        body = format_html_join(
+            "",
+            '<text x="{1}" y="{0}" text-anchor="end">{2}</text>'
+            '<rect x="{3}" y="{4}" width="{5}" height="{6}" rx="2"></rect>'
+            '<text x="{7}" y="{8}">{9}</text>',
+            pieces,
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        'aria-label="{}" width="{}" height="{}" viewBox="0 0 {} {}">{}</svg>',
+        chart.title, width, height, width, height, body,
+    )
+
+
+def display(value) -> str:
+    """A cell as shown on the web page."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return _naive(value).strftime("%Y-%m-%d %H:%M") if value.tzinfo else (
+            value.strftime("%Y-%m-%d %H:%M"))
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_html(content: ReportContent) -> str:
+    """The web page of the report (also the HTML part of the email)."""
+    charts = [(chart.title, svg_bar_chart(chart)) for chart in content.charts]
+    tables = [(section, [[display(v) for v in row] for row in section.rows])
+              for section in content.sections]
+    return render_to_string(
+        "reports/report.html",
+        {"content": content, "charts": charts, "tables": tables, "styles": mark_safe(_STYLES)},
+    )
+
+
+# Styles inline in the page: it must render offline and inside mail clients.
+_STYLES = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
+       margin: 2rem; max-width: 1200px; }
+h1 { color: #1f3a5f; margin-bottom: .2rem; }
+.meta { color: #555; margin-top: 0; }
+.figures { display: flex; flex-wrap: wrap; gap: 1rem; padding: 0; list-style: none; }
+.figures li { border: 1px solid #d0d7de; border-radius: 6px; padding: .6rem 1rem; min-width: 10rem; }
+.figures .value { font-size: 1.6rem; font-weight: 600; display: block; }
+.up { color: #b42318; } .down { color: #067647; } .same { color: #555; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 1.5rem; font-size: .9rem; }
+th { background: #1f3a5f; color: #fff; text-align: left; }
+th, td { padding: .3rem .5rem; border: 1px solid #d0d7de; vertical-align: top; }
+tr:nth-child(even) td { background: #f6f8fa; }
+svg.chart rect { fill: #3b6ea5; } svg.chart text { font-size: 12px; fill: #1b1b1b; }
+.empty { color: #555; font-style: italic; }
+"""
