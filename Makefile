@@ -36,8 +36,8 @@ lint: install
 test: install lint  ## the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: install
-	$(PY) bench/run.py
+bench: install  ## benchmarks of DESIGN.md section 6 on PostgreSQL (writes docs/benchmarks.md)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

@@ -28,8 +28,6 @@ TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 LANGUAGE_CODE = "en-gb"
 USE_I18N = True
 USE_TZ = True
-# Django 6 behaviour now: a URL typed without scheme is taken as https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 SITE_NAME = env("SITE_NAME", default="ROPA register")
 
 # ------------------------------------------------------------------------------
@@ -58,13 +56,18 @@ THIRD_PARTY_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "axes",
+    "csp",
 ]
 LOCAL_APPS = [
+    "ropa.apps.RopaConfig",
     "entities",
     "processing",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -81,8 +84,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "ropa.audit.AuditPathMiddleware",
+    "ropa.security.PermissionDeniedLogMiddleware",
+    # Last, as django-axes asks: locks out repeated failed logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ropa.urls"
@@ -114,13 +121,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # https://django-axes.readthedocs.io/en/latest/2_installation.html
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection: lock a username from an address after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
+# ------------------------------------------------------------------------------
+# CONTENT SECURITY POLICY (django-csp)
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# ------------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # ------------------------------------------------------------------------------
 # STATIC FILES (whitenoise)
 # https://whitenoise.readthedocs.io/
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -141,6 +176,11 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A message not acknowledged within visibility_timeout is handed to another worker:
+    # it must exceed the longest task (CELERY_TASK_TIME_LIMIT) and the longest retry delay.
+    # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600, "socket_connect_timeout": 3}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 else:
     # Embedded: a broker on the local filesystem, no server needed.
     _broker_dir = VAR_DIR / "broker"
@@ -152,6 +192,8 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'results'}"
+    for _folder in (_broker_dir / "out", _broker_dir / "processed", VAR_DIR / "results"):
+        _folder.mkdir(parents=True, exist_ok=True)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -159,15 +201,28 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
+# Run exactly one `celery beat`: the schedules live in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
+# Publishing from a web request gives up within seconds when the broker is down, so the
+# request answers 503 instead of hanging.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1,
+}
+# Workers: report tasks acknowledge late (see reports/tasks.py), so take one at a time and
+# give running tasks back when the broker connection is lost.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
 # ------------------------------------------------------------------------------
 # DJANGO REST FRAMEWORK / drf-spectacular
 # https://www.django-rest-framework.org/api-guide/settings/
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -175,14 +230,48 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "processing.api.pagination.RegisterPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # One error shape everywhere: {"errors": [{"field", "code", "message"}]}.
+    "EXCEPTION_HANDLER": "processing.api.exceptions.exception_handler",
 }
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "ROPA register API",
-    "DESCRIPTION": "The Record of Processing Activities (GDPR / UK GDPR Article 30).",
+    "DESCRIPTION": (
+        "The Record of Processing Activities (GDPR / UK GDPR Article 30).\n\n"
+        "Authenticate with `Authorization: Token <key>` (see `manage.py issue_api_token`) "
+        "or a browser session. Object responses carry an `ETag`; send it back in `If-Match` "
+        "on PUT, PATCH and workflow actions of an activity: a stale one answers 412 and "
+        "changes nothing. A write without `If-Match` is accepted. Errors always answer "
+        '`{"errors": [{"field": ..., "code": ..., "message": ...}]}`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from this app's static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Choice sets that share a field name get their domain name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityRoleEnum": "processing.models.activity.ActivityRole",
+        "ContactRoleEnum": "entities.models.organisation.ContactRole",
+        "LawfulBasisKindEnum": "processing.models.reference.LawfulBasisKind",
+        "SecurityMeasureKindEnum": "processing.models.reference.SecurityMeasureKind",
+        "TransferMechanismKindEnum": "processing.models.reference.TransferMechanismKind",
+        "ThirdPartyKindEnum": "entities.models.third_party.ThirdPartyKind",
+        "AdequacyEnum": "entities.models.country.Adequacy",
+        "ActivityStatusEnum": "processing.models.activity.ActivityStatus",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+    },
 }
 
 # ------------------------------------------------------------------------------

@@ -1,0 +1,320 @@
+"""Benchmarks of DESIGN.md section 6 on a synthetic register of 10,000 activities.
+
+    make bench            # or: .venv/bin/python bench/run.py [--activities N] [--keep]
+
+Needs PostgreSQL (DATABASE_URL; default postgres://postgres@127.0.0.1:5432/ropa_bench,
+recreated). Prints a table and writes it to docs/benchmarks.md with the machine it ran on.
+Throughput is measured through gunicorn on loopback with wrk when installed (Debian
+package ``wrk``), otherwise with a bounded Python load generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ropa_bench"
+PORT = 8765
+RESULTS: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
+
+
+def record(measure: str, value: str, target: str = "", ok: bool | None = None):
+    verdict = "" if ok is None else ("met" if ok else "MISSED")
+    RESULTS.append((measure, value, target, verdict))
+    print(f"{measure:<58} {value:>22}  {target:<22} {verdict}", flush=True)
+
+
+def env_for(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="bench.settings",
+               PYTHONPATH=str(ROOT))
+    return env
+
+
+def recreate_database(database_url: str):
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+PEAK_WRAPPER = """
+import json, os, resource, sys, time
+sys.path.insert(0, {root!r})
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+started = time.perf_counter()
+with CaptureQueriesContext(connection) as ctx:
+    call_command(*{args!r})
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print("BENCH" + json.dumps({{"seconds": seconds, "peak_mb": peak, "queries": len(ctx)}}))
+"""
+
+
+def measured_command(database_url: str, *args: str) -> dict:
+    """Run a command in a fresh process; time, peak RSS and SQL query count."""
+    code = PEAK_WRAPPER.format(root=str(ROOT), args=list(args))
+    proc = subprocess.run([sys.executable, "-c", code], env=env_for(database_url),
+                          capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("BENCH"))
+    return json.loads(line[5:])
+
+
+def setup_django(database_url: str):
+    os.environ.update(env_for(database_url))
+    import django
+
+    django.setup()
+
+
+def in_process(database_url: str, activities: int):
+    """Query counts and latency with Django's test client, on the benchmark database."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from processing.models import ProcessingActivity
+
+    User = get_user_model()
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={
+        "is_staff": True, "is_superuser": True})
+    client = Client()
+    client.force_login(admin)
+
+    def timed(url: str, repeat: int) -> tuple[float, int]:
+        client.get(url)  # warm
+        times, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = len(ctx)
+        return statistics.median(times), queries
+
+    counts = {}
+    for size in (1, 10, 100):
+        median, queries = timed(f"/api/v1/activities/?page_size={size}", 15)
+        counts[size] = queries
+        record(f"API list, page size {size}: queries", str(queries), "<= 12", queries <= 12)
+        if size == 100:
+            record("API list, page size 100: median", f"{median:.0f} ms", "< 150 ms", median < 150)
+    record("API list: same queries for 1, 10, 100", str(len(set(counts.values())) == 1),
+           "True", len(set(counts.values())) == 1)
+
+    activity = ProcessingActivity.objects.order_by("pk")[activities // 2]
+    median, queries = timed(f"/api/v1/activities/{activity.pk}/lawful-basis/", 50)
+    record("Lawful-basis lookup: queries (session auth)", str(queries), "<= 3 (token)", None)
+    record("Lawful-basis lookup: median in process", f"{median:.1f} ms", "", None)
+
+    median, queries = timed("/admin/processing/processingactivity/", 10)
+    record("Admin change list (10,000): queries", str(queries), "constant", None)
+    record("Admin change list (10,000): median", f"{median:.0f} ms", "< 500 ms", median < 500)
+    return activity.pk
+
+
+def token_for_bench() -> str:
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    user = get_user_model().objects.get(username="bench-admin")
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def load(url: str, token: str, seconds: float) -> float:
+    """Requests per second against ``url`` for ``seconds``, with wrk or Python threads."""
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{int(seconds)}s", "-H", f"Authorization: Token {token}",
+             url], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Requests/sec:"):
+                return float(line.split()[1])
+        raise SystemExit(out)
+    done, stop = [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker():
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+        while time.monotonic() < stop:
+            urllib.request.urlopen(request).read()
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / seconds
+
+
+def throughput(database_url: str, activity_id: int):
+    token = token_for_bench()
+    workers = str(os.cpu_count() or 2)
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "-b", f"127.0.0.1:{PORT}",
+         "-w", workers, "--log-level", "warning"], env=env_for(database_url), cwd=ROOT)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        api = f"http://127.0.0.1:{PORT}/api/v1/activities/{activity_id}/lawful-basis/"
+        raw = f"http://127.0.0.1:{PORT}/bench/raw-lawful-basis/{activity_id}/"
+        tool = "wrk" if shutil.which("wrk") else "python threads"
+        load(api, token, 3)
+        api_rps = load(api, token, 10)
+        raw_rps = load(raw, token, 10)
+        record(f"Lawful-basis lookup through gunicorn ({workers} workers, {tool})",
+               f"{api_rps:.0f} req/s", ">= 1,000 req/s", api_rps >= 1000)
+        record("Bare Django view, one raw SQL query", f"{raw_rps:.0f} req/s", "", None)
+        ratio = raw_rps / api_rps if api_rps else float("inf")
+        record("Bare view / API lookup", f"{ratio:.2f}x", "<= 2x", ratio <= 2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def exports(database_url: str, workdir: Path) -> Path:
+    current = {}
+    for fmt in ("ico-xlsx", "workbook", "cnil-xlsx", "jsonld", "pdf"):
+        out = workdir / f"register.{fmt}"
+        result = measured_command(database_url, "export_register", "--format", fmt, "-o", str(out))
+        current[fmt] = result["seconds"]
+        bounded = fmt in ("ico-xlsx", "workbook")
+        record(f"Export {fmt}: time", f"{result['seconds']:.1f} s",
+               "< 10 s" if bounded else "", result["seconds"] < 10 if bounded else None)
+        record(f"Export {fmt}: peak memory", f"{result['peak_mb']:.0f} MB",
+               "< 300 MB" if bounded else "", result["peak_mb"] < 300 if bounded else None)
+        record(f"Export {fmt}: queries", str(result["queries"]), "constant", None)
+    today = datetime.date.today().isoformat()
+    result = measured_command(database_url, "export_register", "--format", "ico-xlsx",
+                              "--as-of", today, "-o", str(workdir / "asof.xlsx"))
+    ratio = result["seconds"] / current["ico-xlsx"]
+    record("As-of export (ico-xlsx): time", f"{result['seconds']:.1f} s ({ratio:.1f}x)",
+           "< 3x current", ratio < 3)
+    return workdir / "register.workbook"
+
+
+def import_workbook(database_url: str, workbook: Path):
+    target = database_url.rsplit("/", 1)[0] + "/ropa_bench_import"
+    recreate_database(target)
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
+                   env=env_for(target), check=True, cwd=ROOT)
+    result = measured_command(target, "import_register", str(workbook))
+    record("Import of the 10,000-activity workbook", f"{result['seconds']:.1f} s", "< 60 s",
+           result["seconds"] < 60)
+
+
+def health_report(database_url: str):
+    result = measured_command(database_url, "run_report", "health")
+    record("Health report over the whole register", f"{result['seconds']:.1f} s", "< 15 s",
+           result["seconds"] < 15)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    return (f"{os.cpu_count()} cores ({cpu}), {pages:.0f} GiB, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def write_report(activities: int, generate_seconds: float, pg_version: str):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run by `make bench` on {datetime.date.today().isoformat()}: synthetic register of "
+        f"{activities:,} activities (`generate_register`, shape of DESIGN.md section 6), "
+        f"PostgreSQL {pg_version}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Generating the register took {generate_seconds:.0f} s.",
+        "",
+        "| measure | value | target | |",
+        "|---|---|---|---|",
+        *(f"| {m} | {v} | {t} | {ok} |" for m, v, t, ok in RESULTS),
+        "",
+    ]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true", help="reuse the generated database")
+    args = parser.parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    if not database_url.startswith("postgres"):
+        raise SystemExit("The benchmarks run on PostgreSQL: set BENCH_DATABASE_URL.")
+
+    generate_seconds = 0.0
+    if not args.keep:
+        recreate_database(database_url)
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
+                       env=env_for(database_url), check=True, cwd=ROOT)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "generate_register",
+                        "--activities", str(args.activities)],
+                       env=env_for(database_url), check=True, cwd=ROOT)
+        generate_seconds = time.perf_counter() - started
+
+    setup_django(database_url)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0].split()[0]
+    print(f"{'measure':<58} {'value':>22}  {'target':<22}")
+    activity_id = in_process(database_url, args.activities)
+    connection.close()
+    throughput(database_url, activity_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        workbook = exports(database_url, Path(tmp))
+        import_workbook(database_url, workbook)
+    health_report(database_url)
+    write_report(args.activities, generate_seconds, pg_version)
+    print(f"\nWritten to {ROOT / 'docs' / 'benchmarks.md'}")
+    missed = [m for m, _, _, ok in RESULTS if ok == "MISSED"]
+    if missed:
+        print("Missed targets:", *missed, sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()
