@@ -189,10 +189,12 @@ else:
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'results'}"
-    for _folder in (_broker_dir / "out", _broker_dir / "processed", VAR_DIR / "results"):
+    for _folder in (_broker_dir / "out", _broker_dir / "processed", _broker_dir / "control",
+                    VAR_DIR / "results"):
         _folder.mkdir(parents=True, exist_ok=True)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

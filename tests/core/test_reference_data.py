@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -24,7 +26,7 @@ def test_reference_data_loads_twice_without_duplicates():
     assert all(before.values()), before
     report = load_reference_data()
     assert all(created == 0 and updated == 0 for created, updated in report.values()), report
-    call_command("load_reference", stdout=open("/dev/null", "w"))
+    call_command("load_reference", stdout=io.StringIO())
     assert {m.__name__: m.objects.count() for m in MODELS} == before
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -9,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_generated_register_has_the_benchmark_shape_and_history():
     call_command("generate_register", activities=40, organisations=4, third_parties=20,
-                 stdout=open("/dev/null", "w"))
+                 stdout=io.StringIO())
     activities = ProcessingActivity.objects.with_register()
     assert activities.count() == 40
     activity = activities.get(reference="SYN-00001")
@@ -30,11 +32,11 @@ def test_generated_register_has_the_benchmark_shape_and_history():
 
 def test_same_seed_gives_the_same_register():
     call_command("generate_register", activities=5, organisations=1, third_parties=3, seed=7,
-                 stdout=open("/dev/null", "w"))
+                 stdout=io.StringIO())
     first = [(a.name, a.role) for a in ProcessingActivity.objects.order_by("id")]
     ProcessingActivity.objects.all().delete()
     call_command("generate_register", activities=5, organisations=1, third_parties=3, seed=7,
-                 stdout=open("/dev/null", "w"))
+                 stdout=io.StringIO())
     assert [(a.name, a.role) for a in ProcessingActivity.objects.order_by("id")] == first
 
 
