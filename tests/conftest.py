@@ -21,7 +21,10 @@ def dpo(db, organisation):
 def _reference_data_after_flush(request):
     """A transactional test ends with a flush, which takes the migrated reference data
     with it: put it back for any transactional test that runs after one."""
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
         from entities.models import Country
         from processing.reference.load import load_reference_data
 

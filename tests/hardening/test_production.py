@@ -22,7 +22,9 @@ GOOD_PRODUCTION_ENV = {
 
 
 def manage(*args, env=None, timeout=120):
-    full_env = {k: v for k, v in os.environ.items() if k not in GOOD_PRODUCTION_ENV}
+    # The browser tests allow async-unsafe ORM calls in this process; a deployment must not.
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in GOOD_PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=timeout)
