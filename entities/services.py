@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from ropa.audit import audit_context
+from ropa.validation import full_clean
 
 from .models import Contact, Membership, Organisation, RecipientCategory, ThirdParty
 
@@ -28,7 +29,7 @@ def entity_save(*, model: type[models.Model], instance: models.Model | None = No
         obj = instance if instance is not None else model()
         for name, value in fields.items():
             setattr(obj, name, value)
-        obj.full_clean()
+        full_clean(obj)
         obj.save()
     return obj
 

@@ -17,7 +17,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ropa.audit import audit_context
+from ropa.audit import audit_context, save_with_one_history_row
+from ropa.validation import full_clean
 
 from .models import (
     ActivityLawfulBasis,
@@ -148,10 +149,8 @@ def activity_create(*, organisation, user=None, path=None, **fields) -> Processi
             activity.reference = next_reference(organisation)
         if activity.status != ActivityStatus.DRAFT:
             activity.status_changed_at = timezone.now()
-        activity.full_clean()
-        activity.save()
-        for name, values in m2m.items():
-            getattr(activity, name).set(values)
+        full_clean(activity)
+        save_with_one_history_row(activity, m2m)
         _validate_conditions(activity)
     return activity
 
@@ -172,10 +171,8 @@ def activity_update(
         for name, value in plain.items():
             setattr(activity, name, value)
         activity.version += 1
-        activity.full_clean()
-        activity.save()
-        for name, values in m2m.items():
-            getattr(activity, name).set(values)
+        full_clean(activity)
+        save_with_one_history_row(activity, m2m)
         _validate_conditions(activity)
     return activity
 
@@ -223,7 +220,7 @@ def activity_transition(
                 days=settings.ROPA_REVIEW_INTERVAL_DAYS
             )
         activity.version += 1
-        activity.full_clean()
+        full_clean(activity)
         activity.save()
     return activity
 
@@ -279,11 +276,9 @@ def part_save(
         obj = instance if instance is not None else model(activity=parent)
         for name, value in plain.items():
             setattr(obj, name, value)
-        obj.full_clean()
+        full_clean(obj)
         _check_scope(obj, m2m)
-        obj.save()
-        for name, values in m2m.items():
-            getattr(obj, name).set(values)
+        save_with_one_history_row(obj, m2m)
         _touch(parent)
     return obj
 

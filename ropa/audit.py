@@ -81,11 +81,31 @@ class HistoryPathModel(models.Model):
         abstract = True
 
 
+_RECORDS: list[HistoricalRecords] = []
+
+
 def history(**kwargs) -> HistoricalRecords:
     """The HistoricalRecords every register model uses (user and path recorded)."""
     kwargs.setdefault("get_user", history_user)
     kwargs.setdefault("bases", [HistoryPathModel])
-    return HistoricalRecords(**kwargs)
+    records = HistoricalRecords(**kwargs)
+    _RECORDS.append(records)
+    return records
+
+
+def save_with_one_history_row(instance: models.Model, m2m: dict | None = None) -> None:
+    """Save ``instance`` and set its many-to-many links, recording ONE history row with
+    the final state (links included), instead of one row per save and per link change."""
+    created = instance._state.adding
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        for name, values in (m2m or {}).items():
+            getattr(instance, name).set(values)
+    finally:
+        del instance.skip_history_when_saving
+    records = next(r for r in _RECORDS if getattr(r, "cls", None) is type(instance))
+    records.create_historical_record(instance, "+" if created else "~")
 
 
 def _path_from_request(request) -> str:
