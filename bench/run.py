@@ -99,7 +99,9 @@ def in_process(database_url: str, activities: int):
     from django.test.utils import CaptureQueriesContext
 
     from processing.models import ProcessingActivity
+    from ropa.wsgi import tune_gc
 
+    tune_gc()  # as the production WSGI entry point does
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={
         "is_staff": True, "is_superuser": True})

@@ -73,30 +73,47 @@ def rule(code: str, severity: str, article: str, title: str):
     return register
 
 
+class _Record:
+    """The activity as the rules read it: each related list is read once (from the
+    prefetch cache when there is one), however many rules look at it."""
+
+    _LISTS = ("purposes", "data_subjects", "data_categories", "lawful_bases", "recipients",
+              "retention_rules", "security_measures", "controllers_served", "joint_controllers",
+              "special_category_conditions", "schedule1_conditions", "transfers")
+
+    def __init__(self, activity: ProcessingActivity):
+        self.activity = activity
+        for name in self._LISTS:
+            setattr(self, name, list(getattr(activity, name).all()))
+
+    def __getattr__(self, name):
+        return getattr(self.activity, name)
+
+
 def _is_controller(activity) -> bool:
     return activity.role in (ActivityRole.CONTROLLER, ActivityRole.JOINT_CONTROLLER)
 
 
 def _categories(activity):
-    return list(activity.data_categories.all())
+    return activity.data_categories
 
 
 def _bases(activity):
-    return list(activity.lawful_bases.all())
+    return activity.lawful_bases
 
 
 # --- Article 30 items -----------------------------------------------------------------
 
 @rule("A30-PURPOSES", Severity.ERROR, "Art 30(1)(b) / 30(2)(b)", "Purposes recorded")
 def _purposes(activity, today):
-    if not list(activity.purposes.all()):
+    if not activity.purposes:
         yield "purposes", _("No purpose is recorded: state why the data is processed "
                             "(for a processor, the categories of processing).")
 
 
 @rule("A30-SUBJECTS", Severity.ERROR, "Art 30(1)(c)", "Data subjects recorded")
 def _subjects(activity, today):
-    if _is_controller(activity) and not list(activity.data_subjects.all()):
+    if _is_controller(activity) and not activity.data_subjects:
         yield "data_subjects", _("No category of data subjects: say whose data this is.")
 
 
@@ -109,37 +126,35 @@ def _data(activity, today):
 @rule("A30-RECIPIENTS", Severity.ERROR, "Art 30(1)(d)", "Recipients recorded")
 def _recipients(activity, today):
     if (_is_controller(activity) and not activity.recipients_none
-            and not list(activity.recipients.all())):
+            and not activity.recipients):
         yield "recipients", _("No recipient is recorded: add who receives the data, "
                               "or tick 'no recipients'.")
 
 
 @rule("A30-RETENTION", Severity.ERROR, "Art 30(1)(f)", "Retention recorded")
 def _retention(activity, today):
-    if _is_controller(activity) and not list(activity.retention_rules.all()):
+    if _is_controller(activity) and not activity.retention_rules:
         yield "retention_rules", _("No retention rule: record how long the data is kept "
                                    "(a period such as P7Y, or the criteria).")
 
 
 @rule("A30-SECURITY", Severity.ERROR, "Art 30(1)(g) / 30(2)(d)", "Security measures recorded")
 def _security(activity, today):
-    if not list(activity.security_measures.all()) and not activity.security_description.strip():
+    if not activity.security_measures and not activity.security_description.strip():
         yield "security_measures", _("No security measure: describe the technical and "
                                      "organisational measures that protect the data.")
 
 
 @rule("A30-CONTROLLERS", Severity.ERROR, "Art 30(2)(a)", "Controllers served recorded")
 def _controllers_served(activity, today):
-    if activity.is_processor_record and not list(activity.controllers_served.all()):
+    if activity.is_processor_record and not activity.controllers_served:
         yield "controllers_served", _("This is a processor record: name each controller "
                                       "on whose behalf the data is processed.")
 
 
 @rule("A26-JOINT", Severity.ERROR, "Art 26 / 30(1)(a)", "Joint controllers named")
 def _joint(activity, today):
-    if activity.role == ActivityRole.JOINT_CONTROLLER and not list(
-        activity.joint_controllers.all()
-    ):
+    if activity.role == ActivityRole.JOINT_CONTROLLER and not activity.joint_controllers:
         yield "joint_controllers", _("The organisation is a joint controller: name the other "
                                      "controller(s) and their contact details.")
 
@@ -192,7 +207,7 @@ def _citation(activity, today):
 @rule("A9-CONDITION", Severity.ERROR, "Art 9(2)", "Art 9 condition for special category data")
 def _art9(activity, today):
     special = [c.name for c in _categories(activity) if c.special_category]
-    if special and not list(activity.special_category_conditions.all()):
+    if special and not activity.special_category_conditions:
         yield "special_category_conditions", _(
             "Special category data (%(names)s) is processed without an Art 9(2) condition."
         ) % {"names": ", ".join(special)}
@@ -202,7 +217,7 @@ def _art9(activity, today):
       "Basis for criminal offence data")
 def _art10(activity, today):
     criminal = [c.name for c in _categories(activity) if c.criminal_offence]
-    if criminal and not any(c.covers_criminal for c in activity.schedule1_conditions.all()):
+    if criminal and not any(c.covers_criminal for c in activity.schedule1_conditions):
         yield "schedule1_conditions", _(
             "Criminal offence data (%(names)s) is processed without an Art 10 / Schedule 1 "
             "condition."
@@ -214,7 +229,7 @@ def _art10(activity, today):
 @rule("CH5-MECHANISM", Severity.ERROR, "Art 44-46", "Transfer mechanism")
 def _transfer_mechanism(activity, today):
     jurisdiction = activity.organisation.jurisdiction
-    for transfer in activity.transfers.all():
+    for transfer in activity.transfers:
         if transfer.mechanism_id:
             continue
         country = transfer.country
@@ -227,7 +242,7 @@ def _transfer_mechanism(activity, today):
 
 @rule("A49-SAFEGUARDS", Severity.ERROR, "Art 49(1) / 30(1)(e)", "Derogation documented")
 def _derogation(activity, today):
-    for transfer in activity.transfers.all():
+    for transfer in activity.transfers:
         mechanism = transfer.mechanism
         if (mechanism is not None and mechanism.kind == TransferMechanismKind.DEROGATION
                 and mechanism.requires_documented_safeguards
@@ -239,7 +254,7 @@ def _derogation(activity, today):
 
 @rule("CH5-DPF-CERTIFIED", Severity.WARNING, "Art 45(3)", "Importer DPF-certified")
 def _dpf(activity, today):
-    for transfer in activity.transfers.all():
+    for transfer in activity.transfers:
         mechanism, importer = transfer.mechanism, transfer.third_party
         if (mechanism is not None and mechanism.kind == TransferMechanismKind.DPF
                 and importer is not None and not importer.dpf_certified):
@@ -249,7 +264,7 @@ def _dpf(activity, today):
 
 @rule("A28-CONTRACT", Severity.ERROR, "Art 28(3)", "Processor contract")
 def _processor_contract(activity, today):
-    for recipient in activity.recipients.all():
+    for recipient in activity.recipients:
         party = recipient.third_party
         if party is not None and party.kind in PROCESSOR_KINDS and not party.contract_link:
             yield "recipients", _("%(name)s is a processor with no link to its Art 28 "
@@ -260,6 +275,8 @@ def _processor_contract(activity, today):
 
 def dpia_triggers(activity) -> list[str]:
     """Why a DPIA is expected for the activity (Art 35(3), ICO screening)."""
+    if not isinstance(activity, _Record):
+        activity = _Record(activity)
     triggers = []
     categories = _categories(activity)
     if any(c.special_category for c in categories):
@@ -311,11 +328,12 @@ def activity_findings(activity: ProcessingActivity, *, today: datetime.date | No
     if activity.status == ActivityStatus.RETIRED:
         return []
     today = today or timezone.localdate()
+    record = _Record(activity)
     findings = [
         Finding(code=r.code, severity=r.severity, message=str(message), field=field,
                 article=r.article)
         for r in RULES
-        for field, message in r.check(activity, today)
+        for field, message in r.check(record, today)
     ]
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings

@@ -218,13 +218,16 @@ class TransferSerializer(ReadSerializer):
 
 class RetentionRuleSerializer(ReadSerializer):
     data_category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    description = serializers.CharField(source="describe", read_only=True,
-                                        help_text="The rule in words: '7 years after ...'.")
+    description = serializers.SerializerMethodField(
+        help_text="The rule in words: '7 years after ...'.")
 
     class Meta:
         model = RetentionRule
         fields = ["id", "data_category", "period", "trigger", "trigger_description",
                   "legal_source", "deletion_method", "criteria", "description"]
+
+    def get_description(self, rule: RetentionRule) -> str:
+        return rule.describe()
 
 
 class ActivitySerializer(ReadSerializer):

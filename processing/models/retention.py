@@ -104,7 +104,7 @@ class RetentionRule(models.Model):
             return self.criteria
         text = parse_period(self.period).humanize()
         event = self.trigger_description or (
-            self.get_trigger_display() if self.trigger else ""
+            str(RetentionTrigger(self.trigger).label) if self.trigger else ""
         )
         if event:
             text = f"{text} after {event}"
