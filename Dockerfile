@@ -11,7 +11,10 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN DJANGO_SETTINGS_MODULE=ropa.settings.local python manage.py collectstatic --no-input -v0
+# Collected with the production storage, so the manifest the app serves from is written.
+RUN DJANGO_SETTINGS_MODULE=ropa.settings.production \
+    SECRET_KEY=build-only-not-secret-000000000000000000000000000000000 ALLOWED_HOSTS=build \
+    python manage.py collectstatic --no-input -v0
 
 RUN useradd --create-home ropa && mkdir -p /app/var && chown -R ropa /app/var
 USER ropa
