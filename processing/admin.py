@@ -54,6 +54,7 @@ from .admin_forms import (
     scope_widget,
 )
 from .findings import SEVERITY_ORDER, activity_findings
+from .imports import admin_views as import_views
 from .models import (
     ActivityLawfulBasis,
     ActivityRecipient,
@@ -504,8 +505,13 @@ class ProcessingActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                  name=f"{prefix}_compare"),
             path("<path:object_id>/history/revert/<int:history_id>/", view(self.revert_view),
                  name=f"{prefix}_revert"),
+            *import_views.import_urls(self),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": import_views.may_import(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_visible_object(self, request, object_id):
         """The activity if the user may see it; 404 otherwise (also for other registers)."""
