@@ -8,7 +8,8 @@ keyword-only and atomic; a ValidationError leaves the database as it was.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ropa.audit import audit_context, save_with_one_history_row
+from ropa import bulk
+from ropa.audit import audit_context, current_actor, save_with_one_history_row
 from ropa.validation import full_clean
 
 from .models import (
@@ -319,3 +321,189 @@ def transfer_add(*, activity, user=None, path=None, **fields) -> InternationalTr
 
 def retention_rule_add(*, activity, user=None, path=None, **fields) -> RetentionRule:
     return part_save(model=RetentionRule, activity=activity, user=user, path=path, **fields)
+
+
+# --- many new objects at once -----------------------------------------------------------
+
+
+@dataclass
+class NewPart:
+    """A part of a new activity for :func:`register_bulk_create`: the unsaved purpose,
+    lawful basis, recipient, transfer or retention rule, and its many-to-many links
+    (field name -> objects; a lawful basis may name purposes of the same activity)."""
+
+    obj: models.Model
+    links: dict[str, list] = field(default_factory=dict)
+
+
+@dataclass
+class NewActivity:
+    """A new activity for :func:`register_bulk_create`: the unsaved activity (organisation
+    and reference set), its many-to-many links (field name -> objects) and its parts."""
+
+    activity: ProcessingActivity
+    links: dict[str, list] = field(default_factory=dict)
+    parts: list[NewPart] = field(default_factory=list)
+
+
+class BulkRefused(ValidationError):
+    """Objects given to :func:`register_bulk_create` are invalid; nothing was written.
+
+    ``problems`` pairs every refused object (an organisation, contact, third party,
+    activity or part) with its ValidationError, keyed by field as ``full_clean()`` does.
+    """
+
+    def __init__(self, problems: list[tuple[models.Model, ValidationError]]):
+        self.problems = problems
+        super().__init__([message for _obj, error in problems for message in error.messages])
+
+
+def _organisation_problems(organisations) -> list[tuple[models.Model, ValidationError]]:
+    """Validate new organisations, some of which may be the parents of others.
+
+    ``Organisation.clean()`` walks the chain of parents by primary key, which a new parent
+    does not have yet: the chain among new organisations is walked here by identity and
+    the rest validated with the new parent set aside.
+    """
+    from entities.models import Organisation
+
+    problems = []
+    for org in organisations:
+        parent = org.parent if Organisation._meta.get_field("parent").is_cached(org) else None
+        if parent is None or parent.pk is not None:
+            if (error := bulk.clean_new(org)) is not None:
+                problems.append((org, error))
+            continue
+        seen, ancestor = {id(org)}, parent
+        while ancestor is not None and ancestor.pk is None and id(ancestor) not in seen:
+            seen.add(id(ancestor))
+            ancestor = ancestor.parent
+        org.parent = None
+        try:
+            error = bulk.clean_new(org)
+        finally:
+            org.parent = parent
+        errors = {} if error is None else error.update_error_dict({})
+        if ancestor is not None and ancestor.pk is None:
+            errors.setdefault("parent", []).append(_("An organisation cannot be its own parent."))
+        if errors:
+            problems.append((org, ValidationError(errors)))
+    return problems
+
+
+def _activity_problems(item: NewActivity) -> list[tuple[models.Model, ValidationError]]:
+    """What activity_create and part_save would refuse, checked without writing."""
+    activity, problems = item.activity, []
+    unknown = sorted(set(item.links) - set(ACTIVITY_M2M_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in unknown})
+    if activity.pk is not None or activity.version != 1:
+        raise ValidationError({"version": _("A new activity starts at version 1.")})
+    errors = {}
+    error = bulk.clean_new(activity)
+    if error is not None:
+        errors = error.update_error_dict(errors)
+    conditions = conditions_errors(item.links.get("data_categories", ()),
+                                   item.links.get("special_category_conditions", ()),
+                                   item.links.get("schedule1_conditions", ()))
+    for name, messages in conditions.items():
+        errors.setdefault(name, []).extend(messages)
+    if errors:
+        problems.append((activity, ValidationError(errors)))
+
+    categories = {c.pk for c in item.links.get("data_categories", ())}
+    purposes = {id(p.obj) for p in item.parts if isinstance(p.obj, Purpose)}
+    for part in item.parts:
+        model = type(part.obj)
+        if model not in _CHILDREN:
+            raise TypeError(f"{model.__name__} is not a part of an activity")
+        unknown = sorted(set(part.links) - set(_CHILDREN[model]))
+        if unknown:
+            raise ValidationError({name: _("Unknown field.") for name in unknown})
+        part.obj.activity = activity
+        errors = {}
+        error = bulk.clean_new(part.obj)
+        if error is not None:
+            errors = error.update_error_dict(errors)
+        outside = [c for c in part.links.get("data_categories", ()) if c.pk not in categories]
+        if outside:
+            errors.setdefault("data_categories", []).append(
+                _("Not among the activity's data categories: %(names)s.")
+                % {"names": ", ".join(str(c) for c in outside)})
+        if any(id(p) not in purposes for p in part.links.get("purposes", ())):
+            errors.setdefault("purposes", []).append(
+                _("A purpose of another activity cannot limit this basis."))
+        if errors:
+            problems.append((part.obj, ValidationError(errors)))
+    return problems
+
+
+@transaction.atomic
+def register_bulk_create(
+    *, organisations: Sequence[models.Model] = (), contacts: Sequence[models.Model] = (),
+    third_parties: Sequence[models.Model] = (), activities: Sequence[NewActivity] = (),
+    user=None, path=None,
+) -> list[ProcessingActivity]:
+    """Create many new objects of the register at once: organisations, their contacts and
+    third parties, and activities with their links and parts.
+
+    For imports of a whole register: the result is what the one-object services
+    (organisation_create, contact_create, third_party_create, activity_create, part_save)
+    would leave, written in a few queries per kind of object instead of several per
+    object. Objects are unsaved instances and may refer to each other (a third party to
+    its new organisation, a recipient to a new third party, an organisation to a new
+    parent). Every object is validated first as those services validate it (model
+    ``full_clean()``, uniqueness, an activity's Art 9 / Sch. 1 conditions, a part's scope
+    within its activity); on any refusal :class:`BulkRefused` lists them all and nothing
+    is written.
+
+    History: one "+" row per object, with its many-to-many links, attributed to ``user``
+    and ``path`` (or the enclosing audit context). An activity is recorded with the status
+    it is given, as the register stood where it comes from (``status_changed_at`` set
+    unless draft); its version is 1.
+    """
+    from entities.models import Contact, Organisation, ThirdParty
+
+    with audit_context(user=user, path=path):
+        actor = current_actor()
+    now = timezone.now()
+    for item in activities:
+        if item.activity.status != ActivityStatus.DRAFT and item.activity.status_changed_at is None:
+            item.activity.status_changed_at = now
+
+    problems = _organisation_problems(organisations)
+    for obj in [*contacts, *third_parties]:
+        if (error := bulk.clean_new(obj)) is not None:
+            problems.append((obj, error))
+    for item in activities:
+        problems += _activity_problems(item)
+    problems += bulk.unique_problems([*organisations, *third_parties,
+                                      *(i.activity for i in activities),
+                                      *(p.obj for i in activities for p in i.parts)])
+    if problems:
+        raise BulkRefused(problems)
+
+    history = {"user": actor.user, "path": actor.path, "date": now}
+    pending = list(organisations)
+    while pending:  # parents before their subsidiaries
+        ready = [o for o in pending if o.parent_id is not None or o.parent is None or o.parent.pk]
+        if not ready:
+            raise ValueError("A parent organisation is neither saved nor among those created.")
+        bulk.create_with_history(Organisation, ready, **history)
+        pending = [o for o in pending if o.pk is None]
+    bulk.create_with_history(Contact, list(contacts), **history)
+    bulk.create_with_history(ThirdParty, list(third_parties), **history)
+
+    created = [item.activity for item in activities]
+    history_ids = bulk.create_with_history(ProcessingActivity, created, **history)
+    for name in ACTIVITY_M2M_FIELDS:
+        bulk.link_with_history(ProcessingActivity, name, {
+            item.activity.pk: [o.pk for o in item.links[name]]
+            for item in activities if item.links.get(name)}, history_ids)
+    for model, m2m_names in _CHILDREN.items():
+        parts = [p for item in activities for p in item.parts if type(p.obj) is model]
+        history_ids = bulk.create_with_history(model, [p.obj for p in parts], **history)
+        for name in m2m_names:
+            bulk.link_with_history(model, name, {p.obj.pk: [o.pk for o in p.links[name]]
+                                                 for p in parts if p.links.get(name)}, history_ids)
+    return created

@@ -12,11 +12,10 @@ import random
 from collections import defaultdict
 
 from django.db import transaction
-from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
 from entities.models import Country, Organisation, RecipientCategory, ThirdParty
 from ropa.audit import ChangePath
+from ropa.bulk import create_with_history, link_with_history
 
 from .models import (
     ActivityLawfulBasis,
@@ -38,44 +37,11 @@ OBJECTS = ["customer accounts", "support tickets", "newsletters", "payroll", "ca
            "job applications", "supplier contracts", "website analytics", "licences"]
 TRIGGERS = ["collection", "end_of_contract", "end_of_relationship", "last_contact", "submission"]
 PERIODS = ["P6M", "P12M", "P2Y", "P3Y", "P6Y", "P7Y", "P1Y..P6Y"]
-BATCH = 1000
 
 
-def _history_attrs(user):
-    return {"default_user": user, "custom_historical_attrs": {"history_path": ChangePath.COMMAND}}
-
-
-def _create(model, objs, user):
-    """Bulk-create ``objs`` with their "+" history rows."""
-    created = []
-    for start in range(0, len(objs), BATCH):
-        created += bulk_create_with_history(objs[start:start + BATCH], model, batch_size=BATCH,
-                                            **_history_attrs(user))
-    return created
-
-
-def _link(model, field_name: str, links: dict[int, list[int]]):
-    """Set a many-to-many field for many objects, and record it in their first history row."""
-    field = model._meta.get_field(field_name)
-    through = field.remote_field.through
-    source = field.m2m_field_name()
-    target = field.m2m_reverse_field_name()
-    rows = [through(**{f"{source}_id": obj_id, f"{target}_id": target_id})
-            for obj_id, targets in links.items() for target_id in targets]
-    through.objects.bulk_create(rows, batch_size=5000)
-    m2m_history = HistoricalRecords.m2m_models.get(field)
-    if m2m_history is None:
-        return
-    history = dict(model.history.filter(id__in=list(links), history_type="+")
-                   .values_list("id", "history_id"))
-    saved = through.objects.filter(**{f"{source}_id__in": list(links)}).values_list(
-        "id", f"{source}_id", f"{target}_id")
-    m2m_history.objects.bulk_create(
-        [m2m_history(id=row_id, history_id=history[obj_id],
-                     **{f"{source}_id": obj_id, f"{target}_id": target_id})
-         for row_id, obj_id, target_id in saved],
-        batch_size=5000,
-    )
+def _create(model, objs: list, user) -> dict[int, int]:
+    """Bulk-create ``objs`` with their "+" history rows; object id -> history id."""
+    return create_with_history(model, objs, user=user, path=ChangePath.COMMAND)
 
 
 @transaction.atomic
@@ -97,22 +63,23 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
     start = Organisation.objects.count()
     tag = f"{seed}-{start}"
 
-    orgs = _create(Organisation, [
-        Organisation(name=f"Synthetic {tag} Organisation {i + 1:02d} Ltd", country=gb,
-                     email=f"dpo{i}@synthetic.example", jurisdiction="uk")
-        for i in range(organisations)], user)
-    parties = _create(ThirdParty, [
+    orgs = [Organisation(name=f"Synthetic {tag} Organisation {i + 1:02d} Ltd", country=gb,
+                         email=f"dpo{i}@synthetic.example", jurisdiction="uk")
+            for i in range(organisations)]
+    _create(Organisation, orgs, user)
+    parties = [
         ThirdParty(organisation=orgs[i % organisations], name=f"Supplier {i + 1:04d}",
                    kind=rng.choice(["processor", "processor", "controller", "sub_processor"]),
                    category_id=rng.choice(recipient_categories),
                    country=rng.choice([gb, *countries]),
                    address=f"{i + 1} Example Street", contract_link="https://dpa.example/contract")
-        for i in range(third_parties)], user)
+        for i in range(third_parties)]
+    _create(ThirdParty, parties, user)
     parties_by_org = defaultdict(list)
     for party in parties:
         parties_by_org[party.organisation_id].append(party)
 
-    acts = _create(ProcessingActivity, [
+    acts = [
         ProcessingActivity(
             organisation=orgs[i % organisations], reference=f"SYN-{i + 1:05d}",
             name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {i + 1}",
@@ -122,15 +89,18 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
             description="Synthetic activity for benchmarks.",
             data_location="United Kingdom",
         )
-        for i in range(activities)], user)
+        for i in range(activities)]
+    history = _create(ProcessingActivity, acts, user)
 
-    _link(ProcessingActivity, "data_categories",
-          {a.pk: rng.sample(categories, 5) for a in acts})
-    _link(ProcessingActivity, "data_subjects", {a.pk: rng.sample(subjects, 3) for a in acts})
-    _link(ProcessingActivity, "security_measures", {a.pk: rng.sample(measures, 3) for a in acts})
-    _link(ProcessingActivity, "controllers_served", {
+    link_with_history(ProcessingActivity, "data_categories",
+                      {a.pk: rng.sample(categories, 5) for a in acts}, history)
+    link_with_history(ProcessingActivity, "data_subjects",
+                      {a.pk: rng.sample(subjects, 3) for a in acts}, history)
+    link_with_history(ProcessingActivity, "security_measures",
+                      {a.pk: rng.sample(measures, 3) for a in acts}, history)
+    link_with_history(ProcessingActivity, "controllers_served", {
         a.pk: [p.pk for p in parties_by_org[a.organisation_id] if p.kind == "controller"][:1]
-        for a in acts if a.role == "processor"})
+        for a in acts if a.role == "processor"}, history)
 
     _create(Purpose, [Purpose(activity=a, description=f"{verb} {a.name.lower()}", position=n)
                       for a in acts for n, verb in enumerate(("To", "To report on"), 1)], user)

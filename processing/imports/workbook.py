@@ -6,7 +6,10 @@
    users). Unknown values are errors naming the sheet, row, column and value.
 3. Only when nothing is wrong, the register is written through the services, in one
    transaction, with history attributed to the importing user and the "import" path.
-   A service that still refuses a row adds its error; any error rolls everything back.
+   What the register does not hold yet is created by one bulk service
+   (``register_bulk_create``: every object validated first, a few queries per kind of
+   object); what it holds is updated one object at a time. A service that still
+   refuses a row adds its error; any error rolls everything back.
 
 An organisation, third party or activity already in the database (same name, or same
 organisation and reference) is updated, not duplicated; the parts of an imported
@@ -265,6 +268,9 @@ class _Importer:
             (t.organisation.name, t.name): t
             for t in ThirdParty.objects.select_related("organisation")
         }
+        # What the register holds before the import (the dicts above gain the new objects).
+        self.existing_organisations = dict(self.organisations)
+        self.existing_third_parties = dict(self.third_parties)
         names = {r.values["organisation"] for r in self.rows["Activities"]}
         self.activities = {
             (a.organisation.name, a.reference): a
@@ -491,20 +497,144 @@ class _Importer:
                 changed[name] = value
         return changed
 
+    _ORG_FIELDS = ("trading_name", "registration_number", "authority_registration_ref", "vat_number",
+                   "address", "country", "website", "email", "phone", "jurisdiction")
+    _CONTACT_FIELDS = ("email", "phone", "address")
+    _PARTY_FIELDS = ("kind", "category", "service", "country", "address", "email", "phone",
+                     "website", "contract_link", "dpf_certified", "notes")
+
     def write(self, user) -> None:
         kw = {"user": user, "path": ChangePath.IMPORT}
-        org_fields = ("trading_name", "registration_number", "authority_registration_ref", "vat_number",
-                      "address", "country", "website", "email", "phone", "jurisdiction")
+        parts = defaultdict(lambda: defaultdict(list))
+        for sheet in ("Purposes", "LawfulBases", "Recipients", "Transfers", "Retention"):
+            for row in self.rows[sheet]:
+                parts[row.activity_key][sheet].append(row)
+        self.write_new(parts, kw)
+        if not self.errors:
+            self.write_changes(parts, kw)
+
+    def _party_fields(self, row: Row) -> dict:
+        fields = {k: row.values[k] for k in self._PARTY_FIELDS}
+        fields["dpf_certified"] = bool(fields["dpf_certified"])
+        group = row.values["group_organisation"]
+        fields["group_organisation"] = self.organisations.get(group) if group else None
+        return fields
+
+    def write_new(self, parts, kw) -> None:
+        """Create everything the register does not hold yet (organisations, contacts, third
+        parties, activities with their parts) in one bulk write, validated first."""
+        origin: dict[int, Row] = {}  # id of each new object -> the row it comes from
+
+        def new(obj, row: Row):
+            origin[id(obj)] = row
+            self.count(row.sheet.name, "created")
+            return obj
+
+        organisations = []
         for row in self.rows["Organisations"]:
-            fields = {k: row.values[k] for k in org_fields}
-            existing = self.organisations.get(row.values["name"])
+            if row.values["name"] not in self.organisations:
+                org = new(Organisation(name=row.values["name"],
+                                       **{k: row.values[k] for k in self._ORG_FIELDS}), row)
+                self.organisations[org.name] = org
+                organisations.append(org)
+        for org in organisations:
+            parent = origin[id(org)].values["parent"]
+            org.parent = self.organisations.get(parent) if parent else None
+
+        existing_contacts = defaultdict(list)
+        for contact in Contact.objects.filter(organisation__name__in=self.org_names):
+            existing_contacts[(contact.organisation_id, contact.role, contact.name)].append(contact)
+        self.contact_matches: list[tuple[Row, Contact]] = []
+        contacts = []
+        for row in self.rows["Contacts"]:
+            org = self.organisations.get(row.values["organisation"])
+            if org is None:
+                continue
+            matches = existing_contacts.get((org.pk, row.values["role"], row.values["name"]))
+            if matches:
+                self.contact_matches.append((row, matches.pop(0)))
+            else:
+                contacts.append(new(Contact(organisation=org, role=row.values["role"],
+                                            name=row.values["name"],
+                                            **{k: row.values[k] for k in self._CONTACT_FIELDS}), row))
+
+        third_parties = []
+        for row in self.rows["ThirdParties"]:
+            org = self.organisations.get(row.values["organisation"])
+            key = (row.values["organisation"], row.values["name"])
+            if org is not None and key not in self.third_parties:
+                party = new(ThirdParty(organisation=org, name=row.values["name"], **self._party_fields(row)),
+                            row)
+                self.third_parties[key] = party
+                third_parties.append(party)
+
+        activities = []
+        for row in self.rows["Activities"]:
+            org = self.organisations.get(row.values["organisation"])
+            if org is None or row.activity_key in self.activities:
+                continue
+            plain, m2m = self._activity_fields(row, org)
+            activity = new(ProcessingActivity(organisation=org, reference=row.values["reference"],
+                                              status=row.values["status"], **plain), row)
+            item = services.NewActivity(activity, {k: v for k, v in m2m.items() if v})
+            item.parts = [services.NewPart(new(obj, r), {k: v for k, v in links.items() if v})
+                          for r, obj, links in self._new_parts(org, parts[row.activity_key])]
+            activities.append(item)
+
+        try:
+            services.register_bulk_create(organisations=organisations, contacts=contacts,
+                                          third_parties=third_parties, activities=activities, **kw)
+        except services.BulkRefused as refused:
+            for obj, error in refused.problems:
+                row = origin.get(id(obj))
+                if row is None:
+                    self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
+                else:
+                    self.service_error(row, error)
+
+    def _new_parts(self, org, rows: dict[str, list[Row]]):
+        """(row, unsaved part, links) for each part of a new activity, in sheet order."""
+        purposes = {}
+        for r in sorted(rows["Purposes"], key=lambda r: r.values["number"]):
+            purposes[r.values["number"]] = Purpose(description=r.values["description"],
+                                                   position=r.values["number"])
+            yield r, purposes[r.values["number"]], {}
+        for r in rows["LawfulBases"]:
+            v = r.values
+            yield r, ActivityLawfulBasis(
+                basis=v["basis"], legitimate_interest=v["legitimate_interest"], lia_link=v["lia_link"],
+                consent_record_link=v["consent_record_link"], citation=v["citation"], notes=v["notes"],
+            ), {"data_categories": v["data_categories"],
+                "purposes": [purposes[n] for n in v["purposes"] if n in purposes]}
+
+        def party(v):
+            return self.third_parties.get((org.name, v["third_party"])) if v["third_party"] else None
+
+        for r in rows["Recipients"]:
+            v = r.values
+            yield r, ActivityRecipient(third_party=party(v), category=v["category"], purpose=v["purpose"]), {
+                "data_categories": v["data_categories"]}
+        for r in rows["Transfers"]:
+            v = r.values
+            yield r, InternationalTransfer(
+                country=v["country"], international_organisation=v["international_organisation"],
+                third_party=party(v), mechanism=v["mechanism"], safeguards=v["safeguards"],
+                safeguard_document_link=v["safeguard_document_link"], tia_link=v["tia_link"],
+            ), {}
+        for r in rows["Retention"]:
+            v = r.values
+            yield r, RetentionRule(data_category=v["data_category"],
+                                   **{f: v[f] for f in self._RETENTION_FIELDS}), {}
+
+    def write_changes(self, parts, kw) -> None:
+        """Bring what the register already holds in line with the workbook, one object at
+        a time through the services (an unchanged object is not written)."""
+        for row in self.rows["Organisations"]:
+            existing = self.existing_organisations.get(row.values["name"])
             if existing is None:
-                org = self.call(row, entity_services.organisation_create, name=row.values["name"],
-                                **fields, **kw)
-                if org is not None:
-                    self.organisations[org.name] = org
-                    self.count("Organisations", "created")
-            elif changed := self._changes(existing, fields):
+                continue
+            fields = {k: row.values[k] for k in self._ORG_FIELDS}
+            if changed := self._changes(existing, fields):
                 self.call(row, entity_services.entity_save, model=Organisation, instance=existing,
                           **changed, **kw)
                 self.count("Organisations", "updated")
@@ -517,57 +647,29 @@ class _Importer:
                 self.call(row, entity_services.entity_save, model=Organisation, instance=org,
                           parent=parent, **kw)
 
-        contacts = defaultdict(list)
-        for contact in Contact.objects.filter(organisation__name__in=self.org_names):
-            contacts[(contact.organisation_id, contact.role, contact.name)].append(contact)
-        for row in self.rows["Contacts"]:
-            org = self.organisations.get(row.values["organisation"])
-            if org is None:
-                continue
-            fields = {k: row.values[k] for k in ("email", "phone", "address")}
-            matches = contacts.get((org.pk, row.values["role"], row.values["name"]))
-            if matches:
-                existing = matches.pop(0)
-                if changed := self._changes(existing, fields):
-                    self.call(row, entity_services.entity_save, model=Contact, instance=existing,
-                              **changed, **kw)
-                    self.count("Contacts", "updated")
-                else:
-                    self.count("Contacts", "unchanged")
-            elif self.call(row, entity_services.contact_create, organisation=org,
-                           role=row.values["role"], name=row.values["name"], **fields, **kw):
-                self.count("Contacts", "created")
+        for row, existing in self.contact_matches:
+            fields = {k: row.values[k] for k in self._CONTACT_FIELDS}
+            if changed := self._changes(existing, fields):
+                self.call(row, entity_services.entity_save, model=Contact, instance=existing,
+                          **changed, **kw)
+                self.count("Contacts", "updated")
+            else:
+                self.count("Contacts", "unchanged")
 
-        party_fields = ("kind", "category", "service", "country", "address", "email", "phone",
-                        "website", "contract_link", "dpf_certified", "notes")
         for row in self.rows["ThirdParties"]:
-            org = self.organisations.get(row.values["organisation"])
-            if org is None:
-                continue
-            fields = {k: row.values[k] for k in party_fields}
-            fields["dpf_certified"] = bool(fields["dpf_certified"])
-            group = row.values["group_organisation"]
-            fields["group_organisation"] = self.organisations.get(group) if group else None
-            key = (org.name, row.values["name"])
-            existing = self.third_parties.get(key)
+            existing = self.existing_third_parties.get((row.values["organisation"], row.values["name"]))
             if existing is None:
-                party = self.call(row, entity_services.third_party_create, organisation=org,
-                                  name=row.values["name"], **fields, **kw)
-                if party is not None:
-                    self.third_parties[key] = party
-                    self.count("ThirdParties", "created")
-            elif changed := self._changes(existing, fields):
+                continue
+            if changed := self._changes(existing, self._party_fields(row)):
                 self.call(row, entity_services.entity_save, model=ThirdParty, instance=existing,
                           **changed, **kw)
                 self.count("ThirdParties", "updated")
             else:
                 self.count("ThirdParties", "unchanged")
 
-        parts = defaultdict(lambda: defaultdict(list))
-        for sheet in ("Purposes", "LawfulBases", "Recipients", "Transfers", "Retention"):
-            for row in self.rows[sheet]:
-                parts[row.activity_key][sheet].append(row)
         for row in self.rows["Activities"]:
+            if row.activity_key not in self.activities:
+                continue
             activity = self.write_activity(row, kw)
             if activity is not None:
                 self.write_parts(activity, parts[row.activity_key], kw)
@@ -580,11 +682,11 @@ class _Importer:
               "retention_non_adherence_reason")
     _M2M = ("joint_controllers", "controllers_served", "data_subjects", "data_categories",
             "special_category_conditions", "schedule1_conditions", "security_measures")
+    _RETENTION_FIELDS = ("period", "trigger", "trigger_description", "legal_source", "deletion_method",
+                         "criteria")
 
-    def write_activity(self, row: Row, kw) -> ProcessingActivity | None:
-        org = self.organisations.get(row.values["organisation"])
-        if org is None:
-            return None
+    def _activity_fields(self, row: Row, org) -> tuple[dict, dict]:
+        """The activity's plain fields and its many-to-many links, from its row."""
         values = row.values
         plain = {k: values[k] for k in self._PLAIN}
         plain["owner"] = self.users.get(values["owner"]) if values["owner"] else None
@@ -592,16 +694,16 @@ class _Importer:
         for name in ("joint_controllers", "controllers_served"):
             m2m[name] = [self.third_parties[(org.name, n)] for n in values[name]
                          if (org.name, n) in self.third_parties]
+        return plain, m2m
+
+    def write_activity(self, row: Row, kw) -> ProcessingActivity | None:
+        """Update an activity the register holds (its status along the review workflow)."""
+        org = self.organisations.get(row.values["organisation"])
         existing = self.activities.get(row.activity_key)
-        if existing is None:
-            # An empty link list is left out: setting it would only add a history record.
-            activity = self.call(row, services.activity_create, organisation=org,
-                                 reference=values["reference"], status=values["status"],
-                                 **plain, **{k: v for k, v in m2m.items() if v}, **kw)
-            if activity is not None:
-                self.count("Activities", "created")
-                activity._imported_new = True
-            return activity
+        if org is None or existing is None:
+            return None
+        plain, m2m = self._activity_fields(row, org)
+        values = row.values
         changed = False
         if existing.status != values["status"]:
             for action in _path(existing.status, values["status"]):
@@ -609,7 +711,9 @@ class _Importer:
                              **kw) is None:
                     return None
             changed = True
-        existing.refresh_from_db()
+            # Read again what the workflow changed; the links and parts loaded with the
+            # register are read again too.
+            existing.refresh_from_db()
         fields = self._changes(existing, plain)
         for name, targets in m2m.items():
             if {o.pk for o in getattr(existing, name).all()} != {o.pk for o in targets}:
@@ -622,15 +726,12 @@ class _Importer:
         return existing
 
     def write_parts(self, activity: ProcessingActivity, rows: dict[str, list[Row]], kw) -> None:
-        new = getattr(activity, "_imported_new", False)
-        existing_purposes = [] if new else list(activity.purposes.order_by("position", "id"))
+        # The activity comes with its parts (``with_register``): read them as loaded.
+        existing_purposes = list(activity.purposes.all())
         wanted_purposes = sorted(rows["Purposes"], key=lambda r: r.values["number"])
         same_purposes = [p.description for p in existing_purposes] == [
             r.values["description"] for r in wanted_purposes]
-        existing_bases = {} if new else {
-            b.basis.code: b for b in activity.lawful_bases.select_related("basis").prefetch_related(
-                "data_categories", "purposes")
-        }
+        existing_bases = {b.basis.code: b for b in activity.lawful_bases.all()}
         numbers = {p.pk: n for n, p in enumerate(existing_purposes, start=1)}
 
         def basis_state(b: ActivityLawfulBasis):
@@ -668,7 +769,7 @@ class _Importer:
                               description=r.values["description"], position=r.values["number"], **kw)
                 if p is not None:
                     purpose_by_number[r.values["number"]] = p
-                    self.count("Purposes", "created" if new or not existing_purposes else "updated")
+                    self.count("Purposes", "updated" if existing_purposes else "created")
         for code, r in wanted_bases.items():
             if code in keep_bases:
                 self.count("LawfulBases", "unchanged")
@@ -686,9 +787,8 @@ class _Importer:
                 self.count("LawfulBases", "updated" if code in existing_bases else "created")
 
         self._sync_multiset(
-            activity, new, rows["Recipients"], "Recipients", ActivityRecipient,
-            lambda: activity.recipients.select_related("third_party", "category").prefetch_related(
-                "data_categories"),
+            activity, rows["Recipients"], "Recipients", ActivityRecipient,
+            lambda: activity.recipients.all(),
             lambda o: (o.third_party.name if o.third_party_id else "",
                        o.category.code if o.category_id else "",
                        sorted(c.code for c in o.data_categories.all()), o.purpose),
@@ -701,8 +801,8 @@ class _Importer:
             kw,
         )
         self._sync_multiset(
-            activity, new, rows["Transfers"], "Transfers", InternationalTransfer,
-            lambda: activity.transfers.select_related("country", "third_party", "mechanism"),
+            activity, rows["Transfers"], "Transfers", InternationalTransfer,
+            lambda: activity.transfers.all(),
             lambda o: (o.country.code if o.country_id else "", o.international_organisation,
                        o.third_party.name if o.third_party_id else "",
                        o.mechanism.code if o.mechanism_id else "", o.safeguards,
@@ -717,11 +817,10 @@ class _Importer:
                        "safeguard_document_link": v["safeguard_document_link"], "tia_link": v["tia_link"]},
             kw,
         )
-        retention_fields = ("period", "trigger", "trigger_description", "legal_source",
-                            "deletion_method", "criteria")
+        retention_fields = self._RETENTION_FIELDS
         self._sync_multiset(
-            activity, new, rows["Retention"], "Retention", RetentionRule,
-            lambda: activity.retention_rules.select_related("data_category"),
+            activity, rows["Retention"], "Retention", RetentionRule,
+            lambda: activity.retention_rules.all(),
             lambda o: (o.data_category.code if o.data_category_id else "",
                        *(getattr(o, f) for f in retention_fields)),
             lambda v: (v["data_category"].code if v["data_category"] else "",
@@ -730,11 +829,11 @@ class _Importer:
             kw,
         )
 
-    def _sync_multiset(self, activity, new, rows, sheet, model, existing_qs, obj_key, row_key,
+    def _sync_multiset(self, activity, rows, sheet, model, existing_qs, obj_key, row_key,
                        row_fields, kw) -> None:
         """Make the parts of one kind exactly the rows: keep equal ones, remove the rest, add
         what is missing (in sheet order)."""
-        existing = [] if new else list(existing_qs().order_by("id"))
+        existing = list(existing_qs())
         pool = defaultdict(list)
         for obj in existing:
             pool[repr(obj_key(obj))].append(obj)
