@@ -1,0 +1,48 @@
+"""Token authentication: accepted and refused exactly as DRF's TokenAuthentication."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from .conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_valid_token_is_its_user(dpo_user, activity):
+    client = token_client(dpo_user)
+    response = client.get(f"/api/v1/activities/{activity.pk}/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == dpo_user
+    assert response.wsgi_request.user.get_username() == dpo_user.get_username()
+
+
+@pytest.mark.parametrize("header, message", [
+    ("Token not-a-key", "Invalid token."),
+    ("Token", "Invalid token header. No credentials provided."),
+    ("Token a b", "Invalid token header. Token string should not contain spaces."),
+])
+def test_bad_tokens_answer_401(db, header, message):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/activities/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["errors"][0]["message"] == message
+
+
+def test_an_inactive_user_is_refused(dpo_user, activity):
+    client = token_client(dpo_user)
+    dpo_user.is_active = False
+    dpo_user.save()
+    response = client.get(f"/api/v1/activities/{activity.pk}/")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["message"] == "User inactive or deleted."
+
+
+def test_a_deleted_token_is_refused_at_once(dpo_user, activity):
+    from rest_framework.authtoken.models import Token
+
+    client = token_client(dpo_user)
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
+    Token.objects.filter(user=dpo_user).delete()
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 401
