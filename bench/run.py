@@ -155,6 +155,8 @@ def load(url: str, token: str, seconds: float) -> float:
         out = subprocess.run(
             ["wrk", "-t2", "-c16", f"-d{int(seconds)}s", "-H", f"Authorization: Token {token}",
              url], capture_output=True, text=True, check=True).stdout
+        if "Non-2xx" in out or "Socket errors" in out:  # fast failures are not throughput
+            raise SystemExit(f"{url} answered errors under load:\n{out}")
         for line in out.splitlines():
             if line.startswith("Requests/sec:"):
                 return float(line.split()[1])
@@ -179,10 +181,15 @@ def load(url: str, token: str, seconds: float) -> float:
 
 def throughput(database_url: str, activity_id: int):
     token = token_for_bench()
-    workers = str(os.cpu_count() or 2)
+    # The shipped gunicorn settings (ropa/gunicorn.py: 2 x cores + 1 sync workers), with
+    # the access log they write to standard output discarded.
+    workers = str(2 * (os.cpu_count() or 1) + 1)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "bench.wsgi:application", "-b", f"127.0.0.1:{PORT}",
-         "-w", workers, "--log-level", "warning"], env=env_for(database_url), cwd=ROOT)
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "ropa/gunicorn.py"),
+         "bench.wsgi:application", "--log-level", "warning"],
+        env={**env_for(database_url), "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+             "GUNICORN_WORKERS": workers},
+        cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
