@@ -213,6 +213,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 # Run exactly one `celery beat`: the schedules live in the database, editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Housekeeping the beat installs in its database schedule on start (the periodic reports
+# are created by migrate: reports/schedules.py).
+CELERY_BEAT_SCHEDULE = {
+    "Imports: delete expired uploads (hourly)": {
+        "task": "processing.purge_expired_uploads", "schedule": 3600.0,
+    },
+}
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 # Publishing from a web request gives up within seconds when the broker is down, so the

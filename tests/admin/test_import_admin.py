@@ -403,3 +403,34 @@ def test_naming_what_an_import_wrote_costs_a_constant_number_of_queries(
         transaction.set_rollback(True)
     assert len(touched["Activities"]["+"]) == 20
     assert len(touched["Purposes"]["+"]) == 20
+
+
+@pytest.mark.django_db
+def test_the_hourly_task_deletes_expired_uploads_left_behind(client, dpo_a, org_a, activity_a):
+    import os
+
+    from processing.tasks import purge_expired_uploads
+
+    client.force_login(dpo_a)
+    old, fresh = upload(client, exported(org_a)), upload(client, exported(org_a))
+    long_ago = (admin_views.timezone.now() - admin_views.UPLOAD_TTL * 2).timestamp()
+    for suffix in (".upload", ".json"):
+        os.utime(admin_views.upload_dir() / f"{old}{suffix}", (long_ago, long_ago))
+
+    assert purge_expired_uploads.apply().get() == 2
+    assert kept_files() == [f"{fresh}.json", f"{fresh}.upload"]
+
+
+@pytest.mark.django_db
+def test_the_beat_installs_the_hourly_purge():
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from ropa.celery import app
+
+    app.loader.import_default_modules()
+    DatabaseScheduler(app=app)
+    task = PeriodicTask.objects.get(name="Imports: delete expired uploads (hourly)")
+    assert task.task == "processing.purge_expired_uploads"
+    assert task.task in app.tasks
+    assert task.interval.every == 3600 and task.interval.period == "seconds"
