@@ -24,6 +24,10 @@ from .kinds.base import Chart, ReportContent
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+# One style object for every cell: openpyxl looks each assigned style up in the workbook,
+# which costs far less for the same object than for a new equal one.
+_TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 def safe_cell(value):
@@ -52,9 +56,9 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 def _write_table(sheet, start_row: int, columns, rows) -> None:
     for col, heading in enumerate(columns, start=1):
         cell = sheet.cell(row=start_row, column=col, value=safe_cell(heading))
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.alignment = _TOP_WRAP
     widths = [len(str(c)) for c in columns]
     for r, row in enumerate(rows, start=start_row + 1):
         for c, value in enumerate(row, start=1):
@@ -64,7 +68,7 @@ def _write_table(sheet, start_row: int, columns, rows) -> None:
             elif isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
             else:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                cell.alignment = _TOP_WRAP
             if c <= len(widths):
                 widths[c - 1] = max(widths[c - 1], min(len(str(value or "")), 60))
     for c, width in enumerate(widths, start=1):
