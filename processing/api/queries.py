@@ -46,11 +46,11 @@ from ropa.db import prepared_cursor
 _TERM = ("id", "code", "name", "dpv_iri")
 _CONCEPT = (*_TERM, "article")
 _FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    DataSubjectCategory: _TERM,
+    DataSubjectCategory: (*_TERM, "description"),
     PersonalDataCategory: (*_TERM, "special_category", "criminal_offence"),
     SpecialCategoryCondition: _CONCEPT,
     Schedule1Condition: (*_CONCEPT, "part", "applies_to"),
-    SecurityMeasure: (*_TERM, "kind"),
+    SecurityMeasure: (*_TERM, "kind", "description"),
     ThirdParty: ("id", "organisation_id", "name", "kind", "contract_link", "dpf_certified"),
     Purpose: ("id", "activity_id", "description", "position"),
 }

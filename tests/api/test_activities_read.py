@@ -173,3 +173,19 @@ def test_superuser_sees_every_register(register):
     admin.is_superuser = True
     admin.save()
     assert len(_refs(token_client(admin), "page_size=100")) == 4
+
+
+def test_nested_reference_terms_carry_their_description(dpo_client, activity):
+    from processing.models import DataSubjectCategory, SecurityMeasure
+
+    subject = DataSubjectCategory.objects.exclude(description="").first()
+    measure = SecurityMeasure.objects.exclude(description="").first()
+    activity.data_subjects.add(subject)
+    activity.security_measures.add(measure)
+    for body in (dpo_client.get(f"/api/v1/activities/{activity.pk}/").json(),
+                 next(a for a in dpo_client.get("/api/v1/activities/").json()["results"]
+                      if a["id"] == activity.pk)):
+        subjects = {s["code"]: s for s in body["data_subjects"]}
+        measures = {m["code"]: m for m in body["security_measures"]}
+        assert subjects[subject.code]["description"] == subject.description
+        assert measures[measure.code]["description"] == measure.description
