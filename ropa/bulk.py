@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import NotSupportedError, connection, models
+from django.db import NotSupportedError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -24,6 +24,25 @@ from ropa.audit import ChangePath
 
 #: Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest model.
 BATCH = 1000
+#: From this many rows written at once into a table, PostgreSQL's statistics of it are
+#: refreshed when the transaction commits (see :func:`_analyze_on_commit`).
+ANALYZE_FROM = 1000
+
+
+def _analyze_on_commit(*tables: str) -> None:
+    """Refresh PostgreSQL's planner statistics of ``tables`` once the writing transaction
+    commits. Autovacuum would do it only a while later; until then the planner takes a
+    table just filled (a whole register imported into a new database) for nearly empty,
+    and plans the register's reads badly."""
+    if connection.vendor != "postgresql":
+        return
+    statement = f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}"
+
+    def analyze():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    transaction.on_commit(analyze)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -43,12 +62,14 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
     if not objs:
         return {}
     model._default_manager.bulk_create(objs, batch_size=BATCH)
+    history = get_history_manager_for_model(model).model
+    if len(objs) >= ANALYZE_FROM:
+        _analyze_on_commit(model._meta.db_table, history._meta.db_table)
     if objs[0].pk is None:
         raise NotSupportedError("Bulk writes need a database that returns the ids of inserted "
                                 "rows (PostgreSQL, SQLite 3.35 or later).")
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return {}
-    history = get_history_manager_for_model(model).model
     tracked = {f.attname: f for f in history.tracked_fields}
     given = {"history_date": date or timezone.now(), "history_change_reason": None,
              "history_type": "+", "history_user_id": getattr(user, "pk", None),
@@ -109,6 +130,9 @@ def link_with_history(model: type[models.Model], field_name: str, links: Mapping
         return
     through.objects.bulk_create(rows, batch_size=BATCH)
     m2m_history = HistoricalRecords.m2m_models.get(field)
+    if len(rows) >= ANALYZE_FROM:
+        _analyze_on_commit(through._meta.db_table,
+                           *([m2m_history._meta.db_table] if m2m_history else []))
     if m2m_history is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     history = get_history_manager_for_model(model)
