@@ -67,52 +67,47 @@ def text(value) -> str:
     return str(value)
 
 
-def width_for(values: Iterable) -> float:
+def _longest_line(value) -> int:
+    shown = value if isinstance(value, str) else text(value)
+    if "\n" not in shown:
+        return len(shown)
+    return max(len(line) for line in shown.split("\n"))
+
+
+def _fitted(longest: int) -> float:
     """A column width that shows the longest line of the column, within bounds."""
-    longest = 0
-    for value in values:
-        for line in text(value).split("\n"):
-            longest = max(longest, len(line))
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
 
 class Sheet:
     """A worksheet being laid out: rows in order, some of them styled.
 
-    Rows are kept as plain values until :func:`render_xlsx` writes them, so the column
-    widths can fit the whole content and the sheet is streamed (XlsxWriter, constant
-    memory).
+    A table's rows may be any iterable, such as a generator over the register: they are
+    read once, when :func:`render_xlsx` writes the sheet, so the rows of a long sheet are
+    never all held at once. Column widths are fitted as the rows go by.
     """
 
     def __init__(self, title: str):
         self.title = title
-        self.rows: list[tuple[list, str]] = []
-        self.freeze_row: int | None = None
+        #: (rows, style) in order; the rows of a block are read when the sheet is written.
+        self.blocks: list[tuple[Iterable[Sequence], str]] = []
+        #: The block (a table's header row) below which the sheet is frozen.
+        self.freeze_after: int | None = None
         self.widths: dict[int, float] = {}
 
     def row(self, values: Sequence, style: str = "") -> None:
         """``style``: "" (wrapped text), "title", "header" or "label" (first cell bold)."""
-        self.rows.append((list(values), style))
+        self.blocks.append(((tuple(values),), style))
 
     def blank(self) -> None:
-        self.rows.append(([], ""))
+        self.blocks.append((((),), ""))
 
     def table(self, headings: Sequence[str], rows: Iterable[Sequence], *, freeze: bool = True) -> None:
         """A header row and its rows; the first table of a sheet freezes its header."""
         self.row(headings, "header")
-        if freeze and self.freeze_row is None:
-            self.freeze_row = len(self.rows) + 1
-        for values in rows:
-            self.row(values)
-
-    def column_widths(self) -> list[float]:
-        columns: dict[int, list] = {}
-        for values, style in self.rows:
-            if style == "title":
-                continue
-            for col, value in enumerate(values):
-                columns.setdefault(col, []).append(value)
-        return [self.widths.get(col, width_for(columns[col])) for col in sorted(columns)]
+        if freeze and self.freeze_after is None:
+            self.freeze_after = len(self.blocks) - 1
+        self.blocks.append((rows, ""))
 
 
 # Characters XML 1.0 cannot hold at all (a register's text may carry them from a paste).
@@ -134,34 +129,58 @@ def _cell_value(value):
     return value
 
 
-def render_xlsx(sheets: Sequence[Sheet]) -> bytes:
+def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
-    text cell neutralised. Text is always written as text, never as a formula or URL."""
+    text cell neutralised. Text is always written as text, never as a formula or URL.
+
+    Each sheet is written as it comes and each row as it is read: XlsxWriter's constant
+    memory mode keeps one row in memory and the rest in a temporary file per sheet (its
+    strings are inline rather than shared), so a whole register never sits in cells.
+    """
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True, "constant_memory": True, "strings_to_formulas": False,
-        "strings_to_urls": False, "strings_to_numbers": False,
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False,
     })
     formats = {name: workbook.add_format(spec) for name, spec in _FORMATS.items()}
+    # Format of the first cell of a row and of the others, by row style.
+    by_style = {style: (formats[style], formats["" if style == "label" else style])
+                for style in _FORMATS}
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.title)
-        for column, width in enumerate(sheet.column_widths()):
-            worksheet.set_column(column, column, width)
-        if sheet.freeze_row and sheet.freeze_row > 1:
-            worksheet.freeze_panes(sheet.freeze_row - 1, 0)
-        for number, (values, style) in enumerate(sheet.rows):
-            for column, value in enumerate(values):
-                cell_format = formats["label" if style == "label" and column == 0 else
-                                      ("" if style == "label" else style)]
-                value = _cell_value(value)
-                if value is None or value == "":
-                    if style == "header":
-                        worksheet.write_blank(number, column, None, cell_format)
-                    continue
-                if isinstance(value, str):
-                    worksheet.write_string(number, column, value, cell_format)
-                else:
-                    worksheet.write(number, column, value, cell_format)
+        longest: list[int] = []
+        number = 0
+        for block, (rows, style) in enumerate(sheet.blocks):
+            first_format, cell_format = by_style[style]
+            fitted = style != "title"
+            for values in rows:
+                if fitted and len(values) > len(longest):
+                    longest += [0] * (len(values) - len(longest))
+                for column, value in enumerate(values):
+                    if value is not None and value != "":
+                        if fitted:
+                            size = _longest_line(value)
+                            if size > longest[column]:
+                                longest[column] = size
+                        value = _cell_value(value)
+                    if value is None or value == "":
+                        if style == "header":
+                            worksheet.write_blank(number, column, None, cell_format)
+                        continue
+                    if isinstance(value, str):
+                        worksheet.write_string(number, column, value,
+                                               first_format if column == 0 else cell_format)
+                    else:
+                        worksheet.write(number, column, value,
+                                        first_format if column == 0 else cell_format)
+                number += 1
+            if block == sheet.freeze_after:
+                worksheet.freeze_panes(number, 0)
+        for column, size in enumerate(longest):
+            worksheet.set_column(column, column, sheet.widths.get(column, _fitted(size)))
+        # Done with this sheet: close its temporary file (XlsxWriter reopens it to assemble
+        # the workbook), so a register of thousands of sheets does not hold thousands open.
+        worksheet._opt_close()
     workbook.close()
     return buffer.getvalue()
 

@@ -7,6 +7,8 @@ template's sections, in French.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
 from .snapshot import ActivitySnap, ContactSnap, OrganisationSnap, Register
 
@@ -137,17 +139,17 @@ def fiche(org: OrganisationSnap, activity: ActivitySnap, title: str) -> Sheet:
     return sheet
 
 
-def cnil_sheets(register: Register) -> list[Sheet]:
-    sheets, taken = [], set()
+def cnil_sheets(register: Register) -> Iterator[Sheet]:
+    """The sheets in order, each laid out when the previous one has been written."""
+    taken: set[str] = set()
     several = len(register.organisations) > 1
     for org in register.organisations:
         title = f"{ORGANISATION_SHEET} {org.name[:21]}" if several else ORGANISATION_SHEET
-        sheets.append(organisation_sheet(org, sheet_title(title, taken)))
+        yield organisation_sheet(org, sheet_title(title, taken))
         for activity in org.activities:
-            sheets.append(fiche(org, activity, sheet_title(f"Fiche {activity.reference}", taken)))
-    if not sheets:
-        sheets.append(Sheet(ORGANISATION_SHEET))
-    return sheets
+            yield fiche(org, activity, sheet_title(f"Fiche {activity.reference}", taken))
+    if not register.organisations:
+        yield Sheet(ORGANISATION_SHEET)
 
 
 def render_cnil(register: Register) -> bytes:

@@ -9,6 +9,8 @@ organisations gets one pair of sheets per organisation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
 from .snapshot import ActivitySnap, ContactSnap, OrganisationSnap, Register
 
@@ -242,25 +244,26 @@ def contact_block(sheet: Sheet, org: OrganisationSnap, title: str, first_label: 
     sheet.blank()
 
 
-def ico_sheets(register: Register) -> list[Sheet]:
-    sheets, taken = [], set()
+def ico_sheets(register: Register) -> Iterator[Sheet]:
+    """The sheets in order; their rows are produced as each sheet is written."""
+    taken: set[str] = set()
     several = len(register.organisations) > 1
     for org in register.organisations:
         prefix = f"{org.name[:20]} " if several else ""
         controller = Sheet(sheet_title(f"{prefix}Controller", taken))
         contact_block(controller, org, "Controller documentation", "Controller")
-        controller.table(ICO_HEADINGS, [controller_row(a) for a in org.activities
-                                        if not a.is_processor_record])
+        controller.table(ICO_HEADINGS, (controller_row(a) for a in org.activities
+                                        if not a.is_processor_record))
         processor = Sheet(sheet_title(f"{prefix}Processor", taken))
         contact_block(processor, org, "Processor documentation (Art 30(2))", "Processor")
-        processor.table(PROCESSOR_HEADINGS, [processor_row(a) for a in org.activities
-                                             if a.is_processor_record])
-        sheets += [controller, processor]
-    if not sheets:
+        processor.table(PROCESSOR_HEADINGS, (processor_row(a) for a in org.activities
+                                             if a.is_processor_record))
+        yield controller
+        yield processor
+    if not register.organisations:
         empty = Sheet("Controller")
         empty.table(ICO_HEADINGS, [])
-        sheets.append(empty)
-    return sheets
+        yield empty
 
 
 def render_ico(register: Register) -> bytes:

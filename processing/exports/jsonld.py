@@ -9,10 +9,13 @@ Terms without a DPV IRI are given the project's own IRI.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.jsonld import from_rdf
 
 from processing.reference.data import ROPA_NS
 
@@ -127,32 +130,62 @@ def _activity(graph: Graph, org: OrganisationSnap, org_node: URIRef, a: Activity
         graph.add((node, DPV.hasTechnicalOrganisationalMeasure, _iri(measure, "measure")))
 
 
-def register_graph(register: Register) -> Graph:
+def _graph() -> Graph:
     graph = Graph()
     for prefix, ns in CONTEXT.items():
         graph.bind(prefix, ns)
-    for org in register.organisations:
-        org_node = _entity(graph, _name(org.name), DPV.LegalEntity, org.name,
-                           identifier=org.registration_number)
-        for contact in org.contacts:
-            if contact.role == "dpo":
-                dpo = _entity(graph, _name(org.name, "dpo"), DPV.DataProtectionOfficer, contact.name)
-                graph.add((org_node, DPV.hasDataProtectionOfficer, dpo))
-            elif contact.role == "representative":
-                rep = _entity(graph, _name(org.name, "representative"), DPV.Representative,
-                              contact.name)
-                graph.add((org_node, DPV.hasRepresentative, rep))
-        for party in org.third_parties:
-            kind = {
-                "processor": DPV.DataProcessor, "sub_processor": DPV.DataSubProcessor,
-                "controller": DPV.DataController, "joint_controller": DPV.DataController,
-            }.get(party.kind, DPV.Recipient)
-            _entity(graph, _name(org.name, "party", party.name), kind, party.name)
-        for activity in org.activities:
-            _activity(graph, org, org_node, activity)
     return graph
 
 
+def _organisation(graph: Graph, org: OrganisationSnap) -> None:
+    org_node = _entity(graph, _name(org.name), DPV.LegalEntity, org.name,
+                       identifier=org.registration_number)
+    for contact in org.contacts:
+        if contact.role == "dpo":
+            dpo = _entity(graph, _name(org.name, "dpo"), DPV.DataProtectionOfficer, contact.name)
+            graph.add((org_node, DPV.hasDataProtectionOfficer, dpo))
+        elif contact.role == "representative":
+            rep = _entity(graph, _name(org.name, "representative"), DPV.Representative,
+                          contact.name)
+            graph.add((org_node, DPV.hasRepresentative, rep))
+    for party in org.third_parties:
+        kind = {
+            "processor": DPV.DataProcessor, "sub_processor": DPV.DataSubProcessor,
+            "controller": DPV.DataController, "joint_controller": DPV.DataController,
+        }.get(party.kind, DPV.Recipient)
+        _entity(graph, _name(org.name, "party", party.name), kind, party.name)
+    for activity in org.activities:
+        _activity(graph, org, org_node, activity)
+
+
+def _dumps(value) -> str:
+    # As rdflib's JSON-LD serializer writes it.
+    return json.dumps(value, indent=2, separators=(",", ": "), sort_keys=True, ensure_ascii=False)
+
+
 def render_jsonld(register: Register) -> bytes:
-    graph = register_graph(register)
-    return graph.serialize(format="json-ld", context=CONTEXT, indent=2).encode("utf-8")
+    """The document rdflib writes for the register's graph, one organisation at a time:
+    every node of the graph is named under its organisation (blank nodes included), so
+    the organisations' graphs share no node and only one of them is held at once."""
+    nodes: list[bytes] = []
+    last = None
+    for org in register.organisations:
+        graph = _graph()
+        _organisation(graph, org)
+        document = from_rdf(graph, context_data=CONTEXT)
+        del graph
+        if "@graph" in document:
+            found = document["@graph"]
+        else:  # a graph of one node is written as that node
+            del document["@context"]
+            found = [document]
+        for node in found:
+            nodes.append(textwrap.indent(_dumps(node), "    ").encode("utf-8", "replace"))
+        if found:
+            last = found[-1]
+    if len(nodes) == 1:
+        return _dumps({"@context": CONTEXT, **last}).encode("utf-8", "replace")
+    head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": '
+    if not nodes:
+        return f"{head}[]\n}}".encode()
+    return b"".join([f"{head}[\n".encode(), b",\n".join(nodes), b"\n  ]\n}"])

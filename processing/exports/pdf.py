@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -66,11 +67,60 @@ def _rows(activity: ActivitySnap) -> list[tuple[str, str]]:
     ]
 
 
-def render_pdf(register: Register) -> bytes:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm,
-                            title="Record of processing activities")
+class _Story(list):
+    """The document's flowables, made a section at a time as platypus reaches them.
+
+    Platypus builds a document from the front of its list of flowables, taking them off
+    as it goes; this list tops itself up from ``sections`` whenever it is looked at, so
+    the register's thousands of tables are not all held at once.
+    """
+
+    #: Flowables kept ahead of the one being laid out: platypus looks ahead for headings
+    #: kept with what follows them, and that never goes past one section.
+    AHEAD = 8
+
+    def __init__(self, flowables: list, sections: Iterator[list]):
+        super().__init__(flowables)
+        self._sections = sections
+
+    def _top_up(self) -> None:
+        while list.__len__(self) < self.AHEAD:
+            section = next(self._sections, None)
+            if section is None:
+                return
+            self.extend(section)
+
+    def __len__(self) -> int:
+        self._top_up()
+        return list.__len__(self)
+
+    def __getitem__(self, index):
+        self._top_up()
+        return list.__getitem__(self, index)
+
+
+def _sections(register: Register) -> Iterator[list]:
+    """One page-led section per activity."""
+    for org in register.organisations:
+        for activity in org.activities:
+            table = Table([[_p(label, LABEL), _p(value)] for label, value in _rows(activity)],
+                          colWidths=[45 * mm, 125 * mm])
+            table.setStyle(TableStyle([
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
+            ]))
+            yield [PageBreak(), Paragraph(escape(f"{activity.reference} {activity.name}"), H1),
+                   _p(org.name), table]
+
+
+def _document(buffer: io.BytesIO) -> SimpleDocTemplate:
+    return SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
+                             topMargin=18 * mm, bottomMargin=18 * mm,
+                             title="Record of processing activities")
+
+
+def _cover(register: Register) -> list:
     story = [Paragraph("Record of processing activities", TITLE), Spacer(1, 8 * mm)]
     story.append(_p(f"Export date: {register.generated_at:%Y-%m-%d %H:%M %Z}"))
     story.append(_p("Register as of: " + (register.as_of.isoformat() if register.as_of
@@ -88,18 +138,10 @@ def render_pdf(register: Register) -> bytes:
         story.append(_p(f"Activities: {len(org.activities)}"))
         story.append(Spacer(1, 4 * mm))
     story += [Spacer(1, 20 * mm), _p("Approved by: ______________________    Date: ____________")]
-    for org in register.organisations:
-        for activity in org.activities:
-            story.append(PageBreak())
-            story.append(Paragraph(escape(f"{activity.reference} {activity.name}"), H1))
-            story.append(_p(org.name))
-            table = Table([[_p(label, LABEL), _p(value)] for label, value in _rows(activity)],
-                          colWidths=[45 * mm, 125 * mm])
-            table.setStyle(TableStyle([
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#EEF2F7")),
-            ]))
-            story.append(table)
-    doc.build(story)
+    return story
+
+
+def render_pdf(register: Register) -> bytes:
+    buffer = io.BytesIO()
+    _document(buffer).build(_Story(_cover(register), _sections(register)))
     return buffer.getvalue()

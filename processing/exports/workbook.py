@@ -17,6 +17,7 @@ import datetime
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import tablib
@@ -179,11 +180,9 @@ def _codes(terms) -> list[str]:
     return [t.code for t in terms]
 
 
-def workbook_rows(register: Register) -> dict[str, list[dict]]:
-    """Sheet name -> rows (column key -> value: str, list, bool, date or int)."""
-    out: dict[str, list[dict]] = {s.name: [] for s in SHEETS}
+def _organisation_rows(register: Register) -> Iterator[dict]:
     for org in register.organisations:
-        out["Organisations"].append({
+        yield {
             "name": org.name, "trading_name": org.trading_name,
             "registration_number": org.registration_number,
             "authority_registration_ref": org.authority_registration_ref,
@@ -191,22 +190,33 @@ def workbook_rows(register: Register) -> dict[str, list[dict]]:
             "country": org.country.code if org.country else "", "website": org.website,
             "email": org.email, "phone": org.phone, "parent": org.parent,
             "jurisdiction": org.jurisdiction,
-        })
+        }
+
+
+def _contact_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
         for c in org.contacts:
-            out["Contacts"].append({"organisation": org.name, "role": c.role, "name": c.name,
-                                    "email": c.email, "phone": c.phone, "address": c.address})
+            yield {"organisation": org.name, "role": c.role, "name": c.name, "email": c.email,
+                   "phone": c.phone, "address": c.address}
+
+
+def _third_party_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
         for t in org.third_parties:
-            out["ThirdParties"].append({
+            yield {
                 "organisation": org.name, "name": t.name, "kind": t.kind,
                 "category": t.category.code if t.category else "", "service": t.service,
                 "country": t.country.code if t.country else "", "address": t.address,
                 "email": t.email, "phone": t.phone, "website": t.website,
                 "contract_link": t.contract_link, "dpf_certified": t.dpf_certified,
                 "group_organisation": t.group_organisation, "notes": t.notes,
-            })
+            }
+
+
+def _activity_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
         for a in org.activities:
-            key = {"organisation": org.name, "activity": a.reference}
-            out["Activities"].append({
+            yield {
                 "organisation": org.name, "reference": a.reference, "name": a.name,
                 "business_function": a.business_function, "owner": a.owner, "role": a.role,
                 "status": a.status, "description": a.description,
@@ -231,40 +241,84 @@ def workbook_rows(register: Register) -> dict[str, list[dict]]:
                 "retention_policy_link": a.retention_policy_link,
                 "retention_adhered": a.retention_adhered,
                 "retention_non_adherence_reason": a.retention_non_adherence_reason,
-            })
+            }
+
+
+def _purpose_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
+        for a in org.activities:
             for p in a.purposes:
-                out["Purposes"].append({**key, "number": p.number, "description": p.description})
+                yield {"organisation": org.name, "activity": a.reference, "number": p.number,
+                       "description": p.description}
+
+
+def _lawful_basis_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
+        for a in org.activities:
             for b in a.lawful_bases:
-                out["LawfulBases"].append({
-                    **key, "basis": b.basis.code, "data_categories": _codes(b.data_categories),
+                yield {
+                    "organisation": org.name, "activity": a.reference, "basis": b.basis.code,
+                    "data_categories": _codes(b.data_categories),
                     "purposes": [str(n) for n in b.purposes],
                     "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
                     "consent_record_link": b.consent_record_link, "citation": b.citation,
                     "notes": b.notes,
-                })
+                }
+
+
+def _recipient_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
+        for a in org.activities:
             for r in a.recipients:
-                out["Recipients"].append({
-                    **key, "third_party": r.third_party.name if r.third_party else "",
+                yield {
+                    "organisation": org.name, "activity": a.reference,
+                    "third_party": r.third_party.name if r.third_party else "",
                     "category": r.category.code if r.category else "",
                     "data_categories": _codes(r.data_categories), "purpose": r.purpose,
-                })
+                }
+
+
+def _transfer_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
+        for a in org.activities:
             for t in a.transfers:
-                out["Transfers"].append({
-                    **key, "country": t.country.code if t.country else "",
+                yield {
+                    "organisation": org.name, "activity": a.reference,
+                    "country": t.country.code if t.country else "",
                     "international_organisation": t.international_organisation,
                     "third_party": t.third_party.name if t.third_party else "",
                     "mechanism": t.mechanism.code if t.mechanism else "",
                     "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
                     "tia_link": t.tia_link,
-                })
+                }
+
+
+def _retention_rows(register: Register) -> Iterator[dict]:
+    for org in register.organisations:
+        for a in org.activities:
             for r in a.retention_rules:
-                out["Retention"].append({
-                    **key, "data_category": r.data_category.code if r.data_category else "",
+                yield {
+                    "organisation": org.name, "activity": a.reference,
+                    "data_category": r.data_category.code if r.data_category else "",
                     "period": r.period, "trigger": r.trigger,
                     "trigger_description": r.trigger_description, "legal_source": r.legal_source,
                     "deletion_method": r.deletion_method, "criteria": r.criteria,
-                })
-    return out
+                }
+
+
+_ROWS: dict[str, Callable[[Register], Iterator[dict]]] = {
+    ORGANISATIONS.name: _organisation_rows, CONTACTS.name: _contact_rows,
+    THIRD_PARTIES.name: _third_party_rows, ACTIVITIES.name: _activity_rows,
+    PURPOSES.name: _purpose_rows, LAWFUL_BASES.name: _lawful_basis_rows,
+    RECIPIENTS.name: _recipient_rows, TRANSFERS.name: _transfer_rows,
+    RETENTION.name: _retention_rows,
+}
+
+
+def sheet_rows(register: Register, spec: SheetSpec) -> Iterator[dict]:
+    """The rows of one sheet, one at a time (column key -> value: str, list, bool, date
+    or int)."""
+    return _ROWS[spec.name](register)
 
 
 def cell_value(column: Column, value):
@@ -280,26 +334,24 @@ def cell_value(column: Column, value):
     return value if value is not None else ""
 
 
-def _table(spec: SheetSpec, rows: list[dict]) -> list[list]:
-    return [[cell_value(c, row.get(c.key)) for c in spec.columns] for row in rows]
+def _table(spec: SheetSpec, rows: Iterable[dict]) -> Iterator[list]:
+    return ([cell_value(c, row.get(c.key)) for c in spec.columns] for row in rows)
 
 
 def render_workbook_xlsx(register: Register) -> bytes:
-    data = workbook_rows(register)
     sheets = []
     for spec in SHEETS:
         sheet = Sheet(spec.name)
-        sheet.table(spec.headings, _table(spec, data[spec.name]))
+        sheet.table(spec.headings, _table(spec, sheet_rows(register, spec)))
         sheets.append(sheet)
     return render_xlsx(sheets)
 
 
 def render_workbook_ods(register: Register) -> bytes:
-    data = workbook_rows(register)
     book = tablib.Databook()
     for spec in SHEETS:
         dataset = tablib.Dataset(headers=spec.headings, title=spec.name)
-        for row in _table(spec, data[spec.name]):
+        for row in _table(spec, sheet_rows(register, spec)):
             dataset.append([safe(v) if v is not None else "" for v in row])
         book.add_sheet(dataset)
     return book.export("ods")
@@ -307,14 +359,13 @@ def render_workbook_ods(register: Register) -> bytes:
 
 def render_workbook_csv(register: Register) -> bytes:
     """A zip holding one UTF-8 csv file per sheet, named after the sheet."""
-    data = workbook_rows(register)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for spec in SHEETS:
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow(spec.headings)
-            for row in _table(spec, data[spec.name]):
+            for row in _table(spec, sheet_rows(register, spec)):
                 writer.writerow([safe(v) if v is not None else "" for v in row])
             archive.writestr(f"{spec.name}.csv", out.getvalue().encode("utf-8"))
     return buffer.getvalue()
@@ -322,13 +373,12 @@ def render_workbook_csv(register: Register) -> bytes:
 
 def render_workbook_json(register: Register) -> bytes:
     """{"format": "ropa-workbook", "version": 1, "sheets": {sheet: [{heading: value}]}}."""
-    data = workbook_rows(register)
     sheets = {}
     for spec in SHEETS:
         sheets[spec.name] = [
             {c.heading: (row.get(c.key).isoformat() if isinstance(row.get(c.key), datetime.date)
                          else row.get(c.key)) for c in spec.columns}
-            for row in data[spec.name]
+            for row in sheet_rows(register, spec)
         ]
     document = {
         "format": "ropa-workbook", "version": FORMAT_VERSION,

@@ -132,8 +132,17 @@ def _headings(values) -> list[str]:
     return headings
 
 
+def _inline_strings_only(data: bytes) -> bool:
+    """Whether the file keeps its text in the cells (as the project's exports, written
+    row by row, do) rather than in a shared string table. openpyxl undoes the "_xHHHH_"
+    escapes of shared strings only: those of text kept in the cells are undone here."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "xl/sharedStrings.xml" not in archive.namelist()
+
+
 def read_xlsx(data: bytes) -> list[RawSheet]:
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -141,12 +150,16 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
         raise _reject(f"The xlsx file cannot be read: {exc}.") from None
     sheets = []
     try:
+        inline = _inline_strings_only(data)
         for ws in book.worksheets:
             declared = ws.max_row or 0
             if declared > MAX_ROWS + 1:
                 raise _reject(f"Sheet '{ws.title}' has {declared - 1:,} rows; the limit is "
                               f"{MAX_ROWS:,}.")
             rows = ws.iter_rows(values_only=True)
+            if inline:
+                rows = (tuple(unescape(v) if isinstance(v, str) else v for v in row)
+                        for row in rows)
             first = next(rows, None)
             sheet = RawSheet(ws.title, _headings(first or []))
             sheets.append(_add_rows(sheet, rows))

@@ -1,0 +1,218 @@
+"""A whole-register export is written as it is read: a sheet at a time, a row at a time,
+from a snapshot of plain slotted objects; the file says the same as before."""
+
+import collections
+import io
+import itertools
+import json
+import os
+import re
+import resource
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from processing import services
+from processing.exports import jsonld, pdf
+from processing.exports.cells import Sheet, render_xlsx
+from processing.exports.registry import export_register
+from processing.exports.snapshot import build_register
+from processing.imports import import_workbook
+from processing.models import ProcessingActivity
+from tests.exports.helpers import flush_register, xlsx_cells
+from tests.factories import (
+    ActivityFactory,
+    OrganisationFactory,
+    basis,
+    data_category,
+    subject_category,
+)
+
+
+def _book(content: bytes):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def test_each_sheet_is_laid_out_and_its_rows_read_only_when_it_is_written():
+    events = []
+
+    def rows(name):
+        events.append(f"rows of {name}")
+        yield from ([name, n] for n in range(3))
+
+    def sheets():
+        for name in ("First", "Second"):
+            events.append(f"sheet {name}")
+            sheet = Sheet(name)
+            sheet.table(["Name", "No."], rows(name))
+            yield sheet
+
+    content = render_xlsx(sheets())
+
+    assert events == ["sheet First", "rows of First", "sheet Second", "rows of Second"]
+    assert xlsx_cells(content) == {
+        name: [("Name", "No."), *((name, n) for n in range(3))] for name in ("First", "Second")
+    }
+
+
+def test_widths_fit_the_longest_line_and_the_header_of_the_first_table_is_frozen():
+    sheet = Sheet("Fitted")
+    sheet.row(["A title much longer than any column should be, left out of the widths"], "title")
+    sheet.blank()
+    sheet.row(["Label", "value"], "label")
+    sheet.table(["Short", "Lines", "Long", "Fixed", "Empty"],
+                iter([["a", "x" * 5 + "\n" + "y" * 30, "z" * 200, "w" * 40, ""],
+                      [None, "x" * 12, "z", "w", None]]))
+    sheet.table(["Second table"], [["not frozen"]])
+    sheet.widths = {3: 25.0}
+
+    ws = _book(render_xlsx([sheet]))["Fitted"]
+
+    # Excel stores widths with a little cell padding: compare whole characters.
+    widths = [int(ws.column_dimensions[c].width) for c in "ABCDE"]
+    assert widths == [14, 32, 60, 25, 10]  # "Second table" is the longest of column A
+    assert ws.freeze_panes == "A5"
+    assert ws["A3"].font.b and not ws["B3"].font.b
+    assert ws["B4"].font.b and ws["E4"].font.b  # header cells, blank ones included
+    assert ws["A1"].font.sz == 14
+
+
+def test_written_sheets_do_not_keep_a_file_open_each():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    in_use = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 64
+    limit = in_use + 40
+    if soft != resource.RLIM_INFINITY and soft < limit:
+        pytest.skip("the open-file limit is already lower than this test needs")
+    sheets = []
+    for n in range(150):
+        sheet = Sheet(f"Fiche {n}")
+        sheet.table(["N°"], [[str(n)]])
+        sheets.append(sheet)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+    try:
+        content = render_xlsx(sheets)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    cells = xlsx_cells(content)
+    assert len(cells) == 150 and cells["Fiche 149"] == [("N°",), ("149",)]
+
+
+@pytest.mark.django_db
+def test_snapshot_holds_slotted_objects_in_the_order_the_layouts_show(rich_register):
+    marketing = ProcessingActivity.objects.get(reference="PA-001")
+    # Purposes are numbered by their position, not by when they were recorded.
+    services.purpose_add(activity=marketing, description="Recorded last, shown first", position=0)
+    services.lawful_basis_add(activity=marketing, basis=basis("A6-1-b"),
+                              purposes=list(marketing.purposes.all()))
+
+    register = build_register()
+
+    activity = next(a for a in register.activities if a.reference == "PA-001")
+    assert not hasattr(activity, "__dict__")
+    assert not hasattr(register.organisations[0], "__dict__")
+    assert [p.description for p in activity.purposes] == [
+        "Recorded last, shown first", "Send newsletters", "Measure campaign results"]
+    assert [b.basis.code for b in activity.lawful_bases] == ["A6-1-a", "A6-1-b", "A6-1-f"]
+    assert [b.purposes for b in activity.lawful_bases] == [[2], [1, 2, 3], []]
+    assert [c.name for c in activity.data_categories] == sorted(
+        c.name for c in activity.data_categories)
+    assert [(r.third_party.name if r.third_party else r.category.code)
+            for r in activity.recipients] == ["Salesforce", "crm-provider"]
+
+
+@pytest.mark.django_db
+def test_text_comes_back_as_typed_through_the_streamed_workbook(rich_register):
+    typed = ("  =1+1 leading spaces\n\ttab, ünïcødé, 中文 & <tags>, _x0041_ and x005F_ "
+             "as typed, trailing  ")
+    activity = ActivityFactory(organisation=rich_register, reference="PA-900", description=typed,
+                               name="+44 looks like a formula")
+    activity.data_subjects.set([subject_category("customers")])
+    activity.data_categories.set([data_category("identity")])
+    first, _ = export_register("workbook")
+    flush_register()
+
+    import_workbook(first, "register.xlsx")
+
+    again = ProcessingActivity.objects.get(reference="PA-900")
+    assert (again.description, again.name) == (typed, "+44 looks like a formula")
+    assert xlsx_cells(export_register("workbook")[0]) == xlsx_cells(first)
+
+
+def _blank_nodes_named_alike(text: str) -> str:
+    return re.sub(r"_:N[0-9a-f]{32}", "_:b", text)
+
+
+def _canonical(value):
+    """A JSON-LD document with its lists sorted: rdflib writes nodes in set order."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("organisations", [0, 1, 2])
+def test_jsonld_written_an_organisation_at_a_time_is_the_document_of_the_whole_graph(
+        organisations, rich_register):
+    if organisations == 0:
+        flush_register()
+    elif organisations == 2:
+        OrganisationFactory(name="Bare Organisation")  # a graph of one node
+    register = build_register(include_retired=False)
+    assert len(register.organisations) == organisations
+    whole = jsonld._graph()
+    for org in register.organisations:
+        jsonld._organisation(whole, org)
+    expected = whole.serialize(format="json-ld", context=jsonld.CONTEXT, indent=2)
+
+    written = jsonld.render_jsonld(register).decode()
+
+    expected, written = _blank_nodes_named_alike(expected), _blank_nodes_named_alike(written)
+    assert len(written) == len(expected)
+    assert collections.Counter(written.splitlines()) == collections.Counter(expected.splitlines())
+    assert _canonical(json.loads(written)) == _canonical(json.loads(expected))
+
+
+@pytest.mark.django_db
+def test_jsonld_of_a_register_of_one_node_is_that_node():
+    OrganisationFactory(name="Alone")
+    register = build_register()
+    whole = jsonld._graph()
+    jsonld._organisation(whole, register.organisations[0])
+
+    written = jsonld.render_jsonld(register).decode()
+
+    assert written == whole.serialize(format="json-ld", context=jsonld.CONTEXT, indent=2)
+    assert json.loads(written)["@id"] == "urn:ropa:Alone"
+
+
+def _page_contents(content: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+@pytest.mark.django_db
+def test_pdf_made_a_section_at_a_time_lays_out_the_pages_of_the_whole_story(rich_register):
+    for n in range(12):  # more sections than the story keeps ahead
+        ActivityFactory(organisation=rich_register, reference=f"PA-1{n:02d}",
+                        description="A long description. " * (20 * n))
+    register = build_register(include_retired=False)
+    whole = io.BytesIO()
+    pdf._document(whole).build([*pdf._cover(register),
+                                *itertools.chain.from_iterable(pdf._sections(register))])
+    made = []
+
+    def sections(register):
+        for section in pdf._sections(register):
+            made.append(section)
+            yield section
+
+    story = pdf._Story(pdf._cover(register), sections(register))
+    assert made == []  # sections are made as platypus reaches them
+    streamed = io.BytesIO()
+    pdf._document(streamed).build(story)
+
+    assert len(made) == len(register.activities) == 15
+    assert _page_contents(streamed.getvalue()) == _page_contents(whole.getvalue())
+    assert _page_contents(pdf.render_pdf(register)) == _page_contents(whole.getvalue())
