@@ -276,6 +276,11 @@ def write_report(activities: int, generate_seconds: float, pg_version: str):
         "",
         f"Generating the register took {generate_seconds:.0f} s.",
         "",
+        "Timings depend on the machine as much as on the code: the generation time and the "
+        "bare Django view below change only with the machine, so compare them between two "
+        "runs before comparing the rest. Query counts, peak memory and the ratio of the API "
+        "lookup to the bare view depend on the code alone.",
+        "",
         "| measure | value | target | |",
         "|---|---|---|---|",
         *(f"| {m} | {v} | {t} | {ok} |" for m, v, t, ok in RESULTS),
