@@ -421,7 +421,7 @@ def test_the_hourly_task_deletes_expired_uploads_left_behind(client, dpo_a, org_
     assert kept_files() == [f"{fresh}.json", f"{fresh}.upload"]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the beat's scheduler manages its own connection
 def test_the_beat_installs_the_hourly_purge():
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
