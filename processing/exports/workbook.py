@@ -244,66 +244,64 @@ def _activity_rows(register: Register) -> Iterator[dict]:
             }
 
 
-def _purpose_rows(register: Register) -> Iterator[dict]:
+def _parts(register: Register, name: str) -> Iterator[tuple]:
+    """(organisation, activity, part) for each part ``name`` of every activity, in order."""
     for org in register.organisations:
-        for a in org.activities:
-            for p in a.purposes:
-                yield {"organisation": org.name, "activity": a.reference, "number": p.number,
-                       "description": p.description}
+        for activity in org.activities:
+            for part in getattr(activity, name):
+                yield org, activity, part
+
+
+def _purpose_rows(register: Register) -> Iterator[dict]:
+    for org, a, p in _parts(register, "purposes"):
+        yield {"organisation": org.name, "activity": a.reference, "number": p.number,
+               "description": p.description}
 
 
 def _lawful_basis_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for a in org.activities:
-            for b in a.lawful_bases:
-                yield {
-                    "organisation": org.name, "activity": a.reference, "basis": b.basis.code,
-                    "data_categories": _codes(b.data_categories),
-                    "purposes": [str(n) for n in b.purposes],
-                    "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
-                    "consent_record_link": b.consent_record_link, "citation": b.citation,
-                    "notes": b.notes,
-                }
+    for org, a, b in _parts(register, "lawful_bases"):
+        yield {
+            "organisation": org.name, "activity": a.reference, "basis": b.basis.code,
+            "data_categories": _codes(b.data_categories),
+            "purposes": [str(n) for n in b.purposes],
+            "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
+            "consent_record_link": b.consent_record_link, "citation": b.citation,
+            "notes": b.notes,
+        }
 
 
 def _recipient_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for a in org.activities:
-            for r in a.recipients:
-                yield {
-                    "organisation": org.name, "activity": a.reference,
-                    "third_party": r.third_party.name if r.third_party else "",
-                    "category": r.category.code if r.category else "",
-                    "data_categories": _codes(r.data_categories), "purpose": r.purpose,
-                }
+    for org, a, r in _parts(register, "recipients"):
+        yield {
+            "organisation": org.name, "activity": a.reference,
+            "third_party": r.third_party.name if r.third_party else "",
+            "category": r.category.code if r.category else "",
+            "data_categories": _codes(r.data_categories), "purpose": r.purpose,
+        }
 
 
 def _transfer_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for a in org.activities:
-            for t in a.transfers:
-                yield {
-                    "organisation": org.name, "activity": a.reference,
-                    "country": t.country.code if t.country else "",
-                    "international_organisation": t.international_organisation,
-                    "third_party": t.third_party.name if t.third_party else "",
-                    "mechanism": t.mechanism.code if t.mechanism else "",
-                    "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
-                    "tia_link": t.tia_link,
-                }
+    for org, a, t in _parts(register, "transfers"):
+        yield {
+            "organisation": org.name, "activity": a.reference,
+            "country": t.country.code if t.country else "",
+            "international_organisation": t.international_organisation,
+            "third_party": t.third_party.name if t.third_party else "",
+            "mechanism": t.mechanism.code if t.mechanism else "",
+            "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
+            "tia_link": t.tia_link,
+        }
 
 
 def _retention_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for a in org.activities:
-            for r in a.retention_rules:
-                yield {
-                    "organisation": org.name, "activity": a.reference,
-                    "data_category": r.data_category.code if r.data_category else "",
-                    "period": r.period, "trigger": r.trigger,
-                    "trigger_description": r.trigger_description, "legal_source": r.legal_source,
-                    "deletion_method": r.deletion_method, "criteria": r.criteria,
-                }
+    for org, a, r in _parts(register, "retention_rules"):
+        yield {
+            "organisation": org.name, "activity": a.reference,
+            "data_category": r.data_category.code if r.data_category else "",
+            "period": r.period, "trigger": r.trigger,
+            "trigger_description": r.trigger_description, "legal_source": r.legal_source,
+            "deletion_method": r.deletion_method, "criteria": r.criteria,
+        }
 
 
 _ROWS: dict[str, Callable[[Register], Iterator[dict]]] = {
