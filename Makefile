@@ -14,8 +14,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as in many images and
+# shells) every process, every gunicorn worker included, would otherwise compile Django
+# and the app from source when it starts.
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 install: $(VENV)/.synced  ## install the app and its tools in .venv
