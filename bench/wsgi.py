@@ -1,10 +1,7 @@
+"""The production WSGI entry point (``ropa.wsgi``: warm-up and GC tuning) on the bench settings."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-application = get_wsgi_application()
 
-from ropa.wsgi import tune_gc  # noqa: E402 - after the app is loaded, as in production
-
-tune_gc()
+from ropa.wsgi import application  # noqa: F401

@@ -13,6 +13,18 @@ keepalive = 5
 # lookups a second a low value would restart every worker every few seconds.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
-accesslog = "-"
+# The app is imported once, in the master, and every worker is forked from it: a new or
+# recycled worker serves at once instead of importing Django and the app first, and the
+# workers share the imported code. New code therefore needs a restart of the master, not
+# a HUP.
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def pre_fork(server, worker):
+    """No connection opened while the master loaded the app may be shared by a worker."""
+    from django.db import connections
+
+    connections.close_all()

@@ -1,9 +1,11 @@
 """Production settings, brute-force lockout, health endpoint, security log."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,59 @@ def test_health_fails_when_the_database_is_down():
     status, body = result.stdout.strip().splitlines()[-2:]
     assert status == "503"
     assert '"database": "error' in body
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":")[0] not in (
+    "postgres", "postgresql"), reason="gunicorn's workers need a database server to reach")
+def test_gunicorn_serves_with_the_shipped_settings(tmp_path):
+    """ropa/gunicorn.py: the app is loaded once in the master (preload_app) and each worker
+    forked from it answers with a database connection of its own."""
+    import socket
+    import urllib.error
+    import urllib.request
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(GOOD_PRODUCTION_ENV, ALLOWED_HOSTS="127.0.0.1",
+               DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+               GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2")
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "ropa.wsgi:application",
+             "--config", "ropa/gunicorn.py", "--log-level", "info"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = urllib.request.urlopen(f"{base}/health/", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        assert health.status == 200
+        # A token is looked up in the database by whichever worker takes the call (the
+        # test's own data is not committed, so this one is unknown to the workers too).
+        request = urllib.request.Request(
+            f"{base}/api/v1/activities/",
+            headers={"Authorization": "Token 0123456789abcdef", "X-Forwarded-Proto": "https"})
+        for _ in range(6):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 401
+            assert json.loads(refused.value.read())["errors"][0]["message"] == "Invalid token."
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert text.count("Booting worker") == 2, text
+    assert "Traceback" not in text and "[ERROR]" not in text, text
