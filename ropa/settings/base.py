@@ -43,6 +43,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip (ropa/postgresql).
+    DATABASES["default"]["ENGINE"] = "ropa.postgresql"
     # Lets psycopg prepare statements at all (Django's own cursors bind on the client and
     # are never prepared); only ropa.db.prepared_cursor() asks for it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
