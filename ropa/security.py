@@ -3,9 +3,17 @@
 The ``ropa.security`` logger is what an operator ships to a SIEM.
 """
 
+import functools
+import http
 import logging
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as _CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.signals import setting_changed
 
 logger = logging.getLogger("ropa.security")
 
@@ -54,4 +62,51 @@ class PermissionDeniedLogMiddleware:
         response = self.get_response(request)
         if response.status_code in (401, 403):
             log_permission_denied(request, f"status {response.status_code}")
+        return response
+
+
+#: Response attributes set by django-csp's decorators: a policy of that response's own.
+_RESPONSE_POLICY = ("_csp_config", "_csp_update", "_csp_replace",
+                    "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+
+
+@functools.cache
+def _site_policies() -> tuple[tuple[str, str, str], ...]:
+    """(header, policy, setting) of the site-wide policies, built from the settings once."""
+    return tuple((header, policy, name) for header, policy, name in (
+        (HEADER, build_policy(), "CONTENT_SECURITY_POLICY"),
+        (HEADER_REPORT_ONLY, build_policy(report_only=True),
+         "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+    ) if policy)
+
+
+def _settings_changed(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _site_policies.cache_clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="ropa_csp_policies")
+
+
+class CSPMiddleware(_CSPMiddleware):
+    """django-csp's middleware, with the site-wide policy built once instead of on every
+    response. A response that asked for a nonce or carries a policy of its own (django-csp's
+    decorators) is handled by django-csp itself, as are its exemptions and exclusions."""
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            hasattr(response, name) for name in _RESPONSE_POLICY
+        ):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (
+            http.HTTPStatus.INTERNAL_SERVER_ERROR, http.HTTPStatus.NOT_FOUND
+        ):
+            return response
+        for header, policy, name in _site_policies():
+            exempt = "_csp_exempt_ro" if header == HEADER_REPORT_ONLY else "_csp_exempt"
+            prefixes = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if (header not in response and getattr(response, exempt, False) is False
+                    and not request.path_info.startswith(tuple(prefixes))):
+                response[header] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ropa.security.CSPMiddleware",  # django-csp, policy built once
     "simple_history.middleware.HistoryRequestMiddleware",
     "ropa.audit.AuditPathMiddleware",
     "ropa.security.PermissionDeniedLogMiddleware",
