@@ -28,8 +28,19 @@ class ChangePath(models.TextChoices):
 
 @dataclass(frozen=True)
 class _Actor:
-    user: object | None
+    given_user: object | None
     path: str
+    #: While serving a request: whoever the request is authenticated as, read only when a
+    #: write asks for it (the session is not loaded for the reads that make up most calls,
+    #: and an API token's user is known once the API has authenticated the call).
+    request: object | None = None
+
+    @property
+    def user(self):
+        if self.given_user is not None or self.request is None:
+            return self.given_user
+        user = getattr(self.request, "user", None)
+        return user if user is not None and user.is_authenticated else None
 
 
 _actor: contextvars.ContextVar[_Actor | None] = contextvars.ContextVar("ropa_actor", default=None)
@@ -43,11 +54,22 @@ def audit_context(*, user=None, path: str | None = None):
     service called from the admin records the admin path without being told.
     """
     outer = _actor.get()
-    if user is None and outer is not None:
-        user = outer.user
     if path is None:
         path = outer.path if outer is not None else ChangePath.COMMAND
-    token = _actor.set(_Actor(user=user, path=str(path)))
+    if user is None and outer is not None:
+        actor = _Actor(outer.given_user, str(path), outer.request)
+    else:
+        actor = _Actor(user, str(path))
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+@contextlib.contextmanager
+def _request_context(request):
+    token = _actor.set(_Actor(None, _path_from_request(request), request))
     try:
         yield
     finally:
@@ -138,9 +160,5 @@ class AuditPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        authenticated = user is not None and user.is_authenticated
-        with audit_context(
-            user=user if authenticated else None, path=_path_from_request(request)
-        ):
+        with _request_context(request):
             return self.get_response(request)

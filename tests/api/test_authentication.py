@@ -46,3 +46,22 @@ def test_a_deleted_token_is_refused_at_once(dpo_user, activity):
     assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
     Token.objects.filter(user=dpo_user).delete()
     assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 401
+
+
+def test_a_token_call_neither_reads_nor_depends_on_the_session(dpo_user, activity):
+    client = token_client(dpo_user)
+    response = client.get(f"/api/v1/activities/{activity.pk}/lawful-basis/")
+    assert response.status_code == 200
+    # Nothing on the way read the session, so the answer does not vary by cookie.
+    assert not response.wsgi_request.session.accessed
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_a_token_write_is_recorded_as_its_user_through_the_api(dpo_user, activity):
+    client = token_client(dpo_user)
+    response = client.patch(f"/api/v1/activities/{activity.pk}/", {"name": "Renamed"},
+                            format="json")
+    assert response.status_code == 200, response.json()
+    record = activity.history.latest()
+    assert record.name == "Renamed"
+    assert record.history_user == dpo_user and record.history_path == "api"
