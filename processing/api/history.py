@@ -1,9 +1,8 @@
 """The lawful bases of one activity, today or as the register stood at the end of a day.
 
-Today's answer is one statement of plain SQL written once (every term of the answer in
-one UNION): it is the API's busiest read, and composing it through the ORM cost several
-times the database's own work. A program calling with a token gets it in the same round
-trip as its token check (processing.api.authentication). The past answer is read
+Today's answer costs two queries of plain SQL written once (the activity with its bases,
+then every term of the answer in one UNION): it is the API's busiest read, and composing
+it through the ORM cost several times the database's own work. The past answer is read
 from django-simple-history: the activity's last historical record on or before the day,
 the last record of each of its bases, and the many-to-many snapshots those records carry.
 Both answers are shaped by the same functions, from plain dicts.
@@ -14,10 +13,8 @@ from __future__ import annotations
 import datetime
 import functools
 
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from entities.models import Membership
 from processing.models import (
@@ -108,10 +105,8 @@ _KINDS = {"s": "special_category_conditions", "1": "schedule1_conditions"}
 
 
 @functools.cache
-def _current_sql() -> tuple[str, str, str]:
-    """The statement for a superuser (parameter: the activity), for a member of
-    organisations (the activity, the user) and for the holder of an API token (the token's
-    key, the activity).
+def _current_sql() -> tuple[str, str]:
+    """(the statement for a superuser, the statement for a member of organisations).
 
     One UNION of rows tagged by kind, each branch joined to the activity only if the user
     may see it: no row at all means not found.
@@ -151,38 +146,20 @@ def _current_sql() -> tuple[str, str, str]:
     visible = f"SELECT a.id FROM {ProcessingActivity._meta.db_table} a WHERE a.id = %s"
     member = (f" AND a.organisation_id IN (SELECT m.organisation_id FROM "
               f"{Membership._meta.db_table} m WHERE m.user_id = %s)")
-    user_model = get_user_model()
-    holder = (
-        f"SELECT a.id FROM {ProcessingActivity._meta.db_table} a "
-        f"JOIN {Token._meta.db_table} t ON t.{Token._meta.get_field('key').column} = %s "
-        f"JOIN {user_model._meta.db_table} u "
-        f"ON u.{user_model._meta.pk.column} = t.{Token._meta.get_field('user').column} "
-        f"WHERE a.id = %s AND u.is_active AND (u.is_superuser OR a.organisation_id IN "
-        f"(SELECT m.organisation_id FROM {Membership._meta.db_table} m "
-        f"WHERE m.user_id = u.{user_model._meta.pk.column}))"
-    )
     return (f"WITH visible AS ({visible}) {union}",
-            f"WITH visible AS ({visible}{member}) {union}",
-            f"WITH visible AS ({holder}) {union}")
+            f"WITH visible AS ({visible}{member}) {union}")
 
 
-def token_holder_sql() -> str:
-    """Today's answer for the holder of an API token; parameters: the key, the activity."""
-    return _current_sql()[2]
-
-
-def current_lawful_basis(user, pk: int, rows: list[tuple] | None = None) -> dict:
+def current_lawful_basis(user, pk: int) -> dict:
     """Today's lawful bases of activity ``pk``, if ``user`` may see it (else 404), shaped
-    as ``ActivityLawfulBasisReportSerializer`` describes it. ``rows``: the answer's rows
-    when they were already read for this user (with :func:`token_holder_sql`)."""
-    if rows is None:
-        for_superuser, for_member, _ = _current_sql()
-        with prepared_cursor() as cursor:
-            if user.is_superuser:
-                cursor.execute(for_superuser, [pk])
-            else:
-                cursor.execute(for_member, [pk, user.pk])
-            rows = cursor.fetchall()
+    as ``ActivityLawfulBasisReportSerializer`` describes it."""
+    for_superuser, for_member = _current_sql()
+    with prepared_cursor() as cursor:
+        if user.is_superuser:
+            cursor.execute(for_superuser, [pk])
+        else:
+            cursor.execute(for_member, [pk, user.pk])
+        rows = cursor.fetchall()
     if not rows:
         raise Http404
 

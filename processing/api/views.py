@@ -32,7 +32,7 @@ from processing.models import (
 from . import serializers as s
 from .etag import activity_etag, body_etag, expected_version
 from .filters import ActivityFilter
-from .history import current_lawful_basis, lawful_basis_as_of, token_holder_sql
+from .history import current_lawful_basis, lawful_basis_as_of
 from .permissions import ActivityPermission, user_roles
 from .queries import activity_queryset, attach_register
 from .writes import save_activity, transition_activity
@@ -291,16 +291,6 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
     def reinstate(self, request, pk=None):
         return self._transition(request, "reinstate")
 
-    def read_with_token(self, request):
-        """Today's lawful-basis lookup is sent with the caller's token check (one round trip
-        to the database for the API's busiest call); see ``TokenAuthentication``."""
-        from .fields import parse_id
-
-        activity_id = parse_id(self.kwargs.get("pk"))
-        if self.action != "lawful_basis" or "as_of" in request.query_params or not activity_id:
-            return None
-        return token_holder_sql(), [activity_id]
-
     @extend_schema(
         summary="The lawful bases of one activity, today or as of a past day",
         parameters=[OpenApiParameter(
@@ -319,9 +309,7 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
             raise Http404
         raw = request.query_params.get("as_of")
         if raw is None:
-            # Read along with the caller's token check, if there was one.
-            rows = getattr(request, "rows_read_with_token", None)
-            data = current_lawful_basis(request.user, activity_id, rows)
+            data = current_lawful_basis(request.user, activity_id)
         else:
             day = _parse_as_of(raw)
             org_ids = None if request.user.is_superuser else set(user_roles(request))
