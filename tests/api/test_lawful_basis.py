@@ -4,9 +4,11 @@ import json
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from processing import services
 from processing.models import LawfulBasis, PersonalDataCategory
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +205,24 @@ def test_postgresql_plans_the_lookup_once_per_connection(rich, dpo_client):
     lookup = [runs for statement, runs in prepared.items() if statement.startswith("WITH visible")]
     token = [runs for statement, runs in prepared.items() if "authtoken_token" in statement]
     assert lookup == [3] and token == [3]
+
+
+def test_the_answer_with_a_token_is_the_answer_with_a_session(rich, dpo_user):
+    from .conftest import token_client
+
+    session = APIClient()
+    session.force_login(dpo_user)
+    by_token = token_client(dpo_user).get(url(rich))
+    by_session = session.get(url(rich))
+    assert by_token.status_code == by_session.status_code == 200
+    assert by_token.json() == by_session.json()
+
+
+def test_a_token_of_another_organisation_gets_404_and_no_answer(rich, db):
+    from .conftest import token_client
+
+    stranger = UserFactory(username="stranger")
+    MembershipFactory(user=stranger, organisation=OrganisationFactory(name="Other"), role="dpo")
+    response = token_client(stranger).get(url(rich))
+    assert response.status_code == 404
+    assert "lawful_bases" not in response.json()
