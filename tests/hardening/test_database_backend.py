@@ -77,3 +77,12 @@ def test_the_next_request_reconnects_after_the_server_ended_the_connection(wrapp
         cursor.execute("SELECT pg_backend_pid()")
         new_pid = cursor.fetchone()[0]
     assert new_pid != old_pid
+
+
+def test_prepared_statements_are_in_the_query_log(django_assert_max_num_queries):
+    from ropa.db import prepared_cursor
+
+    with django_assert_max_num_queries(1) as captured, prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::integer + 1, %s::text", [41, "it's"])
+        assert cursor.fetchone() == (42, "it's")
+    assert captured.captured_queries[0]["sql"] == "SELECT 41::integer + 1, 'it''s'::text"
