@@ -3,6 +3,7 @@ shared app definition. (No Docker engine runs the tests; the file is checked as 
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,3 +45,42 @@ def test_env_example_names_the_required_production_settings():
     text = (ROOT / ".env.example").read_text()
     for name in ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"):
         assert f"{name}=" in text
+
+
+def compose_command() -> list[str] | None:
+    """Compose's own command line: the Docker plugin, else the standalone docker-compose."""
+    import shutil
+    import subprocess
+
+    if shutil.which("docker") and subprocess.run(
+            ["docker", "compose", "version"], capture_output=True).returncode == 0:
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def test_compose_itself_parses_the_file_with_the_example_settings(tmp_path):
+    """What `docker compose config` says of the file, with .env.example as the .env (no
+    engine is needed to parse it). CI installs Compose and requires this check."""
+    import os
+    import shutil
+    import subprocess
+
+    command = compose_command()
+    if command is None:
+        if os.environ.get("ROPA_COMPOSE_CHECK") == "required":
+            pytest.fail("ROPA_COMPOSE_CHECK=required but neither `docker compose` nor "
+                        "`docker-compose` is installed")
+        pytest.skip("Compose is not installed")
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run([*command, "config"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)["services"]
+    assert {"db", "redis", "migrate", "web", "worker", "beat"} <= set(resolved)
+    web = resolved["web"]
+    assert web["command"] == ["gunicorn", "ropa.wsgi:application", "--config", "ropa/gunicorn.py"]
+    assert web["environment"]["ALLOWED_HOSTS"]  # from the .env
+    assert web["environment"]["DJANGO_SETTINGS_MODULE"] == "ropa.settings.production"
