@@ -1,6 +1,9 @@
 """docker-compose.yml: PostgreSQL, Redis, web, worker and exactly one beat, from one
 shared app definition. (No Docker engine runs the tests; the file is checked as data.)"""
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,9 +52,6 @@ def test_env_example_names_the_required_production_settings():
 
 def compose_command() -> list[str] | None:
     """Compose's own command line: the Docker plugin, else the standalone docker-compose."""
-    import shutil
-    import subprocess
-
     if shutil.which("docker") and subprocess.run(
             ["docker", "compose", "version"], capture_output=True).returncode == 0:
         return ["docker", "compose"]
@@ -63,10 +63,6 @@ def compose_command() -> list[str] | None:
 def test_compose_itself_parses_the_file_with_the_example_settings(tmp_path):
     """What `docker compose config` says of the file, with .env.example as the .env (no
     engine is needed to parse it). CI installs Compose and requires this check."""
-    import os
-    import shutil
-    import subprocess
-
     command = compose_command()
     if command is None:
         if os.environ.get("ROPA_COMPOSE_CHECK") == "required":
