@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .cells import Sheet, lines, render_xlsx, sheet_title, text
 from processing.register.records import Activity, Contact, Organisation, Register
+
+from .cells import Sheet, lines, render_xlsx, sheet_title, text
 
 ORGANISATION_SHEET = "Organisme"
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
 from processing.register.records import Activity, Contact, Organisation, Register
+
+from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
 
 ICO_HEADINGS = (
     "Business function",

@@ -18,7 +18,6 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from processing.reference.data import ROPA_NS
-
 from processing.register.records import Activity, Organisation, Register, Term
 
 DPV = Namespace("https://w3id.org/dpv#")

@@ -19,8 +19,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .ico import rights_available
 from processing.register.records import Activity, Register
+
+from .ico import rights_available
 
 _styles = getSampleStyleSheet()
 TITLE = _styles["Title"]

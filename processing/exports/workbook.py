@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import tablib
 
-from .cells import Sheet, lines, render_xlsx, safe, yes_no
 from processing.register.records import Register
+
+from .cells import Sheet, lines, render_xlsx, safe, yes_no
 
 FORMAT_VERSION = 1
 

@@ -162,8 +162,9 @@ ACTIVITY_LINKS = {
     "security_measures": "measure", "joint_controllers": "third_party",
     "controllers_served": "third_party",
 }
-_ACTIVITY_COLUMNS = _columns(processing.ProcessingActivity)
-_ACTIVITY_JOINED = ["organisation__name", "organisation__jurisdiction", "owner__username"]
+#: What the reader reads of an activity's row: its columns, and of its organisation and owner.
+ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
+                   "organisation__jurisdiction", "owner__username"]
 _PART_MODELS = {
     "purposes": processing.Purpose,
     "lawful_bases": processing.ActivityLawfulBasis,
@@ -198,21 +199,24 @@ def _activity(row: dict) -> r.Activity:
     )
 
 
-class _Reading:
-    """One read of some activities with everything they hold."""
+class Reading:
+    """Reads of activities with everything they hold, from one source. The reference terms
+    are read once per ``Reading``, and a third party once: read a large register a chunk
+    of activities at a time through one ``Reading``."""
 
     def __init__(self, source: Source, terms: Terms | None = None):
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
 
-    def activities(self, selection: models.QuerySet, third_parties_of: Iterable[int] = ()
-                   ) -> dict[int, r.Activity]:
-        """The activities of ``selection`` (a queryset of this source's rows), in its order,
-        with their lists and parts; the third parties they name are read along with those of
-        the organisations ``third_parties_of``."""
-        activities = {row["id"]: _activity(row) for row in
-                      _rows(selection, _ACTIVITY_COLUMNS + _ACTIVITY_JOINED)}
+    def activities(self, selection: models.QuerySet | list[dict],
+                   third_parties_of: Iterable[int] = ()) -> dict[int, r.Activity]:
+        """The activities of ``selection`` (a queryset of this source's rows, or rows read
+        by ``activity_rows``), in its order, with their lists and parts; the third parties
+        they name are read along with those of the organisations ``third_parties_of``."""
+        if isinstance(selection, models.QuerySet):
+            selection = _rows(selection, ACTIVITY_VALUES)
+        activities = {row["id"]: _activity(row) for row in selection}
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
             return activities
@@ -296,6 +300,7 @@ class _Reading:
                 activity.purposes.append(purpose)
 
         bases: dict[int, r.LawfulBasisUse] = {}
+        owner_of: dict[int, r.Activity] = {}
         for row in rows["lawful_bases"]:
             activity, basis = activities.get(row["activity_id"]), terms["basis"].get(row["basis_id"])
             if activity is not None and basis is not None:
@@ -305,8 +310,11 @@ class _Reading:
                     consent_record_link=row["consent_record_link"], citation=row["citation"],
                     notes=row["notes"])
                 activity.lawful_bases.append(use)
+                owner_of[row["id"]] = activity
         _attach(links["basis_data"], bases, "data_categories", terms["data"])
-        _attach(links["basis_purposes"], bases, "purposes", purposes)
+        # A scope names purposes of the basis's own activity only.
+        _attach(links["basis_purposes"], bases, "purposes", purposes,
+                same=lambda use, purpose: purpose in owner_of[use.id].purposes)
         for use in bases.values():
             terms.sort("data", use.data_categories)
             use.purposes.sort(key=lambda p: p.number)
@@ -348,12 +356,12 @@ class _Reading:
             activity.lawful_bases.sort(key=lambda use: use.basis.code)
 
 
-def _attach(pairs, owners: dict, attribute: str, targets: dict) -> None:
+def _attach(pairs, owners: dict, attribute: str, targets: dict, same=None) -> None:
     """Append each link's target to its owner's list; links to an owner or a target outside
-    the read are left out."""
+    the read (or, with ``same``, that ``same(owner, target)`` refuses) are left out."""
     for owner_id, target_id in pairs:
         owner, target = owners.get(owner_id), targets.get(target_id)
-        if owner is not None and target is not None:
+        if owner is not None and target is not None and (same is None or same(owner, target)):
             getattr(owner, attribute).append(target)
 
 
@@ -368,23 +376,44 @@ def _source(as_of: datetime.date | datetime.datetime | None) -> Source:
     return Source(end_of_day(as_of))
 
 
-def read_activities(selection: models.QuerySet | Iterable[int], *,
+def activity_rows(queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` of activities as the rows ``read_activities`` reads: page them (a
+    paginator reads one page of them in one query), then read the page."""
+    return queryset.values(*ACTIVITY_VALUES)
+
+
+def read_activities(selection: models.QuerySet | Iterable[int] | list[dict], *,
                     as_of: datetime.date | datetime.datetime | None = None) -> list[r.Activity]:
-    """The activities ``selection`` (a queryset of activities, possibly a page of one, or
-    ids) as records, in the selection's order; as of a day (its end) or a moment when
-    ``as_of`` is given (ids then, or a queryset whose ids are read first)."""
+    """The activities ``selection`` as records, in the selection's order: a queryset of
+    activities (possibly a slice of one), ids, or rows read through ``activity_rows``.
+    As of a day (its end) or a moment when ``as_of`` is given (the selection's ids are
+    then read as the register stood)."""
     source = _source(as_of)
-    if isinstance(selection, models.QuerySet) and not source.historical:
+    selection = selection if isinstance(selection, models.QuerySet) else list(selection)
+    is_rows = isinstance(selection, list) and bool(selection) and isinstance(selection[0], dict)
+    if not source.historical and (is_rows or isinstance(selection, models.QuerySet)):
         rows = selection
         order = None
     else:
-        order = (list(selection.values_list("pk", flat=True))
-                 if isinstance(selection, models.QuerySet) else list(selection))
+        if isinstance(selection, models.QuerySet):
+            order = list(selection.values_list("pk", flat=True))
+        else:
+            order = [row["id"] for row in selection] if is_rows else selection
         rows = source.objects(processing.ProcessingActivity).filter(id__in=order)
-    activities = _Reading(source).activities(rows)
+    activities = Reading(source).activities(rows)
     if order is None:
         return list(activities.values())
     return [activities[pk] for pk in order if pk in activities]
+
+
+def read_in_chunks(ids: list[int], chunk_size: int = 500) -> Iterator[r.Activity]:
+    """The current activities ``ids`` as records, read ``chunk_size`` at a time (the
+    memory held is one chunk's), in the order of ``ids``."""
+    reading = Reading(Source())
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start:start + chunk_size]
+        found = reading.activities(Source().objects(processing.ProcessingActivity).filter(id__in=chunk))
+        yield from (found[pk] for pk in chunk if pk in found)
 
 
 def read_activity(pk: int, *, as_of=None) -> r.Activity | None:
@@ -401,7 +430,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     activities. ``status`` keeps only activities with that status; without it, retired
     activities are left out unless ``include_retired``."""
     source = _source(as_of)
-    reading = _Reading(source)
+    reading = Reading(source)
     countries = reading.terms["country"]
 
     organisations = source.objects(entities.Organisation)

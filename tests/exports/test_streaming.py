@@ -17,9 +17,9 @@ from processing import services
 from processing.exports import jsonld, pdf
 from processing.exports.cells import Sheet, render_xlsx
 from processing.exports.registry import export_register
-from processing.register import read_register
 from processing.imports import import_workbook
 from processing.models import ProcessingActivity
+from processing.register import read_register
 from tests.exports.helpers import flush_register, xlsx_cells
 from tests.factories import (
     ActivityFactory,
