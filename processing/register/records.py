@@ -20,7 +20,7 @@ from entities.models.country import adequate_for
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
 from processing.models.reference import ConditionScope
-from processing.models.retention import DeletionMethod, describe_retention
+from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
 
 
 def _label(choices, value: str) -> str:
@@ -210,6 +210,10 @@ class RetentionRule:
     @property
     def deletion_label(self) -> str:
         return _label(DeletionMethod, self.deletion_method)
+
+    @property
+    def trigger_label(self) -> str:
+        return _label(RetentionTrigger, self.trigger)
 
 
 @dataclass(slots=True)
