@@ -41,6 +41,23 @@ class ReadSerializer(serializers.ModelSerializer):
     }
 
 
+class SharedReadSerializer(ReadSerializer):
+    """A read serializer of objects a read of the register shares between rows (a term, a
+    third party): within one response, each object is represented once and the same dict
+    stands wherever it is named. The memo is the ``read_memo`` dict of the serializer's
+    context, which the views that show records give; without it, nothing is kept."""
+
+    def to_representation(self, instance):
+        memo = self.context.get("read_memo")
+        if memo is None:
+            return super().to_representation(instance)
+        key = (type(self), id(instance))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = (instance, super().to_representation(instance))
+        return found[1]
+
+
 # --- errors -------------------------------------------------------------------------------
 
 
@@ -66,7 +83,7 @@ class CountrySerializer(ReadSerializer):
                   "uk_adequacy", "uk_adequacy_note"]
 
 
-class DataSubjectCategorySerializer(ReadSerializer):
+class DataSubjectCategorySerializer(SharedReadSerializer):
     class Meta:
         model = DataSubjectCategory
         fields = ["code", "name", "description", "dpv_iri"]
@@ -84,25 +101,25 @@ class LawfulBasisSerializer(ReadSerializer):
         fields = ["code", "article", "name", "kind", "jurisdiction", "description", "dpv_iri"]
 
 
-class SpecialCategoryConditionSerializer(ReadSerializer):
+class SpecialCategoryConditionSerializer(SharedReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
         fields = ["code", "article", "name", "dpv_iri"]
 
 
-class Schedule1ConditionSerializer(ReadSerializer):
+class Schedule1ConditionSerializer(SharedReadSerializer):
     class Meta:
         model = Schedule1Condition
         fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
 
 
-class SecurityMeasureSerializer(ReadSerializer):
+class SecurityMeasureSerializer(SharedReadSerializer):
     class Meta:
         model = SecurityMeasure
         fields = ["code", "name", "kind", "description", "dpv_iri"]
 
 
-class TransferMechanismSerializer(ReadSerializer):
+class TransferMechanismSerializer(SharedReadSerializer):
     class Meta:
         model = TransferMechanism
         fields = ["code", "article", "name", "kind", "requires_documented_safeguards",
@@ -148,7 +165,7 @@ class RecipientSerializer(ReadSerializer):
                   "group_organisation", "notes"]
 
 
-class ThirdPartyRefSerializer(ReadSerializer):
+class ThirdPartyRefSerializer(SharedReadSerializer):
     class Meta:
         model = ThirdParty
         fields = ["id", "name", "kind"]
@@ -171,7 +188,7 @@ class PurposeSerializer(ReadSerializer):
         fields = ["id", "description", "position"]
 
 
-class DataCategoryRefSerializer(ReadSerializer):
+class DataCategoryRefSerializer(SharedReadSerializer):
     class Meta:
         model = PersonalDataCategory
         fields = ["code", "name", "dpv_iri", "special_category", "criminal_offence"]

@@ -208,6 +208,10 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
             "organisation__name", "reference"
         )
 
+    def get_serializer_context(self):
+        # Terms and third parties named by many records are represented once a response.
+        return {**super().get_serializer_context(), "read_memo": {}}
+
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return s.ActivityWriteSerializer

@@ -436,10 +436,27 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     organisations = source.objects(entities.Organisation)
     all_names = dict(organisations.values_list("id", "name"))
     if organisation_ids is not None:
-        organisations = organisations.filter(id__in=list(organisation_ids))
-    org_rows = sorted(_rows(organisations, _columns(entities.Organisation)),
-                      key=lambda row: row["name"])
-    org_ids = [row["id"] for row in org_rows]
+        organisation_ids = list(organisation_ids)
+        organisations = organisations.filter(id__in=organisation_ids)
+    org_rows = {row["id"]: row for row in _rows(organisations, _columns(entities.Organisation))}
+
+    selection = source.objects(processing.ProcessingActivity)
+    if organisation_ids is not None:
+        selection = selection.filter(organisation_id__in=organisation_ids)
+    if status:
+        selection = selection.filter(status=status)
+    elif not include_retired:
+        selection = selection.exclude(status=processing.ActivityStatus.RETIRED)
+    activities = reading.activities(selection.order_by("reference", "id"),
+                                    third_parties_of=list(org_rows))
+    # An organisation whose history starts after its activities' (loaded without history)
+    # is shown as it stands now, rather than its activities left out.
+    missing = {a.organisation_id for a in activities.values()} - set(org_rows)
+    if missing:
+        current = entities.Organisation.objects.filter(id__in=missing)
+        org_rows.update((row["id"], row) for row in _rows(current, _columns(entities.Organisation)))
+        all_names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in all_names)
+    org_ids = list(org_rows)
 
     contacts = defaultdict(list)
     for row in _rows(source.objects(entities.Contact).filter(organisation_id__in=org_ids),
@@ -447,13 +464,6 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
         contacts[row["organisation_id"]].append(r.Contact(
             role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
             address=row["address"]))
-
-    selection = source.objects(processing.ProcessingActivity).filter(organisation_id__in=org_ids)
-    if status:
-        selection = selection.filter(status=status)
-    elif not include_retired:
-        selection = selection.exclude(status=processing.ActivityStatus.RETIRED)
-    activities = reading.activities(selection.order_by("reference", "id"), third_parties_of=org_ids)
 
     # Names as the register stood: an organisation renamed since keeps its old name here.
     for party in reading.third_parties.values():
@@ -482,7 +492,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],
             )
-            for row in org_rows
+            for row in sorted(org_rows.values(), key=lambda row: row["name"])
         ],
         generated_at=timezone.now(),
         as_of=as_of if isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime)
