@@ -68,7 +68,6 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "django_celery_beat",
     "axes",
     "csp",
