@@ -28,13 +28,19 @@ def step_url(name, token):
 
 @pytest.fixture(autouse=True)
 def _upload_dir(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+    """The configured import storage, in a directory of the test's own."""
+    configured = settings.STORAGES["imports"]
+    settings.STORAGES = {**settings.STORAGES, "imports": {
+        **configured, "OPTIONS": {**configured["OPTIONS"], "location": str(tmp_path / "imports")}}}
     return tmp_path / "imports"
 
 
 def kept_files():
-    directory = storage.upload_dir()
-    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+    try:
+        _directories, names = storage.upload_storage().listdir("")
+    except FileNotFoundError:
+        return []
+    return sorted(names)
 
 
 def history_rows() -> int:
@@ -416,7 +422,7 @@ def test_the_hourly_task_deletes_expired_uploads_left_behind(client, dpo_a, org_
     old, fresh = upload(client, exported(org_a)), upload(client, exported(org_a))
     long_ago = (storage.timezone.now() - storage.UPLOAD_TTL * 2).timestamp()
     for suffix in (".upload", ".json"):
-        os.utime(storage.upload_dir() / f"{old}{suffix}", (long_ago, long_ago))
+        os.utime(storage.upload_storage().path(f"{old}{suffix}"), (long_ago, long_ago))
 
     assert purge_expired_uploads.apply().get() == 2
     assert kept_files() == [f"{fresh}.json", f"{fresh}.upload"]
