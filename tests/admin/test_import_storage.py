@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,45 @@ def test_the_import_storage_is_configured_from_the_environment(tmp_path):
                                    "ROPA_IMPORT_STORAGE_OPTIONS": '{"location": "imports"}'})
     assert other == {"BACKEND": IN_MEMORY, "OPTIONS": {"location": "imports"}}
 
+
+def test_the_purge_task_imports_nothing_of_the_admin(tmp_path):
+    """The worker runs the purge with the admin not even installed: the task reaches the
+    kept files through the storage module, never through the admin views."""
+    directory = tmp_path / "imports"
+    directory.mkdir()
+    for name in ("old.upload", "old.json", "fresh.upload"):
+        (directory / name).write_bytes(b"x")
+    long_ago = (storage.timezone.now() - storage.UPLOAD_TTL * 2).timestamp()
+    for name in ("old.upload", "old.json"):
+        os.utime(directory / name, (long_ago, long_ago))
+    script = textwrap.dedent("""
+        import json, sys
+        import django
+        from django.conf import settings
+        from ropa.settings import test as configured
+
+        values = {name: getattr(configured, name) for name in dir(configured) if name.isupper()}
+        values["INSTALLED_APPS"] = [a for a in values["INSTALLED_APPS"] if a != "django.contrib.admin"]
+        settings.configure(**values)
+        django.setup()
+        before = set(sys.modules)
+        from processing.tasks import purge_expired_uploads
+        removed = purge_expired_uploads.run()
+        print(json.dumps({"removed": removed, "imported": sorted(set(sys.modules) - before),
+                          "loaded": sorted(sys.modules)}))
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROPA_IMPORT_")}
+    env.update(DJANGO_SETTINGS_MODULE="ropa.settings.test", ROPA_IMPORT_DIR=str(directory))
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert report["removed"] == 2
+    assert sorted(p.name for p in directory.iterdir()) == ["fresh.upload"]
+    assert "processing.tasks" in report["imported"] and "processing.imports.storage" in report["imported"]
+    admin = [m for m in report["imported"]
+             if m.startswith("django.contrib.admin") or m.rsplit(".", 1)[-1] in ("admin", "admin_views")]
+    assert admin == []
+    assert "processing.imports.admin_views" not in report["loaded"]
+    assert "processing.admin" not in report["loaded"]
