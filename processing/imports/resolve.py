@@ -26,6 +26,41 @@ from .rows import Row
 
 class Resolving(Lookups):
     def resolve(self) -> None:
+        """Check every row against the others and the register, sheet by sheet, and turn
+        its references into objects."""
+        self._resolve_organisations()
+        for row in self.rows["Contacts"]:
+            self._known_org(row)
+            self._choice(row, "role", ContactRole)
+        self._resolve_third_parties()
+        self._resolve_activities()
+        self._resolve_purposes()
+        self._resolve_lawful_bases()
+        self._resolve_recipients()
+        self._resolve_transfers()
+        self._resolve_retention()
+
+    # -- references between the sheets
+    def _known_org(self, row: Row) -> bool:
+        if row.values["organisation"] and row.values["organisation"] not in self.org_names:
+            self.error(row, "organisation", "Unknown organisation: add it to the Organisations sheet.")
+            return False
+        return True
+
+    def _party(self, row: Row, key: str, name: str) -> None:
+        if (row.values["organisation"], name) not in self.party_names:
+            self.error(row, key, f"Unknown third party '{name}': add it to the ThirdParties sheet.")
+
+    def _activity_of(self, row: Row) -> Row | None:
+        if not self._known_org(row):
+            return None
+        target = self.activity_rows.get(row.activity_key)
+        if target is None:
+            self.error(row, "activity", "Unknown activity: it must be in the Activities sheet.")
+        return target
+
+    # -- one sheet each
+    def _resolve_organisations(self) -> None:
         self.org_names = set(self.organisations)
         self.org_rows: dict[str, Row] = {}
         for row in self.rows["Organisations"]:
@@ -43,20 +78,11 @@ class Resolving(Lookups):
             if parent and parent == row.values["name"]:
                 self.error(row, "parent", "An organisation cannot be its own parent.")
 
-        def known_org(row: Row) -> bool:
-            if row.values["organisation"] and row.values["organisation"] not in self.org_names:
-                self.error(row, "organisation", "Unknown organisation: add it to the Organisations sheet.")
-                return False
-            return True
-
-        for row in self.rows["Contacts"]:
-            known_org(row)
-            self._choice(row, "role", ContactRole)
-
+    def _resolve_third_parties(self) -> None:
         self.party_names = set(self.third_parties)
         seen_parties = set()
         for row in self.rows["ThirdParties"]:
-            known_org(row)
+            self._known_org(row)
             key = (row.values["organisation"], row.values["name"])
             if key in seen_parties:
                 self.error(row, "name", "This third party appears twice for the organisation.")
@@ -69,13 +95,10 @@ class Resolving(Lookups):
             if group and group not in self.org_names:
                 self.error(row, "group_organisation", "Unknown organisation.")
 
-        def party(row: Row, key: str, name: str):
-            if (row.values["organisation"], name) not in self.party_names:
-                self.error(row, key, f"Unknown third party '{name}': add it to the ThirdParties sheet.")
-
+    def _resolve_activities(self) -> None:
         self.activity_rows: dict[tuple, Row] = {}
         for row in self.rows["Activities"]:
-            known_org(row)
+            self._known_org(row)
             key = row.activity_key
             if key in self.activity_rows:
                 self.error(row, "reference", "This activity reference appears twice for the organisation.")
@@ -89,7 +112,7 @@ class Resolving(Lookups):
                 self.error(row, "owner", "Unknown user.")
             for name in ("joint_controllers", "controllers_served"):
                 for party_name in row.values[name]:
-                    party(row, name, party_name)
+                    self._party(row, name, party_name)
             for name in ("data_subjects", "data_categories", "special_category_conditions",
                          "schedule1_conditions", "security_measures"):
                 what = {"data_subjects": "data subject category", "data_categories": "data category",
@@ -104,24 +127,20 @@ class Resolving(Lookups):
             if reviewed and next_review and next_review < reviewed:
                 self.error(row, "next_review_on", "The next review is before the last review.")
 
-        def activity_of(row: Row) -> Row | None:
-            if not known_org(row):
-                return None
-            target = self.activity_rows.get(row.activity_key)
-            if target is None:
-                self.error(row, "activity", "Unknown activity: it must be in the Activities sheet.")
-            return target
-
-        numbers = defaultdict(set)
+    def _resolve_purposes(self) -> None:
+        #: activity key -> the purpose numbers the Purposes sheet gives it.
+        self.purpose_numbers: dict[tuple, set[int]] = defaultdict(set)
         for row in self.rows["Purposes"]:
-            if activity_of(row) is None:
+            if self._activity_of(row) is None:
                 continue
-            if row.values["number"] in numbers[row.activity_key]:
+            if row.values["number"] in self.purpose_numbers[row.activity_key]:
                 self.error(row, "number", "This purpose number appears twice for the activity.")
-            numbers[row.activity_key].add(row.values["number"])
+            self.purpose_numbers[row.activity_key].add(row.values["number"])
+
+    def _resolve_lawful_bases(self) -> None:
         bases_seen = set()
         for row in self.rows["LawfulBases"]:
-            activity = activity_of(row)
+            activity = self._activity_of(row)
             row.values["basis"] = self._code(row, "basis", self.terms["basis"], "lawful basis")
             row.values["data_categories"] = self._codes(row, "data_categories",
                                                         self.terms["data_categories"], "data category")
@@ -144,33 +163,39 @@ class Resolving(Lookups):
                 except ValueError:
                     self.error(row, "purposes", f"'{text}' is not a purpose number.")
                     continue
-                if number not in numbers[row.activity_key]:
+                if number not in self.purpose_numbers[row.activity_key]:
                     self.error(row, "purposes", f"The activity has no purpose number {number} "
                                "in the Purposes sheet.")
                 purposes.append(number)
             row.values["purposes"] = sorted(purposes)
+
+    def _resolve_recipients(self) -> None:
         for row in self.rows["Recipients"]:
-            activity_of(row)
+            self._activity_of(row)
             row.values["category"] = self._code(row, "category", self.terms["category"],
                                                 "recipient category")
             row.values["data_categories"] = self._codes(row, "data_categories",
                                                         self.terms["data_categories"], "data category")
             if row.values["third_party"]:
-                party(row, "third_party", row.values["third_party"])
+                self._party(row, "third_party", row.values["third_party"])
             elif row.values["category"] is None and not row.raw.get("category"):
                 self.error(row, "third_party", "Name the recipient or give its recipient category.")
+
+    def _resolve_transfers(self) -> None:
         for row in self.rows["Transfers"]:
-            activity_of(row)
+            self._activity_of(row)
             row.values["country"] = self._country(row)
             row.values["mechanism"] = self._code(row, "mechanism", self.terms["mechanism"],
                                                  "transfer mechanism")
             if row.values["third_party"]:
-                party(row, "third_party", row.values["third_party"])
+                self._party(row, "third_party", row.values["third_party"])
             if not row.raw.get("country") and not row.values["international_organisation"].strip():
                 self.error(row, "country", "A transfer needs a destination country or an "
                            "international organisation.")
+
+    def _resolve_retention(self) -> None:
         for row in self.rows["Retention"]:
-            activity_of(row)
+            self._activity_of(row)
             row.values["data_category"] = self._code(row, "data_category",
                                                      self.terms["data_categories"], "data category")
             self._choice(row, "trigger", RetentionTrigger)
