@@ -41,23 +41,6 @@ class ReadSerializer(serializers.ModelSerializer):
     }
 
 
-class SharedReadSerializer(ReadSerializer):
-    """A read serializer of objects a read of the register shares between rows (a term, a
-    third party): within one response, each object is represented once and the same dict
-    stands wherever it is named. The memo is the ``read_memo`` dict of the serializer's
-    context, which the views that show records give; without it, nothing is kept."""
-
-    def to_representation(self, instance):
-        memo = self.context.get("read_memo")
-        if memo is None:
-            return super().to_representation(instance)
-        key = (type(self), id(instance))
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = (instance, super().to_representation(instance))
-        return found[1]
-
-
 # --- errors -------------------------------------------------------------------------------
 
 
@@ -83,7 +66,7 @@ class CountrySerializer(ReadSerializer):
                   "uk_adequacy", "uk_adequacy_note"]
 
 
-class DataSubjectCategorySerializer(SharedReadSerializer):
+class DataSubjectCategorySerializer(ReadSerializer):
     class Meta:
         model = DataSubjectCategory
         fields = ["code", "name", "description", "dpv_iri"]
@@ -101,25 +84,25 @@ class LawfulBasisSerializer(ReadSerializer):
         fields = ["code", "article", "name", "kind", "jurisdiction", "description", "dpv_iri"]
 
 
-class SpecialCategoryConditionSerializer(SharedReadSerializer):
+class SpecialCategoryConditionSerializer(ReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
         fields = ["code", "article", "name", "dpv_iri"]
 
 
-class Schedule1ConditionSerializer(SharedReadSerializer):
+class Schedule1ConditionSerializer(ReadSerializer):
     class Meta:
         model = Schedule1Condition
         fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
 
 
-class SecurityMeasureSerializer(SharedReadSerializer):
+class SecurityMeasureSerializer(ReadSerializer):
     class Meta:
         model = SecurityMeasure
         fields = ["code", "name", "kind", "description", "dpv_iri"]
 
 
-class TransferMechanismSerializer(SharedReadSerializer):
+class TransferMechanismSerializer(ReadSerializer):
     class Meta:
         model = TransferMechanism
         fields = ["code", "article", "name", "kind", "requires_documented_safeguards",
@@ -165,7 +148,7 @@ class RecipientSerializer(ReadSerializer):
                   "group_organisation", "notes"]
 
 
-class ThirdPartyRefSerializer(SharedReadSerializer):
+class ThirdPartyRefSerializer(ReadSerializer):
     class Meta:
         model = ThirdParty
         fields = ["id", "name", "kind"]
@@ -188,7 +171,7 @@ class PurposeSerializer(ReadSerializer):
         fields = ["id", "description", "position"]
 
 
-class DataCategoryRefSerializer(SharedReadSerializer):
+class DataCategoryRefSerializer(ReadSerializer):
     class Meta:
         model = PersonalDataCategory
         fields = ["code", "name", "dpv_iri", "special_category", "criminal_offence"]
@@ -248,8 +231,9 @@ class RetentionRuleSerializer(ReadSerializer):
 
 
 class ActivitySerializer(ReadSerializer):
-    """A processing activity with everything the register records about it. It shows a
-    record of the register's read model (``processing.register``)."""
+    """A processing activity with everything the register records about it: a record of the
+    register's read model (``processing.register``). The views answer with
+    ``representation.represent_activities``, held equal to this serializer by a test."""
 
     organisation = serializers.IntegerField(source="organisation_id", read_only=True)
     organisation_name = serializers.CharField(source="organisation", read_only=True)

@@ -35,6 +35,7 @@ from .etag import activity_etag, body_etag, expected_version
 from .filters import ActivityFilter
 from .history import current_lawful_basis, lawful_basis_as_of
 from .permissions import ActivityPermission, user_roles
+from .representation import represent_activities, represent_activity
 from .writes import save_activity, transition_activity
 
 _ERROR = s.ErrorResponseSerializer
@@ -208,10 +209,6 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
             "organisation__name", "reference"
         )
 
-    def get_serializer_context(self):
-        # Terms and third parties named by many records are represented once a response.
-        return {**super().get_serializer_context(), "read_memo": {}}
-
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
             return s.ActivityWriteSerializer
@@ -233,10 +230,16 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
         page = super().paginate_queryset(activity_rows(queryset))
         return read_activities(page) if page is not None else None
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(represent_activities(read_activities(queryset)))
+        return self.get_paginated_response(represent_activities(page))
+
     def _show(self, activity, status_code=status.HTTP_200_OK):
         record = read_activity(activity.pk)
-        response = Response(s.ActivitySerializer(record, context=self.get_serializer_context()).data,
-                            status=status_code)
+        response = Response(represent_activity(record), status=status_code)
         response["ETag"] = activity_etag(record)
         return response
 

@@ -20,7 +20,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Max, Q, Value
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -116,20 +116,39 @@ _TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
 }
 
 
+def _terms_query() -> models.QuerySet:
+    parts = []
+    for table, (model, _order) in _TERM_TABLES.items():
+        own = {f.attname for f in model._meta.concrete_fields}
+        parts.append(model._default_manager.order_by().values_list(Value(table), *[
+            models.F(name) if name in own else Value(
+                False if isinstance(output, models.BooleanField) else "", output_field=output)
+            for name, output in _TERM_FIELDS.items()
+        ]))
+    return parts[0].union(*parts[1:], all=True)
+
+
+#: The SQL of the terms' query, by database vendor: the same for every read, so composed once.
+_TERMS_SQL: dict[str, tuple[str, tuple]] = {}
+
+
 class Terms:
     """Every reference term and country, read in one query, by table and id."""
 
     def __init__(self):
-        parts = []
-        for table, (model, _order) in _TERM_TABLES.items():
-            own = {f.attname for f in model._meta.concrete_fields}
-            parts.append(model._default_manager.order_by().values_list(Value(table), *[
-                models.F(name) if name in own else Value(
-                    False if isinstance(output, models.BooleanField) else "", output_field=output)
-                for name, output in _TERM_FIELDS.items()
-            ]))
+        vendor = connection.vendor
+        if vendor not in _TERMS_SQL:
+            _TERMS_SQL[vendor] = _terms_query().query.sql_with_params()
+        sql, params = _TERMS_SQL[vendor]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        booleans = [i for i, output in enumerate(_TERM_FIELDS.values())
+                    if isinstance(output, models.BooleanField)]
         rows = defaultdict(list)
-        for table, *values in parts[0].union(*parts[1:], all=True):
+        for table, *values in fetched:
+            for i in booleans:  # SQLite answers 0 / 1
+                values[i] = bool(values[i])
             rows[table].append(dict(zip(_TERM_FIELDS, values, strict=True)))
         self.by_table: dict[str, dict[int, r.Term | r.Country]] = {}
         self.rank: dict[str, dict[int, int]] = {}

@@ -247,3 +247,23 @@ def test_retention_descriptions_are_written_once(activity):
     assert rule.describe().endswith("(Limitation Act 1980)")
     rule.period = "not a period"  # recorded before periods were validated: shown as it is
     assert rule.describe().startswith("not a period after")
+
+
+def test_the_written_out_answer_is_the_serializers(varied, django_assert_num_queries):
+    """The views answer with ``represent_activities``: the same JSON, key for key and in
+    order, as ``ActivitySerializer`` (which the schema is built from)."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from processing.api.representation import represent_activities
+    from processing.api.serializers import ActivitySerializer
+
+    call_command("generate_register", activities=12, organisations=2, third_parties=6,
+                 stdout=io.StringIO())
+    records = read_register().activities
+    assert len(records) == 12 + len(varied)
+    with django_assert_num_queries(0):
+        written = represent_activities(records)
+    assert json.dumps(written) == json.dumps(ActivitySerializer(records, many=True).data)
