@@ -1,0 +1,136 @@
+"""Requests per second through gunicorn, several servers measured side by side.
+
+Each server is gunicorn with the shipped settings (ropa/gunicorn.py) on its own port, its
+database reached one way (``BENCH_CONNECTIONS`` / ``BENCH_BINDING`` of bench/settings.py,
+``BENCH_PREPARED`` of bench/wsgi.py). The loads run in alternating slices of a few
+seconds, every load once per round, so that all see the same machine (a shared host's
+speed can change from one second to the next); medians of the rounds are reported.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import statistics
+import subprocess
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST_PORT = 8765
+
+
+@dataclass(frozen=True)
+class Server:
+    """gunicorn with ``workers`` workers and ``env`` on top of the bench environment."""
+
+    workers: int
+    env: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Load:
+    """One row of the table: ``path`` served by ``server``."""
+
+    label: str
+    server: Server
+    path: str
+
+
+@dataclass
+class Slices:
+    """Requests per second of each load, one entry per round."""
+
+    loads: list[Load]
+    rounds: list[list[float]] = field(default_factory=list)
+
+    def median(self, load: Load) -> float:
+        index = self.loads.index(load)
+        return statistics.median(r[index] for r in self.rounds)
+
+    def ratio(self, numerator: Load, denominator: Load) -> float:
+        """Median over the rounds of numerator / denominator (each round's pair ran
+        seconds apart)."""
+        i, j = self.loads.index(numerator), self.loads.index(denominator)
+        return statistics.median(r[i] / r[j] for r in self.rounds)
+
+
+def tool() -> str:
+    return "wrk" if shutil.which("wrk") else "python threads"
+
+
+def load(url: str, token: str, seconds: float) -> float:
+    """Requests per second against ``url`` for ``seconds``, with wrk or Python threads."""
+    if shutil.which("wrk"):
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{int(seconds)}s", "-H", f"Authorization: Token {token}",
+             url], capture_output=True, text=True, check=True).stdout
+        if "Non-2xx" in out or "Socket errors" in out:  # fast failures are not throughput
+            raise SystemExit(f"{url} answered errors under load:\n{out}")
+        for line in out.splitlines():
+            if line.startswith("Requests/sec:"):
+                return float(line.split()[1])
+        raise SystemExit(out)
+    done, stop = [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker():
+        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
+        while time.monotonic() < stop:
+            urllib.request.urlopen(request).read()
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return done[0] / seconds
+
+
+def serve(env: dict[str, str], server: Server, port: int) -> subprocess.Popen:
+    """Start ``server`` on ``port``, its access log discarded; returns once it answers."""
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "ropa/gunicorn.py"),
+         "bench.wsgi:application", "--log-level", "warning"],
+        env={**env, **dict(server.env), "GUNICORN_BIND": f"127.0.0.1:{port}",
+             "GUNICORN_WORKERS": str(server.workers)},
+        cwd=ROOT, stdout=subprocess.DEVNULL)
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"gunicorn on port {port} stopped") from None
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn on port {port} did not answer")
+
+
+def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int = 5,
+            seconds: int = 3) -> Slices:
+    """Serve every server the loads need, warm each load, then run ``rounds`` rounds."""
+    ports: dict[Server, int] = {}
+    processes = []
+    try:
+        for each in loads:
+            if each.server not in ports:
+                ports[each.server] = FIRST_PORT + len(ports)
+                processes.append(serve(env, each.server, ports[each.server]))
+        urls = [f"http://127.0.0.1:{ports[each.server]}{each.path}" for each in loads]
+        for url in urls:
+            load(url, token, 2)
+        slices = Slices(loads)
+        for _ in range(rounds):
+            slices.rounds.append([load(url, token, seconds) for url in urls])
+        return slices
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
