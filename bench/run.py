@@ -192,25 +192,36 @@ def throughput(database_url: str, activity_id: int, rounds: int):
     bare_stock = Load("Bare view, stock persistent + CONN_HEALTH_CHECKS",
                       Server(cores, (("BENCH_CONNECTIONS", "persistent"),)), raw_path)
     loads = [api, raw, wide, *ways, bare_stock]
+    load_average = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
     slices = measure(env_for(database_url), loads, token, rounds=rounds)
+
     row = functools.partial(record, table=THROUGHPUT)
 
+    def cpu(each: Load) -> str:
+        return (f"{slices.cpu_ms(each):.2f} ms CPU/request "
+                f"({slices.cpu_ratio(each, raw):.2f}x the bare view's)")
+
     api_rps, ratio = slices.median(api), slices.ratio(raw, api)
-    row(api.label, f"{api_rps:.0f} req/s", ">= 1,000 req/s", api_rps >= 1000)
-    row(raw.label, f"{slices.median(raw):.0f} req/s", "", None)
+    row(api.label, f"{api_rps:.0f} req/s; {cpu(api)}", ">= 1,000 req/s", api_rps >= 1000)
+    row(raw.label, f"{slices.median(raw):.0f} req/s; {slices.cpu_ms(raw):.2f} ms CPU/request")
     row("Bare view / API lookup", f"{ratio:.2f}x", "<= 2x", ratio <= 2)
-    row(wide.label, f"{slices.median(wide):.0f} req/s", "", None)
+    row(wide.label, f"{slices.median(wide):.0f} req/s; {cpu(wide)}")
     for each in ways:
         rps, ratio = slices.median(each), slices.ratio(raw, each)
-        row(each.label, f"{rps:.0f} req/s ({ratio:.2f}x)", ">= 1,000 req/s, <= 2x",
-               rps >= 1000 and ratio <= 2)
-    row(bare_stock.label, f"{slices.median(bare_stock):.0f} req/s", "", None)
+        row(each.label, f"{rps:.0f} req/s, bare view / lookup {ratio:.2f}x; {cpu(each)}",
+            ">= 1,000 req/s, <= 2x", rps >= 1000 and ratio <= 2)
+    row(bare_stock.label, f"{slices.median(bare_stock):.0f} req/s; {cpu(bare_stock)}")
     spread = "; ".join(", ".join(f"{rps:.0f}" for rps in each) for each in slices.rounds)
+    cpu_spread = "; ".join(", ".join(f"{ms:.2f}" for ms in each) for each in slices.cpu)
     THROUGHPUT_NOTES.append(
         f"Throughput: {tool()} on loopback (2 threads, 16 connections) in alternating 3-second "
-        f"slices, every row once per round ({', '.join(each.label for each in loads)}), {rounds} "
-        f"rounds; the table gives the medians, and each way's ratio is the median of the "
-        f"bare view (shipped) / that way's lookup, round by round. Per round (req/s): {spread}.")
+        f"slices, every row once per round, {rounds} rounds; the table gives the medians, and "
+        f"each ratio is the median of the rounds' ratios (each pair ran seconds apart). "
+        f"Load average of the machine when the slices began (1, 5, 15 min): {load_average}. "
+        f"CPU per request is the CPU time of the server's gunicorn workers and of their "
+        f"PostgreSQL backends during the slice, divided by its requests (wrk's own is not "
+        f"counted). Order of the rows in a round: {'; '.join(e.label for e in loads)}. "
+        f"Per round, req/s: {spread}. Per round, CPU ms/request: {cpu_spread}.")
     print(f"  ({THROUGHPUT_NOTES[-1]})", flush=True)
 
 

@@ -37,6 +37,8 @@ match os.environ.get("BENCH_CONNECTIONS"):
     case "custom":
         _default.update(ENGINE="ropa.postgresql", CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
         _options.pop("pool", None)
+if "BENCH_APPLICATION_NAME" in os.environ:  # lets bench/throughput.py find the backends
+    _options["application_name"] = os.environ["BENCH_APPLICATION_NAME"]
 match os.environ.get("BENCH_BINDING"):
     case "client":
         _options.pop("server_side_binding", None)
