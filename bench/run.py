@@ -152,19 +152,16 @@ def token_for_bench() -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
-#: Ways of reaching the database measured against each other through gunicorn: (label,
-#: environment of the server; see bench/settings.py and bench/wsgi.py).
+#: Ways of reaching the database measured against the shipped one through gunicorn: (label,
+#: environment of the server; see bench/settings.py and bench/wsgi.py). Shipped: Django's
+#: backend, persistent connections with CONN_HEALTH_CHECKS, the hot statements bound on
+#: the server by ropa.db.prepared_cursor and prepared.
 DATABASE_WAYS: list[tuple[str, dict[str, str]]] = [
-    ("shipped: backend ropa.postgresql, hand-rolled prepared cursor", {}),
-    ("stock persistent + CONN_HEALTH_CHECKS, hand-rolled prepared cursor",
-     {"BENCH_CONNECTIONS": "persistent"}),
-    ("stock pool (health-checked), hand-rolled prepared cursor", {"BENCH_CONNECTIONS": "pool"}),
-    ("stock persistent + CONN_HEALTH_CHECKS, server_side_binding",
-     {"BENCH_CONNECTIONS": "persistent", "BENCH_BINDING": "server", "BENCH_PREPARED": "stock"}),
-    ("stock pool (health-checked), server_side_binding",
-     {"BENCH_CONNECTIONS": "pool", "BENCH_BINDING": "server", "BENCH_PREPARED": "stock"}),
-    ("stock persistent + CONN_HEALTH_CHECKS, client binding (nothing prepared)",
-     {"BENCH_CONNECTIONS": "persistent", "BENCH_BINDING": "client", "BENCH_PREPARED": "stock"}),
+    ("stock pool (health-checked on checkout), prepared_cursor", {"BENCH_CONNECTIONS": "pool"}),
+    ("stock server_side_binding for every statement, no prepared_cursor",
+     {"BENCH_BINDING": "server", "BENCH_PREPARED": "stock"}),
+    ("stock client binding, no prepared_cursor (nothing prepared)",
+     {"BENCH_PREPARED": "stock"}),
 ]
 
 
@@ -189,9 +186,7 @@ def throughput(database_url: str, activity_id: int, rounds: int):
                 Server(2 * cores + 1), api_path)
     ways = [Load(f"Lookup, {label}", Server(cores, tuple(sorted(env.items()))), api_path)
             for label, env in DATABASE_WAYS if env]
-    bare_stock = Load("Bare view, stock persistent + CONN_HEALTH_CHECKS",
-                      Server(cores, (("BENCH_CONNECTIONS", "persistent"),)), raw_path)
-    loads = [api, raw, wide, *ways, bare_stock]
+    loads = [api, raw, wide, *ways]
     load_average = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
     slices = measure(env_for(database_url), loads, token, rounds=rounds)
 
@@ -210,7 +205,6 @@ def throughput(database_url: str, activity_id: int, rounds: int):
         rps, ratio = slices.median(each), slices.ratio(raw, each)
         row(each.label, f"{rps:.0f} req/s, bare view / lookup {ratio:.2f}x; {cpu(each)}",
             ">= 1,000 req/s, <= 2x", rps >= 1000 and ratio <= 2)
-    row(bare_stock.label, f"{slices.median(bare_stock):.0f} req/s; {cpu(bare_stock)}")
     spread = "; ".join(", ".join(f"{rps:.0f}" for rps in each) for each in slices.rounds)
     cpu_spread = "; ".join(", ".join(f"{ms:.2f}" for ms in each) for each in slices.cpu)
     THROUGHPUT_NOTES.append(

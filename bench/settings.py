@@ -3,9 +3,8 @@
 ``BENCH_CONNECTIONS`` and ``BENCH_BINDING`` choose how the database is reached, so that
 bench/run.py can serve each way side by side and measure them in the same run:
 
-- ``BENCH_CONNECTIONS``: ``persistent`` (``CONN_MAX_AGE`` with ``CONN_HEALTH_CHECKS``),
-  ``pool`` (Django's connection pool, health-checked on checkout), or ``custom`` (the
-  former backend ``ropa.postgresql``, while it exists);
+- ``BENCH_CONNECTIONS``: ``persistent`` (``CONN_MAX_AGE`` with ``CONN_HEALTH_CHECKS``, as
+  shipped) or ``pool`` (Django's connection pool, health-checked on checkout);
 - ``BENCH_BINDING``: ``client`` (Django's default cursor) or ``server``
   (``OPTIONS["server_side_binding"]``: every statement bound on the server, and those run
   ``prepare_threshold`` times prepared).
@@ -27,16 +26,11 @@ _default = DATABASES["default"]
 _options = _default.setdefault("OPTIONS", {})
 match os.environ.get("BENCH_CONNECTIONS"):
     case "persistent":
-        _default.update(ENGINE="django.db.backends.postgresql", CONN_MAX_AGE=60,
-                        CONN_HEALTH_CHECKS=True)
+        _default.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
         _options.pop("pool", None)
     case "pool":
-        _default.update(ENGINE="django.db.backends.postgresql", CONN_MAX_AGE=0,
-                        CONN_HEALTH_CHECKS=True)
+        _default.update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=True)
         _options["pool"] = {"min_size": 1, "max_size": 2}
-    case "custom":
-        _default.update(ENGINE="ropa.postgresql", CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
-        _options.pop("pool", None)
 if "BENCH_APPLICATION_NAME" in os.environ:  # lets bench/throughput.py find the backends
     _options["application_name"] = os.environ["BENCH_APPLICATION_NAME"]
 match os.environ.get("BENCH_BINDING"):
