@@ -1,9 +1,10 @@
 """Benchmarks of DESIGN.md section 6 on a synthetic register of 10,000 activities.
 
     make bench            # or: .venv/bin/python bench/run.py [--activities N] [--keep]
+    .venv/bin/python bench/run.py --only throughput --activities 2000   # gunicorn part only
 
-Needs PostgreSQL (DATABASE_URL; default postgres://postgres@127.0.0.1:5432/ropa_bench,
-recreated). Prints a table and writes it to docs/benchmarks.md with the machine it ran on.
+Needs PostgreSQL (BENCH_DATABASE_URL; default postgres://postgres@127.0.0.1:5432/ropa_bench,
+recreated unless --keep). Prints a table and writes it to docs/benchmarks.md with the machine it ran on.
 Throughput is measured through gunicorn on loopback with wrk when installed (Debian
 package ``wrk``), otherwise with a bounded Python load generator.
 """
@@ -12,31 +13,32 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import os
 import platform
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ropa_bench"
-PORT = 8765
 RESULTS: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
 NOTES: list[str] = []  # paragraphs for the report, below the table
+#: Rows and notes of the throughput section (written alone by ``--only throughput``).
+THROUGHPUT: list[tuple[str, str, str, str]] = []
+THROUGHPUT_NOTES: list[str] = []
+THROUGHPUT_HEADING = "## Throughput through gunicorn, and the ways of reaching the database"
 
 
-def record(measure: str, value: str, target: str = "", ok: bool | None = None):
+def record(measure: str, value: str, target: str = "", ok: bool | None = None, *,
+           table: list | None = None):
     verdict = "" if ok is None else ("met" if ok else "MISSED")
-    RESULTS.append((measure, value, target, verdict))
+    (RESULTS if table is None else table).append((measure, value, target, verdict))
     print(f"{measure:<58} {value:>22}  {target:<22} {verdict}", flush=True)
 
 
@@ -150,102 +152,71 @@ def token_for_bench() -> str:
     return Token.objects.get_or_create(user=user)[0].key
 
 
-def load(url: str, token: str, seconds: float) -> float:
-    """Requests per second against ``url`` for ``seconds``, with wrk or Python threads."""
-    if shutil.which("wrk"):
-        out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{int(seconds)}s", "-H", f"Authorization: Token {token}",
-             url], capture_output=True, text=True, check=True).stdout
-        if "Non-2xx" in out or "Socket errors" in out:  # fast failures are not throughput
-            raise SystemExit(f"{url} answered errors under load:\n{out}")
-        for line in out.splitlines():
-            if line.startswith("Requests/sec:"):
-                return float(line.split()[1])
-        raise SystemExit(out)
-    done, stop = [0], time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def worker():
-        request = urllib.request.Request(url, headers={"Authorization": f"Token {token}"})
-        while time.monotonic() < stop:
-            urllib.request.urlopen(request).read()
-            with lock:
-                done[0] += 1
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done[0] / seconds
+#: Ways of reaching the database measured against the shipped one through gunicorn: (label,
+#: environment of the server; see bench/settings.py and bench/wsgi.py). Shipped: Django's
+#: backend, persistent connections with CONN_HEALTH_CHECKS, the hot statements bound on
+#: the server by ropa.db.prepared_cursor and prepared.
+DATABASE_WAYS: list[tuple[str, dict[str, str]]] = [
+    ("stock pool (health-checked on checkout), prepared_cursor", {"BENCH_CONNECTIONS": "pool"}),
+    ("stock server_side_binding for every statement, no prepared_cursor",
+     {"BENCH_BINDING": "server", "BENCH_PREPARED": "stock"}),
+    ("stock client binding, no prepared_cursor (nothing prepared)",
+     {"BENCH_PREPARED": "stock"}),
+]
 
 
-def serve(database_url: str, workers: int, port: int) -> subprocess.Popen:
-    """gunicorn with the shipped settings (ropa/gunicorn.py) and ``workers`` workers, the
-    access log they write to standard output discarded; returns once it answers."""
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "ropa/gunicorn.py"),
-         "bench.wsgi:application", "--log-level", "warning"],
-        env={**env_for(database_url), "GUNICORN_BIND": f"127.0.0.1:{port}",
-             "GUNICORN_WORKERS": str(workers)},
-        cwd=ROOT, stdout=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn on port {port} stopped") from None
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn on port {port} did not answer")
-
-
-def throughput(database_url: str, activity_id: int):
-    """The lookup and the bare view through gunicorn, in alternating slices of a few seconds,
-    so that all see the same machine (a shared host's speed can change from one second to
-    the next); the medians of the slices are reported.
+def throughput(database_url: str, activity_id: int, rounds: int):
+    """The lookup and the bare view through gunicorn (bench/throughput.py), then the lookup
+    served each way of DATABASE_WAYS, all in the same alternating slices.
 
     One worker per core is the measure: here the database shares the cores, and more
     workers only take turns on them. gunicorn's default for a web machine whose database is
     elsewhere, 2 x cores + 1 (ropa/gunicorn.py), is measured alongside."""
+    from bench.throughput import Load, Server, measure, tool
+
     token = token_for_bench()
     cores = os.cpu_count() or 1
-    servers = [serve(database_url, cores, PORT), serve(database_url, 2 * cores + 1, PORT + 1)]
-    try:
-        def url(port, path):
-            return f"http://127.0.0.1:{port}{path}"
+    api_path = f"/api/v1/activities/{activity_id}/lawful-basis/"
+    raw_path = f"/bench/raw-lawful-basis/{activity_id}/"
+    shipped = Server(cores)
+    api = Load(f"Lawful-basis lookup through gunicorn ({cores} workers, {tool()})", shipped,
+               api_path)
+    raw = Load("Bare Django view, one raw SQL query", shipped, raw_path)
+    wide = Load(f"Lawful-basis lookup, {2 * cores + 1} workers (default for a web machine)",
+                Server(2 * cores + 1), api_path)
+    ways = [Load(f"Lookup, {label}", Server(cores, tuple(sorted(env.items()))), api_path)
+            for label, env in DATABASE_WAYS if env]
+    loads = [api, raw, wide, *ways]
+    load_average = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
+    slices = measure(env_for(database_url), loads, token, rounds=rounds)
 
-        api_path = f"/api/v1/activities/{activity_id}/lawful-basis/"
-        api, default = url(PORT, api_path), url(PORT + 1, api_path)
-        raw = url(PORT, f"/bench/raw-lawful-basis/{activity_id}/")
-        tool = "wrk" if shutil.which("wrk") else "python threads"
-        for warm in (api, raw, default):
-            load(warm, token, 2)
-        slices = [(load(api, token, 3), load(raw, token, 3), load(default, token, 3))
-                  for _ in range(5)]
-        api_rps = statistics.median(a for a, _, _ in slices)
-        raw_rps = statistics.median(r for _, r, _ in slices)
-        default_rps = statistics.median(d for _, _, d in slices)
-        ratio = statistics.median(r / a for a, r, _ in slices)
-        record(f"Lawful-basis lookup through gunicorn ({cores} workers, {tool})",
-               f"{api_rps:.0f} req/s", ">= 1,000 req/s", api_rps >= 1000)
-        record("Bare Django view, one raw SQL query", f"{raw_rps:.0f} req/s", "", None)
-        record("Bare view / API lookup", f"{ratio:.2f}x", "<= 2x", ratio <= 2)
-        record(f"Lawful-basis lookup, {2 * cores + 1} workers (default for a web machine)",
-               f"{default_rps:.0f} req/s", "", None)
-        spread = ", ".join(f"{a:.0f}/{r:.0f}/{d:.0f}" for a, r, d in slices)
-        NOTES.append(
-            f"Throughput: wrk on loopback (2 threads, 16 connections) in alternating 3-second "
-            f"slices, the lookup with {cores} workers, the bare view, the lookup with "
-            f"{2 * cores + 1} workers, five times; the table gives the medians. Per slice "
-            f"(req/s): {spread}.")
-        print(f"  ({NOTES[-1]})", flush=True)
-    finally:
-        for server in servers:
-            server.send_signal(signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=30)
+    row = functools.partial(record, table=THROUGHPUT)
+
+    def cpu(each: Load) -> str:
+        return (f"{slices.cpu_ms(each):.2f} ms CPU/request "
+                f"({slices.cpu_ratio(each, raw):.2f}x the bare view's)")
+
+    api_rps, ratio = slices.median(api), slices.ratio(raw, api)
+    row(api.label, f"{api_rps:.0f} req/s; {cpu(api)}", ">= 1,000 req/s", api_rps >= 1000)
+    row(raw.label, f"{slices.median(raw):.0f} req/s; {slices.cpu_ms(raw):.2f} ms CPU/request")
+    row("Bare view / API lookup", f"{ratio:.2f}x", "<= 2x", ratio <= 2)
+    row(wide.label, f"{slices.median(wide):.0f} req/s; {cpu(wide)}")
+    for each in ways:
+        rps, ratio = slices.median(each), slices.ratio(raw, each)
+        row(each.label, f"{rps:.0f} req/s, bare view / lookup {ratio:.2f}x; {cpu(each)}",
+            ">= 1,000 req/s, <= 2x", rps >= 1000 and ratio <= 2)
+    spread = "; ".join(", ".join(f"{rps:.0f}" for rps in each) for each in slices.rounds)
+    cpu_spread = "; ".join(", ".join(f"{ms:.2f}" for ms in each) for each in slices.cpu)
+    THROUGHPUT_NOTES.append(
+        f"Throughput: {tool()} on loopback (2 threads, 16 connections) in alternating 3-second "
+        f"slices, every row once per round, {rounds} rounds; the table gives the medians, and "
+        f"each ratio is the median of the rounds' ratios (each pair ran seconds apart). "
+        f"Load average of the machine when the slices began (1, 5, 15 min): {load_average}. "
+        f"CPU per request is the CPU time of the server's gunicorn workers and of their "
+        f"PostgreSQL backends during the slice, divided by its requests (wrk's own is not "
+        f"counted). Order of the rows in a round: {'; '.join(e.label for e in loads)}. "
+        f"Per round, req/s: {spread}. Per round, CPU ms/request: {cpu_spread}.")
+    print(f"  ({THROUGHPUT_NOTES[-1]})", flush=True)
 
 
 def exports(database_url: str, workdir: Path) -> Path:
@@ -322,7 +293,34 @@ def machine() -> str:
             f"{platform.system()} {platform.release()}")
 
 
-def write_report(activities: int, generate_seconds: float, pg_version: str):
+def table(rows) -> list[str]:
+    return ["| measure | value | target | |", "|---|---|---|---|",
+            *(f"| {m} | {v} | {t} | {ok} |" for m, v, t, ok in rows)]
+
+
+def throughput_section(activities: int, pg_version: str, only: bool) -> list[str]:
+    how = (f"`bench/run.py --only throughput --activities {activities}` on "
+           f"{datetime.date.today().isoformat()}, register of {activities:,} activities, "
+           f"PostgreSQL {pg_version}, machine: {machine()}" if only else "the run above")
+    return [
+        THROUGHPUT_HEADING,
+        "",
+        f"Measured by {how}. The lookup reads one activity, so its throughput does not "
+        "depend on the size of the register.",
+        "",
+        *table(THROUGHPUT),
+        "",
+        *(line for note in THROUGHPUT_NOTES for line in (note, "")),
+    ]
+
+
+def write_report(activities: int, generate_seconds: float, pg_version: str, only: str):
+    path = ROOT / "docs" / "benchmarks.md"
+    if only == "throughput":
+        before = path.read_text().split(f"\n{THROUGHPUT_HEADING}\n")[0].rstrip("\n")
+        path.write_text("\n".join([before, "", *throughput_section(activities, pg_version,
+                                                                    True)]))
+        return
     lines = [
         "# Benchmarks",
         "",
@@ -339,19 +337,23 @@ def write_report(activities: int, generate_seconds: float, pg_version: str):
         "runs before comparing the rest. Query counts, peak memory and the ratio of the API "
         "lookup to the bare view depend on the code alone.",
         "",
-        "| measure | value | target | |",
-        "|---|---|---|---|",
-        *(f"| {m} | {v} | {t} | {ok} |" for m, v, t, ok in RESULTS),
+        *table(RESULTS),
         "",
         *(line for note in NOTES for line in (note, "")),
+        *throughput_section(activities, pg_version, False),
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+    path.write_text("\n".join(lines))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds of throughput slices (each load 3 s per round)")
+    parser.add_argument("--only", choices=["throughput"],
+                        help="measure only the throughput through gunicorn (after the "
+                             "in-process rows, which it needs), and rewrite only its section")
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     if not database_url.startswith("postgres"):
@@ -383,14 +385,15 @@ def main():
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
     activity_id = in_process(database_url, args.activities)
     connection.close()
-    throughput(database_url, activity_id)
-    with tempfile.TemporaryDirectory() as tmp:
-        workbook = exports(database_url, Path(tmp))
-        import_workbook(database_url, workbook)
-    health_report(database_url)
-    write_report(args.activities, generate_seconds, pg_version)
+    throughput(database_url, activity_id, args.rounds)
+    if args.only is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            workbook = exports(database_url, Path(tmp))
+            import_workbook(database_url, workbook)
+        health_report(database_url)
+    write_report(args.activities, generate_seconds, pg_version, args.only)
     print(f"\nWritten to {ROOT / 'docs' / 'benchmarks.md'}")
-    missed = [m for m, _, _, ok in RESULTS if ok == "MISSED"]
+    missed = [m for m, _, _, ok in RESULTS + THROUGHPUT if ok == "MISSED"]
     if missed:
         print("Missed targets:", *missed, sep="\n  ")
 

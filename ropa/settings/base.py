@@ -38,15 +38,18 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Persistent connections: opening a PostgreSQL connection costs more than a lookup.
+# Persistent connections: opening a PostgreSQL connection costs more than a lookup. Each
+# request that uses a kept connection first checks it with a round trip (SELECT 1), so a
+# connection the server or the network ended is replaced instead of failing the request.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip (ropa/postgresql).
-    DATABASES["default"]["ENGINE"] = "ropa.postgresql"
-    # Lets psycopg prepare statements at all (Django's own cursors bind on the client and
-    # are never prepared); only ropa.db.prepared_cursor() asks for it.
+    # Lets psycopg prepare a statement that a connection has run 5 times. Django's cursors
+    # bind on the client and are never prepared; only the hot statements, run through
+    # ropa.db.prepared_cursor(), are bound on the server and so prepared. Not
+    # OPTIONS["server_side_binding"]: PostgreSQL takes at most 65,535 parameters in a
+    # statement bound on the server (ropa/db.py).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
