@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from entities.admin import organisations_with_role
 from entities.models import Country, Organisation
 
-from .findings import Severity, register_findings
+from .findings import HAS_FINDINGS, SEVERITY_COUNTS, Severity, with_fresh_summaries
 from .models import ActivityLawfulBasis, InternationalTransfer, LawfulBasis, ProcessingActivity
 
 #: How far ahead "due soon" looks, in days.
@@ -158,11 +158,11 @@ class FindingsFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        found = register_findings(queryset.order_by(), chunk_size=2000)
+        queryset = with_fresh_summaries(queryset)
         if value == "none":
-            ids = [pk for pk, findings in found.items() if not findings]
-        elif value == "any":
-            ids = [pk for pk, findings in found.items() if findings]
-        else:
-            ids = [pk for pk, findings in found.items() if any(f.severity == value for f in findings)]
-        return queryset.filter(pk__in=ids)
+            return queryset.exclude(HAS_FINDINGS)
+        if value == "any":
+            return queryset.filter(HAS_FINDINGS)
+        if value in SEVERITY_COUNTS:
+            return queryset.filter(**{f"finding_summary__{SEVERITY_COUNTS[value]}__gt": 0})
+        return queryset

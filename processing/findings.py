@@ -353,3 +353,61 @@ def register_findings(activities: models.QuerySet | None = None, *,
     for record in read_in_chunks(current, chunk_size):
         found[record.id] = _findings(record, today)
     return {pk: found[pk] for pk in order if pk in found}  # unless deleted meanwhile
+
+
+# --- stored summaries -----------------------------------------------------------------------
+
+#: Activities with at least one finding, as a filter over their stored summaries.
+HAS_FINDINGS = (models.Q(finding_summary__errors__gt=0) | models.Q(finding_summary__warnings__gt=0)
+                | models.Q(finding_summary__notes__gt=0))
+#: The summary's count of each severity.
+SEVERITY_COUNTS = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "notes"}
+
+
+def refresh_summaries(activities: models.QuerySet, *, today: datetime.date | None = None,
+                      chunk_size: int = 500) -> int:
+    """Run the rules over ``activities`` and store each one's summary (counts by severity
+    and codes, for its current version and ``today``); answers how many were stored."""
+    from .models import FindingSummary
+
+    today = today or timezone.localdate()
+    rows = list(activities.order_by().values_list("pk", "status", "version"))
+    summaries = [FindingSummary(activity_id=pk, version=version, checked_on=today)
+                 for pk, status, version in rows if status == ActivityStatus.RETIRED]
+    current = [pk for pk, status, _version in rows if status != ActivityStatus.RETIRED]
+    for record in read_in_chunks(current, chunk_size):
+        found = _findings(record, today)
+        summary = FindingSummary(activity_id=record.id, version=record.version, checked_on=today,
+                                 codes=sorted({f.code for f in found}))
+        for finding in found:
+            name = SEVERITY_COUNTS[finding.severity]
+            setattr(summary, name, getattr(summary, name) + 1)
+        summaries.append(summary)
+    for start in range(0, len(summaries), chunk_size):
+        FindingSummary.objects.bulk_create(
+            summaries[start:start + chunk_size], update_conflicts=True, unique_fields=["activity"],
+            update_fields=["version", "checked_on", "errors", "warnings", "notes", "codes"])
+    return len(summaries)
+
+
+def with_fresh_summaries(activities: models.QuerySet, *, today: datetime.date | None = None
+                         ) -> models.QuerySet:
+    """``activities``, once the stored summary of each holds for its current version and
+    today (those that do not are made again): filter it by ``finding_summary__...`` then."""
+    today = today or timezone.localdate()
+    stale = activities.exclude(finding_summary__checked_on=today,
+                               finding_summary__version=models.F("version"))
+    refresh_summaries(stale, today=today)
+    return activities
+
+
+def forget_summaries(*, organisation_id: int | None = None) -> None:
+    """Drop the stored summaries that a change outside the activities may have made wrong
+    (a third party's contract, an organisation's jurisdiction, the reference data): of one
+    organisation's activities, or all. They are made again when next read."""
+    from .models import FindingSummary
+
+    summaries = FindingSummary.objects.all()
+    if organisation_id is not None:
+        summaries = summaries.filter(activity__organisation_id=organisation_id)
+    summaries.delete()

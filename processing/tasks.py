@@ -13,3 +13,13 @@ def purge_expired_uploads() -> int:
     from processing.imports.storage import purge_expired
 
     return purge_expired()
+
+
+@shared_task(name="processing.refresh_finding_summaries", ignore_result=True, time_limit=20 * 60)
+def refresh_finding_summaries() -> int:
+    """Started nightly by the beat: the findings of the whole register, run again for the
+    new day (some rules depend on the date), so the day's first filtered list is quick."""
+    from processing.findings import refresh_summaries
+    from processing.models import ProcessingActivity
+
+    return refresh_summaries(ProcessingActivity.objects.all())

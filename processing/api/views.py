@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from entities.models import Country, Organisation, ThirdParty
-from processing.findings import register_findings
+from processing.findings import HAS_FINDINGS, with_fresh_summaries
 from processing.models import (
     DataSubjectCategory,
     LawfulBasis,
@@ -220,9 +220,9 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
             wanted = self.request.query_params["has_findings"].lower()
             if wanted not in ("true", "false"):
                 raise ValidationError({"has_findings": "Use true or false."})
-            ids = [pk for pk, found in register_findings(queryset).items()
-                   if bool(found) == (wanted == "true")]
-            queryset = queryset.filter(pk__in=ids)
+            queryset = with_fresh_summaries(queryset)
+            queryset = queryset.filter(HAS_FINDINGS) if wanted == "true" else queryset.exclude(
+                HAS_FINDINGS)
         return queryset
 
     def paginate_queryset(self, queryset):

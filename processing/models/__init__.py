@@ -9,6 +9,7 @@ from .activity import (
     ProcessingActivity,
     Purpose,
 )
+from .finding_summary import FindingSummary
 from .lawful_basis import ActivityLawfulBasis
 from .recipient import ActivityRecipient
 from .reference import (
@@ -39,6 +40,7 @@ __all__ = [
     "DeletionMethod",
     "DpiaRequired",
     "DpiaStatus",
+    "FindingSummary",
     "InternationalTransfer",
     "LawfulBasis",
     "LawfulBasisKind",

@@ -9,6 +9,7 @@ SQLite and a Celery broker on the local filesystem, so it needs no server.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -248,6 +249,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "Imports: delete expired uploads (hourly)": {
         "task": "processing.purge_expired_uploads", "schedule": 3600.0,
+    },
+    "Findings: run the rules for the new day (nightly)": {
+        "task": "processing.refresh_finding_summaries",
+        "schedule": crontab(minute=15, hour=0),
     },
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
