@@ -22,6 +22,7 @@ history. The demo logins have fixed, published passwords: they are for a local d
 from __future__ import annotations
 
 import datetime
+import sys
 
 from processing.models import ProcessingActivity
 
@@ -34,22 +35,37 @@ __all__ = [
     "demo_login_lines", "demo_logins", "load_demo",
 ]
 
-ORGANISATIONS, CONTACTS, THIRD_PARTIES, ACTIVITIES, DEMO_USERS = read_data_files()
-
-ALL_ORGANISATIONS = tuple(spec["name"] for spec in ORGANISATIONS)
-MONDAGO_GROUP = tuple(spec["name"] for spec in ORGANISATIONS if spec["file"] == "mondago.yaml")
-
-
-def _activity(reference: str) -> dict:
-    return next(spec for spec in ACTIVITIES if spec["reference"] == reference)
+#: The objects of the data files (lists of dicts, see files.py), read on first use.
+_DATA = ("ORGANISATIONS", "CONTACTS", "THIRD_PARTIES", "ACTIVITIES", "DEMO_USERS")
+#: Names the tests and the README speak of, taken from the data.
+_NAMED = ("ALL_ORGANISATIONS", "MONDAGO_GROUP", "AKX_RECOMMEND", "ADDENDUM_MARKETING_PURPOSES",
+          "ADDENDUM_CONTRACT_PURPOSES")
 
 
-#: Akixi relies on consent for this purpose only (AKX-06).
-AKX_RECOMMEND = next(basis for basis in _activity("AKX-06")["lawful_bases"]
-                     if basis["basis"] == "A6-1-a")["purposes"][0]
-#: The purposes of the Akixi / Mondago addendum, in both registers.
-ADDENDUM_MARKETING_PURPOSES = tuple(_activity("AKX-10")["purposes"])
-ADDENDUM_CONTRACT_PURPOSES = tuple(_activity("AKX-11")["purposes"])
+def __getattr__(name: str):
+    """The data is read when first asked for, not on import: a file with an error then fails
+    the command that loads it, with the file, the object and the key."""
+    if name not in _DATA + _NAMED:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    data = read_data_files()
+    activity = {spec["reference"]: spec for spec in data.activities}
+    consent = next(b for b in activity["AKX-06"]["lawful_bases"] if b["basis"] == "A6-1-a")
+    globals().update(dict(zip(_DATA, data, strict=True)), **{
+        "ALL_ORGANISATIONS": tuple(spec["name"] for spec in data.organisations),
+        "MONDAGO_GROUP": tuple(spec["name"] for spec in data.organisations
+                               if spec["file"] == "mondago.yaml"),
+        # Akixi relies on consent for this purpose only.
+        "AKX_RECOMMEND": consent["purposes"][0],
+        # The purposes of the Akixi / Mondago addendum, in both registers.
+        "ADDENDUM_MARKETING_PURPOSES": tuple(activity["AKX-10"]["purposes"]),
+        "ADDENDUM_CONTRACT_PURPOSES": tuple(activity["AKX-11"]["purposes"]),
+    })
+    return globals()[name]
+
+
+def _get(name: str):
+    """The module's ``name``, as read from the files or as set since (tests set them)."""
+    return getattr(sys.modules[__name__], name)
 
 
 def demo_logins() -> list[dict]:
@@ -60,7 +76,7 @@ def demo_logins() -> list[dict]:
         "role": "superuser" if spec["superuser"] else ", ".join(
             sorted(set(spec["memberships"].values()))),
         "organisations": ", ".join(sorted(spec["memberships"])) or "all organisations",
-    } for spec in DEMO_USERS]
+    } for spec in _get("DEMO_USERS")]
 
 
 def demo_login_lines() -> list[str]:
@@ -70,7 +86,7 @@ def demo_login_lines() -> list[str]:
 
 def demo_activities():
     """The activities of the demo organisations."""
-    return ProcessingActivity.objects.filter(organisation__name__in=ALL_ORGANISATIONS)
+    return ProcessingActivity.objects.filter(organisation__name__in=_get("ALL_ORGANISATIONS"))
 
 
 def load_demo(*, user=None, today: datetime.date | None = None) -> dict:
@@ -79,5 +95,5 @@ def load_demo(*, user=None, today: datetime.date | None = None) -> dict:
     Every write goes through the services and history records ``user`` and the command
     path; all or nothing. Returns a summary with the findings count and the logins.
     """
-    data = DemoData(ORGANISATIONS, CONTACTS, THIRD_PARTIES, ACTIVITIES, DEMO_USERS)
+    data = DemoData(*(_get(name) for name in _DATA))
     return load(data, user=user, today=today) | {"logins": demo_logins()}

@@ -190,9 +190,9 @@ def _object(raw, schema: dict, model, at: str) -> dict:
     return spec
 
 
-def _read(name: str) -> dict:
+def _read(directory: Path, name: str) -> dict:
     try:
-        with (DATA_DIR / name).open(encoding="utf-8") as stream:
+        with (directory / name).open(encoding="utf-8") as stream:
             content = yaml.load(stream, Loader=_YAML_LOADER)
     except OSError as exc:
         raise DemoDataError(f"{name}: cannot be read ({exc.strerror})") from exc
@@ -213,8 +213,8 @@ def _items(content: dict, name: str, kind: str, key: str, schema: dict, model, *
         yield _object(raw, schema, model, label) | extra | {"file": name}
 
 
-def _register_file(name: str, data: DemoData) -> None:
-    content = _read(name)
+def _register_file(directory: Path, name: str, data: DemoData) -> None:
+    content = _read(directory, name)
     for key, value in content.items():
         if key not in _TOP_KEYS:
             _fail(name, f"unknown key '{key}' (known keys: {', '.join(_TOP_KEYS)})")
@@ -236,16 +236,16 @@ def _register_file(name: str, data: DemoData) -> None:
     ]}, name, "activity", "activities", ACTIVITY, ProcessingActivity, **owner))
 
 
-def _users_file(name: str, data: DemoData) -> None:
-    content = _read(name)
+def _users_file(directory: Path, name: str, data: DemoData) -> None:
+    content = _read(directory, name)
     if set(content) != {"users"}:
         _fail(name, "expected one key, 'users'")
     roles = [code for code, _label in Membership._meta.get_field("role").choices]
     for user in _items(content, name, "user", "users", USER, Membership):
         for organisation, role in user["memberships"].items():
             if role not in roles:
-                _fail(where("user", user), f"memberships, {organisation}: '{role}' is not one "
-                                           f"of: {', '.join(roles)}")
+                _fail(f"{where('user', user)}, memberships, {organisation}",
+                      f"'{role}' is not one of: {', '.join(roles)}")
         data.users.append(user)
 
 
@@ -302,11 +302,18 @@ def _check_names(data: DemoData) -> None:
                           f"'{purpose}' is not a purpose of the activity")
 
 
-def read_data_files() -> DemoData:
-    """The demo register as the data files give it, checked (see the module docstring)."""
+def read_data_files(directory: Path | None = None) -> DemoData:
+    """The demo register as the data files give it (those of ``DATA_DIR`` unless another
+    directory is given), checked: see the module docstring."""
+    directory = directory or DATA_DIR
+    unread = sorted({path.name for path in directory.glob("*.y*ml")}
+                    - {*REGISTER_FILES, USERS_FILE})
+    if unread:
+        _fail(unread[0], f"not read: the demo reads {', '.join(REGISTER_FILES)} and "
+                         f"{USERS_FILE} (REGISTER_FILES in processing/demo/files.py)")
     data = DemoData([], [], [], [], [])
     for name in REGISTER_FILES:
-        _register_file(name, data)
-    _users_file(USERS_FILE, data)
+        _register_file(directory, name, data)
+    _users_file(directory, USERS_FILE, data)
     _check_names(data)
     return data

@@ -15,7 +15,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
 from entities import services as entity_services
@@ -67,7 +67,10 @@ def _writing(at: str):
     try:
         yield
     except ValidationError as exc:
-        raise DemoDataError(f"{at}: {'; '.join(exc.messages)}") from exc
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        raise DemoDataError("; ".join(
+            f"{at}{'' if field == NON_FIELD_ERRORS else f', {field}'}: {' '.join(messages)}"
+            for field, messages in errors.items())) from exc
 
 
 class Loader:
