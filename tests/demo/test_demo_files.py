@@ -50,6 +50,24 @@ def test_the_files_sit_in_the_package_and_give_the_three_registers():
     assert mon[0]["retention"][0] is not mon[1]["retention"][0]
 
 
+def test_the_image_copies_the_data_files():
+    """The Dockerfile copies the tree; .dockerignore must not leave the data files out."""
+    root = Path(__file__).resolve().parents[2]
+    assert "\nCOPY . .\n" in (root / "Dockerfile").read_text()
+    patterns = [line.strip() for line in (root / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    for path in files.DATA_DIR.glob("*.yaml"):
+        parts = path.relative_to(root).parts
+        prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+        excluded = False
+        for pattern in patterns:  # as Docker reads them: the last matching line decides
+            glob = re.escape(pattern.lstrip("!").strip("/"))
+            regex = glob.replace(r"\*\*", ".*").replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
+            if any(re.fullmatch(regex, p) for p in prefixes):
+                excluded = not pattern.startswith("!")
+        assert not excluded, path
+
+
 BAD_FILES = [
     ("connexai.yaml", "    kind: processor\n    category: telecoms-carrier\n    country: GB\n"
                       "    address: M3ST", "    category: telecoms-carrier\n    country: GB\n"
