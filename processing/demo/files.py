@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from entities.models import Contact, Country, Membership, Organisation, RecipientCategory, ThirdParty
@@ -241,7 +242,7 @@ def _users_file(directory: Path, name: str, data: DemoData) -> None:
     if set(content) != {"users"}:
         _fail(name, "expected one key, 'users'")
     roles = [code for code, _label in Membership._meta.get_field("role").choices]
-    for user in _items(content, name, "user", "users", USER, Membership):
+    for user in _items(content, name, "user", "users", USER, get_user_model()):
         for organisation, role in user["memberships"].items():
             if role not in roles:
                 _fail(f"{where('user', user)}, memberships, {organisation}",

@@ -93,7 +93,7 @@ class Loader:
             return self.users[value]
         if key in ORGANISATION_KEYS:
             if value not in self.organisations:
-                raise DemoDataError(f"{at}, {key}: '{value}' is not loaded before it")
+                raise DemoDataError(f"{at}, {key}: '{value}' must be listed before it")
             return self.organisations[value]
         if key in TERMS:
             model, lookup = TERMS[key], {"code": value}
