@@ -8,8 +8,8 @@ from processing.demo import DemoDataError, load_demo
 class Command(BaseCommand):
     help = (
         "Create or bring up to date the demo register transcribed from the Akixi, Mondago and "
-        "ConnexAI privacy policies, with demo logins (idempotent). The logins have published "
-        "passwords: for a local demo only."
+        "ConnexAI privacy policies (the data files in processing/demo/data/), with demo logins "
+        "(idempotent). The logins have published passwords: for a local demo only."
     )
 
     def add_arguments(self, parser):
