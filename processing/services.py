@@ -318,6 +318,8 @@ class PartChange:
     fields: dict[str, Any] = field(default_factory=dict)
     delete: bool = False
     label: str = ""
+    #: Set by activity_save when it created the part (``instance`` is then the new part).
+    created: bool = field(default=False, init=False)
 
 
 def _activity_changes(activity: ProcessingActivity, fields: dict[str, Any]) -> dict[str, Any]:
@@ -380,7 +382,8 @@ def activity_save(
                         change.instance.delete()
                         wrote = True
                 elif change.instance is None or change.fields:
-                    _write_part(change.model, activity, change.instance, change.fields)
+                    obj = _write_part(change.model, activity, change.instance, change.fields)
+                    change.created, change.instance = change.instance is None, obj
                     wrote = True
                 else:
                     links = {name: list(getattr(change.instance, name).all())

@@ -43,10 +43,18 @@ def test_reference_clash_and_foreign_recipient_say_how_to_fix(client, org_a, org
     add_part(data, "recipients", third_party=str(foreign.pk))
     response = client.post(ADD, data)
     errors = dict(summary(response))
-    assert "PA-001 is already used in the register of Akixi Limited" in errors["Reference"]
-    assert "leave it empty to get PA-002" in errors["Reference"]
     # The other organisation's recipient is not even a valid choice for this user.
     assert "Recipient 1 – Recipient" in errors
+    # Once the form is valid, the service refuses the reference and says how to fix it.
+    data["recipients-0-third_party"] = ""
+    data["recipients-0-purpose"] = "Support tooling"
+    data["recipients-TOTAL_FORMS"] = "0"
+    response = client.post(ADD, data)
+    assert response.status_code == 200
+    errors = dict(summary(response))
+    assert "PA-001 is already used in the register of Akixi Limited" in errors["Reference"]
+    assert "leave it empty to get PA-002" in errors["Reference"]
+    assert not ProcessingActivity.objects.filter(name="Another").exists()
 
 
 @pytest.mark.django_db
