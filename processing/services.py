@@ -382,7 +382,11 @@ def activity_save(
                         change.instance.delete()
                         wrote = True
                 elif change.instance is None or change.fields:
-                    obj = _write_part(change.model, activity, change.instance, change.fields)
+                    # A link may name a part written earlier in this call (a new purpose).
+                    fields = {name: [v.instance if isinstance(v, PartChange) else v for v in value]
+                              if name in _CHILDREN[change.model] else value
+                              for name, value in change.fields.items()}
+                    obj = _write_part(change.model, activity, change.instance, fields)
                     change.created, change.instance = change.instance is None, obj
                     wrote = True
                 else:
