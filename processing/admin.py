@@ -386,12 +386,11 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         form = super().get_form(request, obj, change=change, **kwargs)
         organisation_id = obj.organisation_id if obj is not None else _single_organisation(request)
         for name in ("joint_controllers", "controllers_served"):
+            # The autocomplete offers this register's third parties; a choice from another
+            # register the user sees is refused by the service, as on every path.
             field = form.base_fields.get(name)
-            if field is None:
-                continue
-            scope_widget(field, organisation_id)
-            if organisation_id:
-                field.queryset = field.queryset.filter(organisation_id=organisation_id)
+            if field is not None:
+                scope_widget(field, organisation_id)
         if obj is None and organisation_id and "organisation" in form.base_fields:
             form.base_fields["organisation"].initial = organisation_id
         return form
