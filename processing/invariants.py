@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from ropa import bulk
 
 #: How a field naming a third party is called in messages.
 THIRD_PARTY_LABELS = {
@@ -166,3 +170,36 @@ def reference_errors(organisation, reference: str, exclude_pk=None) -> Errors:
         "reference, or leave it empty to get %(free)s."
     ) % {"reference": reference, "organisation": organisation,
          "free": next_reference(organisation)}]}
+
+
+def organisation_problems(organisations) -> list[tuple[models.Model, ValidationError]]:
+    """Validate new organisations, some of which may be the parents of others.
+
+    ``Organisation.clean()`` walks the chain of parents by primary key, which a new parent
+    does not have yet: the chain among new organisations is walked here by identity and
+    the rest validated with the new parent set aside.
+    """
+    from entities.models import Organisation
+
+    problems = []
+    for org in organisations:
+        parent = org.parent if Organisation._meta.get_field("parent").is_cached(org) else None
+        if parent is None or parent.pk is not None:
+            if (error := bulk.clean_new(org)) is not None:
+                problems.append((org, error))
+            continue
+        seen, ancestor = {id(org)}, parent
+        while ancestor is not None and ancestor.pk is None and id(ancestor) not in seen:
+            seen.add(id(ancestor))
+            ancestor = ancestor.parent
+        org.parent = None
+        try:
+            error = bulk.clean_new(org)
+        finally:
+            org.parent = parent
+        errors = {} if error is None else error.update_error_dict({})
+        if ancestor is not None and ancestor.pk is None:
+            errors.setdefault("parent", []).append(_("An organisation cannot be its own parent."))
+        if errors:
+            problems.append((org, ValidationError(errors)))
+    return problems

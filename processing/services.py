@@ -463,39 +463,6 @@ class BulkRefused(ValidationError):
         super().__init__([message for _obj, error in problems for message in error.messages])
 
 
-def _organisation_problems(organisations) -> list[tuple[models.Model, ValidationError]]:
-    """Validate new organisations, some of which may be the parents of others.
-
-    ``Organisation.clean()`` walks the chain of parents by primary key, which a new parent
-    does not have yet: the chain among new organisations is walked here by identity and
-    the rest validated with the new parent set aside.
-    """
-    from entities.models import Organisation
-
-    problems = []
-    for org in organisations:
-        parent = org.parent if Organisation._meta.get_field("parent").is_cached(org) else None
-        if parent is None or parent.pk is not None:
-            if (error := bulk.clean_new(org)) is not None:
-                problems.append((org, error))
-            continue
-        seen, ancestor = {id(org)}, parent
-        while ancestor is not None and ancestor.pk is None and id(ancestor) not in seen:
-            seen.add(id(ancestor))
-            ancestor = ancestor.parent
-        org.parent = None
-        try:
-            error = bulk.clean_new(org)
-        finally:
-            org.parent = parent
-        errors = {} if error is None else error.update_error_dict({})
-        if ancestor is not None and ancestor.pk is None:
-            errors.setdefault("parent", []).append(_("An organisation cannot be its own parent."))
-        if errors:
-            problems.append((org, ValidationError(errors)))
-    return problems
-
-
 def _activity_problems(item: NewActivity) -> list[tuple[models.Model, ValidationError]]:
     """What activity_create and part_save would refuse, checked without writing."""
     activity, problems = item.activity, []
@@ -562,12 +529,15 @@ def register_bulk_create(
 
     with audit_context(user=user, path=path):
         actor = current_actor()
+    for organisation in sorted({i.activity.organisation for i in activities
+                                if i.activity.organisation_id}, key=lambda o: o.pk):
+        lock_register(organisation)  # references checked below stay free until commit
     now = timezone.now()
     for item in activities:
         if item.activity.status != ActivityStatus.DRAFT and item.activity.status_changed_at is None:
             item.activity.status_changed_at = now
 
-    problems = _organisation_problems(organisations)
+    problems = invariants.organisation_problems(organisations)
     for obj in [*contacts, *third_parties]:
         if (error := bulk.clean_new(obj)) is not None:
             problems.append((obj, error))
