@@ -123,3 +123,19 @@ def test_change_form_shows_findings_with_anchors(client, org_a, dpo_a):
     # The form follows Article 30: purposes right after "who", before "whose data".
     assert content.index("1. Who") < content.index('id="purposes-group"') < content.index(
         "3. Whose data")
+
+
+@pytest.mark.django_db
+def test_narrowing_the_activity_data_names_the_part_left_outside(client, dpo_a, activity_a):
+    """A kept lawful basis limited to a category the activity no longer lists is refused
+    by the service, on that basis's field; nothing is saved."""
+    use = activity_a.lawful_bases.get()
+    use.data_categories.set([data_category("contact")])
+    client.force_login(dpo_a)
+    data = form_data(client.get(change_url(activity_a)))
+    data["data_categories"] = [str(data_category("identity").pk)]
+    response = client.post(change_url(activity_a), data)
+    errors = dict(summary(response))
+    assert "Not among the activity's categories of personal data: Contact details" in errors[
+        "Lawful basis 1 – Limited to data categories"]
+    assert set(activity_a.data_categories.values_list("code", flat=True)) == {"identity", "contact"}
