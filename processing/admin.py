@@ -72,6 +72,7 @@ from .models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
+from .register import read_activities, read_activity
 
 # --- reference data ------------------------------------------------------------------------
 
@@ -240,11 +241,15 @@ WORKFLOW_ACTIONS = [
 
 
 class ActivityChangeList(ChangeList):
-    """The page's activities come with everything the findings engine reads, so the
-    findings column costs a constant number of queries."""
+    """Each activity of the page comes with its record of the register's read model (read
+    for the whole page at once), so the bases and findings columns cost a constant number
+    of queries."""
 
-    def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).with_register()
+    def get_results(self, request):
+        super().get_results(request)
+        records = {r.id: r for r in read_activities([obj.pk for obj in self.result_list])}
+        for obj in self.result_list:
+            obj.register_record = records[obj.pk]
 
 
 def _transition_action(action: str, label):
@@ -422,7 +427,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             context["other_inline_formsets"] = [f for f in formsets if f.formset.prefix not in placed]
             context["error_summary"] = admin_views.error_summary(adminform.form, formsets)
         if obj is not None and obj.pk:
-            current = ProcessingActivity.objects.with_register().get(pk=obj.pk)
+            current = read_activity(obj.pk)
             context["findings"] = [
                 (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
                 for finding in activity_findings(current)
@@ -445,9 +450,9 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         return actions
 
     def _findings(self, obj):
-        if not hasattr(obj, "_admin_findings"):
-            obj._admin_findings = activity_findings(obj)
-        return obj._admin_findings
+        if not hasattr(obj, "admin_findings"):
+            obj.admin_findings = activity_findings(getattr(obj, "register_record", obj))
+        return obj.admin_findings
 
     @admin.display(description=_("role"), ordering="role")
     def role_short(self, obj):
@@ -460,7 +465,8 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
 
     @admin.display(description=_("lawful bases"))
     def bases(self, obj):
-        return ", ".join(use.basis.article for use in obj.lawful_bases.all()) or "–"
+        record = getattr(obj, "register_record", None) or read_activity(obj.pk)
+        return ", ".join(use.basis.article for use in record.lawful_bases) or "–"
 
     @admin.display(description=_("findings"))
     def findings_count(self, obj):

@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import get_m2m_reverse_field_name
 
 from entities.admin import organisations_with_role
-from entities.models import Organisation
 
 from . import services
 from .dashboard import LABEL_WIDTH, dashboard_charts
 from .models import (
     ActivityLawfulBasis,
     ActivityRecipient,
+    ActivityRole,
     ActivityStatus,
     InternationalTransfer,
     LawfulBasis,
@@ -34,6 +34,7 @@ from .models import (
     Purpose,
     RetentionRule,
 )
+from .register import end_of_day, read_register
 
 #: Fields a revert leaves alone: identity, workflow state and review dates belong to the
 #: workflow, not to the content of a version.
@@ -316,7 +317,8 @@ def revert(model_admin, request, object_id, history_id):
 # --- the register as of a date ------------------------------------------------------------------
 
 def register_as_of(model_admin, request):
-    """The register as it stood at the end of a past day, from history."""
+    """The register as it stood at the end of a past day: the read model as of that day,
+    with who last changed each activity by then (from its history)."""
     raw = request.GET.get("date", "")
     day = parse_date(raw) if raw else timezone.localdate()
     error = ""
@@ -324,30 +326,23 @@ def register_as_of(model_admin, request):
         error = _("'%(value)s' is not a date: write it as YYYY-MM-DD.") % {"value": raw}
         day = timezone.localdate()
     include_retired = request.GET.get("retired") == "1"
-    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-    records = ProcessingActivity.history.filter(history_date__lte=moment)
-    if not request.user.is_superuser:
-        records = records.filter(organisation_id__in=organisations_with_role(request))
-    records = records.latest_of_each().exclude(history_type="-")
-    if not include_retired:
-        records = records.exclude(status=ActivityStatus.RETIRED)
-    records = list(records.select_related("history_user").order_by("organisation_id", "reference"))
-    ids = [r.id for r in records]
-    bases = LawfulBasis.objects.in_bulk()
-    uses: dict[int, list[str]] = {}
-    for use in (ActivityLawfulBasis.history.filter(history_date__lte=moment, activity_id__in=ids)
-                .latest_of_each().exclude(history_type="-").order_by("basis_id")):
-        basis = bases.get(use.basis_id)
-        uses.setdefault(use.activity_id, []).append(basis.article if basis else str(use.basis_id))
-    organisations = Organisation.objects.in_bulk({r.organisation_id for r in records})
+    organisation_ids = None if request.user.is_superuser else organisations_with_role(request)
+    register = read_register(organisation_ids=organisation_ids, as_of=day,
+                             include_retired=include_retired)
+    activities = sorted(register.activities, key=lambda a: (a.organisation_id, a.reference))
+    last_changes = {
+        record.id: record for record in
+        ProcessingActivity.history.filter(history_date__lt=end_of_day(day),
+                                          id__in=[a.id for a in activities])
+        .latest_of_each().select_related("history_user")
+    }
     rows = [{
-        "record": r,
-        "organisation": organisations.get(r.organisation_id),
-        "bases": ", ".join(uses.get(r.id, [])) or "–",
-        "status": r.get_status_display(),
-        "role": r.get_role_display(),
-        "changed_by": r.history_user.get_username() if r.history_user else "–",
-    } for r in records]
+        "activity": activity,
+        "change": last_changes.get(activity.id),
+        "bases": ", ".join(use.basis.article for use in activity.lawful_bases) or "–",
+        "status": ActivityStatus(activity.status).label,
+        "role": ActivityRole(activity.role).label,
+    } for activity in activities]
     context = _admin_context(
         model_admin, request, title=_("The register as of %(day)s") % {"day": day},
         day=day, rows=rows, error=error, include_retired=include_retired,

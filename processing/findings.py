@@ -3,9 +3,9 @@
 The admin shows the findings on each activity, the API returns them with each activity
 and the reports count them. A finding has a stable ``code`` (integrations may key on
 it), a severity, the field to fix and a message that tells the DPO what to do.
-Rules read only the activity and what ``ProcessingActivity.objects.with_register()``
-prefetches: one activity costs no query once prefetched, and ``register_findings`` reads
-a whole register in a few queries per chunk of activities, as plain rows.
+Rules read the register's records (``processing.register``), never the database: one
+activity is read in a fixed number of queries, and ``register_findings`` reads a whole
+register in the same number per chunk of activities.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from entities.models import PROCESSOR_KINDS, Organisation
+from entities.models import PROCESSOR_KINDS
 
 from .models import (
     ActivityRole,
@@ -30,6 +29,9 @@ from .models import (
     ProcessingActivity,
     TransferMechanismKind,
 )
+from .register import read_activity
+from .register.reader import read_in_chunks
+from .register.records import Activity
 
 
 class Severity(models.TextChoices):
@@ -59,7 +61,7 @@ class Rule:
     severity: str
     article: str
     title: str
-    check: Callable[[ProcessingActivity, datetime.date], Iterable[tuple[str, str]]]
+    check: Callable[[Activity, datetime.date], Iterable[tuple[str, str]]]
 
 
 RULES: list[Rule] = []
@@ -75,32 +77,8 @@ def rule(code: str, severity: str, article: str, title: str):
     return register
 
 
-class _Record:
-    """The activity as the rules read it: each related list is read once, however many rules
-    look at it. ``lists`` gives them ready (the register read in bulk); otherwise they come
-    from the activity's prefetch cache, or from a query each."""
-
-    _LISTS = ("purposes", "data_subjects", "data_categories", "lawful_bases", "recipients",
-              "retention_rules", "security_measures", "controllers_served", "joint_controllers",
-              "special_category_conditions", "schedule1_conditions", "transfers")
-
-    def __init__(self, activity: ProcessingActivity, lists: dict | None = None):
-        self.activity = activity
-        if lists is None:
-            # What ``.all()`` answers from the prefetch cache, without building a related
-            # manager and a queryset per relation (they cost more than the rules).
-            cache = getattr(activity, "_prefetched_objects_cache", {})
-            lists = {name: list(cache[name] if name in cache else getattr(activity, name).all())
-                     for name in self._LISTS}
-        for name in self._LISTS:
-            setattr(self, name, lists[name])
-
-    def __getattr__(self, name):
-        return getattr(self.activity, name)
-
-
-def _is_controller(activity) -> bool:
-    return activity.role in (ActivityRole.CONTROLLER, ActivityRole.JOINT_CONTROLLER)
+def _is_controller(activity: Activity) -> bool:
+    return activity.is_controller_record
 
 
 def _categories(activity):
@@ -237,9 +215,9 @@ def _art10(activity, today):
 
 @rule("CH5-MECHANISM", Severity.ERROR, "Art 44-46", "Transfer mechanism")
 def _transfer_mechanism(activity, today):
-    jurisdiction = activity.organisation.jurisdiction
+    jurisdiction = activity.jurisdiction
     for transfer in activity.transfers:
-        if transfer.mechanism_id:
+        if transfer.mechanism is not None:
             continue
         country = transfer.country
         if country is None or not country.adequate_for(jurisdiction):
@@ -282,10 +260,9 @@ def _processor_contract(activity, today):
 
 # --- Risk -----------------------------------------------------------------------------------
 
-def dpia_triggers(activity) -> list[str]:
+def dpia_triggers(activity: Activity | ProcessingActivity) -> list[str]:
     """Why a DPIA is expected for the activity (Art 35(3), ICO screening)."""
-    if not isinstance(activity, _Record):
-        activity = _Record(activity)
+    activity = _record(activity)
     triggers = []
     categories = _categories(activity)
     if any(c.special_category for c in categories):
@@ -331,147 +308,48 @@ def _draft(activity, today):
 RULES_BY_CODE = {r.code: r for r in RULES}
 
 
-def _findings(record: _Record, today: datetime.date) -> list[Finding]:
+def _findings(activity: Activity, today: datetime.date) -> list[Finding]:
+    """The findings of one activity record, most severe first. A retired activity has none."""
+    if activity.status == ActivityStatus.RETIRED:
+        return []
     findings = [
         Finding(code=r.code, severity=r.severity, message=str(message), field=field,
                 article=r.article)
         for r in RULES
-        for field, message in r.check(record, today)
+        for field, message in r.check(activity, today)
     ]
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings
 
 
-def activity_findings(activity: ProcessingActivity, *, today: datetime.date | None = None
-                      ) -> list[Finding]:
-    """The findings of one activity, most severe first. A retired activity has none."""
-    if activity.status == ActivityStatus.RETIRED:
-        return []
-    return _findings(_Record(activity), today or timezone.localdate())
+def _record(activity: Activity | ProcessingActivity) -> Activity:
+    if isinstance(activity, Activity):
+        return activity
+    record = read_activity(activity.pk)
+    if record is None:
+        raise ProcessingActivity.DoesNotExist(f"No activity {activity.pk}.")
+    return record
 
 
-class _Table(dict):
-    """Every object of a small table (reference terms, third parties) by id, in the
-    table's ordering (``rank``); read once, and again for an id added since."""
-
-    def __init__(self, model: type[models.Model]):
-        super().__init__()
-        self.model = model
-        self._read()
-
-    def _read(self) -> None:
-        objects = list(self.model._default_manager.all())
-        self.update((obj.pk, obj) for obj in objects)
-        self.rank = {obj.pk: i for i, obj in enumerate(objects)}
-
-    def __missing__(self, pk):
-        self._read()
-        if pk not in self:
-            raise KeyError(pk)
-        return self[pk]
+def activity_findings(activity: Activity | ProcessingActivity, *,
+                      today: datetime.date | None = None) -> list[Finding]:
+    """The findings of one activity (a record, or a saved activity, read as it is stored),
+    most severe first. A retired activity has none."""
+    return _findings(_record(activity), today or timezone.localdate())
 
 
-class _RegisterReader:
-    """What the rules read, for many activities at once, without a model instance per
-    related row (prefetching builds one, and a manager and a queryset per activity and
-    relation). Per chunk of activities: one query for the many-to-many links, one per
-    kind of row that belongs to the activity (purposes, lawful bases...), read as plain
-    rows with every column; the reference terms and third parties they point to are read
-    once and shared.
-
-    Each list is in the order ``with_register()`` gives, so that the findings (and the
-    order of their messages) are those of ``activity_findings``.
-    """
-
-    #: The foreign keys of the activity's rows that the rules follow (to shared objects);
-    #: any other is left as its id. Many-to-many relations give the shared objects.
-    FOLLOW = {
-        "lawful_bases": ("basis",),
-        "recipients": ("third_party",),
-        "transfers": ("country", "mechanism", "third_party"),
-    }
-
-    def __init__(self):
-        self._tables: dict[type[models.Model], _Table] = {}
-
-    def shared(self, model) -> _Table:
-        if model not in self._tables:
-            self._tables[model] = _Table(model)
-        return self._tables[model]
-
-    def lists(self, ids: Iterable[int], scope: models.QuerySet) -> dict[int, dict[str, list]]:
-        """The related lists of the activities ``ids``, by activity id; ``scope`` selects
-        the same activities in SQL (a subquery, rather than one parameter per id)."""
-        found = {pk: {name: [] for name in _Record._LISTS} for pk in ids}
-        fields = {name: ProcessingActivity._meta.get_field(name) for name in _Record._LISTS}
-        self._read_links({n: f for n, f in fields.items() if f.many_to_many}, scope, found)
-        for name, relation in fields.items():
-            if relation.one_to_many:
-                self._read_rows(name, relation, scope, found)
-        return found
-
-    def _read_links(self, fields, scope, found) -> None:
-        # One query: (relation, activity id, related id) for every relation.
-        parts = [
-            field.remote_field.through.objects.filter(
-                **{f"{field.m2m_field_name()}__in": scope}
-            ).order_by().values_list(
-                models.Value(name), f"{field.m2m_field_name()}_id",
-                f"{field.m2m_reverse_field_name()}_id",
-            )
-            for name, field in fields.items()
-        ]
-        tables = {name: self.shared(field.related_model) for name, field in fields.items()}
-        for name, activity_id, target_id in parts[0].union(*parts[1:], all=True):
-            found[activity_id][name].append(tables[name][target_id])
-        for name, table in tables.items():
-            rank = table.rank
-            for lists in found.values():
-                if len(lists[name]) > 1:
-                    lists[name].sort(key=lambda obj: rank[obj.pk])
-
-    def _read_rows(self, name, relation, scope, found) -> None:
-        model, activity = relation.related_model, relation.field
-        follow = [(model._meta.get_field(key).attname, key,
-                   self.shared(model._meta.get_field(key).related_model))
-                  for key in self.FOLLOW.get(name, ())]
-        # The model's ordering within an activity (the rows are grouped by activity).
-        ordering = [o for o in model._meta.ordering if o.lstrip("-") != activity.name]
-        rows = model._default_manager.filter(**{f"{activity.name}__in": scope}).order_by(
-            *ordering).values()
-        for row in rows:
-            for attname, key, table in follow:
-                row[key] = None if row[attname] is None else table[row[attname]]
-            found[row[activity.attname]][name].append(SimpleNamespace(**row))
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def register_findings(activities=None, *, today: datetime.date | None = None,
+def register_findings(activities: models.QuerySet | None = None, *,
+                      today: datetime.date | None = None,
                       chunk_size: int = 500) -> dict[int, list[Finding]]:
     """Findings of every activity of a queryset (default: the whole register), by id, in
-    the order of the queryset."""
+    the order of the queryset. The activities are read a chunk at a time."""
     if activities is None:
         activities = ProcessingActivity.objects.all()
     today = today or timezone.localdate()
-    activities = activities.prefetch_related(None)
-    order = list(activities.values_list("pk", flat=True))
-    reader = _RegisterReader()
-    organisations = reader.shared(Organisation)
-    found = {}
-    # Chunks of consecutive ids: each is selected by a range, in a few queries.
-    for ids in _chunks(sorted(set(order)), chunk_size):
-        scope = activities.filter(pk__gte=ids[0], pk__lte=ids[-1]).order_by()
-        chunk = list(scope)
-        for activity in chunk:  # one shared organisation rather than one per activity
-            activity.organisation = organisations[activity.organisation_id]
-        current = [a.pk for a in chunk if a.status != ActivityStatus.RETIRED]
-        lists = reader.lists(current, scope.exclude(status=ActivityStatus.RETIRED).values("pk")
-                             ) if current else {}
-        for activity in chunk:
-            found[activity.pk] = (_findings(_Record(activity, lists[activity.pk]), today)
-                                  if activity.pk in lists else [])
+    rows = list(activities.values_list("pk", "status"))
+    order = [pk for pk, _status in rows]
+    found = {pk: [] for pk, status in rows if status == ActivityStatus.RETIRED}
+    current = [pk for pk, status in rows if status != ActivityStatus.RETIRED]
+    for record in read_in_chunks(current, chunk_size):
+        found[record.id] = _findings(record, today)
     return {pk: found[pk] for pk in order if pk in found}  # unless deleted meanwhile

@@ -10,6 +10,6 @@ def purge_expired_uploads() -> int:
     """Started hourly by the beat: delete the admin import uploads nobody confirmed or
     cancelled in time (``ROPA_IMPORT_UPLOAD_TTL``), so a workbook of personal data does not
     stay on disk because its sender walked away."""
-    from processing.imports.admin_views import purge_expired
+    from processing.imports.storage import purge_expired
 
     return purge_expired()

@@ -76,11 +76,16 @@ class Country(models.Model):
         return (self.code,)
 
     def adequate_for(self, jurisdiction: str) -> bool:
-        """True when personal data may flow here without further safeguard.
+        return adequate_for(self, jurisdiction)
 
-        ``jurisdiction`` is "uk" or "eu". Partial adequacy does not count: the transfer
-        then needs the certification (DPF) or another mechanism to be recorded.
-        """
-        if jurisdiction == "uk":
-            return self.code == "GB" or self.is_eea or self.uk_adequacy == Adequacy.FULL
-        return self.is_eea or self.eu_adequacy == Adequacy.FULL
+
+def adequate_for(country, jurisdiction: str) -> bool:
+    """True when personal data may flow to ``country`` without further safeguard.
+
+    ``jurisdiction`` is "uk" or "eu". Partial adequacy does not count: the transfer then
+    needs the certification (DPF) or another mechanism to be recorded. ``country`` is a
+    Country or any object with its code, EEA membership and adequacy fields.
+    """
+    if jurisdiction == "uk":
+        return country.code == "GB" or country.is_eea or country.uk_adequacy == Adequacy.FULL
+    return country.is_eea or country.eu_adequacy == Adequacy.FULL

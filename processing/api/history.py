@@ -1,11 +1,10 @@
 """The lawful bases of one activity, today or as the register stood at the end of a day.
 
-Today's answer costs two queries of plain SQL written once (the activity with its bases,
-then every term of the answer in one UNION): it is the API's busiest read, and composing
-it through the ORM cost several times the database's own work. The past answer is read
-from django-simple-history: the activity's last historical record on or before the day,
-the last record of each of its bases, and the many-to-many snapshots those records carry.
-Both answers are shaped by the same functions, from plain dicts.
+Today's answer is the API's busiest read: one statement of plain SQL written once (the
+activity with its bases, their scopes and its conditions, in one UNION), since composing
+it through the ORM cost several times the database's own work (docs/architecture.md).
+The past answer is the register's read model as of that day. Both are shaped by the same
+functions, and a test holds today's answer to the read model's.
 """
 
 from __future__ import annotations
@@ -14,18 +13,16 @@ import datetime
 import functools
 
 from django.http import Http404
-from django.utils import timezone
 
 from entities.models import Membership
 from processing.models import (
     ActivityLawfulBasis,
     LawfulBasis,
-    PersonalDataCategory,
     ProcessingActivity,
-    Purpose,
     Schedule1Condition,
     SpecialCategoryCondition,
 )
+from processing.register import read_activity
 from ropa.db import prepared_cursor
 
 _CONDITION_MODELS = {
@@ -183,71 +180,31 @@ def current_lawful_basis(user, pk: int) -> dict:
     ], conditions)
 
 
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the register's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
-                                                         datetime.time.min))
-
-
-def _latest(records):
-    """The last historical record of each object, deleted ones left out."""
-    latest = {}
-    for record in records:  # ordered oldest first
-        latest[record.id] = record
-    return [r for r in latest.values() if r.history_type != "-"]
-
-
-def _m2m_snapshot(historical_model, field_name, records, target):
-    """{history_id: [target ids]} of a many-to-many snapshot."""
-    m2m_model = getattr(historical_model, field_name).model
-    rows = m2m_model.objects.filter(history__in=[r.history_id for r in records]).values_list(
-        "history_id", f"{target}_id"
+def lawful_basis_answer(activity, as_of: str | None) -> dict:
+    """The answer for an activity record of the register's read model: what
+    ``current_lawful_basis`` answers from its own SQL, for any moment."""
+    return _answer(
+        {"id": activity.id, "organisation_id": activity.organisation_id,
+         "reference": activity.reference, "name": activity.name, "status": activity.status,
+         "version": activity.version},
+        as_of,
+        [_basis_use({"code": use.basis.code, "article": use.basis.article,
+                     "name": use.basis.name, "kind": use.basis.kind, "dpv_iri": use.basis.dpv_iri},
+                    {f: getattr(use, f) for f in _USE},
+                    [_term(c, _CATEGORY) for c in use.data_categories],
+                    [_term(p, ("id", "description", "position")) for p in use.purposes])
+         for use in activity.lawful_bases],
+        {name: [_term(c, _SCHEDULE1 if name == "schedule1_conditions" else _CONDITION)
+                for c in getattr(activity, name)] for name in _CONDITION_MODELS},
     )
-    snapshot: dict[int, list[int]] = {}
-    for history_id, target_id in rows:
-        snapshot.setdefault(history_id, []).append(target_id)
-    return snapshot
 
 
 def lawful_basis_as_of(organisation_ids, pk: int, day: datetime.date) -> dict:
-    """``organisation_ids``: the organisations the user may see (None: all)."""
-    until = end_of_day(day)
-    activity = (
-        ProcessingActivity.history.filter(id=pk, history_date__lt=until)
-        .order_by("-history_date", "-history_id").first()
-    )
-    if activity is None or activity.history_type == "-":
+    """The lawful bases of activity ``pk`` as the register stood at the end of ``day``.
+    ``organisation_ids``: the organisations the user may see (None: all)."""
+    activity = read_activity(pk, as_of=day)
+    if activity is None:
         raise Http404
     if organisation_ids is not None and activity.organisation_id not in organisation_ids:
         raise Http404
-    uses = _latest(
-        ActivityLawfulBasis.history.filter(activity_id=pk, history_date__lt=until)
-        .order_by("history_date", "history_id")
-    )
-    historical_use = ActivityLawfulBasis.history.model
-    categories_of = _m2m_snapshot(historical_use, "data_categories", uses, "personaldatacategory")
-    purposes_of = _m2m_snapshot(historical_use, "purposes", uses, "purpose")
-    purpose_ids = {p for ids in purposes_of.values() for p in ids}
-    purposes = {
-        p.id: {"id": p.id, "description": p.description, "position": p.position}
-        for p in _latest(Purpose.history.filter(id__in=purpose_ids, history_date__lt=until)
-                         .order_by("history_date", "history_id"))
-    }
-    historical_activity = ProcessingActivity.history.model
-    conditions = {}
-    for name, model in _CONDITION_MODELS.items():
-        ids = _m2m_snapshot(historical_activity, name, [activity], model._meta.model_name)
-        fields = _SCHEDULE1 if model is Schedule1Condition else _CONDITION
-        conditions[name] = [_term(c, fields) for c in model.objects.filter(
-            pk__in=ids.get(activity.history_id, []))]
-    bases = {b.pk: _term(b, _BASIS)
-             for b in LawfulBasis.objects.filter(pk__in={u.basis_id for u in uses})}
-    category_ids = {c for ids in categories_of.values() for c in ids}
-    categories = {c.pk: _term(c, _CATEGORY)
-                  for c in PersonalDataCategory.objects.filter(pk__in=category_ids)}
-    return _answer(_term(activity, _ACTIVITY), day.isoformat(), [
-        _basis_use(bases[use.basis_id], _term(use, _USE),
-                   [categories[c] for c in categories_of.get(use.history_id, []) if c in categories],
-                   [purposes[p] for p in purposes_of.get(use.history_id, []) if p in purposes])
-        for use in uses if use.basis_id in bases
-    ], conditions)
+    return lawful_basis_answer(activity, day.isoformat())

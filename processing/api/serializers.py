@@ -4,15 +4,9 @@ IRI; writes name them by code (see ``fields.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from operator import attrgetter
-
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import relations, serializers
-from rest_framework.fields import SkipField
+from rest_framework import serializers
 
 from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
 from processing.durations import parse_period
@@ -34,7 +28,6 @@ from processing.models import (
 )
 
 from .fields import CodeField, IdField
-from .queries import READ_MEMO
 
 
 class ReadSerializer(serializers.ModelSerializer):
@@ -46,6 +39,23 @@ class ReadSerializer(serializers.ModelSerializer):
         models.URLField: serializers.CharField,
         models.EmailField: serializers.CharField,
     }
+
+
+class SharedReadSerializer(ReadSerializer):
+    """A read serializer of objects a read of the register shares between rows (a term, a
+    third party): within one response, each object is represented once and the same dict
+    stands wherever it is named. The memo is the ``read_memo`` dict of the serializer's
+    context, which the views that show records give; without it, nothing is kept."""
+
+    def to_representation(self, instance):
+        memo = self.context.get("read_memo")
+        if memo is None:
+            return super().to_representation(instance)
+        key = (type(self), id(instance))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = (instance, super().to_representation(instance))
+        return found[1]
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -73,7 +83,7 @@ class CountrySerializer(ReadSerializer):
                   "uk_adequacy", "uk_adequacy_note"]
 
 
-class DataSubjectCategorySerializer(ReadSerializer):
+class DataSubjectCategorySerializer(SharedReadSerializer):
     class Meta:
         model = DataSubjectCategory
         fields = ["code", "name", "description", "dpv_iri"]
@@ -91,25 +101,25 @@ class LawfulBasisSerializer(ReadSerializer):
         fields = ["code", "article", "name", "kind", "jurisdiction", "description", "dpv_iri"]
 
 
-class SpecialCategoryConditionSerializer(ReadSerializer):
+class SpecialCategoryConditionSerializer(SharedReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
         fields = ["code", "article", "name", "dpv_iri"]
 
 
-class Schedule1ConditionSerializer(ReadSerializer):
+class Schedule1ConditionSerializer(SharedReadSerializer):
     class Meta:
         model = Schedule1Condition
         fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
 
 
-class SecurityMeasureSerializer(ReadSerializer):
+class SecurityMeasureSerializer(SharedReadSerializer):
     class Meta:
         model = SecurityMeasure
         fields = ["code", "name", "kind", "description", "dpv_iri"]
 
 
-class TransferMechanismSerializer(ReadSerializer):
+class TransferMechanismSerializer(SharedReadSerializer):
     class Meta:
         model = TransferMechanism
         fields = ["code", "article", "name", "kind", "requires_documented_safeguards",
@@ -155,7 +165,7 @@ class RecipientSerializer(ReadSerializer):
                   "group_organisation", "notes"]
 
 
-class ThirdPartyRefSerializer(ReadSerializer):
+class ThirdPartyRefSerializer(SharedReadSerializer):
     class Meta:
         model = ThirdParty
         fields = ["id", "name", "kind"]
@@ -178,7 +188,7 @@ class PurposeSerializer(ReadSerializer):
         fields = ["id", "description", "position"]
 
 
-class DataCategoryRefSerializer(ReadSerializer):
+class DataCategoryRefSerializer(SharedReadSerializer):
     class Meta:
         model = PersonalDataCategory
         fields = ["code", "name", "dpv_iri", "special_category", "criminal_offence"]
@@ -233,32 +243,17 @@ class RetentionRuleSerializer(ReadSerializer):
         fields = ["id", "data_category", "period", "trigger", "trigger_description",
                   "legal_source", "deletion_method", "criteria", "description"]
 
-    def get_description(self, rule: RetentionRule) -> str:
-        return _description(rule)
-
-
-#: Everything ``RetentionRule.describe()`` may read: rules with the same values share
-#: their description (a register repeats a few periods and triggers many times).
-_RULE_VALUES = attrgetter(*[f.attname for f in RetentionRule._meta.concrete_fields
-                            if f.attname not in ("id", "activity_id")])
-_DESCRIPTIONS: dict[tuple, str] = {}
-
-
-def _description(rule: RetentionRule) -> str:
-    key = (get_language(), _RULE_VALUES(rule))
-    text = _DESCRIPTIONS.get(key)
-    if text is None:
-        if len(_DESCRIPTIONS) >= 4096:
-            _DESCRIPTIONS.clear()
-        text = _DESCRIPTIONS[key] = rule.describe()
-    return text
+    def get_description(self, rule) -> str:
+        return rule.describe()
 
 
 class ActivitySerializer(ReadSerializer):
-    """A processing activity with everything the register records about it."""
+    """A processing activity with everything the register records about it. It shows a
+    record of the register's read model (``processing.register``)."""
 
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    organisation = serializers.IntegerField(source="organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="organisation", read_only=True)
+    owner = serializers.SerializerMethodField(help_text="The owner's username, or null.")
     purposes = PurposeSerializer(many=True, read_only=True)
     data_subjects = DataSubjectCategorySerializer(many=True, read_only=True)
     data_categories = DataCategoryRefSerializer(many=True, read_only=True)
@@ -294,154 +289,9 @@ class ActivitySerializer(ReadSerializer):
     def get_findings(self, activity):
         return [finding.as_dict() for finding in activity_findings(activity)]
 
-    def to_representation(self, instance):
-        # A page holds thousands of nested objects: their representation is worked out
-        # once per serializer class (see ``_representation``), not field by field for
-        # each object. None of these fields reads the serializer's context.
-        represent = _REPRESENTATIONS.get(type(self))
-        if represent is None:
-            represent = _REPRESENTATIONS[type(self)] = _representation(type(self)(), root=True)
-        return represent(instance)
-
-
-# --- reads, compiled --------------------------------------------------------------------------
-
-_REPRESENTATIONS: dict[type, Callable] = {}
-
-
-def _related(obj, name: str):
-    """``obj.<name>.all()``, from the prefetch cache without making the related manager."""
-    cache = obj.__dict__.get("_prefetched_objects_cache")
-    if cache is not None and name in cache:
-        return cache[name]
-    value = getattr(obj, name)
-    return value.all() if hasattr(value, "all") else value
-
-
-def _model_field(model, name: str):
-    """The field ``name`` of ``model`` when ``getattr`` reads its value (a column or a
-    foreign key), else None."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    if field.concrete and not field.many_to_many:
-        return field
-    return None
-
-
-def _chain(model, attrs: list[str]) -> list[str] | None:
-    """``attrs`` when each but the last is a foreign key of the model before it and the
-    last a field, else None."""
-    for name in attrs[:-1]:
-        field = _model_field(model, name)
-        if field is None or not field.is_relation:
-            return None
-        model = field.related_model
-    return attrs if _model_field(model, attrs[-1]) is not None else None
-
-
-def _once_per_read(represent: Callable) -> Callable:
-    """``represent``, worked out once for an object a read shares between rows (a term,
-    a third party...): the same dict then stands wherever the object is named."""
-
-    def read(obj):
-        memo = obj.__dict__.get(READ_MEMO)
-        if memo is None:
-            return represent(obj)
-        value = memo.get(represent)
-        if value is None:
-            value = memo[represent] = represent(obj)
-        return value
-
-    return read
-
-
-def _drf_reader(field) -> Callable:
-    """The field's value for an object, exactly as ``Serializer.to_representation``."""
-
-    def read(obj):
-        attribute = field.get_attribute(obj)
-        check_for_none = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
-        return None if check_for_none is None else field.to_representation(attribute)
-
-    return read
-
-
-def _reader(field, model) -> Callable:
-    """A function giving ``field``'s representation of an object, as DRF's
-    ``Serializer.to_representation`` does, with the lookups worked out once. Any field
-    this does not recognise is read by DRF itself."""
-    attrs = field.source_attrs
-    if (isinstance(field, serializers.ListSerializer) and len(attrs) == 1
-            and type(field).to_representation is serializers.ListSerializer.to_representation):
-        child, name = _once_per_read(_representation(field.child)), attrs[0]
-        return lambda obj: [child(item) for item in _related(obj, name)]
-    if isinstance(field, relations.ManyRelatedField) and len(attrs) == 1:
-        item, name = field.child_relation.to_representation, attrs[0]
-        return lambda obj: [] if obj.pk is None else [item(v) for v in _related(obj, name)]
-    if isinstance(field, serializers.SerializerMethodField):
-        return getattr(field.parent, field.method_name)
-    if model is None or not attrs or _chain(model, attrs) is None:
-        return _drf_reader(field)
-    if len(attrs) > 1:
-        # A column across foreign keys ("basis.code"): DRF's own path when one is empty.
-        get, slow = attrgetter(".".join(attrs[:-1])), _drf_reader(field)
-        last, to_representation = attrs[-1], field.to_representation
-
-        def read(obj):
-            holder = get(obj)
-            if holder is None:
-                return slow(obj)
-            value = getattr(holder, last)
-            return None if value is None else to_representation(value)
-
-        return read
-    name = attrs[0]
-    if isinstance(field, relations.PrimaryKeyRelatedField) and field.pk_field is None:
-        attname = model._meta.get_field(name).attname
-        return attrgetter(attname)  # the id, or None
-    if isinstance(field, relations.RelatedField) and field.use_pk_only_optimization():
-        return _drf_reader(field)
-    if isinstance(field, serializers.BaseSerializer):
-        represent = _once_per_read(_representation(field))
-        return lambda obj: None if (value := getattr(obj, name)) is None else represent(value)
-    to_representation = field.to_representation
-    unchanged = _UNCHANGED.get(type(field))
-    if unchanged is not None:
-        return lambda obj: (value if (value := getattr(obj, name)) is None
-                            or type(value) is unchanged else to_representation(value))
-    return lambda obj: None if (value := getattr(obj, name)) is None else to_representation(value)
-
-
-#: Fields whose ``to_representation`` gives back a value of this exact type unchanged.
-_UNCHANGED = {
-    serializers.CharField: str,
-    serializers.ChoiceField: str,
-    serializers.BooleanField: bool,
-    serializers.IntegerField: int,
-}
-
-
-def _representation(serializer, root: bool = False) -> Callable:
-    """``serializer.to_representation`` as one function of the object, for a serializer
-    whose fields are fixed (bound once, never changed by its context)."""
-    if not root and type(serializer).to_representation is not serializers.Serializer.to_representation:
-        return serializer.to_representation
-    model = getattr(getattr(serializer, "Meta", None), "model", None)
-    steps = [(field.field_name, _reader(field, model)) for field in serializer._readable_fields]
-
-    def represent(instance):
-        ret = {}
-        for name, read in steps:
-            try:
-                value = read(instance)
-            except SkipField:
-                continue
-            ret[name] = value
-        return ret
-
-    return represent
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_owner(self, activity) -> str | None:
+        return activity.owner or None
 
 
 # --- activity, write ------------------------------------------------------------------------

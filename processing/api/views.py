@@ -1,4 +1,4 @@
-"""API views: thin viewsets over the selectors in ``queries`` and the services."""
+"""API views: thin viewsets over the register's read model and the services."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from entities.models import Country, Organisation, ThirdParty
-from processing.findings import activity_findings
+from processing.findings import register_findings
 from processing.models import (
     DataSubjectCategory,
     LawfulBasis,
@@ -28,13 +28,13 @@ from processing.models import (
     SecurityMeasure,
     TransferMechanism,
 )
+from processing.register import activity_rows, read_activities, read_activity
 
 from . import serializers as s
 from .etag import activity_etag, body_etag, expected_version
 from .filters import ActivityFilter
 from .history import current_lawful_basis, lawful_basis_as_of
 from .permissions import ActivityPermission, user_roles
-from .queries import activity_queryset, attach_register
 from .writes import save_activity, transition_activity
 
 _ERROR = s.ErrorResponseSerializer
@@ -204,9 +204,13 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return activity_queryset().for_user(self.request.user).order_by(
+        return ProcessingActivity.objects.for_user(self.request.user).order_by(
             "organisation__name", "reference"
         )
+
+    def get_serializer_context(self):
+        # Terms and third parties named by many records are represented once a response.
+        return {**super().get_serializer_context(), "read_memo": {}}
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
@@ -219,29 +223,25 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
             wanted = self.request.query_params["has_findings"].lower()
             if wanted not in ("true", "false"):
                 raise ValidationError({"has_findings": "Use true or false."})
-            ids = [a.pk for a in attach_register(queryset)
-                   if bool(activity_findings(a)) == (wanted == "true")]
+            ids = [pk for pk, found in register_findings(queryset).items()
+                   if bool(found) == (wanted == "true")]
             queryset = queryset.filter(pk__in=ids)
         return queryset
 
     def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        return attach_register(page) if page is not None else None
+        # The page is read as the rows the register's reader starts from: one query.
+        page = super().paginate_queryset(activity_rows(queryset))
+        return read_activities(page) if page is not None else None
 
     def _show(self, activity, status_code=status.HTTP_200_OK):
-        activity = self.get_queryset().get(pk=activity.pk)
-        attach_register([activity])
-        response = Response(s.ActivitySerializer(activity, context=self.get_serializer_context()).data,
+        record = read_activity(activity.pk)
+        response = Response(s.ActivitySerializer(record, context=self.get_serializer_context()).data,
                             status=status_code)
-        response["ETag"] = activity_etag(activity)
+        response["ETag"] = activity_etag(record)
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        activity = self.get_object()
-        attach_register([activity])
-        response = Response(self.get_serializer(activity).data)
-        response["ETag"] = activity_etag(activity)
-        return response
+        return self._show(self.get_object())
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

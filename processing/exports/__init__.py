@@ -1,1 +1,1 @@
-"""Exports of the register: one snapshot, one layout per format (see ``registry``)."""
+"""Exports of the register: the register's read model, one layout per format (see ``registry``)."""

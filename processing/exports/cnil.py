@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from processing.register.records import Activity, Contact, Organisation, Register
+
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
-from .snapshot import ActivitySnap, ContactSnap, OrganisationSnap, Register
 
 ORGANISATION_SHEET = "Organisme"
 
@@ -22,14 +23,14 @@ _ROLES = {
 }
 
 
-def _person(contact: ContactSnap | None) -> list[list[str]]:
+def _person(contact: Contact | None) -> list[list[str]]:
     if contact is None:
         return [["Nom", ""], ["Adresse", ""], ["Téléphone", ""], ["Adresse de messagerie", ""]]
     return [["Nom", contact.name], ["Adresse", contact.address], ["Téléphone", contact.phone],
             ["Adresse de messagerie", contact.email]]
 
 
-def organisation_sheet(org: OrganisationSnap, title: str) -> Sheet:
+def organisation_sheet(org: Organisation, title: str) -> Sheet:
     sheet = Sheet(title)
     sheet.row([f"Registre des activités de traitement de : {org.name}"], "title")
     sheet.blank()
@@ -56,14 +57,14 @@ def organisation_sheet(org: OrganisationSnap, title: str) -> Sheet:
     return sheet
 
 
-def _retention_for(activity: ActivitySnap, code: str) -> str:
+def _retention_for(activity: Activity, code: str) -> str:
     """The retention of one data category: its own rules, else the activity's general ones."""
     own = [r for r in activity.retention_rules if r.data_category and r.data_category.code == code]
     general = [r for r in activity.retention_rules if r.data_category is None]
     return lines(r.describe() for r in (own or general))
 
 
-def fiche(org: OrganisationSnap, activity: ActivitySnap, title: str) -> Sheet:
+def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet = Sheet(title)
     sheet.widths = {0: 40.0, 1: 50.0, 2: 40.0, 3: 40.0}
     sheet.row([f"Fiche de registre : {activity.name}"], "title")

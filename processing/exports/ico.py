@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from processing.register.records import Activity, Contact, Organisation, Register
+
 from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
-from .snapshot import ActivitySnap, ContactSnap, OrganisationSnap, Register
 
 ICO_HEADINGS = (
     "Business function",
@@ -93,7 +94,7 @@ RIGHTS_BY_BASIS = {
 }
 
 
-def rights_available(activity: ActivitySnap) -> list[str]:
+def rights_available(activity: Activity) -> list[str]:
     """The individual rights that apply, from the activity's lawful bases."""
     if not activity.lawful_bases:
         return []
@@ -105,12 +106,11 @@ def rights_available(activity: ActivitySnap) -> list[str]:
     return [r for r in RIGHTS_ORDER if r in rights]
 
 
-def _basis_lines(activity: ActivitySnap) -> list[str]:
+def _basis_lines(activity: Activity) -> list[str]:
     result = []
-    purposes = {p.number: p.description for p in activity.purposes}
     for use in activity.lawful_bases:
         text = use.basis.label
-        scope = [purposes[n] for n in use.purposes if n in purposes]
+        scope = [p.description for p in use.purposes]
         scope += [c.name for c in use.data_categories]
         if scope:
             text += " (for: " + "; ".join(scope) + ")"
@@ -120,7 +120,7 @@ def _basis_lines(activity: ActivitySnap) -> list[str]:
     return result
 
 
-def _recipient_categories(activity: ActivitySnap) -> list[str]:
+def _recipient_categories(activity: Activity) -> list[str]:
     if activity.recipients_none and not activity.recipients:
         return ["None"]
     seen = []
@@ -132,7 +132,7 @@ def _recipient_categories(activity: ActivitySnap) -> list[str]:
     return seen
 
 
-def _transfer_lines(activity: ActivitySnap) -> tuple[list[str], list[str]]:
+def _transfer_lines(activity: Activity) -> tuple[list[str], list[str]]:
     destinations, safeguards = [], []
     for t in activity.transfers:
         text = t.destination
@@ -145,7 +145,7 @@ def _transfer_lines(activity: ActivitySnap) -> tuple[list[str], list[str]]:
     return destinations, safeguards
 
 
-def _retention_lines(activity: ActivitySnap) -> list[str]:
+def _retention_lines(activity: Activity) -> list[str]:
     result = []
     for rule in activity.retention_rules:
         text = rule.describe()
@@ -162,7 +162,7 @@ def _dpia_progress(value: str) -> str:
             "completed": "Completed"}.get(value, "")
 
 
-def controller_row(activity: ActivitySnap) -> list[str]:
+def controller_row(activity: Activity) -> list[str]:
     """One row of the controller sheet, in the order of ICO_HEADINGS."""
     destinations, safeguards = _transfer_lines(activity)
     bases = _basis_lines(activity)
@@ -214,7 +214,7 @@ def controller_row(activity: ActivitySnap) -> list[str]:
     ]
 
 
-def processor_row(activity: ActivitySnap) -> list[str]:
+def processor_row(activity: Activity) -> list[str]:
     destinations, safeguards = _transfer_lines(activity)
     categories = [activity.name, activity.description, *(p.description for p in activity.purposes)]
     return [
@@ -227,13 +227,13 @@ def processor_row(activity: ActivitySnap) -> list[str]:
     ]
 
 
-def _contact_row(label: str, contact: ContactSnap | None) -> list[str]:
+def _contact_row(label: str, contact: Contact | None) -> list[str]:
     if contact is None:
         return [label, "", "", "", ""]
     return [label, contact.name, contact.address, contact.email, contact.phone]
 
 
-def contact_block(sheet: Sheet, org: OrganisationSnap, title: str, first_label: str) -> None:
+def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str) -> None:
     sheet.row([f"{title}: {org.name}"], "title")
     sheet.blank()
     sheet.row(CONTACT_BLOCK_HEADINGS, "header")

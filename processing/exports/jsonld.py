@@ -18,8 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from processing.reference.data import ROPA_NS
-
-from .snapshot import ActivitySnap, OrganisationSnap, Register, Term
+from processing.register.records import Activity, Organisation, Register, Term
 
 DPV = Namespace("https://w3id.org/dpv#")
 PD = Namespace("https://w3id.org/dpv/pd#")
@@ -54,7 +53,7 @@ def _entity(graph: Graph, node: URIRef, kind: URIRef, name: str, **details) -> U
     return node
 
 
-def _activity(graph: Graph, org: OrganisationSnap, org_node: URIRef, a: ActivitySnap) -> None:
+def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) -> None:
     node = _name(org.name, "activity", a.reference)
     graph.add((node, RDF.type, DPV.Process))
     graph.add((node, DCTERMS.identifier, Literal(a.reference)))
@@ -137,7 +136,7 @@ def _graph() -> Graph:
     return graph
 
 
-def _organisation(graph: Graph, org: OrganisationSnap) -> None:
+def _organisation(graph: Graph, org: Organisation) -> None:
     org_node = _entity(graph, _name(org.name), DPV.LegalEntity, org.name,
                        identifier=org.registration_number)
     for contact in org.contacts:

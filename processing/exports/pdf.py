@@ -19,8 +19,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from processing.register.records import Activity, Register
+
 from .ico import rights_available
-from .snapshot import ActivitySnap, Register
 
 _styles = getSampleStyleSheet()
 TITLE = _styles["Title"]
@@ -34,7 +35,7 @@ def _p(value: str, style=BODY) -> Paragraph:
     return Paragraph(escape(value or "").replace("\n", "<br/>"), style)
 
 
-def _rows(activity: ActivitySnap) -> list[tuple[str, str]]:
+def _rows(activity: Activity) -> list[tuple[str, str]]:
     join = "\n".join
     return [
         ("Reference", activity.reference),

@@ -1,4 +1,4 @@
-"""One export pipeline: a snapshot of the register, then the layout of the format asked."""
+"""One export pipeline: the register read as records, then the layout of the format asked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .snapshot import Register, build_register
+from processing.register import Register, read_register
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def export_register(
         raise UnknownFormat(
             f"Unknown export format '{format}': use one of {', '.join(FORMATS)}."
         ) from None
-    register = build_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
+    register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
                               include_retired=layout.include_retired)
     return layout.render(register), layout
 

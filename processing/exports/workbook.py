@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import tablib
 
+from processing.register.records import Register
+
 from .cells import Sheet, lines, render_xlsx, safe, yes_no
-from .snapshot import Register
 
 FORMAT_VERSION = 1
 
@@ -263,7 +264,7 @@ def _lawful_basis_rows(register: Register) -> Iterator[dict]:
         yield {
             "organisation": org.name, "activity": a.reference, "basis": b.basis.code,
             "data_categories": _codes(b.data_categories),
-            "purposes": [str(n) for n in b.purposes],
+            "purposes": [str(p.number) for p in b.purposes],
             "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
             "consent_record_link": b.consent_record_link, "citation": b.citation,
             "notes": b.notes,

@@ -50,7 +50,9 @@ class ActivityQuerySet(models.QuerySet):
         return self.exclude(status=ActivityStatus.RETIRED)
 
     def with_register(self):
-        """Everything the findings engine, the API and the exports read, in few queries."""
+        """Activities with every part and link prefetched: the ORM's own read of the
+        register, in a few queries. The register's readers use ``processing.register``;
+        tests hold it to this read."""
         from django.db.models import Prefetch
 
         from .lawful_basis import ActivityLawfulBasis

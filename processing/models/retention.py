@@ -100,14 +100,30 @@ class RetentionRule(models.Model):
 
     def describe(self) -> str:
         """"7 years after the end of the customer relationship (tax law)"."""
-        if not self.period:
-            return self.criteria
-        text = parse_period(self.period).humanize()
-        event = self.trigger_description or (
-            str(RetentionTrigger(self.trigger).label) if self.trigger else ""
+        return describe_retention(
+            period=self.period, trigger=self.trigger, trigger_description=self.trigger_description,
+            legal_source=self.legal_source, criteria=self.criteria,
         )
-        if event:
-            text = f"{text} after {event}"
-        if self.legal_source:
-            text = f"{text} ({self.legal_source})"
-        return text
+
+
+def describe_retention(*, period: str, trigger: str, trigger_description: str, legal_source: str,
+                       criteria: str) -> str:
+    """A retention rule in words: "7 years after the end of the customer relationship (tax
+    law)"; the criteria when no period is set. A period that does not parse (recorded
+    before it was validated) is shown as it is."""
+    if not period:
+        return criteria
+    try:
+        text = parse_period(period).humanize()
+    except (ValidationError, ArithmeticError, ValueError):
+        text = period
+    event = trigger_description or _label(RetentionTrigger, trigger)
+    if event:
+        text = f"{text} after {event}"
+    if legal_source:
+        text = f"{text} ({legal_source})"
+    return text
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else ""

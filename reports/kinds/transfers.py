@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from entities.models import Adequacy
 from processing.models import TransferMechanismKind
+from processing.register.reader import read_in_chunks
 
 from ..selectors import activities_in_scope
 from .base import Chart, Figure, ReportContent, Section
@@ -46,20 +47,17 @@ def _issue(transfer, country, jurisdiction: str) -> str:
 
 
 def build(report, previous) -> ReportContent:
-    activities = (
-        activities_in_scope(report.organisation).current().with_register()
-        .order_by("organisation__name", "reference")
-    )
+    ids = list(activities_in_scope(report.organisation).current()
+               .order_by("organisation__name", "reference").values_list("pk", flat=True))
     transfer_rows, retention_rows, missing_rows = [], [], []
     by_destination: Counter[str] = Counter()
     activities_by_destination: dict[str, set[int]] = defaultdict(set)
     by_mechanism: Counter[str] = Counter()
     by_category: dict[str, set] = defaultdict(set)
     issues = 0
-    for activity in activities.iterator(chunk_size=500):
-        org = activity.organisation
-        jurisdiction = org.jurisdiction
-        for transfer in activity.transfers.all():
+    for activity in read_in_chunks(ids):
+        organisation, jurisdiction = activity.organisation, activity.jurisdiction
+        for transfer in activity.transfers:
             country = transfer.country
             destination = country.name if country else transfer.international_organisation
             mechanism = transfer.mechanism
@@ -67,34 +65,33 @@ def build(report, previous) -> ReportContent:
             issue = _issue(transfer, country, jurisdiction)
             issues += bool(issue)
             by_destination[destination] += 1
-            activities_by_destination[destination].add(activity.pk)
+            activities_by_destination[destination].add(activity.id)
             by_mechanism[mechanism_name] += 1
             transfer_rows.append([
-                org.name, activity.reference, activity.name, destination,
+                organisation, activity.reference, activity.name, destination,
                 _adequacy(country, jurisdiction),
                 str(transfer.third_party) if transfer.third_party else "",
                 mechanism_name, mechanism.article if mechanism else "", transfer.safeguards,
                 transfer.safeguard_document_link, transfer.tia_link, issue,
             ])
-        categories = list(activity.data_categories.all())
-        rules = list(activity.retention_rules.all())
+        categories = activity.data_categories
         covered = set()
-        for rule in rules:
-            targets = [rule.data_category] if rule.data_category_id else categories
-            scope_note = "" if rule.data_category_id else "all the activity's data"
+        for rule in activity.retention_rules:
+            targets = [rule.data_category] if rule.data_category else categories
+            scope_note = "" if rule.data_category else "all the activity's data"
             for category in targets:
-                covered.add(category.pk)
+                covered.add(category.id)
                 by_category[category.name].add(rule.describe())
                 retention_rows.append([
                     category.name, "yes" if category.special_category else "",
-                    org.name, activity.reference, activity.name, rule.period or "",
-                    rule.describe(), rule.get_trigger_display() if rule.trigger else "",
-                    rule.legal_source, rule.get_deletion_method_display()
-                    if rule.deletion_method else "", scope_note,
+                    organisation, activity.reference, activity.name, rule.period or "",
+                    rule.describe(), rule.trigger_label, rule.legal_source, rule.deletion_label,
+                    scope_note,
                 ])
         for category in categories:
-            if category.pk not in covered:
-                missing_rows.append([category.name, org.name, activity.reference, activity.name])
+            if category.id not in covered:
+                missing_rows.append([category.name, organisation, activity.reference,
+                                     activity.name])
     retention_rows.sort(key=lambda r: (r[0], r[2], r[3]))
     missing_rows.sort()
 

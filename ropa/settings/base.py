@@ -68,7 +68,6 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "django_celery_beat",
     "axes",
     "csp",
@@ -169,6 +168,32 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+
+# ------------------------------------------------------------------------------
+# STORAGES
+# https://docs.djangoproject.com/en/5.2/ref/settings/#storages
+# ------------------------------------------------------------------------------
+# "imports": the workbooks uploaded in the admin import, kept between the preview and the
+# confirmation (personal data, readable by the app's user only). Every web process and
+# the worker that purges them must see the same storage: a shared directory
+# (ROPA_IMPORT_DIR) or another backend (ROPA_IMPORT_STORAGE, with its
+# ROPA_IMPORT_STORAGE_OPTIONS as a JSON object).
+_FILE_SYSTEM = "django.core.files.storage.FileSystemStorage"
+ROPA_IMPORT_STORAGE = {
+    "BACKEND": env("ROPA_IMPORT_STORAGE", default=_FILE_SYSTEM),
+    "OPTIONS": env.json("ROPA_IMPORT_STORAGE_OPTIONS", default={}),
+}
+if ROPA_IMPORT_STORAGE["BACKEND"] == _FILE_SYSTEM:
+    ROPA_IMPORT_STORAGE["OPTIONS"] = {
+        "location": env("ROPA_IMPORT_DIR", default=str(Path(MEDIA_ROOT) / "imports")),
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+        **ROPA_IMPORT_STORAGE["OPTIONS"],
+    }
+STORAGES = {
+    "default": {"BACKEND": _FILE_SYSTEM},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "imports": ROPA_IMPORT_STORAGE,
+}
 
 # ------------------------------------------------------------------------------
 # EMAIL

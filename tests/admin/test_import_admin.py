@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from entities.models import Membership, Organisation
 from processing.exports.registry import export_register
-from processing.imports import admin_views, readers
+from processing.imports import admin_views, readers, storage
+from processing.imports.preview import SHEET_MODELS, _history_marks, _touched
 from processing.models import ProcessingActivity, Purpose
 from tests.admin.conftest import member
 from tests.factories import UserFactory
@@ -27,18 +28,24 @@ def step_url(name, token):
 
 @pytest.fixture(autouse=True)
 def _upload_dir(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+    """The configured import storage, in a directory of the test's own."""
+    configured = settings.STORAGES["imports"]
+    settings.STORAGES = {**settings.STORAGES, "imports": {
+        **configured, "OPTIONS": {**configured["OPTIONS"], "location": str(tmp_path / "imports")}}}
     return tmp_path / "imports"
 
 
 def kept_files():
-    directory = admin_views.upload_dir()
-    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+    try:
+        _directories, names = storage.upload_storage().listdir("")
+    except FileNotFoundError:
+        return []
+    return sorted(names)
 
 
 def history_rows() -> int:
     """Every history row of the register, to show that nothing was written."""
-    return sum(model.history.count() for model in admin_views.SHEET_MODELS.values())
+    return sum(model.history.count() for model in SHEET_MODELS.values())
 
 
 def exported(*organisations) -> openpyxl.Workbook:
@@ -336,7 +343,7 @@ def test_an_expired_upload_is_deleted(client, dpo_a, org_a, activity_a):
     client.force_login(dpo_a)
     token = upload(client, exported(org_a))
 
-    with time_machine.travel(admin_views.timezone.now() + admin_views.UPLOAD_TTL * 2):
+    with time_machine.travel(storage.timezone.now() + storage.UPLOAD_TTL * 2):
         response = client.get(step_url("preview", token), follow=True)
 
     assert "no longer available" in response.content.decode()
@@ -396,10 +403,10 @@ def test_naming_what_an_import_wrote_costs_a_constant_number_of_queries(
                                      "No.": 1, "Purpose": f"Purpose {n}"})
     content = as_upload(book).read()
     with transaction.atomic():
-        marks = admin_views._history_marks()
+        marks = _history_marks()
         import_workbook(content, "register.xlsx", user=dpo_a)
-        with django_assert_max_num_queries(len(admin_views.SHEET_MODELS) + 2):
-            touched = admin_views._touched(marks, dpo_a)
+        with django_assert_max_num_queries(len(SHEET_MODELS) + 2):
+            touched = _touched(marks, dpo_a)
         transaction.set_rollback(True)
     assert len(touched["Activities"]["+"]) == 20
     assert len(touched["Purposes"]["+"]) == 20
@@ -413,9 +420,9 @@ def test_the_hourly_task_deletes_expired_uploads_left_behind(client, dpo_a, org_
 
     client.force_login(dpo_a)
     old, fresh = upload(client, exported(org_a)), upload(client, exported(org_a))
-    long_ago = (admin_views.timezone.now() - admin_views.UPLOAD_TTL * 2).timestamp()
+    long_ago = (storage.timezone.now() - storage.UPLOAD_TTL * 2).timestamp()
     for suffix in (".upload", ".json"):
-        os.utime(admin_views.upload_dir() / f"{old}{suffix}", (long_ago, long_ago))
+        os.utime(storage.upload_storage().path(f"{old}{suffix}"), (long_ago, long_ago))
 
     assert purge_expired_uploads.apply().get() == 2
     assert kept_files() == [f"{fresh}.json", f"{fresh}.upload"]

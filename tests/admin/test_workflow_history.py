@@ -154,11 +154,11 @@ def test_register_as_of_a_past_date(client, org_a, org_b, dpo_a):
     url = reverse("admin:processing_processingactivity_as_of")
 
     response = client.get(url, {"date": "2024-03-01"})
-    assert [r["record"].name for r in response.context["rows"]] == ["Newsletter"]
+    assert [r["activity"].name for r in response.context["rows"]] == ["Newsletter"]
     response = client.get(url, {"date": "2024-06-02"})
-    assert [r["record"].name for r in response.context["rows"]] == ["Created later"]
+    assert [r["activity"].name for r in response.context["rows"]] == ["Created later"]
     response = client.get(url, {"date": "2024-06-02", "retired": "1"})
-    assert sorted(r["record"].name for r in response.context["rows"]) == [
+    assert sorted(r["activity"].name for r in response.context["rows"]) == [
         "Created later", "Newsletter and events"]
     response = client.get(url, {"date": "1st March"})
     assert "is not a date: write it as YYYY-MM-DD" in response.context["error"]

@@ -1,17 +1,16 @@
-"""The activity reads of the API give what the ORM and DRF would give, in fewer steps:
-``queries.attach_register`` loads what ``with_register()`` prefetches, and the compiled
-``ActivitySerializer.to_representation`` answers what DRF's field-by-field one does."""
+"""The register's read model gives what the ORM gives: every record read by
+``processing.register`` holds the values of the rows an ORM read with ``prefetch_related``
+finds, current and as of a moment; the API shows those records."""
 
 import datetime
-import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework import serializers
 
 from entities.models import RecipientCategory
-from processing.api import queries
-from processing.api.serializers import ActivitySerializer, _description
+from processing import services
 from processing.findings import activity_findings
 from processing.models import (
     ActivityLawfulBasis,
@@ -21,6 +20,8 @@ from processing.models import (
     Schedule1Condition,
     SpecialCategoryCondition,
 )
+from processing.register import read_activities, read_activity, read_register
+from processing.register.reader import ACTIVITY_LINKS
 from tests.api.conftest import member
 from tests.factories import (
     ActivityFactory,
@@ -31,7 +32,6 @@ from tests.factories import (
     ThirdPartyFactory,
     TransferFactory,
     basis,
-    country,
     data_category,
 )
 
@@ -89,82 +89,138 @@ def varied(org, activity, marketing):
     return [activity, marketing, processor, joint, bare]
 
 
-def _read(activities):
-    ids = [a.pk for a in activities]
-    found = {a.pk: a for a in queries.activity_queryset().filter(pk__in=ids)}
-    return queries.attach_register(found[pk] for pk in ids)
+def _same(record, obj, skip=()) -> None:
+    """Every column of ``obj`` holds the record's value: plain columns by name, a foreign
+    key by the id of the record it points to."""
+    for field in obj._meta.concrete_fields:
+        if field.name in skip or field.name == "activity":
+            continue
+        value = getattr(obj, field.attname)
+        if field.is_relation:
+            if hasattr(record, field.attname):  # the record keeps the id, and a name
+                assert getattr(record, field.attname) == value, field.name
+                continue
+            target = getattr(record, field.name)
+            assert (target.id if target is not None else None) == value, field.name
+        else:
+            assert getattr(record, field.name) == value, field.name
 
 
-def test_the_compiled_representation_is_drfs(varied):
-    for activity in _read(varied):
-        compiled = ActivitySerializer(activity).data
-        drf = serializers.Serializer.to_representation(ActivitySerializer(), activity)
-        # Same keys in the same order, same values: the same JSON body.
-        assert json.dumps(compiled) == json.dumps(drf, sort_keys=False)
+def _ids(items) -> list[int]:
+    return [item.pk for item in items]
 
 
-def _values(obj, names=None):
-    names = names or [f.attname for f in obj._meta.concrete_fields]
-    return {name: getattr(obj, name) for name in names}
-
-
-def test_the_read_loads_what_the_orm_prefetches(varied):
-    prefetched = {a.pk: a for a in ProcessingActivity.objects.with_register()}
-    for activity in _read(varied):
-        orm = prefetched[activity.pk]
-        assert _values(activity) == _values(orm)
-        assert _values(activity.organisation) == _values(orm.organisation)
-        assert activity.owner == orm.owner
-        for name in queries.ACTIVITY_M2M:
-            read, expected = list(getattr(activity, name).all()), list(getattr(orm, name).all())
-            assert [o.pk for o in read] == [o.pk for o in expected], name
-            fields = queries._FIELDS[type(expected[0])] if expected else ()
-            assert [_values(o, fields) for o in read] == [_values(o, fields) for o in expected]
-        for name in ("purposes", *queries._PARTS):
-            read, expected = list(getattr(activity, name).all()), list(getattr(orm, name).all())
-            assert [_values(o) for o in read] == [_values(o) for o in expected], name
-        for read, expected in zip(activity.lawful_bases.all(), orm.lawful_bases.all(),
+def assert_records_match_the_orm(records, queryset=None) -> None:
+    """The oracle: the records hold what the ORM with ``prefetch_related`` reads."""
+    queryset = queryset or ProcessingActivity.objects.all()
+    prefetched = {a.pk: a for a in queryset.with_register()}
+    assert sorted(r.id for r in records) == sorted(prefetched)
+    for record in records:
+        orm = prefetched[record.id]
+        _same(record, orm)
+        assert record.organisation == orm.organisation.name
+        assert record.jurisdiction == orm.organisation.jurisdiction
+        assert record.owner == (orm.owner.username if orm.owner else "")
+        for name in ACTIVITY_LINKS:
+            expected = getattr(orm, name).all()
+            assert sorted(t.id for t in getattr(record, name)) == sorted(_ids(expected)), name
+            for term in getattr(record, name):
+                _same(term, next(o for o in expected if o.pk == term.id))
+        assert [(p.id, p.description, p.position) for p in record.purposes] == [
+            (p.pk, p.description, p.position)
+            for p in sorted(orm.purposes.all(), key=lambda p: (p.position, p.pk))]
+        assert [p.number for p in record.purposes] == list(range(1, len(record.purposes) + 1))
+        uses = sorted(orm.lawful_bases.all(), key=lambda u: u.basis.code)
+        assert [u.id for u in record.lawful_bases] == _ids(uses)
+        for use, expected in zip(record.lawful_bases, uses, strict=True):
+            _same(use, expected)
+            _same(use.basis, expected.basis)
+            assert sorted(c.id for c in use.data_categories) == sorted(
+                _ids(expected.data_categories.all()))
+            own = set(_ids(orm.purposes.all()))
+            assert [p.id for p in use.purposes] == [
+                p.pk for p in sorted(expected.purposes.all(), key=lambda p: (p.position, p.pk))
+                if p.pk in own]
+        for name in ("recipients", "transfers", "retention_rules"):
+            expected = sorted(getattr(orm, name).all(), key=lambda o: o.pk)
+            assert [o.id for o in getattr(record, name)] == _ids(expected), name
+            for part, obj in zip(getattr(record, name), expected, strict=True):
+                _same(part, obj)
+                if getattr(obj, "third_party", None) is not None:
+                    _same(part.third_party, obj.third_party)
+        for recipient, obj in zip(record.recipients, sorted(orm.recipients.all(), key=lambda o: o.pk),
                                   strict=True):
-            assert _values(read.basis) == _values(expected.basis)
-            assert ([p.pk for p in read.purposes.all()]
-                    == [p.pk for p in expected.purposes.all().order_by("position", "id")])
-            assert [c.pk for c in read.data_categories.all()] == [
-                c.pk for c in expected.data_categories.all()]
-        for read, expected in zip(activity.recipients.all(), orm.recipients.all(), strict=True):
-            assert read.third_party == expected.third_party and read.category == expected.category
-            assert read.category_name == expected.category_name
-            if expected.third_party:
-                assert _values(read.third_party) == _values(expected.third_party)
-                assert read.third_party.country == expected.third_party.country
-        for read, expected in zip(activity.transfers.all(), orm.transfers.all(), strict=True):
-            for key in ("country", "mechanism", "third_party"):
-                assert getattr(read, key) == getattr(expected, key)
+            assert recipient.category_name == obj.category_name
+            assert sorted(c.id for c in recipient.data_categories) == sorted(
+                _ids(obj.data_categories.all()))
+        for rule, obj in zip(record.retention_rules, sorted(orm.retention_rules.all(),
+                                                            key=lambda o: o.pk), strict=True):
+            assert rule.describe() == obj.describe()
 
 
-def test_findings_of_the_read_are_those_of_the_orm(varied):
-    prefetched = {a.pk: a for a in ProcessingActivity.objects.with_register()}
+def test_the_read_model_holds_what_the_orm_reads(varied):
+    assert_records_match_the_orm(read_activities([a.pk for a in varied]))
+    assert_records_match_the_orm(read_register().activities)
+
+
+def test_the_read_model_holds_a_generated_register(django_assert_max_num_queries):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("generate_register", activities=30, organisations=3, third_parties=12,
+                 stdout=io.StringIO())
+    with django_assert_max_num_queries(12):
+        register = read_register()
+    assert len(register.activities) == 30
+    assert_records_match_the_orm(register.activities)
+
+
+def test_a_scope_names_purposes_of_its_own_activity_only(varied):
+    marketing = read_activity(varied[1].pk)
+    scoped = next(u for u in marketing.lawful_bases if u.basis.code == "A6-1-a")
+    assert all(p in marketing.purposes for p in scoped.purposes)
+    assert read_activities([varied[1].pk, varied[2].pk])[0] == marketing
+
+
+def test_as_of_a_moment_the_register_reads_as_it_then_stood(varied):
+    before = read_activities([a.pk for a in varied])
+    moment = timezone.now()
+    joint = varied[3]
+    services.activity_update(activity=joint, name="Renamed", data_categories=[data_category("health")])
+    services.part_delete(instance=joint.lawful_bases.get(basis__code="A6-1-c"))
+    services.purpose_add(activity=varied[4], description="Added later")
+    after = read_activities([a.pk for a in varied])
+    assert after != before
+    assert read_activities([a.pk for a in varied], as_of=moment) == before
+    assert_records_match_the_orm(after)
+
+
+def test_a_day_is_read_to_its_end(varied):
+    today = timezone.localdate()
+    assert read_activities([a.pk for a in varied], as_of=today) == read_activities(
+        [a.pk for a in varied])
+    assert read_activities([a.pk for a in varied],
+                           as_of=today - datetime.timedelta(days=1)) == []
+
+
+def test_findings_read_the_records(varied):
     seen = set()
-    for activity in _read(varied):
-        findings = activity_findings(activity)
-        assert findings == activity_findings(prefetched[activity.pk])
+    for record in read_activities([a.pk for a in varied]):
+        findings = activity_findings(record)
+        assert findings == activity_findings(ProcessingActivity.objects.get(pk=record.id))
         seen.update(f.code for f in findings)
     assert {"A7-CONSENT-RECORD", "A35-DPIA", "REVIEW-OVERDUE", "A6-3-CITATION"} <= seen
 
 
-def test_a_read_page_is_shown_without_another_query(varied, django_assert_num_queries):
-    activities = _read(varied)
-    with django_assert_num_queries(0):
-        for activity in activities:
-            ActivitySerializer(activity).data  # noqa: B018
-
-
-def test_the_read_costs_five_queries_whatever_the_number_of_activities(
-        varied, django_assert_num_queries):
-    queries.attach_register(queries.activity_queryset()[:1])
-    activities = list(queries.activity_queryset())
-    with django_assert_num_queries(5):
-        queries.attach_register(activities)
-    assert queries.attach_register([]) == []
+def test_the_read_costs_the_same_queries_whatever_the_number_of_activities(varied):
+    counts = []
+    for ids in ([varied[0].pk], [a.pk for a in varied]):
+        with CaptureQueriesContext(connection) as captured:
+            read_activities(ids)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] == 9, counts
+    assert read_activities([]) == []
 
 
 def test_the_list_pages_through_the_register_in_order(org, dpo_client, varied):
@@ -181,18 +237,13 @@ def test_the_list_pages_through_the_register_in_order(org, dpo_client, varied):
                           if a["id"] == varied[3].pk)
 
 
-def test_retention_descriptions_follow_the_rule(activity):
+def test_retention_descriptions_are_written_once(activity):
     rule = RetentionRule.objects.get(activity=activity)
-    assert _description(rule) == rule.describe() == "7 years after end of the customer relationship"
+    record = read_activity(activity.pk).retention_rules[0]
+    assert record.describe() == rule.describe() == "7 years after end of the customer relationship"
     rule.legal_source = "Limitation Act 1980"
-    assert _description(rule) == rule.describe()
-    assert _description(rule).endswith("(Limitation Act 1980)")
-
-
-def test_instances_from_json_are_saved_objects(org):
-    party = ThirdPartyFactory(organisation=org, dpf_certified=True, country=country("US"))
-    # SQLite answers booleans inside JSON as 0 / 1.
-    obj = queries.instance_from_json(type(party), {"id": party.pk, "name": party.name,
-                                                   "dpf_certified": 1})
-    assert obj.pk == party.pk and obj.dpf_certified is True and not obj._state.adding
-    assert obj.kind == party._meta.get_field("kind").get_default()
+    rule.save()
+    assert read_activity(activity.pk).retention_rules[0].describe() == rule.describe()
+    assert rule.describe().endswith("(Limitation Act 1980)")
+    rule.period = "not a period"  # recorded before periods were validated: shown as it is
+    assert rule.describe().startswith("not a period after")

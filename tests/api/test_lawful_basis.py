@@ -226,3 +226,15 @@ def test_a_token_of_another_organisation_gets_404_and_no_answer(rich, db):
     response = token_client(stranger).get(url(rich))
     assert response.status_code == 404
     assert "lawful_bases" not in response.json()
+
+
+def test_todays_sql_answers_what_the_read_model_holds(rich, marketing, dpo_user):
+    """The lookup's own SQL is a fast path: it must answer what the register's read model
+    reads, for every activity (with scopes, conditions, no basis at all)."""
+    from processing.api.history import current_lawful_basis, lawful_basis_answer
+    from processing.models import ProcessingActivity
+    from processing.register import read_activity
+
+    for activity in ProcessingActivity.objects.all():
+        assert current_lawful_basis(dpo_user, activity.pk) == lawful_basis_answer(
+            read_activity(activity.pk), None), activity.reference

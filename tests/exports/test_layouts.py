@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, rights_available
 from processing.exports.registry import export_register
-from processing.exports.snapshot import build_register
+from processing.register import read_register
 from tests.exports.helpers import xlsx_cells
 
 DPV = Namespace("https://w3id.org/dpv#")
@@ -167,7 +167,7 @@ def test_spreadsheets_are_readable(ico):
 
 
 def test_rights_by_basis_follow_the_ico_table(rich_register):
-    register = build_register()
+    register = read_register()
     by_ref = {a.reference: a for a in register.activities}
     support = by_ref["PA-003"]  # no lawful basis recorded (processor): no rights claimed
     assert rights_available(support) == []

@@ -1,0 +1,111 @@
+"""Stage 1 of the import: every sheet, heading and cell checked and parsed."""
+
+from __future__ import annotations
+
+import datetime
+
+from processing.exports.workbook import BOOL, DATE, MULTI, NUMBER, SHEETS_BY_NAME
+
+from .errors import RowError
+from .rows import ImporterBase, Row
+
+_TRUE, _FALSE = {"yes", "y", "true", "1", "oui", "x"}, {"no", "n", "false", "0", "non"}
+
+
+def _parse(kind: str, value, key: str):
+    """(python value, error message or None) for a cell of ``kind``."""
+    if kind == MULTI:
+        if isinstance(value, list):
+            items = [str(v).strip() for v in value]
+        elif isinstance(value, (str, int, float)):
+            items = [line.strip() for line in str(value).replace("\r\n", "\n").split("\n")]
+        else:
+            return [], "Expected a list of values, one per line."
+        return [i for i in items if i], None
+    if isinstance(value, (list, dict)):
+        return None, "Expected a single value, not a list."
+    if kind == BOOL:
+        if isinstance(value, bool):
+            return value, None
+        text = str(value).strip().lower()
+        if text == "":
+            return None, None
+        if text in _TRUE:
+            return True, None
+        if text in _FALSE:
+            return False, None
+        return None, "Expected Yes or No."
+    if kind == DATE:
+        text = str(value).strip()
+        if not text:
+            return None, None
+        try:
+            return datetime.date.fromisoformat(text[:10]), None
+        except ValueError:
+            return None, "Expected a date written YYYY-MM-DD."
+    if kind == NUMBER:
+        text = str(value).strip()
+        try:
+            number = int(float(text))
+        except ValueError:
+            return None, "Expected a whole number."
+        if number < 1 or number != float(text):
+            return None, "Expected a whole number from 1."
+        return number, None
+    text = "" if value is None else str(value)
+    if key in _CODE_KEYS:
+        text = text.strip()
+    return text, None
+
+
+_CODE_KEYS = {"organisation", "activity", "reference", "name", "role", "kind", "category", "country",
+              "parent", "jurisdiction", "owner", "status", "group_organisation", "basis",
+              "third_party", "mechanism", "data_category", "trigger", "deletion_method",
+              "dpia_required", "dpia_status", "period"}
+
+
+class CellParsing(ImporterBase):
+    # -- stage 1: cells
+    def parse(self) -> None:
+        seen = set()
+        for raw in self.raw:
+            spec = SHEETS_BY_NAME.get(raw.name)
+            if spec is None:
+                self.errors.append(RowError(raw.name, None, "", raw.name, (
+                    f"Unknown sheet '{raw.name}': the workbook has the sheets "
+                    f"{', '.join(SHEETS_BY_NAME)}.")))
+                continue
+            if raw.name in seen:
+                self.errors.append(RowError(raw.name, None, "", raw.name, "The sheet appears twice."))
+                continue
+            seen.add(raw.name)
+            by_heading = {c.heading: c for c in spec.columns}
+            unknown = [h for h in raw.headings if h not in by_heading]
+            for heading in unknown:
+                self.errors.append(RowError(raw.name, 1, heading, heading, (
+                    "Unknown column: check the spelling against docs/workbook-format.md.")))
+            for column in spec.columns:
+                if column.required and column.heading not in raw.headings and raw.rows:
+                    self.errors.append(RowError(raw.name, 1, column.heading, "",
+                                                "A required column is missing."))
+            if unknown:
+                continue
+            for number, cells in raw.rows:
+                row = Row(spec, number, {}, {})
+                if "__invalid__" in cells:
+                    self.error(row, "", "A row must be an object of column -> value.",
+                               value=cells["__invalid__"])
+                    continue
+                if "__extra__" in cells:
+                    self.error(row, "", "Values found to the right of the last column.",
+                               value=cells["__extra__"])
+                for column in spec.columns:
+                    value = cells.get(column.heading, "")
+                    row.raw[column.key] = value
+                    parsed, problem = _parse(column.kind, value, column.key)
+                    if problem:
+                        self.error(row, column.key, problem)
+                    row.values[column.key] = parsed
+                    if column.required and parsed in ("", None, []) and not problem:
+                        self.error(row, column.key, "This column cannot be empty.")
+                self.rows[spec.name].append(row)

@@ -1,0 +1,92 @@
+"""Stage 2 of the import, first half: what the register already holds, read once, and
+the lookups of codes, choices and countries in it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from entities.models import Country, Organisation, RecipientCategory, ThirdParty
+from processing.models import (
+    DataSubjectCategory,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    Schedule1Condition,
+    SecurityMeasure,
+    SpecialCategoryCondition,
+    TransferMechanism,
+)
+
+from .rows import ImporterBase, Row
+
+
+class Lookups(ImporterBase):
+    # -- stage 2: references
+    def load_lookups(self) -> None:
+        self.countries = {c.code: c for c in Country.objects.all()}
+        self.terms = {
+            "data_subjects": {t.code: t for t in DataSubjectCategory.objects.all()},
+            "data_categories": {t.code: t for t in PersonalDataCategory.objects.all()},
+            "special_category_conditions": {t.code: t for t in SpecialCategoryCondition.objects.all()},
+            "schedule1_conditions": {t.code: t for t in Schedule1Condition.objects.all()},
+            "security_measures": {t.code: t for t in SecurityMeasure.objects.all()},
+            "basis": {t.code: t for t in LawfulBasis.objects.all()},
+            "mechanism": {t.code: t for t in TransferMechanism.objects.all()},
+            "category": {t.code: t for t in RecipientCategory.objects.all()},
+        }
+        self.organisations = {o.name: o for o in Organisation.objects.all()}
+        self.third_parties = {
+            (t.organisation.name, t.name): t
+            for t in ThirdParty.objects.select_related("organisation")
+        }
+        # What the register holds before the import (the dicts above gain the new objects).
+        self.existing_organisations = dict(self.organisations)
+        self.existing_third_parties = dict(self.third_parties)
+        names = {r.values["organisation"] for r in self.rows["Activities"]}
+        self.activities = {
+            (a.organisation.name, a.reference): a
+            for a in ProcessingActivity.objects.filter(organisation__name__in=names).with_register()
+        }
+        self.users = {}
+        owners = {r.values["owner"] for r in self.rows["Activities"] if r.values.get("owner")}
+        if owners:
+            user_model = get_user_model()
+            field_name = user_model.USERNAME_FIELD
+            self.users = {getattr(u, field_name): u
+                          for u in user_model.objects.filter(**{f"{field_name}__in": owners})}
+
+    def _code(self, row: Row, key: str, table: dict, what: str):
+        code = row.values.get(key) or ""
+        if not code:
+            return None
+        if code not in table:
+            self.error(row, key, f"Unknown {what} code.")
+            return None
+        return table[code]
+
+    def _codes(self, row: Row, key: str, table: dict, what: str) -> list:
+        found = []
+        for code in row.values.get(key) or []:
+            if code in table:
+                found.append(table[code])
+            else:
+                self.error(row, key, f"Unknown {what} code '{code}'.")
+        return found
+
+    def _choice(self, row: Row, key: str, choices, default=""):
+        value = row.values.get(key) or ""
+        if not value:
+            return default
+        if value not in choices.values:
+            self.error(row, key, f"Unknown value: use one of {', '.join(v for v in choices.values if v)}.")
+            return default
+        return value
+
+    def _country(self, row: Row, key: str = "country"):
+        code = (row.values.get(key) or "").upper()
+        if not code:
+            return None
+        if code not in self.countries:
+            self.error(row, key, "Unknown country: give its ISO 3166-1 alpha-2 code (GB, FR, US...).")
+        return self.countries.get(code)

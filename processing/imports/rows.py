@@ -1,0 +1,101 @@
+"""The rows of a workbook as the import holds them, its summary, and how it reports a
+problem (sheet, row, column, value).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from processing.exports.workbook import SHEETS, SheetSpec
+
+from .errors import RowError
+from .readers import RawSheet
+
+_NOTHING = object()
+
+
+@dataclass
+class Row:
+    sheet: SheetSpec
+    number: int
+    values: dict
+    raw: dict
+
+    @property
+    def activity_key(self) -> tuple[str, str]:
+        return (self.values["organisation"], self.values.get("activity") or self.values.get("reference"))
+
+
+@dataclass
+class ImportSummary:
+    """What the import created, changed, left as it was and removed, per sheet."""
+
+    dry_run: bool
+    kind: str
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def lines(self) -> list[str]:
+        verb = "would be" if self.dry_run else "were"
+        out = [f"Workbook read as {self.kind}; {'dry run: nothing written' if self.dry_run else 'imported'}."]
+        for spec in SHEETS:
+            c = self.counts.get(spec.name)
+            if not c:
+                continue
+            out.append(f"{spec.name}: " + ", ".join(
+                f"{c[k]} {verb} {k}" for k in ("created", "updated", "unchanged", "removed") if c[k]
+            ))
+        return out
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "kind": self.kind,
+                "counts": {k: dict(v) for k, v in self.counts.items()}}
+
+
+class ImporterBase:
+    """What every stage of the import shares: the rows, the summary, the problems."""
+
+    def __init__(self, sheets: list[RawSheet], summary: ImportSummary):
+        self.raw = sheets
+        self.summary = summary
+        self.errors: list[RowError] = []
+        self.rows: dict[str, list[Row]] = {spec.name: [] for spec in SHEETS}
+
+    # -- reporting
+    def error(self, row: Row | None, key: str, message: str, value=_NOTHING, sheet: str = ""):
+        heading = ""
+        if row is not None:
+            heading = next((c.heading for c in row.sheet.columns if c.key == key), key)
+            if value is _NOTHING:
+                value = row.raw.get(key, "")
+        self.errors.append(RowError(
+            sheet=row.sheet.name if row is not None else sheet,
+            row=row.number if row is not None else None, column=heading,
+            value="" if value is _NOTHING else value, message=message,
+        ))
+
+    def service_error(self, row: Row, exc: Exception):
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for name, messages in exc.message_dict.items():
+                key = {"position": "number", "__all__": ""}.get(name, name)
+                for message in messages:
+                    self.error(row, key, message, value=row.raw.get(key, "") if key else "")
+        else:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            for message in messages:
+                self.error(row, "", message, value="")
+
+    # -- writing through the services
+    def call(self, row: Row, fn: Callable, **kwargs):
+        try:
+            return fn(**kwargs)
+        except (ValidationError, IntegrityError, TypeError) as exc:
+            self.service_error(row, exc)
+            return None
+
+    def count(self, sheet: str, what: str, n: int = 1):
+        self.summary.counts[sheet][what] += n

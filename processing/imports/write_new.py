@@ -1,0 +1,130 @@
+"""Stage 3 of the import, first half: what the register does not hold yet, created in
+one bulk write (``register_bulk_create``), every object validated first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from entities.models import Contact, Organisation, ThirdParty
+from processing import services
+from processing.models import (
+    ActivityLawfulBasis,
+    ActivityRecipient,
+    InternationalTransfer,
+    ProcessingActivity,
+    Purpose,
+    RetentionRule,
+)
+
+from .errors import RowError
+from .resolve import Resolving
+from .rows import Row
+
+
+class NewWriting(Resolving):
+    def write_new(self, parts, kw) -> None:
+        """Create everything the register does not hold yet (organisations, contacts, third
+        parties, activities with their parts) in one bulk write, validated first."""
+        origin: dict[int, Row] = {}  # id of each new object -> the row it comes from
+
+        def new(obj, row: Row):
+            origin[id(obj)] = row
+            self.count(row.sheet.name, "created")
+            return obj
+
+        organisations = []
+        for row in self.rows["Organisations"]:
+            if row.values["name"] not in self.organisations:
+                org = new(Organisation(name=row.values["name"],
+                                       **{k: row.values[k] for k in self._ORG_FIELDS}), row)
+                self.organisations[org.name] = org
+                organisations.append(org)
+        for org in organisations:
+            parent = origin[id(org)].values["parent"]
+            org.parent = self.organisations.get(parent) if parent else None
+
+        existing_contacts = defaultdict(list)
+        for contact in Contact.objects.filter(organisation__name__in=self.org_names):
+            existing_contacts[(contact.organisation_id, contact.role, contact.name)].append(contact)
+        self.contact_matches: list[tuple[Row, Contact]] = []
+        contacts = []
+        for row in self.rows["Contacts"]:
+            org = self.organisations.get(row.values["organisation"])
+            if org is None:
+                continue
+            matches = existing_contacts.get((org.pk, row.values["role"], row.values["name"]))
+            if matches:
+                self.contact_matches.append((row, matches.pop(0)))
+            else:
+                contacts.append(new(Contact(organisation=org, role=row.values["role"],
+                                            name=row.values["name"],
+                                            **{k: row.values[k] for k in self._CONTACT_FIELDS}), row))
+
+        third_parties = []
+        for row in self.rows["ThirdParties"]:
+            org = self.organisations.get(row.values["organisation"])
+            key = (row.values["organisation"], row.values["name"])
+            if org is not None and key not in self.third_parties:
+                party = new(ThirdParty(organisation=org, name=row.values["name"], **self._party_fields(row)),
+                            row)
+                self.third_parties[key] = party
+                third_parties.append(party)
+
+        activities = []
+        for row in self.rows["Activities"]:
+            org = self.organisations.get(row.values["organisation"])
+            if org is None or row.activity_key in self.activities:
+                continue
+            plain, m2m = self._activity_fields(row, org)
+            activity = new(ProcessingActivity(organisation=org, reference=row.values["reference"],
+                                              status=row.values["status"], **plain), row)
+            item = services.NewActivity(activity, {k: v for k, v in m2m.items() if v})
+            item.parts = [services.NewPart(new(obj, r), {k: v for k, v in links.items() if v})
+                          for r, obj, links in self._new_parts(org, parts[row.activity_key])]
+            activities.append(item)
+
+        try:
+            services.register_bulk_create(organisations=organisations, contacts=contacts,
+                                          third_parties=third_parties, activities=activities, **kw)
+        except services.BulkRefused as refused:
+            for obj, error in refused.problems:
+                row = origin.get(id(obj))
+                if row is None:
+                    self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
+                else:
+                    self.service_error(row, error)
+
+    def _new_parts(self, org, rows: dict[str, list[Row]]):
+        """(row, unsaved part, links) for each part of a new activity, in sheet order."""
+        purposes = {}
+        for r in sorted(rows["Purposes"], key=lambda r: r.values["number"]):
+            purposes[r.values["number"]] = Purpose(description=r.values["description"],
+                                                   position=r.values["number"])
+            yield r, purposes[r.values["number"]], {}
+        for r in rows["LawfulBases"]:
+            v = r.values
+            yield r, ActivityLawfulBasis(
+                basis=v["basis"], legitimate_interest=v["legitimate_interest"], lia_link=v["lia_link"],
+                consent_record_link=v["consent_record_link"], citation=v["citation"], notes=v["notes"],
+            ), {"data_categories": v["data_categories"],
+                "purposes": [purposes[n] for n in v["purposes"] if n in purposes]}
+
+        def party(v):
+            return self.third_parties.get((org.name, v["third_party"])) if v["third_party"] else None
+
+        for r in rows["Recipients"]:
+            v = r.values
+            yield r, ActivityRecipient(third_party=party(v), category=v["category"], purpose=v["purpose"]), {
+                "data_categories": v["data_categories"]}
+        for r in rows["Transfers"]:
+            v = r.values
+            yield r, InternationalTransfer(
+                country=v["country"], international_organisation=v["international_organisation"],
+                third_party=party(v), mechanism=v["mechanism"], safeguards=v["safeguards"],
+                safeguard_document_link=v["safeguard_document_link"], tia_link=v["tia_link"],
+            ), {}
+        for r in rows["Retention"]:
+            v = r.values
+            yield r, RetentionRule(data_category=v["data_category"],
+                                   **{f: v[f] for f in self._RETENTION_FIELDS}), {}

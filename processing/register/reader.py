@@ -1,0 +1,500 @@
+"""Reading the register into records (:mod:`processing.register.records`).
+
+One reader, two sources: the current tables, or django-simple-history as the register
+stood at a moment (for each object, its last historical version before that moment,
+many-to-many links included, since simple-history stores the links with each version;
+objects deleted by then left out). Both go through the same code, so an as-of answer is
+the current answer of the past.
+
+The number of queries is fixed, whatever the number of activities: the activities, one
+for every many-to-many link of the activities and their parts (a UNION), one per kind of
+part (purposes, lawful bases, recipients, transfers, retention rules), the third parties
+they name and the reference terms (a UNION); a whole register adds its organisations and
+their contacts. Rows are read as tuples (``values_list``) straight into records; a term
+or a third party named many times is one shared record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import models
+from django.db.models import Max, Q, Value
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from entities import models as entities
+from processing import models as processing
+
+from . import records as r
+
+# --- where rows come from -------------------------------------------------------------
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after ``day`` in the register's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
+                                                         datetime.time.min))
+
+
+class Source:
+    """The current tables (``cutoff`` None), or the history before ``cutoff``."""
+
+    def __init__(self, cutoff: datetime.datetime | None = None):
+        self.cutoff = cutoff
+
+    @property
+    def historical(self) -> bool:
+        return self.cutoff is not None
+
+    def objects(self, model: type[models.Model]) -> models.QuerySet:
+        """Every object of ``model`` in this source: rows of the model, or its historical
+        rows that were the last before the cutoff, deleted objects left out."""
+        if self.cutoff is None:
+            return model._default_manager.all()
+        historical = model.history.model
+        latest = (historical.objects.filter(history_date__lt=self.cutoff).order_by()
+                  .values("id").annotate(last=Max("history_id")).values("last"))
+        return historical.objects.filter(history_id__in=latest).exclude(history_type="-")
+
+    def owner_key(self, selection: models.QuerySet) -> models.QuerySet:
+        """What the many-to-many rows of the objects of ``selection`` refer to."""
+        return selection.values("history_id" if self.historical else "id")
+
+    def links(self, model: type[models.Model], name: str, owners: models.QuerySet,
+              tag: str | None = None) -> models.QuerySet:
+        """(``tag`` or ``name``, owner id, target id) of the many-to-many field ``name`` of
+        ``owners``."""
+        m2m = model._meta.get_field(name)
+        source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        if self.historical:
+            rows = HistoricalRecords.m2m_models[m2m].objects.filter(
+                history_id__in=self.owner_key(owners))
+        else:
+            rows = m2m.remote_field.through.objects.filter(**{f"{source}__in": self.owner_key(owners)})
+        return rows.order_by().values_list(Value(tag or name), f"{source}_id", f"{target}_id")
+
+
+def _rows(queryset: models.QuerySet, names: list[str]) -> Iterator[dict]:
+    """The rows as dicts, made one at a time from the query's tuples."""
+    return (dict(zip(names, values, strict=True)) for values in queryset.values_list(*names))
+
+
+def _columns(model: type[models.Model], *skip: str) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+
+
+# --- reference terms ----------------------------------------------------------------------
+
+_TERM_FIELDS: dict[str, models.Field] = {
+    "id": models.IntegerField(), "code": models.CharField(), "name": models.CharField(),
+    "dpv_iri": models.CharField(), "description": models.TextField(),
+    "article": models.CharField(), "kind": models.CharField(),
+    "special_category": models.BooleanField(), "criminal_offence": models.BooleanField(),
+    "part": models.CharField(), "applies_to": models.CharField(),
+    "jurisdiction": models.CharField(), "requires_documented_safeguards": models.BooleanField(),
+    "is_eu": models.BooleanField(), "is_eea": models.BooleanField(),
+    "eu_adequacy": models.CharField(), "eu_adequacy_note": models.CharField(),
+    "uk_adequacy": models.CharField(), "uk_adequacy_note": models.CharField(),
+}
+_COUNTRY_FIELDS = ("id", "code", "name", "is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note",
+                   "uk_adequacy", "uk_adequacy_note")
+#: Reference tables, by the name a read gives them, with the order their terms are listed
+#: in (the model's ordering).
+_TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+    "subject": (processing.DataSubjectCategory, ("name", "code")),
+    "data": (processing.PersonalDataCategory, ("name", "code")),
+    "art9": (processing.SpecialCategoryCondition, ("code",)),
+    "sch1": (processing.Schedule1Condition, ("part", "id")),
+    "measure": (processing.SecurityMeasure, ("name", "code")),
+    "basis": (processing.LawfulBasis, ("code",)),
+    "mechanism": (processing.TransferMechanism, ("code",)),
+    "recipient_category": (entities.RecipientCategory, ("name", "code")),
+    "country": (entities.Country, ("name", "code")),
+}
+
+
+class Terms:
+    """Every reference term and country, read in one query, by table and id."""
+
+    def __init__(self):
+        parts = []
+        for table, (model, _order) in _TERM_TABLES.items():
+            own = {f.attname for f in model._meta.concrete_fields}
+            parts.append(model._default_manager.order_by().values_list(Value(table), *[
+                models.F(name) if name in own else Value(
+                    False if isinstance(output, models.BooleanField) else "", output_field=output)
+                for name, output in _TERM_FIELDS.items()
+            ]))
+        rows = defaultdict(list)
+        for table, *values in parts[0].union(*parts[1:], all=True):
+            rows[table].append(dict(zip(_TERM_FIELDS, values, strict=True)))
+        self.by_table: dict[str, dict[int, r.Term | r.Country]] = {}
+        self.rank: dict[str, dict[int, int]] = {}
+        for table, (_model, order) in _TERM_TABLES.items():
+            made = {}
+            for row in sorted(rows[table], key=lambda row, order=order: [row[k] for k in order]):
+                if table == "country":
+                    made[row["id"]] = r.Country(**{k: row[k] for k in _COUNTRY_FIELDS})
+                else:
+                    made[row["id"]] = r.Term(**{k: row[k] for k in _TERM_FIELDS if k not in
+                                                _COUNTRY_FIELDS[3:]})
+            self.by_table[table] = made
+            self.rank[table] = {pk: i for i, pk in enumerate(made)}
+
+    def __getitem__(self, table: str) -> dict:
+        return self.by_table[table]
+
+    def sort(self, table: str, items: list) -> None:
+        rank = self.rank[table]
+        items.sort(key=lambda item: rank[item.id])
+
+
+# --- activities -----------------------------------------------------------------------------
+
+#: Many-to-many fields of an activity, and what they link to (a reference table, or
+#: "third_party").
+ACTIVITY_LINKS = {
+    "data_subjects": "subject", "data_categories": "data",
+    "special_category_conditions": "art9", "schedule1_conditions": "sch1",
+    "security_measures": "measure", "joint_controllers": "third_party",
+    "controllers_served": "third_party",
+}
+#: What the reader reads of an activity's row: its columns, and of its organisation and owner.
+ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
+                   "organisation__jurisdiction", "owner__username"]
+_PART_MODELS = {
+    "purposes": processing.Purpose,
+    "lawful_bases": processing.ActivityLawfulBasis,
+    "recipients": processing.ActivityRecipient,
+    "transfers": processing.InternationalTransfer,
+    "retention_rules": processing.RetentionRule,
+}
+
+
+def _activity(row: dict) -> r.Activity:
+    return r.Activity(
+        id=row["id"], organisation_id=row["organisation_id"],
+        organisation=row["organisation__name"] or "",
+        jurisdiction=row["organisation__jurisdiction"] or "",
+        reference=row["reference"], name=row["name"], business_function=row["business_function"],
+        owner_id=row["owner_id"], owner=row["owner__username"] or "", role=row["role"],
+        status=row["status"], status_changed_at=row["status_changed_at"], version=row["version"],
+        description=row["description"], created_at=row["created_at"],
+        updated_at=row["updated_at"], last_reviewed_on=row["last_reviewed_on"],
+        next_review_on=row["next_review_on"], recipients_none=bool(row["recipients_none"]),
+        security_description=row["security_description"], source_of_data=row["source_of_data"],
+        automated_decision_making=bool(row["automated_decision_making"]),
+        automated_decision_legal_effect=bool(row["automated_decision_legal_effect"]),
+        automated_decision_description=row["automated_decision_description"],
+        systematic_monitoring=bool(row["systematic_monitoring"]),
+        data_location=row["data_location"], dpia_required=row["dpia_required"],
+        dpia_status=row["dpia_status"], dpia_link=row["dpia_link"],
+        breach_occurred=bool(row["breach_occurred"]), breach_link=row["breach_link"],
+        retention_policy_link=row["retention_policy_link"],
+        retention_adhered=row["retention_adhered"],
+        retention_non_adherence_reason=row["retention_non_adherence_reason"],
+    )
+
+
+class Reading:
+    """Reads of activities with everything they hold, from one source. The reference terms
+    are read once per ``Reading``, and a third party once: read a large register a chunk
+    of activities at a time through one ``Reading``."""
+
+    def __init__(self, source: Source, terms: Terms | None = None):
+        self.source = source
+        self.terms = terms or Terms()
+        self.third_parties: dict[int, r.ThirdParty] = {}
+
+    def activities(self, selection: models.QuerySet | list[dict],
+                   third_parties_of: Iterable[int] = ()) -> dict[int, r.Activity]:
+        """The activities of ``selection`` (a queryset of this source's rows, or rows read
+        by ``activity_rows``), in its order, with their lists and parts; the third parties
+        they name are read along with those of the organisations ``third_parties_of``."""
+        if isinstance(selection, models.QuerySet):
+            selection = _rows(selection, ACTIVITY_VALUES)
+        activities = {row["id"]: _activity(row) for row in selection}
+        if not activities:
+            self.read_third_parties(set(third_parties_of), set())
+            return activities
+        ids = list(activities)
+        # The same activities, selected again by id: ``selection`` may be sliced (a page).
+        owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
+        parts = {name: self.source.objects(model).filter(activity_id__in=ids)
+                 for name, model in _PART_MODELS.items()}
+        link_queries = [self.source.links(processing.ProcessingActivity, name, owners)
+                        for name in ACTIVITY_LINKS]
+        link_queries += [
+            self.source.links(processing.ActivityLawfulBasis, "data_categories",
+                              parts["lawful_bases"], tag="basis_data"),
+            self.source.links(processing.ActivityLawfulBasis, "purposes", parts["lawful_bases"],
+                              tag="basis_purposes"),
+            self.source.links(processing.ActivityRecipient, "data_categories", parts["recipients"],
+                              tag="recipient_data"),
+        ]
+        links = defaultdict(list)
+        for name, owner_id, target_id in link_queries[0].union(*link_queries[1:], all=True):
+            links[name].append((owner_id, target_id))
+
+        rows = {name: list(_rows(qs, _columns(_PART_MODELS[name])))
+                for name, qs in parts.items()}
+        wanted = {t for name, kind in ACTIVITY_LINKS.items() if kind == "third_party"
+                  for _a, t in links[name]}
+        wanted |= {row["third_party_id"] for name in ("recipients", "transfers")
+                   for row in rows[name] if row["third_party_id"]}
+        orgs = {a.organisation_id for a in activities.values()} | set(third_parties_of)
+        self.read_third_parties(orgs, wanted)
+
+        self._link_activities(activities, links)
+        self._parts(activities, rows, links)
+        return activities
+
+    def read_third_parties(self, organisation_ids: set[int], ids: set[int]) -> None:
+        """The third parties of ``organisation_ids``, and those of ``ids`` (named by an
+        activity, whatever their organisation), unless already read."""
+        wanted = Q(organisation_id__in=organisation_ids) | Q(id__in=ids - set(self.third_parties))
+        names = [*_columns(entities.ThirdParty), "group_organisation__name"]
+        terms = self.terms
+        for row in _rows(self.source.objects(entities.ThirdParty).filter(wanted), names):
+            if row["id"] in self.third_parties:
+                continue
+            self.third_parties[row["id"]] = r.ThirdParty(
+                id=row["id"], organisation_id=row["organisation_id"], name=row["name"],
+                kind=row["kind"], category=terms["recipient_category"].get(row["category_id"]),
+                service=row["service"], country=terms["country"].get(row["country_id"]),
+                address=row["address"], email=row["email"], phone=row["phone"],
+                website=row["website"], contract_link=row["contract_link"],
+                dpf_certified=bool(row["dpf_certified"]),
+                group_organisation_id=row["group_organisation_id"],
+                group_organisation=row["group_organisation__name"] or "", notes=row["notes"],
+            )
+
+    def _link_activities(self, activities, links) -> None:
+        terms, parties = self.terms, self.third_parties
+        for name, kind in ACTIVITY_LINKS.items():
+            targets = parties if kind == "third_party" else terms[kind]
+            for activity_id, target_id in links[name]:
+                activity, target = activities.get(activity_id), targets.get(target_id)
+                if activity is not None and target is not None:
+                    getattr(activity, name).append(target)
+            for activity in activities.values():
+                items = getattr(activity, name)
+                if len(items) > 1:
+                    if kind == "third_party":
+                        items.sort(key=lambda t: (t.name, t.id))
+                    else:
+                        terms.sort(kind, items)
+
+    def _parts(self, activities, rows, links) -> None:
+        terms, parties = self.terms, self.third_parties
+        purposes: dict[int, r.Purpose] = {}
+        for row in sorted(rows["purposes"], key=lambda row: (row["position"], row["id"])):
+            activity = activities.get(row["activity_id"])
+            if activity is not None:
+                purposes[row["id"]] = purpose = r.Purpose(
+                    id=row["id"], number=len(activity.purposes) + 1,
+                    description=row["description"], position=row["position"])
+                activity.purposes.append(purpose)
+
+        bases: dict[int, r.LawfulBasisUse] = {}
+        owner_of: dict[int, r.Activity] = {}
+        for row in rows["lawful_bases"]:
+            activity, basis = activities.get(row["activity_id"]), terms["basis"].get(row["basis_id"])
+            if activity is not None and basis is not None:
+                bases[row["id"]] = use = r.LawfulBasisUse(
+                    id=row["id"], basis=basis, data_categories=[], purposes=[],
+                    legitimate_interest=row["legitimate_interest"], lia_link=row["lia_link"],
+                    consent_record_link=row["consent_record_link"], citation=row["citation"],
+                    notes=row["notes"])
+                activity.lawful_bases.append(use)
+                owner_of[row["id"]] = activity
+        _attach(links["basis_data"], bases, "data_categories", terms["data"])
+        # A scope names purposes of the basis's own activity only.
+        _attach(links["basis_purposes"], bases, "purposes", purposes,
+                same=lambda use, purpose: purpose in owner_of[use.id].purposes)
+        for use in bases.values():
+            terms.sort("data", use.data_categories)
+            use.purposes.sort(key=lambda p: p.number)
+
+        recipients: dict[int, r.Recipient] = {}
+        for row in sorted(rows["recipients"], key=lambda row: row["id"]):
+            activity = activities.get(row["activity_id"])
+            if activity is not None:
+                recipients[row["id"]] = recipient = r.Recipient(
+                    id=row["id"], third_party=parties.get(row["third_party_id"]),
+                    category=terms["recipient_category"].get(row["category_id"]),
+                    data_categories=[], purpose=row["purpose"])
+                activity.recipients.append(recipient)
+        _attach(links["recipient_data"], recipients, "data_categories", terms["data"])
+        for recipient in recipients.values():
+            terms.sort("data", recipient.data_categories)
+
+        for row in sorted(rows["transfers"], key=lambda row: row["id"]):
+            activity = activities.get(row["activity_id"])
+            if activity is not None:
+                activity.transfers.append(r.Transfer(
+                    id=row["id"], country=terms["country"].get(row["country_id"]),
+                    international_organisation=row["international_organisation"],
+                    third_party=parties.get(row["third_party_id"]),
+                    mechanism=terms["mechanism"].get(row["mechanism_id"]),
+                    safeguards=row["safeguards"],
+                    safeguard_document_link=row["safeguard_document_link"],
+                    tia_link=row["tia_link"]))
+        for row in sorted(rows["retention_rules"], key=lambda row: row["id"]):
+            activity = activities.get(row["activity_id"])
+            if activity is not None:
+                activity.retention_rules.append(r.RetentionRule(
+                    id=row["id"], data_category=terms["data"].get(row["data_category_id"]),
+                    period=row["period"], trigger=row["trigger"],
+                    trigger_description=row["trigger_description"],
+                    legal_source=row["legal_source"], deletion_method=row["deletion_method"],
+                    criteria=row["criteria"]))
+        for activity in activities.values():
+            activity.lawful_bases.sort(key=lambda use: use.basis.code)
+
+
+def _attach(pairs, owners: dict, attribute: str, targets: dict, same=None) -> None:
+    """Append each link's target to its owner's list; links to an owner or a target outside
+    the read (or, with ``same``, that ``same(owner, target)`` refuses) are left out."""
+    for owner_id, target_id in pairs:
+        owner, target = owners.get(owner_id), targets.get(target_id)
+        if owner is not None and target is not None and (same is None or same(owner, target)):
+            getattr(owner, attribute).append(target)
+
+
+# --- what the rest of the application calls -------------------------------------------------
+
+
+def _source(as_of: datetime.date | datetime.datetime | None) -> Source:
+    if as_of is None:
+        return Source()
+    if isinstance(as_of, datetime.datetime):
+        return Source(as_of)
+    return Source(end_of_day(as_of))
+
+
+def activity_rows(queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` of activities as the rows ``read_activities`` reads: page them (a
+    paginator reads one page of them in one query), then read the page."""
+    return queryset.values(*ACTIVITY_VALUES)
+
+
+def read_activities(selection: models.QuerySet | Iterable[int] | list[dict], *,
+                    as_of: datetime.date | datetime.datetime | None = None) -> list[r.Activity]:
+    """The activities ``selection`` as records, in the selection's order: a queryset of
+    activities (possibly a slice of one), ids, or rows read through ``activity_rows``.
+    As of a day (its end) or a moment when ``as_of`` is given (the selection's ids are
+    then read as the register stood)."""
+    source = _source(as_of)
+    selection = selection if isinstance(selection, models.QuerySet) else list(selection)
+    is_rows = isinstance(selection, list) and bool(selection) and isinstance(selection[0], dict)
+    if not source.historical and (is_rows or isinstance(selection, models.QuerySet)):
+        rows = selection
+        order = None
+    else:
+        if isinstance(selection, models.QuerySet):
+            order = list(selection.values_list("pk", flat=True))
+        else:
+            order = [row["id"] for row in selection] if is_rows else selection
+        rows = source.objects(processing.ProcessingActivity).filter(id__in=order)
+    activities = Reading(source).activities(rows)
+    if order is None:
+        return list(activities.values())
+    return [activities[pk] for pk in order if pk in activities]
+
+
+def read_in_chunks(ids: list[int], chunk_size: int = 500) -> Iterator[r.Activity]:
+    """The current activities ``ids`` as records, read ``chunk_size`` at a time (the
+    memory held is one chunk's), in the order of ``ids``."""
+    reading = Reading(Source())
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start:start + chunk_size]
+        found = reading.activities(Source().objects(processing.ProcessingActivity).filter(id__in=chunk))
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
+def read_activity(pk: int, *, as_of=None) -> r.Activity | None:
+    """One activity as a record (None when it does not exist, or did not then)."""
+    found = read_activities([pk], as_of=as_of)
+    return found[0] if found else None
+
+
+def read_register(*, organisation_ids: Iterable[int] | None = None, status: str | None = None,
+                  as_of: datetime.date | datetime.datetime | None = None,
+                  include_retired: bool = True) -> r.Register:
+    """The register of the given organisations (all when None), current or as of a day
+    (its end) or a moment: organisations with their contacts, third parties and
+    activities. ``status`` keeps only activities with that status; without it, retired
+    activities are left out unless ``include_retired``."""
+    source = _source(as_of)
+    reading = Reading(source)
+    countries = reading.terms["country"]
+
+    organisations = source.objects(entities.Organisation)
+    all_names = dict(organisations.values_list("id", "name"))
+    if organisation_ids is not None:
+        organisation_ids = list(organisation_ids)
+        organisations = organisations.filter(id__in=organisation_ids)
+    org_rows = {row["id"]: row for row in _rows(organisations, _columns(entities.Organisation))}
+
+    selection = source.objects(processing.ProcessingActivity)
+    if organisation_ids is not None:
+        selection = selection.filter(organisation_id__in=organisation_ids)
+    if status:
+        selection = selection.filter(status=status)
+    elif not include_retired:
+        selection = selection.exclude(status=processing.ActivityStatus.RETIRED)
+    activities = reading.activities(selection.order_by("reference", "id"),
+                                    third_parties_of=list(org_rows))
+    # An organisation whose history starts after its activities' (loaded without history)
+    # is shown as it stands now, rather than its activities left out.
+    missing = {a.organisation_id for a in activities.values()} - set(org_rows)
+    if missing:
+        current = entities.Organisation.objects.filter(id__in=missing)
+        org_rows.update((row["id"], row) for row in _rows(current, _columns(entities.Organisation)))
+        all_names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in all_names)
+    org_ids = list(org_rows)
+
+    contacts = defaultdict(list)
+    for row in _rows(source.objects(entities.Contact).filter(organisation_id__in=org_ids),
+                     _columns(entities.Contact)):
+        contacts[row["organisation_id"]].append(r.Contact(
+            role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
+            address=row["address"]))
+
+    # Names as the register stood: an organisation renamed since keeps its old name here.
+    for party in reading.third_parties.values():
+        if party.group_organisation_id:
+            party.group_organisation = all_names.get(party.group_organisation_id,
+                                                     party.group_organisation)
+    activities_of = defaultdict(list)
+    for activity in activities.values():
+        activity.organisation = all_names.get(activity.organisation_id, activity.organisation)
+        activities_of[activity.organisation_id].append(activity)
+    third_parties_of = defaultdict(list)
+    for party in sorted(reading.third_parties.values(), key=lambda t: (t.name, t.id)):
+        third_parties_of[party.organisation_id].append(party)
+
+    return r.Register(
+        organisations=[
+            r.Organisation(
+                id=row["id"], name=row["name"], trading_name=row["trading_name"],
+                registration_number=row["registration_number"],
+                authority_registration_ref=row["authority_registration_ref"],
+                vat_number=row["vat_number"], address=row["address"],
+                country=countries.get(row["country_id"]), website=row["website"],
+                email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
+                jurisdiction=row["jurisdiction"],
+                contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
+                third_parties=third_parties_of[row["id"]],
+                activities=activities_of[row["id"]],
+            )
+            for row in sorted(org_rows.values(), key=lambda row: row["name"])
+        ],
+        generated_at=timezone.now(),
+        as_of=as_of if isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime)
+        else None,
+    )

@@ -1,0 +1,329 @@
+"""The register as plain, typed records: what every reader of the register reads.
+
+The API's answers, the findings engine, every export layout, the reports and the as-of
+views read these records and nothing else, so a value the register holds reaches all of
+them or none. Wording derived from the data (a retention rule in words, the kind of a
+third party, a provision's label) is written here once.
+
+Records are made by :mod:`processing.register.reader`, from the current tables or from
+the history as the register stood at a moment. They are read-only by convention: a
+reader never changes them, and shares one record of a term or a third party between all
+the rows that name it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from entities.models.country import adequate_for
+from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
+from processing.models.activity import PROCESSOR_ROLES, ActivityRole
+from processing.models.reference import ConditionScope
+from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A reference term: a taxonomy entry (data category, subject, security measure,
+    recipient category) or a provision of law (lawful basis, Art 9 or Sch. 1 condition,
+    transfer mechanism). Fields a kind of term does not have are empty."""
+
+    id: int
+    code: str
+    name: str
+    dpv_iri: str = ""
+    description: str = ""
+    article: str = ""
+    kind: str = ""
+    special_category: bool = False
+    criminal_offence: bool = False
+    part: str = ""
+    applies_to: str = ""
+    jurisdiction: str = ""
+    requires_documented_safeguards: bool = False
+
+    @property
+    def label(self) -> str:
+        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any."""
+        return f"{self.article} – {self.name}" if self.article else self.name
+
+    @property
+    def covers_criminal(self) -> bool:
+        return self.applies_to in (ConditionScope.CRIMINAL, ConditionScope.BOTH)
+
+    @property
+    def covers_special(self) -> bool:
+        return self.applies_to in (ConditionScope.SPECIAL, ConditionScope.BOTH)
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    id: int
+    code: str
+    name: str
+    is_eu: bool = False
+    is_eea: bool = False
+    eu_adequacy: str = ""
+    eu_adequacy_note: str = ""
+    uk_adequacy: str = ""
+    uk_adequacy_note: str = ""
+
+    def adequate_for(self, jurisdiction: str) -> bool:
+        return adequate_for(self, jurisdiction)
+
+
+@dataclass(slots=True)
+class Contact:
+    role: str
+    name: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def details(self) -> str:
+        """Name and contact details on one line each: what a contact block shows."""
+        return "\n".join(v for v in (self.name, self.address, self.email, self.phone) if v)
+
+
+@dataclass(slots=True)
+class ThirdParty:
+    """A recipient, joint controller or controller served, of one organisation's register."""
+
+    id: int
+    organisation_id: int
+    name: str
+    kind: str
+    category: Term | None
+    service: str
+    country: Country | None
+    address: str
+    email: str
+    phone: str
+    website: str
+    contract_link: str
+    dpf_certified: bool
+    group_organisation_id: int | None
+    group_organisation: str
+    notes: str
+
+    @property
+    def kind_label(self) -> str:
+        return _label(ThirdPartyKind, self.kind)
+
+    @property
+    def needs_contract(self) -> bool:
+        return self.kind in PROCESSOR_KINDS
+
+    def details(self) -> str:
+        parts = [self.name, self.address, self.country.name if self.country else "", self.email,
+                 self.phone]
+        return ", ".join(p.replace("\n", ", ") for p in parts if p)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(slots=True)
+class Purpose:
+    id: int
+    #: 1, 2, 3... in the activity's order: how layouts refer to a purpose.
+    number: int
+    description: str
+    position: int
+
+
+@dataclass(slots=True)
+class LawfulBasisUse:
+    """An Art 6 basis an activity relies on, with its scope and details."""
+
+    id: int
+    basis: Term
+    data_categories: list[Term]
+    purposes: list[Purpose]
+    legitimate_interest: str
+    lia_link: str
+    consent_record_link: str
+    citation: str
+    notes: str
+
+
+@dataclass(slots=True)
+class Recipient:
+    id: int
+    third_party: ThirdParty | None
+    category: Term | None
+    data_categories: list[Term]
+    purpose: str
+
+    @property
+    def category_name(self) -> str:
+        if self.category:
+            return self.category.name
+        if self.third_party and self.third_party.category:
+            return self.third_party.category.name
+        return ""
+
+    @property
+    def name(self) -> str:
+        return self.third_party.name if self.third_party else self.category_name
+
+
+@dataclass(slots=True)
+class Transfer:
+    id: int
+    country: Country | None
+    international_organisation: str
+    third_party: ThirdParty | None
+    mechanism: Term | None
+    safeguards: str
+    safeguard_document_link: str
+    tia_link: str
+
+    @property
+    def destination(self) -> str:
+        return self.country.name if self.country else self.international_organisation
+
+
+@dataclass(slots=True)
+class RetentionRule:
+    id: int
+    data_category: Term | None
+    period: str
+    trigger: str
+    trigger_description: str
+    legal_source: str
+    deletion_method: str
+    criteria: str
+
+    def describe(self) -> str:
+        """"7 years after the end of the customer relationship (tax law)"."""
+        return describe_retention(
+            period=self.period, trigger=self.trigger, trigger_description=self.trigger_description,
+            legal_source=self.legal_source, criteria=self.criteria,
+        )
+
+    @property
+    def deletion_label(self) -> str:
+        return _label(DeletionMethod, self.deletion_method)
+
+    @property
+    def trigger_label(self) -> str:
+        return _label(RetentionTrigger, self.trigger)
+
+
+@dataclass(slots=True)
+class Activity:
+    """One processing activity with everything the register records about it."""
+
+    id: int
+    organisation_id: int
+    organisation: str
+    jurisdiction: str
+    reference: str
+    name: str
+    business_function: str
+    owner_id: int | None
+    owner: str
+    role: str
+    status: str
+    status_changed_at: datetime.datetime | None
+    version: int
+    description: str
+    created_at: datetime.datetime | None
+    updated_at: datetime.datetime | None
+    last_reviewed_on: datetime.date | None
+    next_review_on: datetime.date | None
+    recipients_none: bool
+    security_description: str
+    source_of_data: str
+    automated_decision_making: bool
+    automated_decision_legal_effect: bool
+    automated_decision_description: str
+    systematic_monitoring: bool
+    data_location: str
+    dpia_required: str
+    dpia_status: str
+    dpia_link: str
+    breach_occurred: bool
+    breach_link: str
+    retention_policy_link: str
+    retention_adhered: bool | None
+    retention_non_adherence_reason: str
+    joint_controllers: list[ThirdParty] = field(default_factory=list)
+    controllers_served: list[ThirdParty] = field(default_factory=list)
+    data_subjects: list[Term] = field(default_factory=list)
+    data_categories: list[Term] = field(default_factory=list)
+    special_category_conditions: list[Term] = field(default_factory=list)
+    schedule1_conditions: list[Term] = field(default_factory=list)
+    security_measures: list[Term] = field(default_factory=list)
+    purposes: list[Purpose] = field(default_factory=list)
+    lawful_bases: list[LawfulBasisUse] = field(default_factory=list)
+    recipients: list[Recipient] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    retention_rules: list[RetentionRule] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def is_processor_record(self) -> bool:
+        return self.role in PROCESSOR_ROLES
+
+    @property
+    def is_controller_record(self) -> bool:
+        return self.role in (ActivityRole.CONTROLLER, ActivityRole.JOINT_CONTROLLER)
+
+    @property
+    def special_data(self) -> list[Term]:
+        return [c for c in self.data_categories if c.special_category or c.criminal_offence]
+
+    def __str__(self):
+        return f"{self.reference} {self.name}"
+
+
+@dataclass(slots=True)
+class Organisation:
+    id: int
+    name: str
+    trading_name: str
+    registration_number: str
+    authority_registration_ref: str
+    vat_number: str
+    address: str
+    country: Country | None
+    website: str
+    email: str
+    phone: str
+    parent: str
+    jurisdiction: str
+    contacts: list[Contact] = field(default_factory=list)
+    third_parties: list[ThirdParty] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+
+    def contact(self, role: str) -> Contact | None:
+        return next((c for c in self.contacts if c.role == role), None)
+
+    @property
+    def dpo(self) -> Contact | None:
+        return self.contact("dpo")
+
+    @property
+    def representative(self) -> Contact | None:
+        return self.contact("representative")
+
+
+@dataclass(slots=True)
+class Register:
+    organisations: list[Organisation]
+    generated_at: datetime.datetime
+    as_of: datetime.date | None = None
+
+    @property
+    def activities(self) -> list[Activity]:
+        return [a for org in self.organisations for a in org.activities]
