@@ -113,14 +113,16 @@ def lock_activity(activity: ProcessingActivity, expected_version: int | None) ->
     return current
 
 
-def lock_register(organisation) -> None:
-    """Serialise reference allocation in ``organisation``'s register until the transaction
-    ends: the organisation's row is locked FOR NO KEY UPDATE, which other allocations wait
-    for while inserts referring to the organisation (FOR KEY SHARE) go ahead."""
+def lock_register(*organisations) -> None:
+    """Serialise reference allocation in the organisations' registers until the transaction
+    ends: their rows are locked FOR NO KEY UPDATE (in one query, in id order), which other
+    allocations wait for while inserts referring to them (FOR KEY SHARE) go ahead."""
     from entities.models import Organisation
 
-    list(Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk)
-         .values_list("pk", flat=True))
+    ids = sorted({o.pk for o in organisations if o.pk is not None})
+    if ids:
+        list(Organisation.objects.select_for_update(no_key=True).filter(pk__in=ids)
+             .order_by("pk").values_list("pk", flat=True))
 
 
 def next_reference(organisation) -> str:
@@ -529,9 +531,8 @@ def register_bulk_create(
 
     with audit_context(user=user, path=path):
         actor = current_actor()
-    for organisation in sorted({i.activity.organisation for i in activities
-                                if i.activity.organisation_id}, key=lambda o: o.pk):
-        lock_register(organisation)  # references checked below stay free until commit
+    # The references checked below stay free until this transaction ends.
+    lock_register(*(i.activity.organisation for i in activities if i.activity.organisation_id))
     now = timezone.now()
     for item in activities:
         if item.activity.status != ActivityStatus.DRAFT and item.activity.status_changed_at is None:
