@@ -1,5 +1,5 @@
-"""Forms of the activity admin: Article 30 help in plain words, checks that name the
-field and say how to fix it, and the stale-form guard."""
+"""Forms of the activity admin: Article 30 help in plain words, the stale-form guard,
+and the errors of the services (which hold the rules) shown on their fields."""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from tests.factories import (
     ThirdPartyFactory,
     basis,
     complete_activity,
+    country,
     data_category,
 )
 
@@ -298,9 +299,13 @@ def _service(activity, field, party, user):
     with pytest.raises(ValidationError) as refused:
         if field == "joint_controllers":
             services.activity_update(activity=activity, user=user, joint_controllers=[party])
+        elif field == "transfer":
+            services.transfer_add(activity=activity, user=user, country=country("US"),
+                                  third_party=party)
         else:
             services.recipient_add(activity=activity, user=user, third_party=party)
-    return refused.value.message_dict[field]
+    return refused.value.message_dict["joint_controllers" if field == "joint_controllers"
+                                      else "third_party"]
 
 
 def _bulk(activity, field, party, user):
@@ -308,18 +313,25 @@ def _bulk(activity, field, party, user):
     item = services.NewActivity(new)
     if field == "joint_controllers":
         item.links["joint_controllers"] = [party]
+    elif field == "transfer":
+        item.parts.append(services.NewPart(InternationalTransfer(country=country("US"),
+                                                                 third_party=party)))
     else:
         item.parts.append(services.NewPart(ActivityRecipient(third_party=party)))
     with pytest.raises(services.BulkRefused) as refused:
         services.register_bulk_create(activities=[item], user=user)
     [(_obj, error)] = refused.value.problems
-    return error.message_dict[field]
+    return error.message_dict["joint_controllers" if field == "joint_controllers"
+                              else "third_party"]
 
 
 def _admin_post(client, url, data, field, party):
     if field == "joint_controllers":
         data["joint_controllers"] = [str(party.pk)]
         label = "Joint controllers"
+    elif field == "transfer":
+        add_part(data, "transfers", country=str(country("US").pk), third_party=str(party.pk))
+        label = f"International transfer {int(data['transfers-TOTAL_FORMS'])} – Importer"
     else:
         add_part(data, "recipients", third_party=str(party.pk))
         label = f"Recipient {int(data['recipients-TOTAL_FORMS'])} – Recipient"
@@ -343,6 +355,9 @@ def _api(body, field, party):
     if field == "joint_controllers":
         body["joint_controllers"] = [party.pk]
         path = "joint_controllers"
+    elif field == "transfer":
+        body["transfers"] = [{"country": "US", "third_party": party.pk}]
+        path = "transfers[0].third_party"
     else:
         body["recipients"] = [{"third_party": party.pk}]
         path = "recipients[0].third_party"
@@ -378,12 +393,13 @@ ENTRY_POINTS = {
 }
 
 
-@pytest.mark.parametrize("field", ["third_party", "joint_controllers"])
+@pytest.mark.parametrize("field", ["third_party", "transfer", "joint_controllers"])
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 def test_third_party_of_another_organisation_is_refused_alike(client, entry, field, dpo,
                                                               activity, foreign):
-    label = invariants.THIRD_PARTY_LABELS[
-        "joint_controllers" if field == "joint_controllers" else "ActivityRecipient.third_party"]
+    label = invariants.THIRD_PARTY_LABELS[{
+        "joint_controllers": "joint_controllers", "transfer": "InternationalTransfer.third_party",
+        "third_party": "ActivityRecipient.third_party"}[field]]
     expected = (f"{label} id {foreign.pk} is not in the register of Akixi Limited: choose one "
                 "of its third parties, or add it to that register first.")
     call = ENTRY_POINTS[entry]
@@ -397,6 +413,7 @@ def test_third_party_of_another_organisation_is_refused_alike(client, entry, fie
     activity.refresh_from_db()
     assert not activity.joint_controllers.exists()
     assert not activity.recipients.filter(third_party=foreign).exists()
+    assert not activity.transfers.exists()
 
 
 def test_import_cannot_name_a_third_party_of_another_register(dpo, foreign):
