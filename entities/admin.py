@@ -9,10 +9,21 @@ of; its objects answer 404.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from ropa.admin_writes import (
+    ServiceErrorsFormSet,
+    ServiceRefused,
+    ServiceWriteAdminMixin,
+    form_fields,
+    model_fields,
+)
+from ropa.audit import ChangePath
+
+from . import services
 from .models import (
     Contact,
     Country,
@@ -110,6 +121,55 @@ class ScopedAdminMixin:
         raise Http404(_("%(name)s not found.") % {"name": opts.verbose_name})
 
 
+class EntityWriteMixin(ServiceWriteAdminMixin):
+    """An entity's admin that saves through ``entities.services``: the object with the
+    fields changed on the form, then each changed inline (a contact, a membership), one
+    history row each, with the user and the "admin" path. Nothing is written for an
+    unchanged form."""
+
+    def save_model(self, request, obj, form, change):
+        """Nothing is written here: ``save_related`` writes the object and its inlines."""
+
+    def save_related(self, request, form, formsets, change):
+        write = {"user": request.user, "path": ChangePath.ADMIN}
+        obj = form.instance
+        names = form.changed_data if change else list(form.fields)
+        fields = form_fields(form, model_fields(self.model, names))
+        errors = {}
+        try:
+            if fields or not change:
+                services.entity_save(model=self.model, instance=obj, **fields, **write)
+        except ValidationError as exc:
+            raise ServiceRefused(exc) from exc
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            deleted = {id(f) for f in formset.deleted_forms} if formset.can_delete else set()
+            for index, inline_form in enumerate(formset.forms):
+                part = inline_form.instance
+                try:
+                    if id(inline_form) in deleted:
+                        if part.pk is not None:
+                            services.entity_delete(instance=part, **write)
+                            formset.deleted_objects.append(part)
+                    elif inline_form.has_changed():
+                        names = inline_form.changed_data if part.pk else list(inline_form.fields)
+                        fields = form_fields(inline_form, model_fields(
+                            formset.model, names, skip=(formset.fk.name,)))
+                        created = part.pk is None
+                        services.entity_save(model=formset.model, instance=part,
+                                             **{formset.fk.name: obj}, **fields, **write)
+                        if created:
+                            formset.new_objects.append(part)
+                        else:
+                            formset.changed_objects.append((part, list(fields)))
+                except ValidationError as exc:
+                    for name, messages in exc.update_error_dict({}).items():
+                        key = f"{formset.prefix}[{index}]" + ("" if name == "__all__" else f".{name}")
+                        errors.setdefault(key, []).extend(messages)
+        if errors:
+            raise ServiceRefused(ValidationError(errors))
+
+
 class ReadableReferenceMixin:
     """Reference data: every member reads it (autocomplete needs it), a superuser edits it."""
 
@@ -144,6 +204,7 @@ class RecipientCategoryAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
 
 class ContactInline(admin.StackedInline):
     model = Contact
+    formset = ServiceErrorsFormSet
     extra = 0
 
     def has_view_permission(self, request, obj=None):
@@ -164,6 +225,7 @@ class MembershipInline(admin.TabularInline):
     """Who may do what in the register: granted by a superuser."""
 
     model = Membership
+    formset = ServiceErrorsFormSet
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -178,7 +240,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "registration_number", "authority_registration_ref", "country",
                     "parent"]
     search_fields = ["name", "trading_name", "registration_number"]
@@ -186,6 +248,7 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     inlines = [ContactInline, MembershipInline]
     list_select_related = ["country", "parent"]
     organisation_path = "pk"
+    part_prefixes = frozenset({"contacts", "memberships"})
 
     def organisation_of(self, obj):
         return obj.pk
@@ -201,7 +264,7 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ThirdParty)
-class ThirdPartyAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "kind", "category", "country", "contract_link"]
     list_filter = ["kind", "category"]
     search_fields = ["name", "service", "address"]

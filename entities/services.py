@@ -34,6 +34,20 @@ def entity_save(*, model: type[models.Model], instance: models.Model | None = No
     return obj
 
 
+#: Objects removed from an organisation's register by entity_delete (an organisation and
+#: a third party named by activities are kept: their history is the register's).
+_DELETABLE = (Contact, Membership)
+
+
+@transaction.atomic
+def entity_delete(*, instance: models.Model, user=None, path=None) -> None:
+    """Remove a contact or a membership; its history keeps it."""
+    if type(instance) not in _DELETABLE:
+        raise TypeError(f"{type(instance).__name__} is not removed by entity_delete")
+    with audit_context(user=user, path=path):
+        instance.delete()
+
+
 def organisation_create(*, user=None, path=None, **fields) -> Organisation:
     return entity_save(model=Organisation, user=user, path=path, **fields)
 

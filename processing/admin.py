@@ -1,9 +1,9 @@
 """The DPO's workspace: the register of processing activities in the Django admin.
 
 An activity is edited item by item of Article 30; its compliance findings sit on top
-with links to what to fix. Workflow moves, stale-form checks and reverts go through
-``processing.services``; the admin's own saves are recorded in history with the user
-and the "admin" path by ``ropa.audit.AuditPathMiddleware``. Who may do what comes from
+with links to what to fix. Every write goes through ``processing.services``: the change
+form and its inlines as one ``activity_save`` (``processing.admin_writes``), workflow
+moves, stale-form checks and reverts; what a service refuses is shown on its field. Who may do what comes from
 the user's memberships (see ``entities.admin``).
 """
 
@@ -31,8 +31,9 @@ from entities.admin import (
     role_in,
 )
 from entities.models import MemberRole, Organisation, ThirdParty
+from ropa.admin_writes import ServiceWriteAdminMixin
 
-from . import admin_views, services
+from . import admin_views, admin_writes, services
 from .admin_filters import (
     FindingsFilter,
     LawfulBasisFilter,
@@ -261,7 +262,7 @@ def _transition_action(action: str, label):
 
 
 @admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = ActivityAdminForm
     change_form_template = "admin/processing/processingactivity/change_form.html"
     change_list_template = "admin/processing/processingactivity/change_list.html"
@@ -390,27 +391,27 @@ class ProcessingActivityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         organisation_id = obj.organisation_id if obj is not None else _single_organisation(request)
         for name in ("joint_controllers", "controllers_served"):
+            # The autocomplete offers this register's third parties; a choice from another
+            # register the user sees is refused by the service, as on every path.
             field = form.base_fields.get(name)
-            if field is None:
-                continue
-            scope_widget(field, organisation_id)
-            if organisation_id:
-                field.queryset = field.queryset.filter(organisation_id=organisation_id)
+            if field is not None:
+                scope_widget(field, organisation_id)
         if obj is None and organisation_id and "organisation" in form.base_fields:
             form.base_fields["organisation"].initial = organisation_id
         return form
 
-    def save_form(self, request, form, change):
-        obj = super().save_form(request, form, change)
-        if not change and obj.owner_id is None and "owner" not in form.fields:
-            obj.owner = request.user  # a contributor owns what it creates
-        return obj
+    part_prefixes = frozenset(INLINE_PREFIXES)
 
     def save_model(self, request, obj, form, change):
-        # The form's clean locked the row and checked the version it was opened on.
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        """Nothing is written here: ``save_related`` writes the activity and its parts."""
+
+    def save_related(self, request, form, formsets, change):
+        # One service call for the activity, its links and its parts (one transaction,
+        # one version); the form's clean already locked the row and checked the version.
+        activity = admin_writes.save(request, form, formsets, change)
+        obj = form.instance
+        obj.pk = activity.pk
+        obj.refresh_from_db()
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         adminform = context.get("adminform")

@@ -1,16 +1,17 @@
-"""Forms of the activity admin: Article 30 help in plain words, checks that name the
-field and say how to fix it, and the stale-form guard."""
+"""Forms of the activity admin: Article 30 help in plain words, the stale-form guard,
+and the errors of the services (which hold the rules) shown on their fields."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from ropa.admin_writes import ServiceErrorsFormSet
 
 from . import services
 from .models import ProcessingActivity, Purpose
@@ -92,10 +93,6 @@ def scope_widget(field, organisation_id) -> None:
         widget.organisation_id = organisation_id
 
 
-def _other_register(parties, organisation) -> list[str]:
-    return [p.name for p in parties if p is not None and p.organisation_id != organisation.pk]
-
-
 def stale_message(activity: ProcessingActivity, expected) -> str:
     """Who changed the activity, and when, since the form was opened."""
     latest = activity.history.select_related("history_user").first()
@@ -117,6 +114,15 @@ def stale_message(activity: ProcessingActivity, expected) -> str:
 
 
 class ActivityAdminForm(forms.ModelForm):
+    """The activity form. Its rules across objects (references, third parties, conditions,
+    scopes) are the services': the admin shows their errors on the fields (see
+    ``ropa.admin_writes``). The reference is not a model field of the form, so the
+    service, which allocates references under a lock, is the one to check it."""
+
+    reference = forms.CharField(
+        label=gettext_lazy("Reference"), max_length=40, required=False,
+        help_text=ACTIVITY_HELP["reference"],
+    )
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False,
         help_text=gettext_lazy("The version of the record this form was opened on."),
@@ -124,46 +130,22 @@ class ActivityAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProcessingActivity
-        fields = "__all__"  # noqa: DJ007 - the admin fieldsets choose what is shown
+        # The admin fieldsets choose what is shown; the reference is the form's own field.
+        exclude = ["reference"]  # noqa: DJ006
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, text in ACTIVITY_HELP.items():
             if name in self.fields:
                 self.fields[name].help_text = text
-        if "reference" in self.fields:
-            self.fields["reference"].required = False
         if self.instance.pk:
+            self.fields["reference"].initial = self.instance.reference
             self.fields["expected_version"].initial = self.instance.version
             self.fields["expected_version"].required = True
-
-    @property
-    def organisation(self):
-        if self.instance.organisation_id:
-            return self.instance.organisation
-        return self.cleaned_data.get("organisation")
 
     def clean(self):
         cleaned = super().clean()
         self._check_stale(cleaned)
-        organisation = self.organisation
-        if organisation is not None:
-            self._check_reference(cleaned, organisation)
-            for name in ("joint_controllers", "controllers_served"):
-                outside = _other_register(cleaned.get(name) or [], organisation)
-                if outside:
-                    self.add_error(name, _(
-                        "%(names)s belong(s) to another organisation's register: choose "
-                        "recipients of %(organisation)s, or add them to its register first."
-                    ) % {"names": ", ".join(outside), "organisation": organisation})
-        errors = services.conditions_errors(
-            cleaned.get("data_categories") or [],
-            cleaned.get("special_category_conditions") or [],
-            cleaned.get("schedule1_conditions") or [],
-        )
-        for field, messages in errors.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def _check_stale(self, cleaned):
@@ -182,31 +164,9 @@ class ActivityAdminForm(forms.ModelForm):
             current = ProcessingActivity.objects.get(pk=self.instance.pk)
             raise ValidationError(stale_message(current, expected), code="stale") from None
 
-    def _check_reference(self, cleaned, organisation):
-        if "reference" not in self.fields:
-            return
-        reference = (cleaned.get("reference") or "").strip()
-        if not reference:
-            cleaned["reference"] = services.next_reference(organisation)
-            return
-        clash = ProcessingActivity.objects.filter(organisation=organisation, reference=reference)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            self.add_error("reference", _(
-                "%(reference)s is already used in the register of %(organisation)s: choose "
-                "another reference, or leave it empty to get %(free)s."
-            ) % {"reference": reference, "organisation": organisation,
-                 "free": services.next_reference(organisation)})
 
-    def _post_clean(self):
-        super()._post_clean()
-        # The parts' forms check their scope against what is being saved, not what was.
-        self.instance._pending_data_categories = self.cleaned_data.get("data_categories")
-
-
-class ActivityPartFormSet(BaseInlineFormSet):
-    """Gives each part form its activity (the one being saved, with the form's values)."""
+class ActivityPartFormSet(ServiceErrorsFormSet):
+    """Gives each part form its activity (the one being saved)."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -221,41 +181,10 @@ class ActivityPartFormSet(BaseInlineFormSet):
 
 
 class ActivityPartForm(forms.ModelForm):
-    """A part of an activity: its recipients and scopes stay inside its register."""
+    """A part of an activity. Whether its recipient and scopes stay inside its activity's
+    register is checked by the services (``processing.invariants``)."""
 
     activity: ProcessingActivity | None = None
-
-    def _activity_data_categories(self):
-        activity = self.activity
-        pending = getattr(activity, "_pending_data_categories", None)
-        if pending is not None:
-            return set(pending)
-        if activity is not None and activity.pk:
-            return set(activity.data_categories.all())
-        return set()
-
-    def _check_third_party(self, cleaned, name="third_party"):
-        party = cleaned.get(name)
-        activity = self.activity
-        if party is None or activity is None or not activity.organisation_id:
-            return
-        if party.organisation_id != activity.organisation_id:
-            self.add_error(name, _(
-                "%(party)s is in another organisation's register: choose a recipient of "
-                "%(organisation)s, or add it to that register first."
-            ) % {"party": party, "organisation": activity.organisation})
-
-    def _check_data_scope(self, cleaned, name="data_categories"):
-        chosen = cleaned.get(name) or []
-        if not chosen:
-            return
-        allowed = self._activity_data_categories()
-        outside = [c.name for c in chosen if c not in allowed]
-        if outside:
-            self.add_error(name, _(
-                "Not among the activity's categories of personal data: %(names)s. Add them to "
-                "the activity's data (Art 30(1)(c)) or remove them here."
-            ) % {"names": ", ".join(outside)})
 
 
 class LawfulBasisForm(ActivityPartForm):
@@ -268,11 +197,6 @@ class LawfulBasisForm(ActivityPartForm):
                 else Purpose.objects.none()
             )
 
-    def clean(self):
-        cleaned = super().clean()
-        self._check_data_scope(cleaned)
-        return cleaned
-
 
 class RecipientForm(ActivityPartForm):
     def clean(self):
@@ -281,25 +205,12 @@ class RecipientForm(ActivityPartForm):
             self.add_error("third_party", _(
                 "Name the recipient, or at least choose its category (Art 30(1)(d) allows "
                 "categories when names are not known)."))
-        self._check_third_party(cleaned)
-        self._check_data_scope(cleaned)
         return cleaned
 
 
 class TransferForm(ActivityPartForm):
-    def clean(self):
-        cleaned = super().clean()
-        self._check_third_party(cleaned)
-        return cleaned
+    pass
 
 
 class RetentionRuleForm(ActivityPartForm):
-    def clean(self):
-        cleaned = super().clean()
-        category = cleaned.get("data_category")
-        if category is not None and category not in self._activity_data_categories():
-            self.add_error("data_category", _(
-                "%(name)s is not among the activity's categories of personal data: add it "
-                "to the activity or choose another category."
-            ) % {"name": category.name})
-        return cleaned
+    pass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ropa import bulk
 from ropa.audit import audit_context, current_actor, save_with_one_history_row
 from ropa.validation import full_clean
 
+from . import invariants
 from .models import (
     ActivityLawfulBasis,
     ActivityRecipient,
@@ -74,34 +75,22 @@ def _check_unknown(model, fields: dict[str, Any], extra: Iterable[str] = ()):
         raise ValidationError({name: _("Unknown field.") for name in unknown})
 
 
-def conditions_errors(data_categories, special_category_conditions, schedule1_conditions
-                      ) -> dict[str, list[str]]:
-    """Art 9 and Sch. 1 conditions only make sense with the data that needs them.
-
-    Shared by the services and the admin form, so both refuse the same records.
-    """
-    categories = list(data_categories)
-    has_special = any(c.special_category for c in categories)
-    has_criminal = any(c.criminal_offence for c in categories)
-    errors = {}
-    if list(special_category_conditions) and not has_special:
-        errors["special_category_conditions"] = [_(
-            "An Art 9 condition is recorded but the activity processes no special category "
-            "data: add the special category data, or remove the condition."
-        )]
-    if list(schedule1_conditions) and not (has_special or has_criminal):
-        errors["schedule1_conditions"] = [_(
-            "A Schedule 1 / Art 10 condition is recorded but the activity processes no special "
-            "category or criminal offence data."
-        )]
-    return errors
+def _activity_links(activity: ProcessingActivity) -> dict[str, list]:
+    return {name: list(getattr(activity, name).all()) for name in (
+        "joint_controllers", "controllers_served", "data_categories",
+        "special_category_conditions", "schedule1_conditions")}
 
 
-def _validate_conditions(activity: ProcessingActivity) -> None:
-    errors = conditions_errors(
-        activity.data_categories.all(), activity.special_category_conditions.all(),
-        activity.schedule1_conditions.all(),
-    )
+def _validate_activity(activity: ProcessingActivity) -> None:
+    """The rules across objects (invariants.activity_errors) on the saved activity."""
+    errors = invariants.activity_errors(activity.organisation, _activity_links(activity))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_reference(activity: ProcessingActivity) -> None:
+    errors = invariants.reference_errors(activity.organisation, activity.reference,
+                                         exclude_pk=activity.pk)
     if errors:
         raise ValidationError(errors)
 
@@ -124,8 +113,22 @@ def lock_activity(activity: ProcessingActivity, expected_version: int | None) ->
     return current
 
 
+def lock_register(*organisations) -> None:
+    """Serialise reference allocation in the organisations' registers until the transaction
+    ends: their rows are locked FOR NO KEY UPDATE (in one query, in id order), which other
+    allocations wait for while inserts referring to them (FOR KEY SHARE) go ahead."""
+    from entities.models import Organisation
+
+    ids = sorted({o.pk for o in organisations if o.pk is not None})
+    if ids:
+        list(Organisation.objects.select_for_update(no_key=True).filter(pk__in=ids)
+             .order_by("pk").values_list("pk", flat=True))
+
+
 def next_reference(organisation) -> str:
-    """The next free reference in an organisation's register: PA-001, PA-002..."""
+    """The next free reference in an organisation's register: PA-001, PA-002...
+
+    Free when read: a caller that writes it holds ``lock_register`` (activity_create)."""
     existing = set(
         ProcessingActivity.objects.filter(organisation=organisation).values_list(
             "reference", flat=True
@@ -147,13 +150,16 @@ def activity_create(*, organisation, user=None, path=None, **fields) -> Processi
     plain, m2m = _split(fields, ACTIVITY_M2M_FIELDS)
     with audit_context(user=user, path=path):
         activity = ProcessingActivity(organisation=organisation, **plain)
-        if not activity.reference:
+        lock_register(organisation)
+        if activity.reference:
+            _check_reference(activity)
+        else:
             activity.reference = next_reference(organisation)
         if activity.status != ActivityStatus.DRAFT:
             activity.status_changed_at = timezone.now()
         full_clean(activity)
         save_with_one_history_row(activity, m2m)
-        _validate_conditions(activity)
+        _validate_activity(activity)
     return activity
 
 
@@ -169,13 +175,16 @@ def activity_update(
             raise ValidationError({name: _("This field cannot be changed here.")})
     plain, m2m = _split(fields, ACTIVITY_M2M_FIELDS)
     with audit_context(user=user, path=path):
-        lock_activity(activity, expected_version)
+        current = lock_activity(activity, expected_version)
         for name, value in plain.items():
             setattr(activity, name, value)
+        if activity.reference != current.reference:
+            lock_register(activity.organisation)
+            _check_reference(activity)
         activity.version += 1
         full_clean(activity)
         save_with_one_history_row(activity, m2m)
-        _validate_conditions(activity)
+        _validate_activity(activity)
     return activity
 
 
@@ -239,24 +248,33 @@ _CHILDREN: dict[type[models.Model], tuple[str, ...]] = {
 }
 
 
-def _check_scope(obj: models.Model, m2m: dict[str, Any]) -> None:
-    """A scope (data categories, purposes) must be part of the activity itself."""
+def _part_errors(obj: models.Model, links: dict[str, Any]) -> dict[str, list[str]]:
+    """What invariants.part_errors says of a part of a saved activity."""
     activity = obj.activity
-    errors = {}
-    if "data_categories" in m2m:
-        allowed = set(activity.data_categories.values_list("pk", flat=True))
-        outside = [c for c in m2m["data_categories"] if getattr(c, "pk", c) not in allowed]
-        if outside:
-            errors["data_categories"] = [
-                _("Not among the activity's data categories: %(names)s.")
-                % {"names": ", ".join(str(c) for c in outside)}
-            ]
-    if "purposes" in m2m:
-        outside = [p for p in m2m["purposes"] if getattr(p, "activity_id", None) != activity.pk]
-        if outside:
-            errors["purposes"] = [_("A purpose of another activity cannot limit this basis.")]
+    return invariants.part_errors(
+        obj, links, organisation=activity.organisation,
+        data_categories=set(activity.data_categories.values_list("pk", flat=True)),
+        purpose_belongs=lambda p: getattr(p, "activity_id", None) == activity.pk,
+    )
+
+
+def _write_part(model, parent: ProcessingActivity, instance, fields: dict[str, Any]) -> models.Model:
+    """Validate (model and invariants together) and save one part; no lock, no version."""
+    _check_unknown(model, fields)
+    plain, m2m = _split(fields, _CHILDREN[model])
+    obj = instance if instance is not None else model(activity=parent)
+    for name, value in plain.items():
+        setattr(obj, name, value)
+    errors: dict[str, list[str]] = {}
+    try:
+        full_clean(obj)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    invariants.merge(errors, _part_errors(obj, m2m))
     if errors:
         raise ValidationError(errors)
+    save_with_one_history_row(obj, m2m)
+    return obj
 
 
 @transaction.atomic
@@ -269,18 +287,10 @@ def part_save(
     a purpose, a lawful basis, a recipient, a transfer or a retention rule."""
     if model not in _CHILDREN:
         raise TypeError(f"{model.__name__} is not a part of an activity")
-    m2m_names = _CHILDREN[model]
-    _check_unknown(model, fields)
-    plain, m2m = _split(fields, m2m_names)
     parent = activity if instance is None else instance.activity
     with audit_context(user=user, path=path):
         lock_activity(parent, expected_version)
-        obj = instance if instance is not None else model(activity=parent)
-        for name, value in plain.items():
-            setattr(obj, name, value)
-        full_clean(obj)
-        _check_scope(obj, m2m)
-        save_with_one_history_row(obj, m2m)
+        obj = _write_part(model, parent, instance, fields)
         _touch(parent)
     return obj
 
@@ -296,6 +306,103 @@ def part_delete(*, instance: models.Model, user=None, path=None,
         lock_activity(parent, expected_version)
         instance.delete()
         _touch(parent)
+
+
+@dataclass
+class PartChange:
+    """One part of an activity for :func:`activity_save`: a new part (no ``instance``), a
+    change to one (``instance`` and the changed ``fields``; none: kept as it is, and
+    checked against the activity), or its removal (``delete``). ``label`` prefixes the
+    part's errors: ``recipients[0]`` gives ``recipients[0].third_party``."""
+
+    model: type[models.Model]
+    instance: models.Model | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    delete: bool = False
+    label: str = ""
+    #: Set by activity_save when it created the part (``instance`` is then the new part).
+    created: bool = field(default=False, init=False)
+
+
+def _activity_changes(activity: ProcessingActivity, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value differs from the activity's."""
+    changed = {}
+    for name, value in fields.items():
+        if name in ACTIVITY_M2M_FIELDS:
+            if {getattr(o, "pk", o) for o in value} != set(
+                    getattr(activity, name).values_list("pk", flat=True)):
+                changed[name] = value
+        elif getattr(activity, name) != value:
+            changed[name] = value
+    return changed
+
+
+def _prefixed(exc: ValidationError, label: str) -> dict[str, list]:
+    if not label:
+        return exc.update_error_dict({})
+    if not hasattr(exc, "error_dict"):
+        return {label: exc.error_list}
+    return {label if name == NON_FIELD_ERRORS else f"{label}.{name}": errors
+            for name, errors in exc.error_dict.items()}
+
+
+@transaction.atomic
+def activity_save(
+    *, activity: ProcessingActivity | None = None, organisation=None,
+    fields: dict[str, Any] | None = None, parts: Sequence[PartChange] = (), user=None, path=None,
+    expected_version: int | None = None,
+) -> ProcessingActivity:
+    """Create (``organisation`` given) or change (``activity`` given) an activity and its
+    parts in one transaction: one logical change.
+
+    History: the activity gets one row when it is created or when its own fields or
+    links change (none when only parts change), each part written one row; the version
+    rises once. Parts are removed first, then written in the order given. Every part's
+    errors are collected (keyed by its label) before anything is refused.
+    """
+    fields = dict(fields or {})
+    with audit_context(user=user, path=path):
+        created = activity is None
+        if created:
+            activity = activity_create(organisation=organisation, **fields)
+            touched = False
+        else:
+            current = lock_activity(activity, expected_version)
+            _check_unknown(ProcessingActivity, fields)
+            changes = _activity_changes(current, fields)
+            if changes:
+                activity = activity_update(activity=activity, **changes)
+            touched = bool(changes)
+        errors: dict[str, list] = {}
+        wrote = False
+        for change in sorted(parts, key=lambda c: not c.delete):
+            if change.model not in _CHILDREN:
+                raise TypeError(f"{change.model.__name__} is not a part of an activity")
+            try:
+                if change.delete:
+                    if change.instance is not None and change.instance.pk is not None:
+                        change.instance.delete()
+                        wrote = True
+                elif change.instance is None or change.fields:
+                    # A link may name a part written earlier in this call (a new purpose).
+                    fields = {name: [v.instance if isinstance(v, PartChange) else v for v in value]
+                              if name in _CHILDREN[change.model] else value
+                              for name, value in change.fields.items()}
+                    obj = _write_part(change.model, activity, change.instance, fields)
+                    change.created, change.instance = change.instance is None, obj
+                    wrote = True
+                else:
+                    links = {name: list(getattr(change.instance, name).all())
+                             for name in _CHILDREN[change.model]}
+                    if part_errors := _part_errors(change.instance, links):
+                        raise ValidationError(part_errors)
+            except ValidationError as exc:
+                invariants.merge(errors, _prefixed(exc, change.label))
+        if errors:
+            raise ValidationError(errors)
+        if wrote and not created and not touched:
+            _touch(activity)
+    return activity
 
 
 def purpose_add(*, activity, description: str, user=None, path=None, **fields) -> Purpose:
@@ -358,39 +465,6 @@ class BulkRefused(ValidationError):
         super().__init__([message for _obj, error in problems for message in error.messages])
 
 
-def _organisation_problems(organisations) -> list[tuple[models.Model, ValidationError]]:
-    """Validate new organisations, some of which may be the parents of others.
-
-    ``Organisation.clean()`` walks the chain of parents by primary key, which a new parent
-    does not have yet: the chain among new organisations is walked here by identity and
-    the rest validated with the new parent set aside.
-    """
-    from entities.models import Organisation
-
-    problems = []
-    for org in organisations:
-        parent = org.parent if Organisation._meta.get_field("parent").is_cached(org) else None
-        if parent is None or parent.pk is not None:
-            if (error := bulk.clean_new(org)) is not None:
-                problems.append((org, error))
-            continue
-        seen, ancestor = {id(org)}, parent
-        while ancestor is not None and ancestor.pk is None and id(ancestor) not in seen:
-            seen.add(id(ancestor))
-            ancestor = ancestor.parent
-        org.parent = None
-        try:
-            error = bulk.clean_new(org)
-        finally:
-            org.parent = parent
-        errors = {} if error is None else error.update_error_dict({})
-        if ancestor is not None and ancestor.pk is None:
-            errors.setdefault("parent", []).append(_("An organisation cannot be its own parent."))
-        if errors:
-            problems.append((org, ValidationError(errors)))
-    return problems
-
-
 def _activity_problems(item: NewActivity) -> list[tuple[models.Model, ValidationError]]:
     """What activity_create and part_save would refuse, checked without writing."""
     activity, problems = item.activity, []
@@ -403,11 +477,7 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
     error = bulk.clean_new(activity)
     if error is not None:
         errors = error.update_error_dict(errors)
-    conditions = conditions_errors(item.links.get("data_categories", ()),
-                                   item.links.get("special_category_conditions", ()),
-                                   item.links.get("schedule1_conditions", ()))
-    for name, messages in conditions.items():
-        errors.setdefault(name, []).extend(messages)
+    invariants.merge(errors, invariants.activity_errors(activity.organisation, item.links))
     if errors:
         problems.append((activity, ValidationError(errors)))
 
@@ -425,14 +495,9 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
         error = bulk.clean_new(part.obj)
         if error is not None:
             errors = error.update_error_dict(errors)
-        outside = [c for c in part.links.get("data_categories", ()) if c.pk not in categories]
-        if outside:
-            errors.setdefault("data_categories", []).append(
-                _("Not among the activity's data categories: %(names)s.")
-                % {"names": ", ".join(str(c) for c in outside)})
-        if any(id(p) not in purposes for p in part.links.get("purposes", ())):
-            errors.setdefault("purposes", []).append(
-                _("A purpose of another activity cannot limit this basis."))
+        invariants.merge(errors, invariants.part_errors(
+            part.obj, part.links, organisation=activity.organisation, data_categories=categories,
+            purpose_belongs=lambda p: id(p) in purposes))
         if errors:
             problems.append((part.obj, ValidationError(errors)))
     return problems
@@ -466,12 +531,14 @@ def register_bulk_create(
 
     with audit_context(user=user, path=path):
         actor = current_actor()
+    # The references checked below stay free until this transaction ends.
+    lock_register(*(i.activity.organisation for i in activities if i.activity.organisation_id))
     now = timezone.now()
     for item in activities:
         if item.activity.status != ActivityStatus.DRAFT and item.activity.status_changed_at is None:
             item.activity.status_changed_at = now
 
-    problems = _organisation_problems(organisations)
+    problems = invariants.organisation_problems(organisations)
     for obj in [*contacts, *third_parties]:
         if (error := bulk.clean_new(obj)) is not None:
             problems.append((obj, error))

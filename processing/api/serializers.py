@@ -407,7 +407,7 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
             "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
             "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
         ]
-        validators = []  # uniqueness of the reference is checked in validate()
+        validators = []  # uniqueness of the reference is checked by the service
 
     def validate_organisation(self, organisation):
         from .permissions import writable_organisation_ids
@@ -424,39 +424,15 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
         return organisation
 
     def validate(self, attrs):
-        organisation = attrs.get("organisation") or getattr(self.instance, "organisation", None)
+        # The rules across objects (the reference unused in the register, third parties of
+        # the activity's own register, scopes, conditions) are the services'; their errors
+        # come back keyed by field (``recipients[0].third_party``). Purposes are named by
+        # description here, so naming one the activity lacks is refused here.
         errors = {}
-        reference = attrs.get("reference")
-        if reference and organisation is not None:
-            clash = ProcessingActivity.objects.filter(organisation=organisation, reference=reference)
-            if self.instance is not None:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                errors["reference"] = f"{organisation} already has an activity {reference}."
-        self._check_third_parties(attrs, organisation, errors)
         self._check_purpose_scopes(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
-
-    @staticmethod
-    def _check_third_parties(attrs, organisation, errors):
-        """Third parties must belong to the activity's register."""
-        org_id = getattr(organisation, "pk", None)
-
-        def foreign(party):
-            return party is not None and party.organisation_id != org_id
-
-        for name in ("joint_controllers", "controllers_served"):
-            for party in attrs.get(name, []):
-                if foreign(party):
-                    errors[name] = f"Unknown recipient id {party.pk}."
-        for name in ("recipients", "transfers"):
-            for index, item in enumerate(attrs.get(name, [])):
-                if foreign(item.get("third_party")):
-                    errors[f"{name}[{index}].third_party"] = (
-                        f"Unknown recipient id {item['third_party'].pk}."
-                    )
 
     def _check_purpose_scopes(self, attrs, errors):
         if "purposes" in attrs:

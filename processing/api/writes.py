@@ -1,14 +1,15 @@
 """Apply a validated activity payload through the services, in one transaction.
 
-The activity's own fields and links go through ``activity_create`` / ``activity_update``
-(which checks the version the client read); each nested list given replaces the current
-one through ``part_save`` / ``part_delete``. Any error undoes everything, and names the
-field inside the list (``lawful_bases[1].citation``).
+The activity's own fields and links and every nested list given become one call of
+``services.activity_save``, which checks the version the client read. A nested list
+replaces the current one: an item equal to a current part keeps it (no history row), a
+lawful basis is matched by its code and a purpose by its description (so a kept basis
+or purpose keeps its history and its links), the rest is added or removed. Any error
+undoes everything, and names the field inside the list (``lawful_bases[1].citation``).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from processing import services
@@ -20,88 +21,105 @@ from processing.models import (
     Purpose,
     RetentionRule,
 )
+from processing.services import PartChange
 from ropa.audit import ChangePath
 
-from .serializers import NESTED_PARTS
+from .serializers import (
+    NESTED_PARTS,
+    LawfulBasisWriteSerializer,
+    RecipientWriteSerializer,
+    RetentionRuleWriteSerializer,
+    TransferWriteSerializer,
+)
 
 
-def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
-    if not hasattr(exc, "error_dict"):
-        return ValidationError({prefix: exc.error_list})
-    return ValidationError({
-        prefix if field == NON_FIELD_ERRORS else f"{prefix}.{field}": errors
-        for field, errors in exc.error_dict.items()
-    })
+def _differs(obj, name, value) -> bool:
+    current = getattr(obj, name)
+    if hasattr(current, "values_list"):  # a many-to-many link
+        return {getattr(v, "pk", v) for v in value} != set(current.values_list("pk", flat=True))
+    return current != value
 
 
-def _replace_purposes(activity, items, user):
-    """Purposes are matched by description, so the scopes of lawful bases that name a
-    kept purpose stay linked to it."""
-    current = {p.description: p for p in activity.purposes.all()}
+def _changed(obj, fields: dict) -> dict:
+    return {name: value for name, value in fields.items() if _differs(obj, name, value)}
+
+
+def _full(model, item: dict, names) -> dict:
+    """The item with every field the client may send: one left out takes its default."""
+    fields = {}
+    for name in names:
+        if name in item:
+            fields[name] = item[name]
+        else:
+            model_field = model._meta.get_field(name)
+            fields[name] = [] if model_field.many_to_many else model_field.get_default()
+    return fields
+
+
+def _purposes(activity, items) -> tuple[list[PartChange], dict]:
+    """Purposes matched by description; ``{description: purpose or its PartChange}``."""
+    current = {p.description: p for p in activity.purposes.all()} if activity else {}
+    if items is None:
+        return [], current
     wanted = [item["description"] for item in items]
-    for description, purpose in current.items():
-        if description not in wanted:
-            services.part_delete(instance=purpose, user=user, path=ChangePath.API)
+    changes = [PartChange(Purpose, p, delete=True) for d, p in current.items() if d not in wanted]
+    named = {}
     for position, description in enumerate(wanted, start=1):
+        label = f"purposes[{position - 1}]"
         purpose = current.get(description)
-        try:
-            if purpose is None:
-                current[description] = services.part_save(
-                    model=Purpose, activity=activity, user=user, path=ChangePath.API,
-                    description=description, position=position,
-                )
-            elif purpose.position != position:
-                services.part_save(model=Purpose, instance=purpose, user=user, path=ChangePath.API,
-                                   position=position)
-        except ValidationError as exc:
-            raise _prefixed(exc, f"purposes[{position - 1}]") from exc
-    return current
+        if purpose is None:
+            change = PartChange(Purpose, None, {"description": description, "position": position},
+                                label=label)
+            named[description] = change
+        else:
+            change = PartChange(Purpose, purpose, _changed(purpose, {"position": position}),
+                                label=label)
+            named[description] = purpose
+        changes.append(change)
+    return changes, named
 
 
-def _replace_lawful_bases(activity, items, user):
-    """Bases are matched by their code: a kept basis keeps its history."""
-    purposes = {p.description: p for p in activity.purposes.all()}
-    current = {use.basis_id: use for use in activity.lawful_bases.all()}
+def _lawful_bases(activity, items, purposes: dict) -> list[PartChange]:
+    """Bases matched by their code: a kept basis keeps its history."""
+    current = {use.basis_id: use for use in activity.lawful_bases.all()} if activity else {}
     wanted = {item["basis"].pk for item in items}
-    for basis_id, use in current.items():
-        if basis_id not in wanted:
-            services.part_delete(instance=use, user=user, path=ChangePath.API)
+    changes = [PartChange(ActivityLawfulBasis, use, delete=True)
+               for basis_id, use in current.items() if basis_id not in wanted]
     for index, item in enumerate(items):
-        fields = dict(item)
-        fields["purposes"] = [purposes[d] for d in item.get("purposes", []) if d in purposes]
-        fields.setdefault("data_categories", [])
+        item = {**item, "purposes": [purposes[d] for d in item.get("purposes", []) if d in purposes]}
+        fields = _full(ActivityLawfulBasis, item, LawfulBasisWriteSerializer.Meta.fields)
         use = current.get(item["basis"].pk)
-        try:
-            if use is None:
-                services.part_save(model=ActivityLawfulBasis, activity=activity, user=user,
-                                   path=ChangePath.API, **fields)
-            else:
-                fields.pop("basis")
-                for name in ("legitimate_interest", "lia_link", "consent_record_link", "citation",
-                             "notes"):
-                    fields.setdefault(name, "")
-                services.part_save(model=ActivityLawfulBasis, instance=use, user=user,
-                                   path=ChangePath.API, **fields)
-        except ValidationError as exc:
-            raise _prefixed(exc, f"lawful_bases[{index}]") from exc
+        label = f"lawful_bases[{index}]"
+        if use is None:
+            changes.append(PartChange(ActivityLawfulBasis, None, fields, label=label))
+        else:
+            fields.pop("basis")
+            changes.append(PartChange(ActivityLawfulBasis, use, _changed(use, fields), label=label))
+    return changes
 
 
-def _replace_all(activity, model, name, items, user):
-    for obj in getattr(activity, name).all():
-        services.part_delete(instance=obj, user=user, path=ChangePath.API)
-    for index, item in enumerate(items):
-        try:
-            services.part_save(model=model, activity=activity, user=user, path=ChangePath.API,
-                               **item)
-        except ValidationError as exc:
-            raise _prefixed(exc, f"{name}[{index}]") from exc
-
-
-_REPLACED = {
-    "recipients": ActivityRecipient,
-    "transfers": InternationalTransfer,
-    "retention_rules": RetentionRule,
+_MATCHED = {
+    "recipients": (ActivityRecipient, RecipientWriteSerializer),
+    "transfers": (InternationalTransfer, TransferWriteSerializer),
+    "retention_rules": (RetentionRule, RetentionRuleWriteSerializer),
 }
+
+
+def _matched(activity, name, items) -> list[PartChange]:
+    """Recipients, transfers, retention rules: an item equal to a current part keeps it."""
+    model, serializer = _MATCHED[name]
+    unused = list(getattr(activity, name).all()) if activity else []
+    changes = []
+    for index, item in enumerate(items):
+        fields = _full(model, item, serializer.Meta.fields)
+        same = next((obj for obj in unused if not _changed(obj, fields)), None)
+        label = f"{name}[{index}]"
+        if same is None:
+            changes.append(PartChange(model, None, fields, label=label))
+        else:
+            unused.remove(same)
+            changes.append(PartChange(model, same, label=label))
+    return [PartChange(model, obj, delete=True) for obj in unused] + changes
 
 
 @transaction.atomic
@@ -109,23 +127,19 @@ def save_activity(*, data: dict, user, instance: ProcessingActivity | None = Non
                   expected_version: int | None = None) -> ProcessingActivity:
     """Create (no ``instance``) or change an activity and the nested lists given."""
     data = dict(data)
-    parts = {name: data.pop(name) for name in NESTED_PARTS if name in data}
+    given = {name: data.pop(name) for name in NESTED_PARTS if name in data}
+    organisation = data.pop("organisation", None)
+    parts, purposes = _purposes(instance, given.get("purposes"))
+    if "lawful_bases" in given:
+        parts += _lawful_bases(instance, given["lawful_bases"], purposes)
+    for name in _MATCHED:
+        if name in given:
+            parts += _matched(instance, name, given[name])
+    write = {"user": user, "path": ChangePath.API, "fields": data, "parts": parts}
     if instance is None:
-        organisation = data.pop("organisation")
-        activity = services.activity_create(organisation=organisation, user=user,
-                                            path=ChangePath.API, owner=user, **data)
-    else:
-        data.pop("organisation", None)
-        activity = services.activity_update(activity=instance, user=user, path=ChangePath.API,
-                                            expected_version=expected_version, **data)
-    if "purposes" in parts:
-        _replace_purposes(activity, parts["purposes"], user)
-    if "lawful_bases" in parts:
-        _replace_lawful_bases(activity, parts["lawful_bases"], user)
-    for name, model in _REPLACED.items():
-        if name in parts:
-            _replace_all(activity, model, name, parts[name], user)
-    return activity
+        data["owner"] = user
+        return services.activity_save(organisation=organisation, **write)
+    return services.activity_save(activity=instance, expected_version=expected_version, **write)
 
 
 @transaction.atomic

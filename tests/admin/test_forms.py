@@ -43,10 +43,18 @@ def test_reference_clash_and_foreign_recipient_say_how_to_fix(client, org_a, org
     add_part(data, "recipients", third_party=str(foreign.pk))
     response = client.post(ADD, data)
     errors = dict(summary(response))
-    assert "PA-001 is already used in the register of Akixi Limited" in errors["Reference"]
-    assert "leave it empty to get PA-002" in errors["Reference"]
     # The other organisation's recipient is not even a valid choice for this user.
     assert "Recipient 1 – Recipient" in errors
+    # Once the form is valid, the service refuses the reference and says how to fix it.
+    data["recipients-0-third_party"] = ""
+    data["recipients-0-purpose"] = "Support tooling"
+    data["recipients-TOTAL_FORMS"] = "0"
+    response = client.post(ADD, data)
+    assert response.status_code == 200
+    errors = dict(summary(response))
+    assert "PA-001 is already used in the register of Akixi Limited" in errors["Reference"]
+    assert "leave it empty to get PA-002" in errors["Reference"]
+    assert not ProcessingActivity.objects.filter(name="Another").exists()
 
 
 @pytest.mark.django_db
@@ -115,3 +123,19 @@ def test_change_form_shows_findings_with_anchors(client, org_a, dpo_a):
     # The form follows Article 30: purposes right after "who", before "whose data".
     assert content.index("1. Who") < content.index('id="purposes-group"') < content.index(
         "3. Whose data")
+
+
+@pytest.mark.django_db
+def test_narrowing_the_activity_data_names_the_part_left_outside(client, dpo_a, activity_a):
+    """A kept lawful basis limited to a category the activity no longer lists is refused
+    by the service, on that basis's field; nothing is saved."""
+    use = activity_a.lawful_bases.get()
+    use.data_categories.set([data_category("contact")])
+    client.force_login(dpo_a)
+    data = form_data(client.get(change_url(activity_a)))
+    data["data_categories"] = [str(data_category("identity").pk)]
+    response = client.post(change_url(activity_a), data)
+    errors = dict(summary(response))
+    assert "Not among the activity's categories of personal data: Contact details" in errors[
+        "Lawful basis 1 – Limited to data categories"]
+    assert set(activity_a.data_categories.values_list("code", flat=True)) == {"identity", "contact"}

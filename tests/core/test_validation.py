@@ -111,7 +111,9 @@ def test_duplicate_reference_in_one_register_is_refused():
     activity = ActivityFactory(reference="PA-001")
     with pytest.raises(ValidationError) as exc:
         services.activity_create(organisation=activity.organisation, name="x", reference="PA-001")
-    assert "__all__" in exc.value.message_dict
+    [message] = exc.value.message_dict["reference"]
+    assert message.startswith("PA-001 is already used in the register of ")
+    assert "leave it empty to get PA-002" in message
 
 
 def test_lawful_basis_scope_outside_the_activity_is_refused():
@@ -123,8 +125,8 @@ def test_lawful_basis_scope_outside_the_activity_is_refused():
     with pytest.raises(ValidationError) as exc:
         services.lawful_basis_add(activity=activity, basis=basis("A6-1-a"),
                                   data_categories=[data_category("health")])
-    assert "Not among the activity's data categories" in exc.value.message_dict[
-        "data_categories"][0]
+    assert "Not among the activity's categories of personal data: Health data." in (
+        exc.value.message_dict["data_categories"][0])
     assert not activity.lawful_bases.exists()
 
 

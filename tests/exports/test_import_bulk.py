@@ -269,8 +269,9 @@ def test_the_bulk_service_refuses_what_the_constraints_would_refuse_before_writi
     twin = ThirdParty(organisation=mondago, name="Zendesk Inc", kind="processor")
     before = {model: model.history.count() for model in MODELS}
 
-    # Two look-ups (third parties, activities) inside a savepoint; no query per object.
-    with django_assert_max_num_queries(5), pytest.raises(services.BulkRefused) as refused:
+    # The registers' allocation lock, then two look-ups (third parties, activities) inside
+    # a savepoint; no query per object.
+    with django_assert_max_num_queries(6), pytest.raises(services.BulkRefused) as refused:
         services.register_bulk_create(
             third_parties=[twin],
             activities=[services.NewActivity(clash),
