@@ -31,6 +31,12 @@ def entity_save(*, model: type[models.Model], instance: models.Model | None = No
             setattr(obj, name, value)
         full_clean(obj)
         obj.save()
+    if instance is not None and model in (Organisation, ThirdParty):
+        # The rules read a third party's kind and contract and an organisation's
+        # jurisdiction: the stored findings of that register may be wrong now.
+        from processing.findings import forget_summaries
+
+        forget_summaries(organisation_id=obj.pk if model is Organisation else obj.organisation_id)
     return obj
 
 

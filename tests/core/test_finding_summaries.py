@@ -82,3 +82,17 @@ def test_retired_activities_have_empty_summaries_and_the_nightly_task_covers_all
     assert refresh_finding_summaries() == 2
     assert dict(FindingSummary.objects.values_list("activity__reference", "errors")) == {
         "PA-001": 0, "PA-002": 1}
+
+
+def test_a_third_party_fixed_through_the_services_is_seen_by_the_next_filter():
+    from entities import services as entity_services
+    from tests.factories import RecipientFactory, ThirdPartyFactory
+
+    activity = complete_activity(reference="PA-001")
+    party = ThirdPartyFactory(organisation=activity.organisation, kind="processor",
+                              contract_link="")
+    RecipientFactory(activity=activity, third_party=party)
+    assert _with_findings() == {"PA-001"}
+    entity_services.entity_save(model=type(party), instance=party,
+                                contract_link="https://example.com/dpa.pdf")
+    assert _with_findings() == set()

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from processing.findings import forget_summaries
 from processing.reference.load import load_reference_data
 
 
@@ -9,3 +10,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for model, (created, updated) in load_reference_data().items():
             self.stdout.write(f"{model}: {created} created, {updated} updated")
+        forget_summaries()  # the rules read the terms: findings are made again when next read
