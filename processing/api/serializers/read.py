@@ -1,15 +1,13 @@
-"""Serializers of the API. Every nested serializer is named, so the OpenAPI schema has
-one component per concept. Reads show reference terms with their code, label and DPV
-IRI; writes name them by code (see ``fields.py``)."""
+"""Read serializers: reference data, entities and activities as the API shows them, and the
+lawful-basis lookup's answer. Reads show reference terms with their code, label and DPV
+IRI."""
 
 from __future__ import annotations
 
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
-from processing.durations import parse_period
 from processing.findings import activity_findings
 from processing.models import (
     ActivityLawfulBasis,
@@ -27,34 +25,7 @@ from processing.models import (
     TransferMechanism,
 )
 
-from .fields import CodeField, IdField
-
-
-class ReadSerializer(serializers.ModelSerializer):
-    """Base of the read serializers: a link or an email left blank is an empty string,
-    so the schema shows them as plain strings rather than as URIs or addresses."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.URLField: serializers.CharField,
-        models.EmailField: serializers.CharField,
-    }
-
-
-# --- errors -------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    field = serializers.CharField(
-        allow_null=True, help_text="The input at fault (``lawful_bases[0].basis``), or null."
-    )
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
-class ErrorResponseSerializer(serializers.Serializer):
-    errors = ErrorSerializer(many=True)
-
+from .base import ReadSerializer
 
 # --- reference data -------------------------------------------------------------------------
 
@@ -276,177 +247,6 @@ class ActivitySerializer(ReadSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, activity) -> str | None:
         return activity.owner or None
-
-
-# --- activity, write ------------------------------------------------------------------------
-
-
-def _codes(label: str, model, **kwargs):
-    return CodeField(label, queryset=model.objects.all(), many=True, required=False, **kwargs)
-
-
-class PurposeWriteSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Purpose
-        fields = ["description"]
-
-
-class LawfulBasisWriteSerializer(serializers.ModelSerializer):
-    basis = CodeField("lawful basis", queryset=LawfulBasis.objects.all())
-    data_categories = _codes("data category", PersonalDataCategory)
-    purposes = serializers.ListField(
-        child=serializers.CharField(), required=False,
-        help_text="Descriptions of purposes of the activity this basis is limited to.",
-    )
-
-    class Meta:
-        model = ActivityLawfulBasis
-        fields = ["basis", "data_categories", "purposes", "legitimate_interest", "lia_link",
-                  "consent_record_link", "citation", "notes"]
-
-
-class RecipientWriteSerializer(serializers.ModelSerializer):
-    third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
-                          allow_null=True)
-    category = CodeField("recipient category", queryset=RecipientCategory.objects.all(),
-                         required=False, allow_null=True)
-    data_categories = _codes("data category", PersonalDataCategory)
-
-    class Meta:
-        model = ActivityRecipient
-        fields = ["third_party", "category", "data_categories", "purpose"]
-
-    def validate(self, attrs):
-        if not attrs.get("third_party") and not attrs.get("category"):
-            raise serializers.ValidationError(
-                {"third_party": "Name the recipient (third_party) or at least its category."}
-            )
-        return attrs
-
-
-class TransferWriteSerializer(serializers.ModelSerializer):
-    country = CodeField("country", queryset=Country.objects.all(), required=False, allow_null=True)
-    third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
-                          allow_null=True)
-    mechanism = CodeField("transfer mechanism", queryset=TransferMechanism.objects.all(),
-                          required=False, allow_null=True)
-
-    class Meta:
-        model = InternationalTransfer
-        fields = ["country", "international_organisation", "third_party", "mechanism",
-                  "safeguards", "safeguard_document_link", "tia_link"]
-
-    def validate(self, attrs):
-        if not attrs.get("country") and not attrs.get("international_organisation", "").strip():
-            raise serializers.ValidationError(
-                {"country": "A transfer needs a destination: a country or an international "
-                            "organisation."}
-            )
-        return attrs
-
-
-class RetentionRuleWriteSerializer(serializers.ModelSerializer):
-    data_category = CodeField("data category", queryset=PersonalDataCategory.objects.all(),
-                              required=False, allow_null=True)
-
-    class Meta:
-        model = RetentionRule
-        fields = ["data_category", "period", "trigger", "trigger_description", "legal_source",
-                  "deletion_method", "criteria"]
-
-    def validate_period(self, value):
-        if value:
-            try:
-                parse_period(value)
-            except (ArithmeticError, ValueError) as exc:  # an absurdly long period
-                raise serializers.ValidationError(f"'{value}' is not a usable period.") from exc
-        return value
-
-
-#: The nested lists of an activity; each is replaced as a whole when given.
-NESTED_PARTS = ("purposes", "lawful_bases", "recipients", "transfers", "retention_rules")
-
-
-class ActivityWriteSerializer(serializers.ModelSerializer):
-    """What a client sends to create or change an activity.
-
-    Reference terms are given by code, countries by ISO code, third parties by id. Each
-    nested list (purposes, lawful bases, recipients, transfers, retention rules) replaces
-    the activity's current one when it is present and is left alone when it is absent.
-    Status changes go through the workflow actions (submit, approve, retire...).
-    """
-
-    organisation = IdField("organisation", queryset=Organisation.objects.all())
-    reference = serializers.CharField(max_length=40, required=False, allow_blank=False,
-                                      help_text="Left out on creation: the next free PA-nnn.")
-    data_subjects = _codes("data subject category", DataSubjectCategory)
-    data_categories = _codes("data category", PersonalDataCategory)
-    special_category_conditions = _codes("Art 9 condition", SpecialCategoryCondition)
-    schedule1_conditions = _codes("Schedule 1 condition", Schedule1Condition)
-    security_measures = _codes("security measure", SecurityMeasure)
-    joint_controllers = IdField("recipient", queryset=ThirdParty.objects.all(), many=True,
-                                required=False)
-    controllers_served = IdField("recipient", queryset=ThirdParty.objects.all(), many=True,
-                                 required=False)
-    purposes = PurposeWriteSerializer(many=True, required=False)
-    lawful_bases = LawfulBasisWriteSerializer(many=True, required=False)
-    recipients = RecipientWriteSerializer(many=True, required=False)
-    transfers = TransferWriteSerializer(many=True, required=False)
-    retention_rules = RetentionRuleWriteSerializer(many=True, required=False)
-
-    class Meta:
-        model = ProcessingActivity
-        fields = [
-            "organisation", "reference", "name", "business_function", "role", "description",
-            "last_reviewed_on", "next_review_on", "purposes", "data_subjects", "data_categories",
-            "special_category_conditions", "schedule1_conditions", "lawful_bases",
-            "recipients_none", "recipients", "joint_controllers", "controllers_served",
-            "transfers", "retention_rules", "security_measures", "security_description",
-            "source_of_data", "automated_decision_making", "automated_decision_legal_effect",
-            "automated_decision_description", "systematic_monitoring", "data_location",
-            "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
-            "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
-        ]
-        validators = []  # uniqueness of the reference is checked by the service
-
-    def validate_organisation(self, organisation):
-        from .permissions import writable_organisation_ids
-
-        request = self.context["request"]
-        if self.instance is not None:
-            if organisation.pk != self.instance.organisation_id:
-                raise serializers.ValidationError("An activity cannot move to another organisation.")
-            return organisation
-        allowed = writable_organisation_ids(request)
-        if allowed is not None and organisation.pk not in allowed:
-            # Not a member: the organisation is as unknown as one that does not exist.
-            raise serializers.ValidationError(f"Unknown organisation id {organisation.pk}.")
-        return organisation
-
-    def validate(self, attrs):
-        # The rules across objects (the reference unused in the register, third parties of
-        # the activity's own register, scopes, conditions) are the services'; their errors
-        # come back keyed by field (``recipients[0].third_party``). Purposes are named by
-        # description here, so naming one the activity lacks is refused here.
-        errors = {}
-        self._check_purpose_scopes(attrs, errors)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-    def _check_purpose_scopes(self, attrs, errors):
-        if "purposes" in attrs:
-            known = {p["description"] for p in attrs["purposes"]}
-        elif self.instance is not None:
-            known = set(self.instance.purposes.values_list("description", flat=True))
-        else:
-            known = set()
-        for index, basis in enumerate(attrs.get("lawful_bases", [])):
-            unknown = [p for p in basis.get("purposes", []) if p not in known]
-            if unknown:
-                errors[f"lawful_bases[{index}].purposes"] = (
-                    f"Not a purpose of the activity: '{unknown[0]}'."
-                )
 
 
 # --- lawful basis of one activity (current or as of a date) ---------------------------------
