@@ -139,3 +139,19 @@ def test_without_a_date_the_rules_run_on_the_local_date(utc_time, raised):
         found = findings_of(activity, today=None)
 
     assert_findings(found, "REVIEW-OVERDUE", [review_due(TODAY)] if raised else [])
+
+
+def test_findings_are_listed_most_severe_first():
+    """The rules run in their own order (a warning on consent before an error on a citation);
+    the findings come out errors first, then warnings, then information."""
+    activity = build({"status": "draft", "purposes": 1, "subjects": ["customers"], "categories": ["contact"],
+                      "recipients_none": True, "retention": [{"period": "P1Y"}], "measures": 1,
+                      "bases": [{"basis": "A6-1-a"}, {"basis": "A6-1-c"}],
+                      "next_review_on": TODAY - datetime.timedelta(days=1),
+                      "created_at": datetime.datetime(2026, 1, 5, 12, tzinfo=datetime.UTC)})
+
+    found = findings_of(activity)
+
+    assert [f.severity for f in found] == ["error", "warning", "warning", "info"]
+    assert {f.code for f in found} == {"A6-3-CITATION", "A7-CONSENT-RECORD", "REVIEW-OVERDUE", "DRAFT-STALE"}
+    assert found[0].code == "A6-3-CITATION" and found[-1].code == "DRAFT-STALE"
