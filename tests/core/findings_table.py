@@ -123,8 +123,8 @@ def build(spec: dict) -> ProcessingActivity:
     # Only the lists the case fills are written: a few queries per case.
     if subjects:
         activity.data_subjects.set([subject_category(code) for code in subjects])
-    if categories:
-        activity.data_categories.set([data_category(code) for code in categories])
+    for code in categories:  # one at a time: the links are made in the order listed, not by name
+        activity.data_categories.add(data_category(code))
     if art9:
         activity.special_category_conditions.set(SpecialCategoryCondition.objects.filter(code__in=art9))
     if sch1:
