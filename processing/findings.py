@@ -194,7 +194,7 @@ def _citation(activity, today):
 @rule("A9-CONDITION", Severity.ERROR, "Art 9(2)", "Art 9 condition for special category data")
 def _art9(activity, today):
     special = [c.name for c in _categories(activity) if c.special_category]
-    if special and not activity.special_category_conditions:
+    if _is_controller(activity) and special and not activity.special_category_conditions:
         yield "special_category_conditions", _(
             "Special category data (%(names)s) is processed without an Art 9(2) condition."
         ) % {"names": ", ".join(special)}
@@ -204,7 +204,8 @@ def _art9(activity, today):
       "Basis for criminal offence data")
 def _art10(activity, today):
     criminal = [c.name for c in _categories(activity) if c.criminal_offence]
-    if criminal and not any(c.covers_criminal for c in activity.schedule1_conditions):
+    covered = any(c.covers_criminal for c in activity.schedule1_conditions)
+    if _is_controller(activity) and criminal and not covered:
         yield "schedule1_conditions", _(
             "Criminal offence data (%(names)s) is processed without an Art 10 / Schedule 1 "
             "condition."
@@ -281,7 +282,7 @@ def _dpia(activity, today):
     triggers = dpia_triggers(activity)
     recorded = activity.dpia_link or activity.dpia_status in (
         DpiaStatus.IN_PROGRESS, DpiaStatus.COMPLETED)
-    if triggers and not recorded:
+    if _is_controller(activity) and triggers and not recorded:
         yield "dpia_status", _("A DPIA is expected (%(why)s) but none is recorded: start one "
                                "and link it.") % {"why": ", ".join(triggers)}
 
@@ -298,8 +299,10 @@ def _review(activity, today):
 @rule("DRAFT-STALE", Severity.INFO, "Art 30(1)", "Draft left open")
 def _draft(activity, today):
     days = settings.ROPA_DRAFT_STALE_DAYS
-    if activity.status == ActivityStatus.DRAFT and activity.created_at and (
-        today - timezone.localdate(activity.created_at)
+    # A draft since its creation, or since it went back to draft.
+    since = activity.status_changed_at or activity.created_at
+    if activity.status == ActivityStatus.DRAFT and since and (
+        today - timezone.localdate(since)
     ).days > days:
         yield "status", _("The record has been a draft for more than %(days)s days: complete "
                           "it and submit it for review.") % {"days": days}

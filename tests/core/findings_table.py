@@ -45,11 +45,6 @@ ROLES = list(ActivityRole.values)
 CONTROLLER_ROLES = {ActivityRole.CONTROLLER, ActivityRole.JOINT_CONTROLLER}
 PROCESSOR_ROLES = {ActivityRole.PROCESSOR, ActivityRole.SUB_PROCESSOR}
 
-#: Rules that still raise their findings on processor records, against the table below; the
-#: role matrix leaves these pairs out until the rules follow it.
-UNSETTLED_ROLES = {(code, role) for code in ("A9-CONDITION", "A10-CONDITION", "A35-DPIA")
-                   for role in PROCESSOR_ROLES}
-
 #: What docs/findings.md promises for each rule: severity, article, the field the admin
 #: links to, and the roles of the organisation for which the rule applies. Art 9, Art 10 and
 #: Art 35 are duties of the controller, and the processor record of Art 30(2) holds no
@@ -526,6 +521,8 @@ cases(
      [stale_draft(30)]),
     ("draft-30-days", {"status": "draft", "created_at": _utc(TODAY - 30 * DAY, 12)}, []),
     ("draft-30-days-by-local-date", {"status": "draft", "created_at": _utc(TODAY - 31 * DAY, 23, 30)}, []),
+    ("returned-to-draft-yesterday", {"status": "draft", "created_at": _utc(TODAY - 400 * DAY, 12),
+                                     "status_changed_at": _utc(TODAY - DAY, 12)}, []),
     ("returned-to-draft-31-days-ago", {"status": "draft", "created_at": _utc(TODAY - 400 * DAY, 12),
                                        "status_changed_at": _utc(TODAY - 31 * DAY, 12)}, [stale_draft(30)]),
     ("draft-29-days", {"status": "draft", "created_at": _utc(TODAY - 29 * DAY, 12)}, []),

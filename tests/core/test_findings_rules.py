@@ -14,7 +14,6 @@ from tests.core.findings_table import (
     ROLES,
     RULE_TABLE,
     TODAY,
-    UNSETTLED_ROLES,
     breaking,
     build,
     review_due,
@@ -85,8 +84,7 @@ def test_rule_case(case, settings):
     assert_findings(findings_of(activity, alone=True), case.code, case.messages)
 
 
-ROLE_MATRIX = [pytest.param(code, role, id=f"{code}:{role}") for code in RULE_TABLE for role in ROLES
-               if (code, role) not in UNSETTLED_ROLES]
+ROLE_MATRIX = [pytest.param(code, role, id=f"{code}:{role}") for code in RULE_TABLE for role in ROLES]
 
 
 @pytest.mark.parametrize(("code", "role"), ROLE_MATRIX)

@@ -158,7 +158,7 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
         validators = []  # uniqueness of the reference is checked by the service
 
     def validate_organisation(self, organisation):
-        from .permissions import writable_organisation_ids
+        from ..permissions import writable_organisation_ids
 
         request = self.context["request"]
         if self.instance is not None:
