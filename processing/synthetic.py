@@ -92,8 +92,8 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
         for i in range(activities)]
     history = _create(ProcessingActivity, acts, user)
 
-    link_with_history(ProcessingActivity, "data_categories",
-                      {a.pk: rng.sample(categories, 5) for a in acts}, history)
+    data_of = {a.pk: rng.sample(categories, 5) for a in acts}
+    link_with_history(ProcessingActivity, "data_categories", data_of, history)
     link_with_history(ProcessingActivity, "data_subjects",
                       {a.pk: rng.sample(subjects, 3) for a in acts}, history)
     link_with_history(ProcessingActivity, "security_measures",
@@ -123,5 +123,6 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
     _create(RetentionRule, [
         RetentionRule(activity=a, data_category_id=category, period=rng.choice(PERIODS),
                       trigger=rng.choice(TRIGGERS), deletion_method="deletion")
-        for a in acts for category in rng.sample(categories, 2)], user)
+        # A rule names some of the activity's own data, as the services require.
+        for a in acts for category in rng.sample(data_of[a.pk], 2)], user)
     return {"organisations": len(orgs), "third_parties": len(parties), "activities": len(acts)}

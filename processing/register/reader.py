@@ -229,19 +229,25 @@ class Reading:
         self.third_parties: dict[int, r.ThirdParty] = {}
 
     def activities(self, selection: models.QuerySet | list[dict],
-                   third_parties_of: Iterable[int] = ()) -> dict[int, r.Activity]:
+                   third_parties_of: Iterable[int] = (),
+                   scope: models.QuerySet | None = None) -> dict[int, r.Activity]:
         """The activities of ``selection`` (a queryset of this source's rows, or rows read
         by ``activity_rows``), in its order, with their lists and parts; the third parties
-        they name are read along with those of the organisations ``third_parties_of``."""
+        they name are read along with those of the organisations ``third_parties_of``.
+        ``scope``, the same activities as an unsliced queryset of this source, selects their
+        parts by a subquery rather than by their ids (a whole register has many)."""
         if isinstance(selection, models.QuerySet):
             selection = _rows(selection, ACTIVITY_VALUES)
         activities = {row["id"]: _activity(row) for row in selection}
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
             return activities
-        ids = list(activities)
-        # The same activities, selected again by id: ``selection`` may be sliced (a page).
-        owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
+        if scope is None:
+            # The same activities, selected again by id: ``selection`` may be sliced (a page).
+            ids = list(activities)
+            owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
+        else:
+            owners, ids = scope, scope.values("id")
         parts = {name: self.source.objects(model).filter(activity_id__in=ids)
                  for name, model in _PART_MODELS.items()}
         link_queries = [self.source.links(processing.ProcessingActivity, name, owners)
@@ -467,7 +473,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     elif not include_retired:
         selection = selection.exclude(status=processing.ActivityStatus.RETIRED)
     activities = reading.activities(selection.order_by("reference", "id"),
-                                    third_parties_of=list(org_rows))
+                                    third_parties_of=list(org_rows), scope=selection)
     # An organisation whose history starts after its activities' (loaded without history)
     # is shown as it stands now, rather than its activities left out.
     missing = {a.organisation_id for a in activities.values()} - set(org_rows)

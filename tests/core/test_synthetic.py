@@ -28,6 +28,9 @@ def test_generated_register_has_the_benchmark_shape_and_history():
     assert {r.third_party.organisation_id for r in activity.recipients.all()} == {
         activity.organisation_id}
     assert len(register_findings()) == 40
+    for generated in activities:  # the shape the services allow: rules name the activity's data
+        own = {c.pk for c in generated.data_categories.all()}
+        assert {r.data_category_id for r in generated.retention_rules.all()} <= own
 
 
 def test_same_seed_gives_the_same_register():
