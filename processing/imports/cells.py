@@ -79,6 +79,7 @@ class CellParsing(ImporterBase):
                 self.errors.append(RowError(raw.name, None, "", raw.name, "The sheet appears twice."))
                 continue
             seen.add(raw.name)
+            self.present.add(raw.name)
             by_heading = {c.heading: c for c in spec.columns}
             unknown = [h for h in raw.headings if h not in by_heading]
             for heading in unknown:

@@ -38,6 +38,8 @@ class ImportSummary:
     dry_run: bool
     kind: str
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    #: Sheets the workbook left out: that kind of data is left as it is.
+    absent: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "would be" if self.dry_run else "were"
@@ -49,11 +51,13 @@ class ImportSummary:
             out.append(f"{spec.name}: " + ", ".join(
                 f"{c[k]} {verb} {k}" for k in ("created", "updated", "unchanged", "removed") if c[k]
             ))
+        if self.absent:
+            out.append("Sheets left out, so left as they are: " + ", ".join(self.absent) + ".")
         return out
 
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "kind": self.kind,
-                "counts": {k: dict(v) for k, v in self.counts.items()}}
+                "counts": {k: dict(v) for k, v in self.counts.items()}, "absent": self.absent}
 
 
 class ImporterBase:
@@ -64,6 +68,8 @@ class ImporterBase:
         self.summary = summary
         self.errors: list[RowError] = []
         self.rows: dict[str, list[Row]] = {spec.name: [] for spec in SHEETS}
+        #: The sheets the workbook holds: a sheet left out leaves that kind of data as it is.
+        self.present: set[str] = set()
 
     # -- reporting
     def error(self, row: Row | None, key: str, message: str, value=_NOTHING, sheet: str = ""):

@@ -27,6 +27,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from processing.exports.workbook import SHEETS
 from ropa.audit import ChangePath, audit_context
 
 from .cells import CellParsing
@@ -60,6 +61,7 @@ def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool
     summary = ImportSummary(dry_run=dry_run, kind=kind)
     importer = _Importer(sheets, summary)
     importer.parse()
+    summary.absent = [spec.name for spec in SHEETS if spec.name not in importer.present]
     if importer.errors:
         raise ImportFailed(importer.errors)
     importer.load_lookups()

@@ -112,11 +112,15 @@ class ChangeWriting(Resolving):
         return existing
 
     def write_parts(self, activity: ProcessingActivity, rows: dict[str, list[Row]], kw) -> None:
+        """Make the activity's parts those of the workbook, for each kind of part whose sheet
+        the workbook holds; a sheet left out leaves that kind of part as it is."""
         # The activity comes with its parts (``with_register``): read them as loaded.
         existing_purposes = list(activity.purposes.all())
         wanted_purposes = sorted(rows["Purposes"], key=lambda r: r.values["number"])
-        same_purposes = [p.description for p in existing_purposes] == [
-            r.values["description"] for r in wanted_purposes]
+        same_purposes = "Purposes" not in self.present or [
+            p.description for p in existing_purposes] == [r.values["description"] for r in wanted_purposes]
+        if "Purposes" not in self.present:
+            wanted_purposes = existing_purposes
         existing_bases = {b.basis.code: b for b in activity.lawful_bases.all()}
         numbers = {p.pk: n for n, p in enumerate(existing_purposes, start=1)}
 
@@ -131,6 +135,8 @@ class ChangeWriting(Resolving):
                     v["legitimate_interest"], v["lia_link"], v["consent_record_link"], v["citation"],
                     v["notes"])
 
+        if "LawfulBases" not in self.present:
+            existing_bases = {}  # left as they are
         wanted_bases = {r.values["basis"].code: r for r in rows["LawfulBases"] if r.values["basis"]}
         keep_bases = {
             code for code, b in existing_bases.items()
@@ -144,7 +150,8 @@ class ChangeWriting(Resolving):
                     self.count("LawfulBases", "removed")
         purpose_by_number = {}
         if same_purposes:
-            self.count("Purposes", "unchanged", len(wanted_purposes))
+            if "Purposes" in self.present:
+                self.count("Purposes", "unchanged", len(wanted_purposes))
             purpose_by_number = dict(enumerate(existing_purposes, start=1))
         else:
             for p in existing_purposes:
@@ -219,6 +226,8 @@ class ChangeWriting(Resolving):
                        row_fields, kw) -> None:
         """Make the parts of one kind exactly the rows: keep equal ones, remove the rest, add
         what is missing (in sheet order)."""
+        if sheet not in self.present:
+            return  # the sheet was left out: these parts are left as they are
         existing = list(existing_qs())
         pool = defaultdict(list)
         for obj in existing:

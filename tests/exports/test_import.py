@@ -231,3 +231,51 @@ def test_a_service_refusal_rolls_back_everything_already_written():
     assert (error.sheet, error.row, error.column) == ("Activities", 1, "Art 9 conditions")
     assert not Organisation.objects.exists()
     assert not ThirdParty.objects.exists()
+
+
+def _sheets_of(content: bytes, *names: str) -> bytes:
+    """The workbook ``content`` keeping only the sheets ``names``."""
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet in list(book.sheetnames):
+        if sheet not in names:
+            del book[sheet]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept", [("Activities",), ("Activities", "Recipients"),
+                                  ("Organisations", "Activities", "Retention")])
+def test_a_sheet_left_out_leaves_that_kind_of_data_as_it_is(rich_register, kept):
+    from processing.register import read_register
+
+    before, _ = export_register("workbook")
+    register = read_register()
+    # The kept sheets change; the sheets left out are left as they are.
+    book = openpyxl.load_workbook(io.BytesIO(_sheets_of(before, *kept)))
+    if "Recipients" in kept:
+        book["Recipients"].delete_rows(2)
+    if "Retention" in kept:
+        book["Retention"].delete_rows(2)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    dry = import_workbook(buffer.getvalue(), "partial.xlsx", dry_run=True)
+    assert set(dry.absent) == {"Organisations", "Contacts", "ThirdParties", "Activities", "Purposes",
+                               "LawfulBases", "Recipients", "Transfers", "Retention"} - set(kept)
+    assert "Sheets left out, so left as they are:" in dry.lines()[-1]
+    import_workbook(buffer.getvalue(), "partial.xlsx")
+
+    after = read_register()
+    untouched = ["purposes", "lawful_bases", "transfers"]
+    untouched += [name for name, sheet in (("recipients", "Recipients"), ("retention_rules", "Retention"))
+                  if sheet not in kept]
+    for old, new in zip(register.activities, after.activities, strict=True):
+        for part in untouched:
+            assert getattr(new, part) == getattr(old, part), (old.reference, part)
+    changed = {name: sum(len(getattr(a, name)) for a in after.activities)
+               - sum(len(getattr(a, name)) for a in register.activities)
+               for name in ("recipients", "retention_rules")}
+    assert changed == {"recipients": -1 if "Recipients" in kept else 0,
+                       "retention_rules": -1 if "Retention" in kept else 0}
