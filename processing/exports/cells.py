@@ -1,9 +1,10 @@
 """Cell values and sheet presentation shared by every spreadsheet layout.
 
 A register is data typed by people: a value such as ``=HYPERLINK(...)`` or ``+44 20...``
-would be run as a formula by a spreadsheet application. Every text cell goes through
-:func:`safe` on export; the workbook import undoes the neutralising with :func:`unsafe`,
-so the round trip keeps the value as typed.
+would be run as a formula by a spreadsheet application. An xlsx cell holding such text
+is marked as text by its style (quotePrefix, which shows nothing); csv and ods cells go
+through :func:`safe` (a leading quote). The workbook import undoes :func:`safe` with
+:func:`unsafe`, so the round trip keeps the value as typed.
 """
 
 from __future__ import annotations
@@ -121,17 +122,20 @@ _FORMATS = {
 
 
 def _cell_value(value):
-    value = safe(value)
+    """The value as an xlsx cell holds it: text cleaned of what XML cannot hold, but not
+    given the leading quote of :func:`safe` (an xlsx cell says it is text by its style,
+    ``quotePrefix``, which shows no character)."""
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value)
+        return _ILLEGAL.sub("", value.replace("\0", ""))
     return value
 
 
 def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
-    text cell neutralised. Text is always written as text, never as a formula or URL.
+    text cell neutralised: text is always written as text, never as a formula or URL, and
+    text that starts like a formula carries the quotePrefix style (no visible quote).
 
     Each sheet is written as it comes and each row as it is read: XlsxWriter's constant
     memory mode keeps one row in memory and the rest in a temporary file per sheet (its
@@ -143,9 +147,15 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
         "strings_to_numbers": False,
     })
     formats = {name: workbook.add_format(spec) for name, spec in _FORMATS.items()}
+    # Text that a spreadsheet would run as a formula is marked as text by its style
+    # (quotePrefix): Excel and LibreOffice then show it as typed and never evaluate it.
+    quoted = {name: workbook.add_format({**spec, "quote_prefix": True})
+              for name, spec in _FORMATS.items()}
     # Format of the first cell of a row and of the others, by row style.
     by_style = {style: (formats[style], formats["" if style == "label" else style])
                 for style in _FORMATS}
+    quoted_by_style = {style: (quoted[style], quoted["" if style == "label" else style])
+                       for style in _FORMATS}
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.title)
         longest: list[int] = []
@@ -168,6 +178,11 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                             worksheet.write_blank(number, column, None, cell_format)
                         continue
                     if isinstance(value, str):
+                        if value.startswith(FORMULA_PREFIXES):
+                            first, other = quoted_by_style[style]
+                            worksheet.write_string(number, column, value,
+                                                   first if column == 0 else other)
+                            continue
                         worksheet.write_string(number, column, value,
                                                first_format if column == 0 else cell_format)
                     else:

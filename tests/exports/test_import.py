@@ -142,8 +142,12 @@ def test_formula_cells_are_neutralised_on_export_and_read_back_as_typed(rich_reg
     content, _ = export_register("workbook")
     book = openpyxl.load_workbook(io.BytesIO(content))
     names = [row[1] for row in book["ThirdParties"].iter_rows(min_row=2, values_only=True)]
-    assert "'=Client Corp" in names
-    assert all(c.data_type != "f" for ws in book for row in ws.iter_rows() for c in row)
+    assert "=Client Corp" in names
+    cells = [c for ws in book for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    assert formula_like and all(c.quotePrefix for c in formula_like)
+    assert not any(c.quotePrefix for c in cells if c.value == "Mondago Limited")
 
     flush_register()
     import_workbook(content, "register.xlsx")
