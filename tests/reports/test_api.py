@@ -182,7 +182,7 @@ def test_read_only_roles_may_not_ask_for_a_report(register):
         "for one."]}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_broker_down_answers_503_and_the_rest_keeps_serving(dora, register, broker_down):
     # Committed for real (no test transaction), as in production: the report is queued
     # right after its row is committed, inside the request.

@@ -129,7 +129,7 @@ def test_scheduled_run_gives_one_report_per_organisation_even_when_beat_fires_tw
     assert sorted(m.to[0] for m in mailoutbox) == ["dora@acme.example", "dpo@other.example"]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_and_runs_give_one_report_and_one_set_of_files(register, media_root):
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL: set DATABASE_URL to run this test.")
