@@ -15,6 +15,9 @@ from processing.register.records import Activity, Contact, Organisation, Registe
 
 from .cells import Sheet, lines, render_xlsx, sheet_title, yes_no
 
+#: Two leading columns that name each row, so an auditor can say which activity a row is.
+ICO_LEADING = ("Reference", "Processing activity")
+#: The ICO template's 30 headings, exact and in order, after the leading columns.
 ICO_HEADINGS = (
     "Business function",
     "Purpose of processing",
@@ -163,7 +166,7 @@ def _dpia_progress(value: str) -> str:
 
 
 def controller_row(activity: Activity) -> list[str]:
-    """One row of the controller sheet, in the order of ICO_HEADINGS."""
+    """One row of the controller sheet, in the order of ICO_LEADING and ICO_HEADINGS."""
     destinations, safeguards = _transfer_lines(activity)
     bases = _basis_lines(activity)
     li = [u for u in activity.lawful_bases if u.basis.kind in ("legitimate_interests",
@@ -181,6 +184,8 @@ def controller_row(activity: Activity) -> list[str]:
     elif activity.lawful_bases or activity.purposes:
         adm = "No"
     return [
+        activity.reference,
+        activity.name,
         activity.business_function,
         lines(p.description for p in activity.purposes),
         lines(t.details() for t in activity.joint_controllers),
@@ -252,8 +257,8 @@ def ico_sheets(register: Register) -> Iterator[Sheet]:
         prefix = f"{org.name[:20]} " if several else ""
         controller = Sheet(sheet_title(f"{prefix}Controller", taken))
         contact_block(controller, org, "Controller documentation", "Controller")
-        controller.table(ICO_HEADINGS, (controller_row(a) for a in org.activities
-                                        if not a.is_processor_record))
+        controller.table((*ICO_LEADING, *ICO_HEADINGS), (controller_row(a) for a in org.activities
+                                                         if not a.is_processor_record))
         processor = Sheet(sheet_title(f"{prefix}Processor", taken))
         contact_block(processor, org, "Processor documentation (Art 30(2))", "Processor")
         processor.table(PROCESSOR_HEADINGS, (processor_row(a) for a in org.activities
@@ -262,7 +267,7 @@ def ico_sheets(register: Register) -> Iterator[Sheet]:
         yield processor
     if not register.organisations:
         empty = Sheet("Controller")
-        empty.table(ICO_HEADINGS, [])
+        empty.table((*ICO_LEADING, *ICO_HEADINGS), [])
         yield empty
 
 

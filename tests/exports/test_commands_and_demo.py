@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from processing.exports.ico import HEADER_ROW, ICO_HEADINGS
+from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING
 from processing.exports.registry import export_register
 from processing.models import ProcessingActivity
 from tests.exports.helpers import flush_register, workbook_content, xlsx_cells
@@ -88,7 +88,7 @@ def test_demo_register_ico_and_cnil_layouts(demo):
     seen = 0
     for name in controller_sheets:
         rows = cells[name]
-        assert rows[HEADER_ROW - 1] == ICO_HEADINGS
+        assert rows[HEADER_ROW - 1] == (*ICO_LEADING, *ICO_HEADINGS)
         assert rows[3][0] == "Controller"
         org_name = rows[3][1]
         assert rows[0][0] == f"Controller documentation: {org_name}"
@@ -96,9 +96,11 @@ def test_demo_register_ico_and_cnil_layouts(demo):
             status="retired").exclude(role__in=["processor", "sub_processor"]).order_by("reference")
         assert len(rows) - HEADER_ROW == activities.count()
         for row, activity in zip(rows[HEADER_ROW:], activities, strict=True):
-            record = dict(zip(ICO_HEADINGS, row, strict=True))
+            record = dict(zip((*ICO_LEADING, *ICO_HEADINGS), row, strict=True))
             expected = _expected_ico(activity)
             assert {k: record[k] for k in expected} == expected, activity.reference
+            assert (record["Reference"], record["Processing activity"]) == (
+                activity.reference, activity.name)
             bases = record["Article 6 lawful basis for processing personal data"] or ""
             for use in activity.lawful_bases.all():
                 assert str(use.basis) in bases

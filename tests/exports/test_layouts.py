@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, rights_available
+from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING, rights_available
 from processing.exports.registry import export_register
 from processing.register import read_register
 from tests.exports.helpers import xlsx_cells
@@ -52,7 +52,8 @@ def ico(rich_register):
 def test_ico_headings_are_the_30_of_the_template_in_order(ico):
     assert list(ICO_HEADINGS) == ICO_EXACT and len(ICO_EXACT) == 30
     ws = ico["Controller"]
-    assert [c.value for c in ws[HEADER_ROW]] == ICO_EXACT
+    assert ICO_LEADING == ("Reference", "Processing activity")
+    assert [c.value for c in ws[HEADER_ROW]] == ["Reference", "Processing activity", *ICO_EXACT]
     assert ico.sheetnames == ["Controller", "Processor"]
 
 
@@ -76,8 +77,11 @@ def test_ico_contact_block(ico):
 
 def test_ico_controller_rows_cell_by_cell(ico):
     ws = ico["Controller"]
-    rows = [dict(zip(ICO_EXACT, (c.value for c in row), strict=True))
+    rows = [dict(zip(["Reference", "Processing activity", *ICO_EXACT], (c.value for c in row),
+                     strict=True))
             for row in ws.iter_rows(min_row=HEADER_ROW + 1)]
+    assert [(r.pop("Reference"), r.pop("Processing activity")) for r in rows] == [
+        ("PA-001", "Joint marketing with Akixi"), ("PA-002", "Occupational health")]
     # Controller and joint controller activities only; the retired one left out.
     assert [r["Business function"] for r in rows] == ["Marketing", "HR"]
     marketing, hr = rows
@@ -161,10 +165,12 @@ def test_spreadsheets_are_readable(ico):
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
     assert ws.cell(HEADER_ROW, 1).font.b
     assert ws.cell(HEADER_ROW + 1, 2).alignment.wrap_text
-    widths = [ws.column_dimensions[letter].width for letter in ("A", "B", "H")]
+    # J: "Names of third countries or international organisations...", after the two
+    # leading columns (Reference, Processing activity) and seven headings.
+    widths = [ws.column_dimensions[letter].width for letter in ("A", "B", "J")]
     # Widths in characters; Excel stores them with a little cell padding.
     assert all(10 <= w <= 61 for w in widths)
-    assert round(ws.column_dimensions["H"].width) == 61 or 60 <= ws.column_dimensions["H"].width < 61
+    assert round(ws.column_dimensions["J"].width) == 61 or 60 <= ws.column_dimensions["J"].width < 61
     # The long heading is capped and wrapped.
 
 
