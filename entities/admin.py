@@ -30,6 +30,7 @@ from .models import (
     MemberRole,
     Membership,
     Organisation,
+    Person,
     RecipientCategory,
     ThirdParty,
 )
@@ -285,3 +286,25 @@ class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
         if organisation.isdigit():
             queryset = queryset.filter(organisation_id=int(organisation))
         return queryset, may_have_duplicates
+
+
+@admin.register(Person)
+class PersonAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    """The people who own activities: named, with an email, and linked to a login when
+    they have one (a contributor edits the activities it owns)."""
+
+    list_display = ["name", "email", "organisation", "login"]
+    search_fields = ["name", "email"]
+    autocomplete_fields = ["organisation", "login"]
+    list_select_related = ["organisation", "login"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which login a person is: granted by a superuser, as memberships are.
+        return [] if request.user.is_superuser else ["login"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=organisations_with_role(request, *self.editor_roles)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

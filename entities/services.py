@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ropa.audit import audit_context
 from ropa.validation import full_clean
 
-from .models import Contact, Membership, Organisation, RecipientCategory, ThirdParty
+from .models import Contact, Membership, Organisation, Person, RecipientCategory, ThirdParty
 
-_MODELS = (Organisation, Contact, Membership, ThirdParty, RecipientCategory)
+_MODELS = (Organisation, Contact, Membership, ThirdParty, RecipientCategory, Person)
 
 
 @transaction.atomic
@@ -73,3 +73,29 @@ def membership_set(*, user_account, organisation, role, user=None, path=None) ->
         user=user_account, organisation=organisation
     ).first() or Membership(user=user_account, organisation=organisation)
     return entity_save(model=Membership, instance=membership, user=user, path=path, role=role)
+
+
+def person_named(organisation, name: str, email: str = "", *, user=None, path=None) -> Person:
+    """The person of ``organisation`` called ``name``, created when new; an email given
+    replaces the one held. An activity's owner is named this way by the API and the import."""
+    name = name.strip()
+    person = Person.objects.filter(organisation=organisation, name=name).first()
+    if person is None:
+        return entity_save(model=Person, organisation=organisation, name=name, email=email,
+                           user=user, path=path)
+    if email and email != person.email:
+        entity_save(model=Person, instance=person, email=email, user=user, path=path)
+    return person
+
+
+def person_of_login(organisation, login, *, user=None, path=None) -> Person:
+    """The person of ``organisation`` who is ``login``, made from the account when the
+    organisation has none yet (a contributor owns what it creates)."""
+    person = Person.objects.filter(organisation=organisation, login=login).first()
+    if person is not None:
+        return person
+    name = login.get_full_name().strip() or login.get_username()
+    if Person.objects.filter(organisation=organisation, name=name).exists():
+        name = f"{name} ({login.get_username()})"
+    return entity_save(model=Person, organisation=organisation, name=name, email=login.email,
+                       login=login, user=user, path=path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -30,7 +29,7 @@ from entities.admin import (
     organisations_with_role,
     role_in,
 )
-from entities.models import MemberRole, Organisation, ThirdParty
+from entities.models import MemberRole, Organisation, Person, ThirdParty
 from ropa.admin_writes import ServiceWriteAdminMixin
 
 from . import admin_views, admin_writes, services
@@ -158,7 +157,8 @@ class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     form = LawfulBasisForm
     autocomplete_fields = ["basis", "data_categories"]
     filter_horizontal = ["purposes"]
-    fields = ["basis", ("legitimate_interest", "lia_link"), "consent_record_link", "citation",
+    fields = ["basis", ("legitimate_interest", "lia_link"),
+              ("consent_record_link", "consent_description"), "citation",
               "data_categories", "purposes", "notes"]
     verbose_name = _("lawful basis")
     verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
@@ -178,7 +178,7 @@ class TransferInline(ActivityPartInline, admin.StackedInline):
     model = InternationalTransfer
     form = TransferForm
     autocomplete_fields = ["country", "third_party", "mechanism"]
-    fields = [("country", "international_organisation"), "third_party", "mechanism",
+    fields = [("country", "international_organisation"), "third_party", ("mechanism", "scc_module"),
               "safeguards", ("safeguard_document_link", "tia_link")]
     verbose_name = _("international transfer")
     verbose_name_plural = _("6. Transfers outside the UK / EEA · Art 30(1)(e), Chapter V")
@@ -188,7 +188,7 @@ class RetentionRuleInline(ActivityPartInline, admin.StackedInline):
     model = RetentionRule
     form = RetentionRuleForm
     autocomplete_fields = ["data_category"]
-    fields = [("period", "data_category"), ("trigger", "trigger_description"),
+    fields = [("period", "period_is_maximum", "data_category"), ("trigger", "trigger_description"),
               ("legal_source", "deletion_method"), "criteria"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
@@ -330,7 +330,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             return False  # a retired record is read-only until reinstated
         role = role_in(request, obj.organisation_id)
         return role == MemberRole.DPO or (
-            role == MemberRole.CONTRIBUTOR and obj.owner_id == request.user.pk
+            role == MemberRole.CONTRIBUTOR and obj.is_owned_by(request.user)
         )
 
     def may_transition(self, request, obj, action: str) -> bool:
@@ -341,7 +341,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         if role == MemberRole.DPO:
             return True
         return (role == MemberRole.CONTRIBUTOR and action == "submit"
-                and obj.owner_id == request.user.pk)
+                and obj.is_owned_by(request.user))
 
     def available_transitions(self, request, obj) -> list[tuple[str, str, str]]:
         return [
@@ -373,12 +373,11 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             kwargs["queryset"] = Organisation.objects.filter(
                 pk__in=organisations_with_role(request, *EDITOR_ROLES))
         if db_field.name == "owner":
-            users = get_user_model().objects.filter(is_active=True, is_staff=True)
+            people = Person.objects.select_related("organisation")
             if not request.user.is_superuser:
-                users = users.filter(
-                    memberships__organisation_id__in=organisations_with_role(request, *EDITOR_ROLES)
-                ).distinct()
-            kwargs["queryset"] = users.order_by("username")
+                people = people.filter(
+                    organisation_id__in=organisations_with_role(request, *EDITOR_ROLES))
+            kwargs["queryset"] = people.order_by("organisation__name", "name")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

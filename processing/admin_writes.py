@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from entities.services import person_of_login
 from ropa.admin_writes import ServiceRefused, form_fields, model_fields
 from ropa.audit import ChangePath
 
@@ -23,7 +24,9 @@ def activity_fields(request, form, change: bool) -> dict:
     elif not change:
         fields.pop("reference", None)
     if not change and "owner" not in form.fields:
-        fields["owner"] = request.user  # a contributor owns what it creates
+        # A contributor owns what it creates.
+        fields["owner"] = person_of_login(form.cleaned_data["organisation"], request.user,
+                                          user=request.user, path=ChangePath.ADMIN)
     return fields
 
 

@@ -175,9 +175,11 @@ def _li_lia(activity, today):
 @rule("A7-CONSENT-RECORD", Severity.WARNING, "Art 7(1)", "Consent record")
 def _consent(activity, today):
     for basis in _bases(activity):
-        if basis.basis.kind == LawfulBasisKind.CONSENT and not basis.consent_record_link:
-            yield "lawful_bases", _("Consent is relied on with no link to the record of "
-                                    "consent: you must be able to show who consented.")
+        if (basis.basis.kind == LawfulBasisKind.CONSENT and not basis.consent_record_link
+                and not basis.consent_description.strip()):
+            yield "lawful_bases", _("Consent is relied on with no record of consent (a link, or "
+                                    "how it is recorded): you must be able to show who "
+                                    "consented.")
 
 
 @rule("A6-3-CITATION", Severity.ERROR, "Art 6(3)", "Legal provision cited")
@@ -222,10 +224,20 @@ def _transfer_mechanism(activity, today):
             continue
         country = transfer.country
         if country is None or not country.adequate_for(jurisdiction):
-            destination = country.name if country else transfer.international_organisation
+            destination = transfer.destination_label
             yield "transfers", _("The transfer to %(destination)s has no transfer mechanism: "
                                  "record the safeguard (SCCs, IDTA, DPF...) or the Art 49 "
                                  "derogation relied on.") % {"destination": destination}
+
+
+@rule("CH5-TIA-UNNAMED", Severity.WARNING, "Art 46(1)", "Unnamed destinations assessed")
+def _unnamed_destinations(activity, today):
+    for transfer in activity.transfers:
+        if not transfer.destination_named and not transfer.tia_link:
+            mechanism = transfer.mechanism.name if transfer.mechanism else _("no mechanism")
+            yield "transfers", _("A transfer under %(mechanism)s names no destination country: "
+                                 "assess where the data goes (transfer impact assessment) and "
+                                 "link the TIA, or name the countries.") % {"mechanism": mechanism}
 
 
 @rule("A49-SAFEGUARDS", Severity.ERROR, "Art 49(1) / 30(1)(e)", "Derogation documented")

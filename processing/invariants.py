@@ -95,11 +95,21 @@ def conditions_errors(data_categories, special_category_conditions, schedule1_co
     return errors
 
 
-def activity_errors(organisation, links: dict[str, Iterable]) -> Errors:
-    """An activity's links: its joint controllers and controllers served are in its own
-    register; its conditions come with the data that needs them. ``links`` holds the
-    activity's final many-to-many values."""
-    errors: Errors = {}
+def owner_errors(organisation, owner) -> Errors:
+    """An activity's owner is a person of the activity's own organisation."""
+    if owner is None or _belongs(owner, organisation):
+        return {}
+    return {"owner": [_(
+        "Owner %(owner)s is not a person of %(organisation)s: choose one of its people, or "
+        "add the person to that organisation first."
+    ) % {"owner": _described(owner), "organisation": organisation}]}
+
+
+def activity_errors(organisation, links: dict[str, Iterable], owner=None) -> Errors:
+    """An activity's links: its owner, joint controllers and controllers served are of its
+    own organisation; its conditions come with the data that needs them. ``links`` holds
+    the activity's final many-to-many values."""
+    errors: Errors = owner_errors(organisation, owner)
     for name in ("joint_controllers", "controllers_served"):
         merge(errors, third_party_errors(organisation, name, links.get(name, ())))
     merge(errors, conditions_errors(links.get("data_categories", ()),

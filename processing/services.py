@@ -81,9 +81,17 @@ def _activity_links(activity: ProcessingActivity) -> dict[str, list]:
         "special_category_conditions", "schedule1_conditions")}
 
 
+def _owner(activity: ProcessingActivity):
+    field = ProcessingActivity._meta.get_field("owner")
+    if activity.owner_id is None and not field.is_cached(activity):
+        return None
+    return activity.owner
+
+
 def _validate_activity(activity: ProcessingActivity) -> None:
     """The rules across objects (invariants.activity_errors) on the saved activity."""
-    errors = invariants.activity_errors(activity.organisation, _activity_links(activity))
+    errors = invariants.activity_errors(activity.organisation, _activity_links(activity),
+                                        owner=_owner(activity))
     if errors:
         raise ValidationError(errors)
 
@@ -477,7 +485,8 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
     error = bulk.clean_new(activity)
     if error is not None:
         errors = error.update_error_dict(errors)
-    invariants.merge(errors, invariants.activity_errors(activity.organisation, item.links))
+    invariants.merge(errors, invariants.activity_errors(activity.organisation, item.links,
+                                                        owner=_owner(activity)))
     if errors:
         problems.append((activity, ValidationError(errors)))
 
@@ -506,11 +515,11 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
 @transaction.atomic
 def register_bulk_create(
     *, organisations: Sequence[models.Model] = (), contacts: Sequence[models.Model] = (),
-    third_parties: Sequence[models.Model] = (), activities: Sequence[NewActivity] = (),
-    user=None, path=None,
+    third_parties: Sequence[models.Model] = (), people: Sequence[models.Model] = (),
+    activities: Sequence[NewActivity] = (), user=None, path=None,
 ) -> list[ProcessingActivity]:
-    """Create many new objects of the register at once: organisations, their contacts and
-    third parties, and activities with their links and parts.
+    """Create many new objects of the register at once: organisations, their contacts,
+    third parties and people (activity owners), and activities with their links and parts.
 
     For imports of a whole register: the result is what the one-object services
     (organisation_create, contact_create, third_party_create, activity_create, part_save)
@@ -527,7 +536,7 @@ def register_bulk_create(
     it is given, as the register stood where it comes from (``status_changed_at`` set
     unless draft); its version is 1.
     """
-    from entities.models import Contact, Organisation, ThirdParty
+    from entities.models import Contact, Organisation, Person, ThirdParty
 
     with audit_context(user=user, path=path):
         actor = current_actor()
@@ -539,12 +548,12 @@ def register_bulk_create(
             item.activity.status_changed_at = now
 
     problems = invariants.organisation_problems(organisations)
-    for obj in [*contacts, *third_parties]:
+    for obj in [*contacts, *third_parties, *people]:
         if (error := bulk.clean_new(obj)) is not None:
             problems.append((obj, error))
     for item in activities:
         problems += _activity_problems(item)
-    problems += bulk.unique_problems([*organisations, *third_parties,
+    problems += bulk.unique_problems([*organisations, *third_parties, *people,
                                       *(i.activity for i in activities),
                                       *(p.obj for i in activities for p in i.parts)])
     if problems:
@@ -560,6 +569,7 @@ def register_bulk_create(
         pending = [o for o in pending if o.pk is None]
     bulk.create_with_history(Contact, list(contacts), **history)
     bulk.create_with_history(ThirdParty, list(third_parties), **history)
+    bulk.create_with_history(Person, list(people), **history)
 
     created = [item.activity for item in activities]
     history_ids = bulk.create_with_history(ProcessingActivity, created, **history)

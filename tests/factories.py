@@ -89,6 +89,13 @@ class ThirdPartyFactory(factory.django.DjangoModelFactory):
     contract_link = "https://contracts.example.com/dpa.pdf"
 
 
+def person_of(user, organisation):
+    """The person of ``organisation`` who is ``user``: an owner with a login."""
+    from entities.services import person_of_login
+
+    return person_of_login(organisation, user)
+
+
 class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProcessingActivity

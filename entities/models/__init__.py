@@ -8,6 +8,7 @@ from .organisation import (
     MemberRole,
     Membership,
     Organisation,
+    Person,
 )
 from .third_party import PROCESSOR_KINDS, RecipientCategory, ThirdParty, ThirdPartyKind
 
@@ -21,6 +22,7 @@ __all__ = [
     "MemberRole",
     "Membership",
     "Organisation",
+    "Person",
     "RecipientCategory",
     "ThirdParty",
     "ThirdPartyKind",

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -37,6 +39,10 @@ class Organisation(models.Model):
     )
     vat_number = models.CharField(_("VAT number"), max_length=40, blank=True)
     address = models.TextField(_("registered address"), blank=True)
+    trading_address = models.TextField(
+        _("trading address"), blank=True,
+        help_text=_("A second address where the organisation trades, if it differs."),
+    )
     country = models.ForeignKey(
         "entities.Country", on_delete=models.PROTECT, related_name="+",
         verbose_name=_("country"), null=True, blank=True,
@@ -90,6 +96,7 @@ class Organisation(models.Model):
 class ContactRole(models.TextChoices):
     DPO = "dpo", _("Data Protection Officer")
     REPRESENTATIVE = "representative", _("Representative (Art 27)")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative of the company")
     PRIVACY_CONTACT = "privacy", _("Privacy / data protection contact")
     CONTACT = "contact", _("Other contact")
 
@@ -107,7 +114,7 @@ class Contact(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="contacts",
         verbose_name=_("organisation"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=ContactRole.choices)
+    role = models.CharField(_("role"), max_length=24, choices=ContactRole.choices)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True,
@@ -123,6 +130,51 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_role_display()})"
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(organisation__memberships__user=user).distinct()
+
+
+class Person(models.Model):
+    """A named person of an organisation who owns processing activities.
+
+    An owner need not have a login: a register restores where its owners have no
+    accounts. A person linked to a user can edit, as a contributor, what it owns.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    login = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="people", verbose_name=_("login"),
+        help_text=_("The user account of this person, if it has one."),
+    )
+
+    history = history()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="person_name_unique_per_org"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="person_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.email else self.name
+
+    def natural_key(self):
+        return (self.organisation.name, self.name)
 
 
 class MemberRole(models.TextChoices):

@@ -61,5 +61,5 @@ class ActivityPermission(BasePermission):
         if role == MemberRole.DPO:
             return True
         if role == MemberRole.CONTRIBUTOR:
-            return obj.owner_id == request.user.pk and view.action not in DPO_ACTIONS
+            return obj.is_owned_by(request.user) and view.action not in DPO_ACTIONS
         return False

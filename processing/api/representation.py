@@ -76,7 +76,8 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
     return {
         "id": a.id, "organisation": a.organisation_id, "organisation_name": a.organisation,
         "reference": a.reference, "name": a.name, "business_function": a.business_function,
-        "owner": a.owner or None, "role": a.role, "status": a.status,
+        "owner": {"name": a.owner, "email": a.owner_email} if a.owner else None,
+        "role": a.role, "status": a.status,
         "status_changed_at": _when(a.status_changed_at, _datetime), "version": a.version,
         "created_at": _when(a.created_at, _datetime), "updated_at": _when(a.updated_at, _datetime),
         "last_reviewed_on": _when(a.last_reviewed_on, _date),
@@ -94,7 +95,7 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
             "purposes": [p.description for p in u.purposes],
             "legitimate_interest": u.legitimate_interest, "lia_link": u.lia_link,
             "consent_record_link": u.consent_record_link, "citation": u.citation,
-            "notes": u.notes,
+            "consent_description": u.consent_description, "notes": u.notes,
         } for u in a.lawful_bases],
         "recipients_none": a.recipients_none,
         "recipients": [{
@@ -109,11 +110,12 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
             "international_organisation": t.international_organisation,
             "third_party": shared.party(t.third_party), "mechanism": shared.mechanism(t.mechanism),
             "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
-            "tia_link": t.tia_link,
+            "tia_link": t.tia_link, "scc_module": t.scc_module,
         } for t in a.transfers],
         "retention_rules": [{
             "id": x.id, "data_category": x.data_category.code if x.data_category else None,
-            "period": x.period, "trigger": x.trigger, "trigger_description": x.trigger_description,
+            "period": x.period, "period_is_maximum": x.period_is_maximum,
+            "trigger": x.trigger, "trigger_description": x.trigger_description,
             "legal_source": x.legal_source, "deletion_method": x.deletion_method,
             "criteria": x.criteria, "description": x.describe(),
         } for x in a.retention_rules],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from entities.services import person_named, person_of_login
 from processing import services
 from processing.models import (
     ActivityLawfulBasis,
@@ -136,8 +137,12 @@ def save_activity(*, data: dict, user, instance: ProcessingActivity | None = Non
         if name in given:
             parts += _matched(instance, name, given[name])
     write = {"user": user, "path": ChangePath.API, "fields": data, "parts": parts}
+    owner_of = organisation if instance is None else instance.organisation
+    if data.get("owner"):
+        data["owner"] = person_named(owner_of, **data["owner"], user=user, path=ChangePath.API)
+    elif instance is None and "owner" not in data:
+        data["owner"] = person_of_login(owner_of, user, user=user, path=ChangePath.API)
     if instance is None:
-        data["owner"] = user
         return services.activity_save(organisation=organisation, **write)
     return services.activity_save(activity=instance, expected_version=expected_version, **write)
 

@@ -89,8 +89,9 @@ class Loader:
             return [self.resolve(key, v, organisation, at) for v in value]
         if value is None:
             return None
-        if key == "owner":
-            return self.users[value]
+        if key == "owner":  # a demo login: the person of the organisation it is
+            return entity_services.person_of_login(organisation, self.users[value],
+                                                   user=self.user, path=PATH)
         if key in ORGANISATION_KEYS:
             if value not in self.organisations:
                 raise DemoDataError(f"{at}, {key}: '{value}' must be listed before it")

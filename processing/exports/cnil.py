@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from processing.register.records import Activity, Contact, Organisation, Register
 
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
+from .ico import mechanism_label
 
 ORGANISATION_SHEET = "Organisme"
 
@@ -21,6 +22,10 @@ _ROLES = {
     "processor": "Sous-traitant",
     "sub_processor": "Sous-traitant ultérieur",
 }
+
+
+_STATUSES = {"draft": "Brouillon", "in_review": "En cours de validation", "active": "Validée",
+             "retired": "Retirée"}
 
 
 def _person(contact: Contact | None) -> list[list[str]]:
@@ -36,10 +41,14 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
     sheet.blank()
     sheet.row(["Responsable du traitement"], "header")
     for label, value in (
-        ("Nom", org.name), ("Adresse", org.address),
+        ("Nom", org.name), ("Nom commercial", org.trading_name), ("Adresse", org.address),
+        ("Adresse commerciale", org.trading_address),
         ("Pays", org.country.name if org.country else ""), ("Téléphone", org.phone),
-        ("Adresse de messagerie", org.email),
+        ("Adresse de messagerie", org.email), ("Site web", org.website),
         ("N° d'immatriculation", org.registration_number),
+        ("N° de TVA", org.vat_number),
+        ("N° d'enregistrement auprès de l'autorité", org.authority_registration_ref),
+        ("Société mère (groupe)", org.parent),
     ):
         sheet.row([label, value], "label")
     sheet.blank()
@@ -51,6 +60,17 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
     for row in _person(org.representative):
         sheet.row(row, "label")
     sheet.blank()
+    sheet.row(["Représentant légal de la société"], "header")
+    for row in _person(org.legal_representative):
+        sheet.row(row, "label")
+    others = [c for c in org.contacts if c.role not in ("dpo", "representative",
+                                                         "legal_representative")]
+    if others:
+        sheet.blank()
+        sheet.row(["Autres contacts"], "header")
+        for contact in others:
+            sheet.row([contact.role_label, contact.details()], "label")
+    sheet.blank()
     sheet.table(["N°", "Activités de l'organisme", "Rôle", "Date de création", "Mise à jour"],
                 [[a.reference, a.name, _ROLES.get(a.role, a.role), text(a.created_at),
                   text(a.updated_at)] for a in org.activities], freeze=False)
@@ -61,7 +81,27 @@ def _retention_for(activity: Activity, code: str) -> str:
     """The retention of one data category: its own rules, else the activity's general ones."""
     own = [r for r in activity.retention_rules if r.data_category and r.data_category.code == code]
     general = [r for r in activity.retention_rules if r.data_category is None]
-    return lines(r.describe() for r in (own or general))
+    return lines(r.describe_in_full() for r in (own or general))
+
+
+def _basis_lines(activity: Activity) -> list[str]:
+    """Each basis with what it rests on: the legitimate interest, the legal provision,
+    the consent record, its scope and notes."""
+    result = []
+    for use in activity.lawful_bases:
+        details = [use.basis.label]
+        for label, value in (
+            ("Limitée à", "; ".join([*(p.description for p in use.purposes),
+                                     *(c.name for c in use.data_categories)])),
+            ("Intérêt légitime poursuivi", use.legitimate_interest),
+            ("Analyse (LIA)", use.lia_link), ("Texte applicable", use.citation),
+            ("Preuve du consentement", use.consent_record_link),
+            ("Recueil du consentement", use.consent_description), ("Notes", use.notes),
+        ):
+            if value:
+                details.append(f"{label} : {value}")
+        result.append("\n".join(details))
+    return result
 
 
 def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
@@ -77,6 +117,10 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
         ("Mise à jour", text(activity.updated_at)),
         ("Rôle de l'organisme", _ROLES.get(activity.role, activity.role)),
         ("Service / fonction", activity.business_function),
+        ("Responsable de l'activité", lines([activity.owner, activity.owner_email])),
+        ("Statut", _STATUSES.get(activity.status, activity.status)),
+        ("Dernière revue", text(activity.last_reviewed_on)),
+        ("Prochaine revue", text(activity.next_review_on)),
         ("Description", activity.description),
     ):
         sheet.row([label, value], "label")
@@ -85,6 +129,9 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Responsable du traitement", org.name], "label")
     sheet.row(["Délégué à la protection des données", org.dpo.details() if org.dpo else ""], "label")
     sheet.row(["Représentant", org.representative.details() if org.representative else ""], "label")
+    sheet.row(["Représentant légal",
+               org.legal_representative.details() if org.legal_representative else ""], "label")
+    sheet.row(["Société mère (groupe)", org.parent], "label")
     sheet.row(["Responsable(s) conjoint(s)", lines(t.details() for t in activity.joint_controllers)],
               "label")
     if activity.is_processor_record:
@@ -97,7 +144,7 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     for n, purpose in enumerate(activity.purposes, start=1):
         label = "Finalité principale" if n == 1 else f"Sous-finalité {n - 1}"
         sheet.row([label, purpose.description], "label")
-    sheet.row(["Base(s) légale(s)", lines(u.basis.label for u in activity.lawful_bases)], "label")
+    sheet.row(["Base(s) légale(s)", "\n\n".join(_basis_lines(activity))], "label")
     sheet.blank()
     sheet.row(["Catégories de personnes concernées"], "header")
     for subject in activity.data_subjects:
@@ -127,9 +174,11 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.blank()
     sheet.table(["Transferts des données hors UE", "Pays", "Type de garanties",
                  "Lien vers la documentation"],
-                [[t.third_party.name if t.third_party else "", t.destination,
-                  lines([t.mechanism.label if t.mechanism else "", t.safeguards]),
-                  t.safeguard_document_link] for t in activity.transfers]
+                [[t.third_party.name if t.third_party else "",
+                  t.destination or "Destinations non nommées",
+                  lines([mechanism_label(t), t.safeguards]),
+                  lines([t.safeguard_document_link, f"AIT : {t.tia_link}" if t.tia_link else ""])]
+                 for t in activity.transfers]
                 or [["Aucun transfert", "", "", ""]], freeze=False)
     sheet.blank()
     sheet.row(["Mesures de sécurité"], "header")

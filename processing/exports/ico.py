@@ -64,9 +64,10 @@ PROCESSOR_HEADINGS = (
     "General description of technical and organisational security measures (if possible)",
 )
 
-#: Rows above the header row of both sheets: title, blank, block header, 3 contacts, blank.
+#: Rows above the header row of both sheets: title, blank, block header, the organisation,
+#: its DPO, its Art 27 representative, its legal representative and its group, blank.
 CONTACT_BLOCK_HEADINGS = ("", "Name", "Address", "Email", "Telephone")
-HEADER_ROW = 8
+HEADER_ROW = 10
 
 # Individual rights in the order the ICO lists them.
 INFORMED = "Right to be informed"
@@ -119,6 +120,8 @@ def _basis_lines(activity: Activity) -> list[str]:
             text += " (for: " + "; ".join(scope) + ")"
         if use.citation:
             text += f" [{use.citation}]"
+        if use.notes:
+            text += f" – {use.notes}"
         result.append(text)
     return result
 
@@ -138,26 +141,33 @@ def _recipient_categories(activity: Activity) -> list[str]:
 def _transfer_lines(activity: Activity) -> tuple[list[str], list[str]]:
     destinations, safeguards = [], []
     for t in activity.transfers:
-        text = t.destination
+        text = t.destination_label
         if t.third_party:
             text += f" ({t.third_party.name})"
         destinations.append(text)
-        if t.mechanism or t.safeguards or t.safeguard_document_link:
-            parts = [t.mechanism.label if t.mechanism else "", t.safeguards, t.safeguard_document_link]
-            safeguards.append(f"{t.destination}: " + " – ".join(p for p in parts if p))
+        if t.mechanism or t.safeguards or t.safeguard_document_link or t.tia_link:
+            safeguards.append(f"{t.destination_label}: " + " – ".join(transfer_safeguards(t)))
     return destinations, safeguards
 
 
+def mechanism_label(t) -> str:
+    """A transfer's mechanism with its SCC module: "Art 46(2)(c) – EU SCCs (Module 2: ...)"."""
+    mechanism = t.mechanism.label if t.mechanism else ""
+    if t.scc_module_label:
+        return f"{mechanism} ({t.scc_module_label})" if mechanism else t.scc_module_label
+    return mechanism
+
+
+def transfer_safeguards(t) -> list[str]:
+    """What covers a transfer, in words: the mechanism (with the SCC module), the
+    safeguards, the links to their documents and to the TIA."""
+    return [p for p in (mechanism_label(t), t.safeguards, t.safeguard_document_link,
+                        f"TIA: {t.tia_link}" if t.tia_link else "") if p]
+
+
 def _retention_lines(activity: Activity) -> list[str]:
-    result = []
-    for rule in activity.retention_rules:
-        text = rule.describe()
-        if rule.data_category:
-            text = f"{rule.data_category.name}: {text}"
-        if rule.deletion_method:
-            text += f"; then {rule.deletion_label}"
-        result.append(text)
-    return result
+    return [f"{rule.data_category.name}: {rule.describe_in_full()}" if rule.data_category
+            else rule.describe_in_full() for rule in activity.retention_rules]
 
 
 def _dpia_progress(value: str) -> str:
@@ -204,7 +214,7 @@ def controller_row(activity: Activity) -> list[str]:
         lines(rights_available(activity)),
         adm,
         activity.source_of_data,
-        lines(u.consent_record_link for u in activity.lawful_bases),
+        lines(x for u in activity.lawful_bases for x in (u.consent_record_link, u.consent_description)),
         activity.data_location,
         {"yes": "Yes", "no": "No"}.get(activity.dpia_required, ""),
         _dpia_progress(activity.dpia_status),
@@ -242,10 +252,13 @@ def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str)
     sheet.row([f"{title}: {org.name}"], "title")
     sheet.blank()
     sheet.row(CONTACT_BLOCK_HEADINGS, "header")
-    address = lines([org.address, org.country.name if org.country else ""])
+    address = lines([org.address, org.country.name if org.country else "",
+                     f"Trading address: {org.trading_address}" if org.trading_address else ""])
     sheet.row([first_label, org.name, address, org.email, org.phone], "label")
     sheet.row(_contact_row("Data Protection Officer", org.dpo), "label")
-    sheet.row(_contact_row("Representative", org.representative), "label")
+    sheet.row(_contact_row("Representative (Art 27)", org.representative), "label")
+    sheet.row(_contact_row("Legal representative", org.legal_representative), "label")
+    sheet.row(["Group (parent company)", org.parent], "label")
     sheet.blank()
 
 

@@ -9,6 +9,7 @@ Terms without a DPV IRI are given the project's own IRI.
 
 from __future__ import annotations
 
+import datetime
 import json
 import textwrap
 from urllib.parse import quote
@@ -44,6 +45,43 @@ def _name(*parts: str) -> URIRef:
     return REGISTER["/".join(quote(p, safe="") for p in parts)]
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _literals(graph: Graph, node, record, names) -> None:
+    """The plain values ``names`` of ``record`` as ``ropa:`` properties: text when not
+    empty, a yes or no always (so "no" is told from "not recorded"), dates as xsd:date."""
+    for name in names:
+        value = getattr(record, name)
+        if value is None or value == "":
+            continue
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            value = Literal(value.isoformat(), datatype=XSD.date if not isinstance(
+                value, datetime.datetime) else XSD.dateTime)
+        else:
+            value = Literal(value)
+        graph.add((node, ROPA[_camel(name)], value))
+
+
+#: Values of an activity written as ``ropa:`` properties (the rest have DPV terms).
+ACTIVITY_LITERALS = (
+    "business_function", "role", "version", "last_reviewed_on", "next_review_on",
+    "recipients_none", "security_description", "source_of_data", "automated_decision_making",
+    "automated_decision_legal_effect", "automated_decision_description", "systematic_monitoring",
+    "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
+    "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
+)
+ORGANISATION_LITERALS = (
+    "trading_name", "authority_registration_ref", "vat_number", "address", "trading_address",
+    "website", "email", "phone", "jurisdiction",
+)
+PARTY_LITERALS = ("kind", "service", "address", "email", "phone", "website", "contract_link",
+                  "dpf_certified", "group_organisation", "notes")
+CONTACT_LITERALS = ("role", "email", "phone", "address")
+
+
 def _entity(graph: Graph, node: URIRef, kind: URIRef, name: str, **details) -> URIRef:
     graph.add((node, RDF.type, kind))
     graph.add((node, DPV.hasName, Literal(name)))
@@ -61,6 +99,14 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
     graph.add((node, ROPA.status, Literal(a.status)))
     if a.description:
         graph.add((node, DCTERMS.description, Literal(a.description)))
+    _literals(graph, node, a, ACTIVITY_LITERALS)
+    if a.owner:
+        owner = _name(org.name, "person", a.owner)
+        graph.add((owner, RDF.type, DPV.Entity))
+        graph.add((owner, DPV.hasName, Literal(a.owner)))
+        if a.owner_email:
+            graph.add((owner, ROPA.email, Literal(a.owner_email)))
+        graph.add((node, ROPA.owner, owner))
     if a.role in ("controller", "joint_controller"):
         graph.add((node, DPV.hasDataController, org_node))
     else:
@@ -80,7 +126,22 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         graph.add((p, DCTERMS.description, Literal(purpose.description)))
         graph.add((node, DPV.hasPurpose, p))
     for use in a.lawful_bases:
-        graph.add((node, DPV.hasLegalBasis, _iri(use.basis, "lawful-basis")))
+        basis = _iri(use.basis, "lawful-basis")
+        graph.add((node, DPV.hasLegalBasis, basis))
+        # The use of the basis by this activity, with what it rests on.
+        detail = _name(org.name, "activity", a.reference, "basis", use.basis.code)
+        graph.add((detail, RDF.type, ROPA.LawfulBasisUse))
+        graph.add((detail, ROPA.basis, basis))
+        graph.add((node, ROPA.lawfulBasisUse, detail))
+        if use.citation:
+            graph.add((detail, DCTERMS.source, Literal(use.citation)))
+        _literals(graph, detail, use, ("legitimate_interest", "lia_link", "consent_record_link",
+                                       "consent_description", "notes"))
+        for purpose in use.purposes:
+            graph.add((detail, DPV.hasPurpose,
+                       _name(org.name, "activity", a.reference, "purpose", str(purpose.number))))
+        for category in use.data_categories:
+            graph.add((detail, DPV.hasPersonalData, _iri(category, "data")))
     for condition in a.special_category_conditions:
         graph.add((node, DPV.hasLegalBasis, _iri(condition, "art9")))
     for condition in a.schedule1_conditions:
@@ -89,11 +150,23 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         graph.add((node, DPV.hasPersonalData, _iri(category, "data")))
     for subject in a.data_subjects:
         graph.add((node, DPV.hasDataSubject, _iri(subject, "subject")))
-    for recipient in a.recipients:
+    for number, recipient in enumerate(a.recipients, start=1):
         if recipient.third_party:
             graph.add((node, DPV.hasRecipient, _name(org.name, "party", recipient.third_party.name)))
         elif recipient.category:
             graph.add((node, DPV.hasRecipient, _iri(recipient.category, "recipient")))
+        # What this recipient receives and why.
+        detail = _name(org.name, "activity", a.reference, "recipient", str(number))
+        graph.add((detail, RDF.type, ROPA.Disclosure))
+        graph.add((node, ROPA.disclosure, detail))
+        if recipient.third_party:
+            graph.add((detail, DPV.hasRecipient, _name(org.name, "party", recipient.third_party.name)))
+        if recipient.category:
+            graph.add((detail, ROPA.recipientCategory, _iri(recipient.category, "recipient")))
+        if recipient.purpose:
+            graph.add((detail, DCTERMS.description, Literal(recipient.purpose)))
+        for category in recipient.data_categories:
+            graph.add((detail, DPV.hasPersonalData, _iri(category, "data")))
     for transfer in a.transfers:
         if transfer.country:
             graph.add((node, DPV.hasThirdCountry, LOC[transfer.country.code]))
@@ -111,12 +184,16 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
             graph.add((t, DPV.hasLegalBasis, _iri(transfer.mechanism, "mechanism")))
         if transfer.safeguards:
             graph.add((t, DCTERMS.description, Literal(transfer.safeguards)))
+        graph.add((t, ROPA.destinationNamed, Literal(transfer.destination_named)))
+        _literals(graph, t, transfer, ("safeguard_document_link", "tia_link", "scc_module"))
     for rule in a.retention_rules:
         s = BNode()
         graph.add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
         if rule.period:
             graph.add((s, DPV.hasDuration, Literal(rule.period, datatype=XSD.string)))
-        graph.add((s, DCTERMS.description, Literal(rule.describe())))
+        graph.add((s, DCTERMS.description, Literal(rule.describe_in_full())))
+        _literals(graph, s, rule, ("period_is_maximum", "trigger", "trigger_description",
+                                   "legal_source", "deletion_method", "criteria"))
         if rule.data_category:
             graph.add((s, DPV.hasPersonalData, _iri(rule.data_category, "data")))
         graph.add((node, DPV.hasStorageCondition, s))
@@ -139,20 +216,31 @@ def _graph() -> Graph:
 def _organisation(graph: Graph, org: Organisation) -> None:
     org_node = _entity(graph, _name(org.name), DPV.LegalEntity, org.name,
                        identifier=org.registration_number)
-    for contact in org.contacts:
-        if contact.role == "dpo":
-            dpo = _entity(graph, _name(org.name, "dpo"), DPV.DataProtectionOfficer, contact.name)
-            graph.add((org_node, DPV.hasDataProtectionOfficer, dpo))
-        elif contact.role == "representative":
-            rep = _entity(graph, _name(org.name, "representative"), DPV.Representative,
-                          contact.name)
-            graph.add((org_node, DPV.hasRepresentative, rep))
+    _literals(graph, org_node, org, ORGANISATION_LITERALS)
+    if org.country:
+        graph.add((org_node, DPV.hasCountry, LOC[org.country.code]))
+    if org.parent:
+        graph.add((org_node, ROPA.parentOrganisation, _name(org.parent)))
+    for number, contact in enumerate(org.contacts, start=1):
+        kind, link = {
+            "dpo": (DPV.DataProtectionOfficer, DPV.hasDataProtectionOfficer),
+            "representative": (DPV.Representative, DPV.hasRepresentative),
+            "legal_representative": (DPV.Entity, ROPA.legalRepresentative),
+        }.get(contact.role, (DPV.Entity, ROPA.contact))
+        person = _entity(graph, _name(org.name, "contact", str(number)), kind, contact.name)
+        _literals(graph, person, contact, CONTACT_LITERALS)
+        graph.add((org_node, link, person))
     for party in org.third_parties:
         kind = {
             "processor": DPV.DataProcessor, "sub_processor": DPV.DataSubProcessor,
             "controller": DPV.DataController, "joint_controller": DPV.DataController,
         }.get(party.kind, DPV.Recipient)
-        _entity(graph, _name(org.name, "party", party.name), kind, party.name)
+        node = _entity(graph, _name(org.name, "party", party.name), kind, party.name)
+        _literals(graph, node, party, PARTY_LITERALS)
+        if party.category:
+            graph.add((node, ROPA.recipientCategory, _iri(party.category, "recipient")))
+        if party.country:
+            graph.add((node, DPV.hasCountry, LOC[party.country.code]))
     for activity in org.activities:
         _activity(graph, org, org_node, activity)
 

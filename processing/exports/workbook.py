@@ -60,6 +60,7 @@ ORGANISATIONS = SheetSpec("Organisations", (
     Column("authority_registration_ref", "Authority registration"),
     Column("vat_number", "VAT number"),
     Column("address", "Address"),
+    Column("trading_address", "Trading address"),
     Column("country", "Country (ISO)"),
     Column("website", "Website"),
     Column("email", "Email"),
@@ -97,6 +98,7 @@ ACTIVITIES = SheetSpec("Activities", (
     Column("name", "Name", required=True),
     Column("business_function", "Business function"),
     Column("owner", "Owner"),
+    Column("owner_email", "Owner email"),
     Column("role", "Role"),
     Column("status", "Status"),
     Column("description", "Description"),
@@ -140,6 +142,7 @@ LAWFUL_BASES = SheetSpec("LawfulBases", (
     Column("lia_link", "LIA link"),
     Column("consent_record_link", "Consent record link"),
     Column("citation", "Legal provision"),
+    Column("consent_description", "Consent, in words"),
     Column("notes", "Notes"),
 ))
 RECIPIENTS = SheetSpec("Recipients", (
@@ -158,11 +161,13 @@ TRANSFERS = SheetSpec("Transfers", (
     Column("safeguards", "Safeguards"),
     Column("safeguard_document_link", "Safeguard documents link"),
     Column("tia_link", "TIA link"),
+    Column("scc_module", "SCC module", NUMBER),
 ))
 RETENTION = SheetSpec("Retention", (
     _ORG, _ACT,
     Column("data_category", "Data category"),
     Column("period", "Period"),
+    Column("period_is_maximum", "At most", BOOL),
     Column("trigger", "Counted from"),
     Column("trigger_description", "Counted from, in words"),
     Column("legal_source", "Legal source"),
@@ -188,6 +193,7 @@ def _organisation_rows(register: Register) -> Iterator[dict]:
             "registration_number": org.registration_number,
             "authority_registration_ref": org.authority_registration_ref,
             "vat_number": org.vat_number, "address": org.address,
+            "trading_address": org.trading_address,
             "country": org.country.code if org.country else "", "website": org.website,
             "email": org.email, "phone": org.phone, "parent": org.parent,
             "jurisdiction": org.jurisdiction,
@@ -219,7 +225,8 @@ def _activity_rows(register: Register) -> Iterator[dict]:
         for a in org.activities:
             yield {
                 "organisation": org.name, "reference": a.reference, "name": a.name,
-                "business_function": a.business_function, "owner": a.owner, "role": a.role,
+                "business_function": a.business_function, "owner": a.owner,
+                "owner_email": a.owner_email, "role": a.role,
                 "status": a.status, "description": a.description,
                 "last_reviewed_on": a.last_reviewed_on, "next_review_on": a.next_review_on,
                 "joint_controllers": [t.name for t in a.joint_controllers],
@@ -267,7 +274,7 @@ def _lawful_basis_rows(register: Register) -> Iterator[dict]:
             "purposes": [str(p.number) for p in b.purposes],
             "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
             "consent_record_link": b.consent_record_link, "citation": b.citation,
-            "notes": b.notes,
+            "consent_description": b.consent_description, "notes": b.notes,
         }
 
 
@@ -290,7 +297,7 @@ def _transfer_rows(register: Register) -> Iterator[dict]:
             "third_party": t.third_party.name if t.third_party else "",
             "mechanism": t.mechanism.code if t.mechanism else "",
             "safeguards": t.safeguards, "safeguard_document_link": t.safeguard_document_link,
-            "tia_link": t.tia_link,
+            "tia_link": t.tia_link, "scc_module": t.scc_module,
         }
 
 
@@ -299,7 +306,7 @@ def _retention_rows(register: Register) -> Iterator[dict]:
         yield {
             "organisation": org.name, "activity": a.reference,
             "data_category": r.data_category.code if r.data_category else "",
-            "period": r.period, "trigger": r.trigger,
+            "period": r.period, "period_is_maximum": r.period_is_maximum, "trigger": r.trigger,
             "trigger_description": r.trigger_description, "legal_source": r.legal_source,
             "deletion_method": r.deletion_method, "criteria": r.criteria,
         }

@@ -45,6 +45,8 @@ def _parse(kind: str, value, key: str):
             return None, "Expected a date written YYYY-MM-DD."
     if kind == NUMBER:
         text = str(value).strip()
+        if not text:
+            return None, None
         try:
             number = int(float(text))
         except ValueError:
@@ -59,7 +61,7 @@ def _parse(kind: str, value, key: str):
 
 
 _CODE_KEYS = {"organisation", "activity", "reference", "name", "role", "kind", "category", "country",
-              "parent", "jurisdiction", "owner", "status", "group_organisation", "basis",
+              "parent", "jurisdiction", "owner", "owner_email", "status", "group_organisation", "basis",
               "third_party", "mechanism", "data_category", "trigger", "deletion_method",
               "dpia_required", "dpia_status", "period"}
 
@@ -89,8 +91,8 @@ class CellParsing(ImporterBase):
                 if column.required and column.heading not in raw.headings and raw.rows:
                     self.errors.append(RowError(raw.name, 1, column.heading, "",
                                                 "A required column is missing."))
-            if unknown:
-                continue
+            # The cells of the known columns are checked even when a heading is unknown:
+            # one pass reports every problem of the file.
             for number, cells in raw.rows:
                 row = Row(spec, number, {}, {})
                 if "__invalid__" in cells:

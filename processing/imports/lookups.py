@@ -4,9 +4,7 @@ the lookups of codes, choices and countries in it.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-
-from entities.models import Country, Organisation, RecipientCategory, ThirdParty
+from entities.models import Country, Organisation, Person, RecipientCategory, ThirdParty
 from processing.models import (
     DataSubjectCategory,
     LawfulBasis,
@@ -48,13 +46,12 @@ class Lookups(ImporterBase):
             (a.organisation.name, a.reference): a
             for a in ProcessingActivity.objects.filter(organisation__name__in=names).with_register()
         }
-        self.users = {}
-        owners = {r.values["owner"] for r in self.rows["Activities"] if r.values.get("owner")}
-        if owners:
-            user_model = get_user_model()
-            field_name = user_model.USERNAME_FIELD
-            self.users = {getattr(u, field_name): u
-                          for u in user_model.objects.filter(**{f"{field_name}__in": owners})}
+        #: (organisation name, person name) -> the person: those the register holds, and
+        #: (at the write) those the import creates.
+        self.people = {(p.organisation.name, p.name): p for p in Person.objects.filter(
+            organisation__name__in=names).select_related("organisation")}
+        #: (organisation name, person name) -> (email, row number) as the workbook first gives it.
+        self.owner_emails: dict[tuple[str, str], tuple[str, int]] = {}
 
     def _code(self, row: Row, key: str, table: dict, what: str):
         code = row.values.get(key) or ""

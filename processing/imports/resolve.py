@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
-from entities.models import ContactRole, Jurisdiction, ThirdPartyKind
+from entities.models import ContactRole, Jurisdiction, Person, ThirdPartyKind
 from processing.durations import parse_period
 from processing.models import (
     ActivityRole,
@@ -18,6 +19,7 @@ from processing.models import (
     DpiaRequired,
     DpiaStatus,
     RetentionTrigger,
+    SccModule,
 )
 
 from .lookups import Lookups
@@ -107,9 +109,7 @@ class Resolving(Lookups):
             row.values["status"] = self._choice(row, "status", ActivityStatus, ActivityStatus.DRAFT)
             self._choice(row, "dpia_required", DpiaRequired)
             self._choice(row, "dpia_status", DpiaStatus)
-            owner = row.values["owner"]
-            if owner and owner not in self.users:
-                self.error(row, "owner", "Unknown user.")
+            self._resolve_owner(row)
             for name in ("joint_controllers", "controllers_served"):
                 for party_name in row.values[name]:
                     self._party(row, name, party_name)
@@ -126,6 +126,30 @@ class Resolving(Lookups):
             reviewed, next_review = row.values["last_reviewed_on"], row.values["next_review_on"]
             if reviewed and next_review and next_review < reviewed:
                 self.error(row, "next_review_on", "The next review is before the last review.")
+
+    def _resolve_owner(self, row: Row) -> None:
+        """An owner is a named person of the organisation: one the register holds, or one
+        the import creates. One email per person in a workbook."""
+        name, email = row.values["owner"], row.values["owner_email"].strip()
+        row.values["owner_email"] = email
+        if not name:
+            if email:
+                self.error(row, "owner_email", "An owner email needs the owner's name.")
+            return
+        if len(name) > Person._meta.get_field("name").max_length:
+            self.error(row, "owner", f"A name holds at most {Person._meta.get_field('name').max_length} "
+                       "characters.")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                self.error(row, "owner_email", "Not an email address.")
+                return
+            key = (row.values["organisation"], name)
+            first = self.owner_emails.setdefault(key, (email, row.number))
+            if first[0] != email:
+                self.error(row, "owner_email", f"{name} has another email on row {first[1]} "
+                           f"({first[0]}): one person, one email.")
 
     def _resolve_purposes(self) -> None:
         #: activity key -> the purpose numbers the Purposes sheet gives it.
@@ -189,9 +213,14 @@ class Resolving(Lookups):
                                                  "transfer mechanism")
             if row.values["third_party"]:
                 self._party(row, "third_party", row.values["third_party"])
-            if not row.raw.get("country") and not row.values["international_organisation"].strip():
+            if (not row.raw.get("country") and not row.values["international_organisation"].strip()
+                    and not row.raw.get("mechanism")):
                 self.error(row, "country", "A transfer needs a destination country or an "
-                           "international organisation.")
+                           "international organisation or, when the destinations are not named, "
+                           "its mechanism.")
+            module = row.values["scc_module"]
+            if module is not None and module not in SccModule.values:
+                self.error(row, "scc_module", "Expected an SCC module from 1 to 4.")
 
     def _resolve_retention(self) -> None:
         for row in self.rows["Retention"]:
@@ -200,6 +229,7 @@ class Resolving(Lookups):
                                                      self.terms["data_categories"], "data category")
             self._choice(row, "trigger", RetentionTrigger)
             self._choice(row, "deletion_method", DeletionMethod)
+            row.values["period_is_maximum"] = bool(row.values["period_is_maximum"])
             if row.values["period"]:
                 try:
                     row.values["period"] = str(parse_period(row.values["period"]))
@@ -210,7 +240,7 @@ class Resolving(Lookups):
 
     # -- the fields of the object each row gives, for the writes
     _ORG_FIELDS = ("trading_name", "registration_number", "authority_registration_ref", "vat_number",
-                   "address", "country", "website", "email", "phone", "jurisdiction")
+                   "address", "trading_address", "country", "website", "email", "phone", "jurisdiction")
     _CONTACT_FIELDS = ("email", "phone", "address")
     _PARTY_FIELDS = ("kind", "category", "service", "country", "address", "email", "phone",
                      "website", "contract_link", "dpf_certified", "notes")
@@ -223,8 +253,12 @@ class Resolving(Lookups):
               "retention_non_adherence_reason")
     _M2M = ("joint_controllers", "controllers_served", "data_subjects", "data_categories",
             "special_category_conditions", "schedule1_conditions", "security_measures")
-    _RETENTION_FIELDS = ("period", "trigger", "trigger_description", "legal_source", "deletion_method",
-                         "criteria")
+    _RETENTION_FIELDS = ("period", "period_is_maximum", "trigger", "trigger_description",
+                         "legal_source", "deletion_method", "criteria")
+    _BASIS_FIELDS = ("legitimate_interest", "lia_link", "consent_record_link", "citation",
+                     "consent_description", "notes")
+    _TRANSFER_FIELDS = ("international_organisation", "safeguards", "safeguard_document_link",
+                        "tia_link", "scc_module")
 
     def _party_fields(self, row: Row) -> dict:
         fields = {k: row.values[k] for k in self._PARTY_FIELDS}
@@ -237,7 +271,7 @@ class Resolving(Lookups):
         """The activity's plain fields and its many-to-many links, from its row."""
         values = row.values
         plain = {k: values[k] for k in self._PLAIN}
-        plain["owner"] = self.users.get(values["owner"]) if values["owner"] else None
+        plain["owner"] = self.people.get((org.name, values["owner"])) if values["owner"] else None
         m2m = {k: values[k] for k in self._M2M if k not in ("joint_controllers", "controllers_served")}
         for name in ("joint_controllers", "controllers_served"):
             m2m[name] = [self.third_parties[(org.name, n)] for n in values[name]

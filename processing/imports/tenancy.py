@@ -7,14 +7,12 @@ nothing about another register is read or written.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from entities.admin import EDITOR_ROLES, organisations_with_role
+from entities.admin import organisations_with_role
 from entities.models import MemberRole, Organisation, ThirdParty
 from processing.exports.workbook import SHEETS_BY_NAME
-from processing.models import ProcessingActivity
 
 from . import readers
 from .errors import ImportFailed, RowError
@@ -60,7 +58,7 @@ class OutOfScope(ImportFailed):
 
 def scope_errors(request, sheets: list[readers.RawSheet]) -> list[RowError]:
     """The rows a DPO may not import: rows of organisations it is not the DPO of, and
-    references to organisations or users outside its registers (unless the record
+    references to organisations outside its registers (unless the record
     already points there). Nothing for a superuser."""
     if request.user.is_superuser:
         return []
@@ -68,26 +66,15 @@ def scope_errors(request, sheets: list[readers.RawSheet]) -> list[RowError]:
     own = set(Organisation.objects.filter(pk__in=own_ids).values_list("name", flat=True))
     member = set(Organisation.objects.filter(
         pk__in=organisations_with_role(request)).values_list("name", flat=True))
-    user_model = get_user_model()
-    username = user_model.USERNAME_FIELD
-    owners = set(user_model.objects.filter(
-        is_active=True, is_staff=True,
-        memberships__organisation_id__in=organisations_with_role(request, *EDITOR_ROLES),
-    ).values_list(username, flat=True))
     parents = dict(Organisation.objects.filter(pk__in=own_ids, parent__isnull=False)
                    .values_list("name", "parent__name"))
     groups = {(org, name): group for org, name, group in ThirdParty.objects.filter(
         organisation_id__in=own_ids, group_organisation__isnull=False,
     ).values_list("organisation__name", "name", "group_organisation__name")}
-    current_owners = {(org, ref): owner for org, ref, owner in ProcessingActivity.objects.filter(
-        organisation_id__in=own_ids, owner__isnull=False,
-    ).values_list("organisation__name", "reference", f"owner__{username}")}
 
     not_dpo = _("You are not the DPO of this organisation: you may import rows of %(own)s only.") % {
         "own": ", ".join(sorted(own))}
     not_member = _("Not one of your organisations: name an organisation you are a member of.")
-    not_owner = _("Not a user of your organisations: the owner must be a member of an "
-                  "organisation you edit.")
     errors = []
     for sheet in sheets:
         if sheet.name not in SHEETS_BY_NAME:
@@ -112,13 +99,6 @@ def scope_errors(request, sheets: list[readers.RawSheet]) -> list[RowError]:
                 current = groups.get((organisation, _text(row.get(_heading(sheet.name, "name")))))
                 if value and value not in member and current != value:
                     errors.append(RowError(sheet.name, number, heading, value, not_member))
-            elif sheet.name == "Activities":
-                heading = _heading(sheet.name, "owner")
-                value = _text(row.get(heading))
-                current = current_owners.get(
-                    (organisation, _text(row.get(_heading(sheet.name, "reference")))))
-                if value and value not in owners and current != value:
-                    errors.append(RowError(sheet.name, number, heading, value, not_owner))
     return errors
 
 

@@ -62,8 +62,8 @@ def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool
     importer = _Importer(sheets, summary)
     importer.parse()
     summary.absent = [spec.name for spec in SHEETS if spec.name not in importer.present]
-    if importer.errors:
-        raise ImportFailed(importer.errors)
+    # References are checked even when cells were refused, so that one pass reports every
+    # problem of the file: headings, cells and references together.
     importer.load_lookups()
     importer.resolve()
     if importer.errors:

@@ -124,16 +124,17 @@ class ChangeWriting(Resolving):
         existing_bases = {b.basis.code: b for b in activity.lawful_bases.all()}
         numbers = {p.pk: n for n, p in enumerate(existing_purposes, start=1)}
 
+        basis_fields = self._BASIS_FIELDS
+
         def basis_state(b: ActivityLawfulBasis):
             return (sorted(c.code for c in b.data_categories.all()),
                     sorted(numbers.get(p.pk, 0) for p in b.purposes.all()),
-                    b.legitimate_interest, b.lia_link, b.consent_record_link, b.citation, b.notes)
+                    *(getattr(b, f) for f in basis_fields))
 
         def row_state(r: Row):
             v = r.values
             return (sorted(c.code for c in v["data_categories"]), v["purposes"],
-                    v["legitimate_interest"], v["lia_link"], v["consent_record_link"], v["citation"],
-                    v["notes"])
+                    *(v[f] for f in basis_fields))
 
         if "LawfulBases" not in self.present:
             existing_bases = {}  # left as they are
@@ -172,9 +173,7 @@ class ChangeWriting(Resolving):
                      "purposes": [purpose_by_number[n] for n in v["purposes"] if n in purpose_by_number]}
             created = self.call(
                 r, services.part_save, model=ActivityLawfulBasis, activity=activity, basis=v["basis"],
-                legitimate_interest=v["legitimate_interest"], lia_link=v["lia_link"],
-                consent_record_link=v["consent_record_link"], citation=v["citation"], notes=v["notes"],
-                **{k: links for k, links in scope.items() if links}, **kw,
+                **{f: v[f] for f in basis_fields}, **{k: links for k, links in scope.items() if links}, **kw,
             )
             if created is not None:
                 self.count("LawfulBases", "updated" if code in existing_bases else "created")
@@ -193,21 +192,21 @@ class ChangeWriting(Resolving):
                        **({"data_categories": v["data_categories"]} if v["data_categories"] else {})},
             kw,
         )
+        transfer_fields = self._TRANSFER_FIELDS
         self._sync_multiset(
             activity, rows["Transfers"], "Transfers", InternationalTransfer,
             lambda: activity.transfers.all(),
-            lambda o: (o.country.code if o.country_id else "", o.international_organisation,
+            lambda o: (o.country.code if o.country_id else "",
                        o.third_party.name if o.third_party_id else "",
-                       o.mechanism.code if o.mechanism_id else "", o.safeguards,
-                       o.safeguard_document_link, o.tia_link),
-            lambda v: (v["country"].code if v["country"] else "", v["international_organisation"],
-                       v["third_party"], v["mechanism"].code if v["mechanism"] else "",
-                       v["safeguards"], v["safeguard_document_link"], v["tia_link"]),
-            lambda v: {"country": v["country"], "international_organisation": v["international_organisation"],
+                       o.mechanism.code if o.mechanism_id else "",
+                       *(getattr(o, f) for f in transfer_fields)),
+            lambda v: (v["country"].code if v["country"] else "", v["third_party"],
+                       v["mechanism"].code if v["mechanism"] else "",
+                       *(v[f] for f in transfer_fields)),
+            lambda v: {"country": v["country"],
                        "third_party": self.third_parties.get((activity.organisation.name, v["third_party"]))
                        if v["third_party"] else None,
-                       "mechanism": v["mechanism"], "safeguards": v["safeguards"],
-                       "safeguard_document_link": v["safeguard_document_link"], "tia_link": v["tia_link"]},
+                       "mechanism": v["mechanism"], **{f: v[f] for f in transfer_fields}},
             kw,
         )
         retention_fields = self._RETENTION_FIELDS

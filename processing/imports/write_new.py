@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from entities.models import Contact, Organisation, ThirdParty
+from entities import services as entity_services
+from entities.models import Contact, Organisation, Person, ThirdParty
 from processing import services
 from processing.models import (
     ActivityLawfulBasis,
@@ -43,6 +44,22 @@ class NewWriting(Resolving):
         for org in organisations:
             parent = origin[id(org)].values["parent"]
             org.parent = self.organisations.get(parent) if parent else None
+
+        people = []
+        for row in self.rows["Activities"]:
+            org = self.organisations.get(row.values["organisation"])
+            if not row.values["owner"] or org is None:
+                continue
+            key = (org.name, row.values["owner"])
+            email = self.owner_emails.get(key, ("",))[0]
+            person = self.people.get(key)
+            if person is None:
+                person = self.people[key] = Person(organisation=org, name=key[1], email=email)
+                origin[id(person)] = row
+                people.append(person)
+            elif person.pk is not None and email and person.email != email:
+                self.call(row, entity_services.entity_save, model=Person, instance=person,
+                          email=email, **kw)
 
         existing_contacts = defaultdict(list)
         for contact in Contact.objects.filter(organisation__name__in=self.org_names):
@@ -86,7 +103,8 @@ class NewWriting(Resolving):
 
         try:
             services.register_bulk_create(organisations=organisations, contacts=contacts,
-                                          third_parties=third_parties, activities=activities, **kw)
+                                          third_parties=third_parties, people=people,
+                                          activities=activities, **kw)
         except services.BulkRefused as refused:
             for obj, error in refused.problems:
                 row = origin.get(id(obj))
@@ -105,8 +123,7 @@ class NewWriting(Resolving):
         for r in rows["LawfulBases"]:
             v = r.values
             yield r, ActivityLawfulBasis(
-                basis=v["basis"], legitimate_interest=v["legitimate_interest"], lia_link=v["lia_link"],
-                consent_record_link=v["consent_record_link"], citation=v["citation"], notes=v["notes"],
+                basis=v["basis"], **{f: v[f] for f in self._BASIS_FIELDS},
             ), {"data_categories": v["data_categories"],
                 "purposes": [purposes[n] for n in v["purposes"] if n in purposes]}
 
@@ -120,9 +137,8 @@ class NewWriting(Resolving):
         for r in rows["Transfers"]:
             v = r.values
             yield r, InternationalTransfer(
-                country=v["country"], international_organisation=v["international_organisation"],
-                third_party=party(v), mechanism=v["mechanism"], safeguards=v["safeguards"],
-                safeguard_document_link=v["safeguard_document_link"], tia_link=v["tia_link"],
+                country=v["country"], third_party=party(v), mechanism=v["mechanism"],
+                **{f: v[f] for f in self._TRANSFER_FIELDS},
             ), {}
         for r in rows["Retention"]:
             v = r.values

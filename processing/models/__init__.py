@@ -27,7 +27,7 @@ from .reference import (
     TransferMechanismKind,
 )
 from .retention import DeletionMethod, RetentionRule, RetentionTrigger
-from .transfer import InternationalTransfer
+from .transfer import InternationalTransfer, SccModule
 
 __all__ = [
     "PROCESSOR_ROLES",
@@ -50,6 +50,7 @@ __all__ = [
     "Purpose",
     "RetentionRule",
     "RetentionTrigger",
+    "SccModule",
     "Schedule1Condition",
     "SecurityMeasure",
     "SecurityMeasureKind",

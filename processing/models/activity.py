@@ -1,6 +1,5 @@
 """The processing activity: one line of the Article 30 register."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -112,7 +111,7 @@ class ProcessingActivity(models.Model):
         help_text=_("The team or department that carries out the processing (ICO template)."),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        "entities.Person", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="owned_activities", verbose_name=_("owner"),
         help_text=_("The person accountable for this processing in the organisation."),
     )
@@ -265,6 +264,10 @@ class ProcessingActivity(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.name}"
+
+    def is_owned_by(self, user) -> bool:
+        """Whether ``user`` is the login of the activity's owner."""
+        return self.owner_id is not None and self.owner.login_id == user.pk
 
     @property
     def is_processor_record(self) -> bool:

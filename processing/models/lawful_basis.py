@@ -41,6 +41,10 @@ class ActivityLawfulBasis(models.Model):
         _("link to record of consent"), max_length=500, blank=True,
         help_text=_("Art 7(1): where you can show who consented, when and to what."),
     )
+    consent_description = models.TextField(
+        _("how consent is recorded"), blank=True,
+        help_text=_("Art 7(1): how and where consent is recorded, when there is no link to give."),
+    )
     citation = models.CharField(
         _("legal provision"), max_length=500, blank=True,
         help_text=_("Art 6(3): the law that sets the obligation or the public task."),

@@ -23,6 +23,7 @@ class RetentionTrigger(models.TextChoices):
 class DeletionMethod(models.TextChoices):
     DELETION = "deletion", _("deletion")
     ANONYMISATION = "anonymisation", _("anonymisation")
+    DELETION_OR_ANONYMISATION = "delete_or_anonymise", _("deletion or anonymisation")
     PSEUDONYMISATION = "pseudonymisation", _("pseudonymisation")
     ARCHIVE = "archive", _("restricted archive")
     RETURN_TO_CONTROLLER = "return", _("return to the controller")
@@ -49,6 +50,10 @@ class RetentionRule(models.Model):
     period = models.CharField(
         _("period"), max_length=40, blank=True,
         help_text=_("ISO 8601: P7Y is 7 years, P12M 12 months, P1Y..P6Y a range."),
+    )
+    period_is_maximum = models.BooleanField(
+        _("at most"), default=False,
+        help_text=_("Tick when the period is a maximum (\"up to 3 years\"), not a fixed term."),
     )
     trigger = models.CharField(
         _("counted from"), max_length=24, choices=RetentionTrigger.choices, blank=True
@@ -99,29 +104,46 @@ class RetentionRule(models.Model):
             raise ValidationError(errors)
 
     def describe(self) -> str:
-        """"7 years after the end of the customer relationship (tax law)"."""
+        """"Up to 7 years after the end of the customer relationship (tax law)"."""
         return describe_retention(
             period=self.period, trigger=self.trigger, trigger_description=self.trigger_description,
-            legal_source=self.legal_source, criteria=self.criteria,
+            legal_source=self.legal_source, criteria=self.criteria, maximum=self.period_is_maximum,
         )
 
 
+#: Words that already join an event to a period: "following the request" needs no "after".
+_CONNECTIVES = ("after", "following", "from", "since", "until", "upon", "on ", "at ", "when",
+                "once", "within", "of ", "before", "counted")
+
+
 def describe_retention(*, period: str, trigger: str, trigger_description: str, legal_source: str,
-                       criteria: str) -> str:
-    """A retention rule in words: "7 years after the end of the customer relationship (tax
-    law)"; the criteria when no period is set. A period that does not parse (recorded
-    before it was validated) is shown as it is."""
+                       criteria: str, maximum: bool = False) -> str:
+    """A retention rule in words: "up to 7 years after the end of the customer relationship
+    (tax law); criteria: ...". The criteria alone when no period is set; the criteria
+    follow the period when both are held. A period that does not parse (recorded before
+    it was validated) is shown as it is. An event described with the period in its own
+    words ("3 years following the request") is shown as written, not repeated."""
     if not period:
         return criteria
     try:
         text = parse_period(period).humanize()
     except (ValidationError, ArithmeticError, ValueError):
         text = period
-    event = trigger_description or _label(RetentionTrigger, trigger)
+    if maximum:
+        text = f"up to {text}"
+    event = trigger_description.strip() or _label(RetentionTrigger, trigger)
     if event:
-        text = f"{text} after {event}"
+        lowered = event.lower()
+        if text.removeprefix("up to ").lower() in lowered:
+            text = event
+        elif lowered.startswith(_CONNECTIVES):
+            text = f"{text} {event}"
+        else:
+            text = f"{text} after {event}"
     if legal_source:
         text = f"{text} ({legal_source})"
+    if criteria.strip():
+        text = f"{text}; {criteria.strip()}"
     return text
 
 

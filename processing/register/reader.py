@@ -183,7 +183,7 @@ ACTIVITY_LINKS = {
 }
 #: What the reader reads of an activity's row: its columns, and of its organisation and owner.
 ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
-                   "organisation__jurisdiction", "owner__username"]
+                   "organisation__jurisdiction", "owner__name", "owner__email", "owner__login_id"]
 _PART_MODELS = {
     "purposes": processing.Purpose,
     "lawful_bases": processing.ActivityLawfulBasis,
@@ -199,7 +199,9 @@ def _activity(row: dict) -> r.Activity:
         organisation=row["organisation__name"] or "",
         jurisdiction=row["organisation__jurisdiction"] or "",
         reference=row["reference"], name=row["name"], business_function=row["business_function"],
-        owner_id=row["owner_id"], owner=row["owner__username"] or "", role=row["role"],
+        owner_id=row["owner_id"], owner=row["owner__name"] or "",
+        owner_email=row["owner__email"] or "", owner_login_id=row["owner__login_id"],
+        role=row["role"],
         status=row["status"], status_changed_at=row["status_changed_at"], version=row["version"],
         description=row["description"], created_at=row["created_at"],
         updated_at=row["updated_at"], last_reviewed_on=row["last_reviewed_on"],
@@ -333,7 +335,7 @@ class Reading:
                     id=row["id"], basis=basis, data_categories=[], purposes=[],
                     legitimate_interest=row["legitimate_interest"], lia_link=row["lia_link"],
                     consent_record_link=row["consent_record_link"], citation=row["citation"],
-                    notes=row["notes"])
+                    notes=row["notes"], consent_description=row["consent_description"])
                 activity.lawful_bases.append(use)
                 owner_of[row["id"]] = activity
         _attach(links["basis_data"], bases, "data_categories", terms["data"])
@@ -367,7 +369,7 @@ class Reading:
                     mechanism=terms["mechanism"].get(row["mechanism_id"]),
                     safeguards=row["safeguards"],
                     safeguard_document_link=row["safeguard_document_link"],
-                    tia_link=row["tia_link"]))
+                    tia_link=row["tia_link"], scc_module=row["scc_module"]))
         for row in sorted(rows["retention_rules"], key=lambda row: row["id"]):
             activity = activities.get(row["activity_id"])
             if activity is not None:
@@ -376,7 +378,7 @@ class Reading:
                     period=row["period"], trigger=row["trigger"],
                     trigger_description=row["trigger_description"],
                     legal_source=row["legal_source"], deletion_method=row["deletion_method"],
-                    criteria=row["criteria"]))
+                    criteria=row["criteria"], period_is_maximum=bool(row["period_is_maximum"])))
         for activity in activities.values():
             activity.lawful_bases.sort(key=lambda use: use.basis.code)
 
@@ -512,7 +514,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 vat_number=row["vat_number"], address=row["address"],
                 country=countries.get(row["country_id"]), website=row["website"],
                 email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
-                jurisdiction=row["jurisdiction"],
+                jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
                 contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],

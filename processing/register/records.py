@@ -17,10 +17,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from entities.models.country import adequate_for
+from entities.models.organisation import ContactRole
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
 from processing.models.reference import ConditionScope
 from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
+from processing.models.transfer import SccModule
+
+#: A transfer's destination when the organisation does not name the countries.
+NOT_NAMED = "destinations not named"
 
 
 def _label(choices, value: str) -> str:
@@ -89,6 +94,10 @@ class Contact:
         """Name and contact details on one line each: what a contact block shows."""
         return "\n".join(v for v in (self.name, self.address, self.email, self.phone) if v)
 
+    @property
+    def role_label(self) -> str:
+        return _label(ContactRole, self.role)
+
 
 @dataclass(slots=True)
 class ThirdParty:
@@ -150,6 +159,7 @@ class LawfulBasisUse:
     consent_record_link: str
     citation: str
     notes: str
+    consent_description: str = ""
 
 
 @dataclass(slots=True)
@@ -183,10 +193,25 @@ class Transfer:
     safeguards: str
     safeguard_document_link: str
     tia_link: str
+    scc_module: int | None = None
 
     @property
     def destination(self) -> str:
+        """The country or international organisation; "" when the destinations are not named."""
         return self.country.name if self.country else self.international_organisation
+
+    @property
+    def destination_named(self) -> bool:
+        return bool(self.country or self.international_organisation)
+
+    @property
+    def destination_label(self) -> str:
+        """The destination, or words that say it is not named."""
+        return self.destination or NOT_NAMED
+
+    @property
+    def scc_module_label(self) -> str:
+        return _label(SccModule, self.scc_module) if self.scc_module else ""
 
 
 @dataclass(slots=True)
@@ -199,13 +224,19 @@ class RetentionRule:
     legal_source: str
     deletion_method: str
     criteria: str
+    period_is_maximum: bool = False
 
     def describe(self) -> str:
-        """"7 years after the end of the customer relationship (tax law)"."""
+        """"Up to 7 years after the end of the customer relationship (tax law)"."""
         return describe_retention(
             period=self.period, trigger=self.trigger, trigger_description=self.trigger_description,
-            legal_source=self.legal_source, criteria=self.criteria,
+            legal_source=self.legal_source, criteria=self.criteria, maximum=self.period_is_maximum,
         )
+
+    def describe_in_full(self) -> str:
+        """The rule in words with what happens at the end: "... ; then deletion"."""
+        text = self.describe()
+        return f"{text}; then {self.deletion_label}" if self.deletion_method else text
 
     @property
     def deletion_label(self) -> str:
@@ -228,6 +259,7 @@ class Activity:
     name: str
     business_function: str
     owner_id: int | None
+    #: The owner's name and email ("" when the activity has no owner).
     owner: str
     role: str
     status: str
@@ -254,6 +286,9 @@ class Activity:
     retention_policy_link: str
     retention_adhered: bool | None
     retention_non_adherence_reason: str
+    owner_email: str = ""
+    #: The user account of the owner, if it has one: a contributor edits what it owns.
+    owner_login_id: int | None = None
     joint_controllers: list[ThirdParty] = field(default_factory=list)
     controllers_served: list[ThirdParty] = field(default_factory=list)
     data_subjects: list[Term] = field(default_factory=list)
@@ -274,6 +309,9 @@ class Activity:
     @property
     def is_processor_record(self) -> bool:
         return self.role in PROCESSOR_ROLES
+
+    def is_owned_by(self, user) -> bool:
+        return self.owner_login_id is not None and self.owner_login_id == user.pk
 
     @property
     def is_controller_record(self) -> bool:
@@ -302,6 +340,7 @@ class Organisation:
     phone: str
     parent: str
     jurisdiction: str
+    trading_address: str = ""
     contacts: list[Contact] = field(default_factory=list)
     third_parties: list[ThirdParty] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
@@ -316,6 +355,10 @@ class Organisation:
     @property
     def representative(self) -> Contact | None:
         return self.contact("representative")
+
+    @property
+    def legal_representative(self) -> Contact | None:
+        return self.contact("legal_representative")
 
 
 @dataclass(slots=True)

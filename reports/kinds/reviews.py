@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from processing.models import ActivityStatus
 
-from ..selectors import activities_in_scope, user_display
+from ..selectors import activities_in_scope
 from .base import Chart, Figure, ReportContent, Section
 
 TITLE = "Reviews due"
@@ -26,7 +26,7 @@ def _row(activity, extra):
     owner = activity.owner
     return [
         activity.organisation.name, activity.reference, activity.name,
-        activity.get_status_display(), user_display(owner) if owner else "no owner",
+        activity.get_status_display(), owner.name if owner else "no owner",
         owner.email if owner else "", activity.last_reviewed_on, activity.next_review_on, extra,
     ]
 
@@ -50,7 +50,7 @@ def build(report, previous) -> ReportContent:
     for label, group in (("overdue", overdue), ("due_soon", due_soon)):
         for activity in group:
             owner = activity.owner
-            key = user_display(owner) if owner else "no owner"
+            key = owner.name if owner else "no owner"
             entry = owners.setdefault(
                 key, {"email": owner.email if owner else "", "overdue": 0, "due_soon": 0})
             entry[label] += 1

@@ -299,16 +299,21 @@ def test_a_dpo_of_a_cannot_import_rows_of_b(client, dpo_a, activity_a, activity_
 
 
 @pytest.mark.django_db
-def test_a_dpo_cannot_make_a_stranger_owner(client, dpo_a, dpo_b, activity_a):
+def test_an_owner_named_in_a_workbook_is_a_person_of_that_organisation(client, dpo_a, dpo_b,
+                                                                          activity_a):
     book = exported(activity_a.organisation)
     cell(book, "Activities", 2, "Owner").value = dpo_b.username
     client.force_login(dpo_a)
     token = upload(client, book)
+    client.get(step_url("preview", token))
 
-    errors = client.get(step_url("preview", token)).context["errors"]
+    client.post(step_url("confirm", token))
 
-    assert [(e["sheet"], e["row"], e["column"], e["value"]) for e in errors] == [
-        ("Activities", 2, "Owner", "dpo_b")]
+    activity_a.refresh_from_db()
+    owner = activity_a.owner
+    # A name, not a login: another organisation's user gains nothing from it.
+    assert (owner.organisation, owner.name, owner.login) == (activity_a.organisation, "dpo_b", None)
+    assert not activity_a.is_owned_by(dpo_b)
 
 
 @pytest.mark.django_db

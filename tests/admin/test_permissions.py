@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from processing.models import ProcessingActivity
 from tests.admin.conftest import change_url, form_data, member
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory, UserFactory, person_of
 
 CHANGELIST = reverse("admin:processing_processingactivity_changelist")
 
@@ -76,8 +76,8 @@ def test_nobody_but_a_superuser_hard_deletes_an_activity(client, dpo_a, activity
 
 @pytest.mark.django_db
 def test_contributor_edits_its_own_activities_and_submits_them(client, org_a, contributor_a, dpo_a):
-    own = ActivityFactory(organisation=org_a, owner=contributor_a, name="Own record")
-    other = ActivityFactory(organisation=org_a, owner=dpo_a, name="DPO's record")
+    own = ActivityFactory(organisation=org_a, owner=person_of(contributor_a, org_a), name="Own record")
+    other = ActivityFactory(organisation=org_a, owner=person_of(dpo_a, org_a), name="DPO's record")
     client.force_login(contributor_a)
     response = client.get(change_url(other))
     assert response.status_code == 200 and not response.context["has_change_permission"]
@@ -110,7 +110,8 @@ def test_contributor_owns_what_it_creates(client, org_a, contributor_a):
     response = client.post(reverse("admin:processing_processingactivity_add"), data)
     assert response.status_code == 302, response.context["error_summary"]
     created = ProcessingActivity.objects.get(name="Webinar registrations")
-    assert created.owner == contributor_a
+    assert created.owner.login == contributor_a and created.owner.organisation == org_a
+    assert created.is_owned_by(contributor_a)
     assert created.reference == "PA-001"
 
 

@@ -47,7 +47,7 @@ def test_create_with_everything_nested(org, dpo_client, dpo_user):
     assert response.status_code == 201, response.data
     body = response.data
     assert body["reference"] == "PA-001" and body["status"] == "draft"
-    assert body["owner"] == dpo_user.username
+    assert body["owner"] == {"name": dpo_user.username, "email": dpo_user.email}
     assert response["ETag"] == f'"v{body["version"]}"'
     activity = ProcessingActivity.objects.get(pk=body["id"])
     assert [p.description for p in activity.purposes.order_by("position")] == [

@@ -33,6 +33,7 @@ from tests.factories import (
     TransferFactory,
     basis,
     data_category,
+    person_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def varied(org, activity, marketing):
     """Activities that take every branch of the read: empty lists and empty keys, scopes,
     conditions, processors and joint controllers, recipients named by category only,
     transfers to an international organisation, rules by criteria."""
-    owner = member(org, "contributor", "owner")
+    owner = person_of(member(org, "contributor", "owner"), org)
     category = RecipientCategory.objects.order_by("pk").first()
     b_party, a_party = (ThirdPartyFactory(organisation=org, name=n, category=category)
                         for n in ("B processor", "A processor"))
@@ -120,7 +121,8 @@ def assert_records_match_the_orm(records, queryset=None) -> None:
         _same(record, orm)
         assert record.organisation == orm.organisation.name
         assert record.jurisdiction == orm.organisation.jurisdiction
-        assert record.owner == (orm.owner.username if orm.owner else "")
+        assert record.owner == (orm.owner.name if orm.owner else "")
+        assert record.owner_email == (orm.owner.email if orm.owner else "")
         for name in ACTIVITY_LINKS:
             expected = getattr(orm, name).all()
             assert sorted(t.id for t in getattr(record, name)) == sorted(_ids(expected)), name

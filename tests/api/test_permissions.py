@@ -78,7 +78,7 @@ def test_contributor_edits_only_the_activities_it_owns(org, activity):
     client = token_client(contributor)
     assert client.patch(f"{URL}{activity.pk}/", {"name": "x"}, format="json").status_code == 403
     created = client.post(URL, {"organisation": org.pk, "name": "Own"}, format="json")
-    assert created.status_code == 201 and created.data["owner"] == contributor.username
+    assert created.status_code == 201 and created.data["owner"]["name"] == contributor.username
     own = f"{URL}{created.data['id']}/"
     assert client.patch(own, {"name": "Own, renamed"}, format="json").status_code == 200
     assert client.post(own + "submit/").status_code == 200

@@ -67,6 +67,7 @@ RULE_TABLE = {
     "A10-CONDITION": ("error", "Art 10 / DPA 2018 Sch. 1 Pt 3", "schedule1_conditions", CONTROLLER_ROLES),
     "CH5-MECHANISM": ("error", "Art 44-46", "transfers", set(ROLES)),
     "A49-SAFEGUARDS": ("error", "Art 49(1) / 30(1)(e)", "transfers", set(ROLES)),
+    "CH5-TIA-UNNAMED": ("warning", "Art 46(1)", "transfers", set(ROLES)),
     "CH5-DPF-CERTIFIED": ("warning", "Art 45(3)", "transfers", set(ROLES)),
     "A28-CONTRACT": ("error", "Art 28(3)", "recipients", set(ROLES)),
     "A35-DPIA": ("error", "Art 35", "dpia_status", CONTROLLER_ROLES),
@@ -222,7 +223,8 @@ NO_BASIS = "No lawful basis: record the Art 6(1) basis relied on."
 NO_INTEREST = "Legitimate interests is relied on without saying which interest is pursued."
 NO_LIA = ("Legitimate interests is relied on with no link to the legitimate interests assessment "
           "(LIA).")
-NO_CONSENT = ("Consent is relied on with no link to the record of consent: you must be able to "
+NO_CONSENT = ("Consent is relied on with no record of consent (a link, or how it is recorded): "
+              "you must be able to "
               "show who consented.")
 
 
@@ -242,6 +244,13 @@ def no_art10(names):
 def no_mechanism(destination):
     return (f"The transfer to {destination} has no transfer mechanism: record the safeguard "
             "(SCCs, IDTA, DPF...) or the Art 49 derogation relied on.")
+
+
+def unnamed(code):
+    mechanism = {"EU-SCC-2021": "EU Standard Contractual Clauses (2021)",
+                 "UK-IDTA": "UK International Data Transfer Agreement (IDTA)"}[code]
+    return (f"A transfer under {mechanism} names no destination country: assess where the data "
+            "goes (transfer impact assessment) and link the TIA, or name the countries.")
 
 
 def no_safeguards(article):
@@ -365,6 +374,11 @@ cases(
     "A7-CONSENT-RECORD",
     ("consent-no-record", {"bases": [{"basis": CONSENT}]}, [NO_CONSENT]),
     ("consent-with-record", {"bases": [{"basis": CONSENT, "consent_record_link": CONSENT_LINK}]}, []),
+    ("consent-recorded-in-words",
+     {"bases": [{"basis": CONSENT, "consent_description": "Ticked box at sign-up, logged in the CRM."}]},
+     []),
+    *[(f"consent-description-{name}", {"bases": [{"basis": CONSENT, "consent_description": text}]},
+       [NO_CONSENT]) for name, text in BLANKS],
     ("li-no-record", {"bases": [{"basis": LI}]}, []),
     ("contract-no-record", {"bases": [{"basis": CONTRACT}]}, []),
 )
@@ -434,6 +448,20 @@ cases(
     ("uk-to-eea-norway", {"transfers": [{"country": "NO"}]}, []),
     ("eu-to-eea-norway", {"jurisdiction": "eu", "transfers": [{"country": "NO"}]}, []),
     ("eu-to-uk", {"jurisdiction": "eu", "transfers": [{"country": "GB"}]}, []),
+)
+cases(
+    "CH5-TIA-UNNAMED",
+    ("scc-to-unnamed-processors", {"transfers": [{"country": None, "mechanism": "EU-SCC-2021",
+                                                  "scc_module": 2}]},
+     [unnamed("EU-SCC-2021")]),
+    ("two-unnamed-transfers", {"transfers": [{"country": None, "mechanism": "EU-SCC-2021"},
+                                             {"country": None, "mechanism": "UK-IDTA"}]},
+     [unnamed("EU-SCC-2021"), unnamed("UK-IDTA")]),
+    ("unnamed-with-tia", {"transfers": [{"country": None, "mechanism": "EU-SCC-2021",
+                                         "tia_link": "https://example.com/tia.pdf"}]}, []),
+    ("named-country", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
+    ("named-organisation", {"transfers": [{"country": None, "international_organisation": "WHO",
+                                           "mechanism": "A46-2-f"}]}, []),
 )
 cases(
     "A49-SAFEGUARDS",

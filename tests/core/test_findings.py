@@ -102,6 +102,10 @@ def _break_mechanism(a):
     TransferFactory(activity=a, country=country("IN"), mechanism=None)
 
 
+def _break_unnamed(a):
+    TransferFactory(activity=a, country=None, mechanism=mechanism("EU-SCC-2021"), tia_link="")
+
+
 def _break_derogation(a):
     TransferFactory(activity=a, country=country("IN"), mechanism=mechanism("A49-1-a"),
                     safeguards="", safeguard_document_link="")
@@ -151,6 +155,7 @@ BREAKERS = {
     "A9-CONDITION": _break_art9,
     "A10-CONDITION": _break_art10,
     "CH5-MECHANISM": _break_mechanism,
+    "CH5-TIA-UNNAMED": _break_unnamed,
     "A49-SAFEGUARDS": _break_derogation,
     "CH5-DPF-CERTIFIED": _break_dpf,
     "A28-CONTRACT": _break_contract,
@@ -261,6 +266,7 @@ FIXERS = {
     "A9-CONDITION": _fix_art9,
     "A10-CONDITION": _fix_art10,
     "CH5-MECHANISM": _fix_transfers,
+    "CH5-TIA-UNNAMED": lambda a: a.transfers.update(tia_link="https://example.com/tia.pdf"),
     "A49-SAFEGUARDS": _fix_derogation,
     "CH5-DPF-CERTIFIED": _fix_dpf,
     "A28-CONTRACT": _fix_contract,

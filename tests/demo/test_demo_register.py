@@ -475,7 +475,7 @@ def test_demo_logins_work_with_their_printed_passwords(summary):
     assert roles("connexai-dpo") == {"ConnexAI": "dpo"}
     assert roles("auditor") == dict.fromkeys(demo.ALL_ORGANISATIONS, "auditor")
     assert roles("contributor") == dict.fromkeys(demo.ALL_ORGANISATIONS, "contributor")
-    owned = set(ProcessingActivity.objects.filter(owner__username="contributor").values_list(
+    owned = set(ProcessingActivity.objects.filter(owner__login__username="contributor").values_list(
         "reference", flat=True))
     assert owned == {"AKX-10", "MON-03", "MON-06", "CNX-03"}
 

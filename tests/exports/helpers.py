@@ -6,8 +6,9 @@ import zipfile
 
 import openpyxl
 import tablib
+from django.contrib.auth import get_user_model
 
-from entities.models import Contact, Membership, Organisation, ThirdParty
+from entities.models import Contact, Membership, Organisation, Person, ThirdParty
 from processing.models import ProcessingActivity
 
 
@@ -31,11 +32,18 @@ def workbook_content(content: bytes, fmt: str):
     raise ValueError(fmt)
 
 
-def flush_register() -> None:
-    """Delete every organisation and what hangs from it; reference data stays."""
+def flush_register(*, users: bool = False) -> None:
+    """Delete every organisation and what hangs from it (and every user account with
+    ``users``); reference data stays."""
     ProcessingActivity.objects.all().delete()
     ThirdParty.objects.all().delete()
+    Person.objects.all().delete()
     Contact.objects.all().delete()
     Membership.objects.all().delete()
-    Organisation.objects.filter(parent__isnull=False).delete()
-    Organisation.objects.all().delete()
+    while Organisation.objects.exists():
+        # Children first: a parent company is protected while a subsidiary points at it.
+        Organisation.objects.exclude(
+            pk__in=Organisation.objects.filter(parent__isnull=False).values("parent")
+        ).delete()
+    if users:
+        get_user_model().objects.all().delete()

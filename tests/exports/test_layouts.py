@@ -68,7 +68,9 @@ def test_ico_contact_block(ico):
          "privacy@mondago.com", "+44 118 000 0000"),
         ("Data Protection Officer", "Dana Officer", "Enterprise House, Reading", "dpo@mondago.com",
          "+44 118 000 0001"),
-        ("Representative", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
+        ("Representative (Art 27)", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
+        ("Legal representative", None, None, None, None),
+        ("Group (parent company)", None, None, None, None),
         (None, None, None, None, None),
     ]
     # Text that starts like a formula is text by its style, with no visible quote.
@@ -191,11 +193,14 @@ def test_cnil_layout(rich_register):
     assert list(cells) == ["Organisme", "Fiche PA-001", "Fiche PA-002", "Fiche PA-003"]
     organisme = cells["Organisme"]
     assert organisme[0][0] == "Registre des activités de traitement de : Mondago Limited"
-    assert [row[:2] for row in organisme[2:9]] == [
-        ("Responsable du traitement", None), ("Nom", "Mondago Limited"),
-        ("Adresse", "Enterprise House\nReading RG1 1AA"), ("Pays", "United Kingdom"),
+    assert [row[:2] for row in organisme[2:15]] == [
+        ("Responsable du traitement", None), ("Nom", "Mondago Limited"), ("Nom commercial", "Mondago"),
+        ("Adresse", "Enterprise House\nReading RG1 1AA"), ("Adresse commerciale", None),
+        ("Pays", "United Kingdom"),
         ("Téléphone", "+44 118 000 0000"), ("Adresse de messagerie", "privacy@mondago.com"),
-        ("N° d'immatriculation", "04567890"),
+        ("Site web", "https://www.mondago.com"), ("N° d'immatriculation", "04567890"),
+        ("N° de TVA", None), ("N° d'enregistrement auprès de l'autorité", "ZA073957"),
+        ("Société mère (groupe)", None),
     ]
     assert organisme[organisme.index(("Délégué à la protection des données", None, None, None, None))
                      + 1][:2] == ("Nom", "Dana Officer")
@@ -208,13 +213,14 @@ def test_cnil_layout(rich_register):
     ]
     today = datetime.date.today().isoformat()
     fiche = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-002"]]
-    assert fiche[:10] == [
+    assert fiche[:14] == [
         ("Fiche de registre : Occupational health",), (),
         ("Description du traitement",),
         ("Nom / sigle", "Occupational health"), ("N° / REF", "PA-002"),
         ("Date de création", today), ("Mise à jour", today),
         ("Rôle de l'organisme", "Responsable de traitement"), ("Service / fonction", "HR"),
-        ("Description",),
+        ("Responsable de l'activité",), ("Statut", "Brouillon"), ("Dernière revue",),
+        ("Prochaine revue",), ("Description",),
     ]
     assert ("Finalité principale", "Manage sickness absence") in fiche
     assert ("Catégories de personnes concernées",) in fiche and ("Employees",) in fiche

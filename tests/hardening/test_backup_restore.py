@@ -28,12 +28,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from entities.models import Contact, Membership, Organisation, ThirdParty
+from entities.models import Organisation
 from processing import services
 from processing.demo import load_demo
 from processing.models import LawfulBasis, ProcessingActivity
 from reports.models import Report
 from ropa.audit import ChangePath
+from tests.exports.helpers import flush_register
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +51,10 @@ def build_register() -> None:
 
 
 def empty_register() -> None:
-    """Delete every organisation and what hangs from it: the state of a freshly migrated
-    database, where the reference data (loaded by migrations) is all there is."""
+    """The state of a freshly migrated database: the reference data (loaded by
+    migrations) is all there is; no register, no report, no user."""
     Report.objects.all().delete()
-    ProcessingActivity.objects.all().delete()
-    ThirdParty.objects.all().delete()
-    Contact.objects.all().delete()
-    Membership.objects.all().delete()
-    while Organisation.objects.exists():
-        # Children first: a parent company is protected while a subsidiary points at it.
-        Organisation.objects.exclude(
-            pk__in=Organisation.objects.filter(parent__isnull=False).values("parent")
-        ).delete()
+    flush_register(users=True)
 
 
 def export(fmt: str, path) -> bytes:

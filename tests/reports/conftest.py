@@ -19,6 +19,7 @@ from tests.factories import (
     complete_activity,
     country,
     mechanism,
+    person_of,
 )
 
 
@@ -75,8 +76,8 @@ def register(db, today):
     """
     acme = OrganisationFactory(name="Acme Ltd")
     other = OrganisationFactory(name="Other Ltd")
-    owner = UserFactory(username="olivia", first_name="Olivia", last_name="Owner",
-                        email="olivia@acme.example")
+    owner = person_of(UserFactory(username="olivia", first_name="Olivia", last_name="Owner",
+                                  email="olivia@acme.example"), acme)
     dpo_user = UserFactory(username="dora", email="dora@acme.example")
     auditor = UserFactory(username="audrey", email="audrey@acme.example")
     Membership.objects.create(user=dpo_user, organisation=acme, role="dpo")

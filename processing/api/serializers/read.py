@@ -102,8 +102,8 @@ class OrganisationSerializer(ReadSerializer):
     class Meta:
         model = Organisation
         fields = ["id", "name", "trading_name", "registration_number", "authority_registration_ref",
-                  "vat_number", "address", "country", "website", "email", "phone", "parent",
-                  "jurisdiction", "contacts", "created_at", "updated_at"]
+                  "vat_number", "address", "trading_address", "country", "website", "email",
+                  "phone", "parent", "jurisdiction", "contacts", "created_at", "updated_at"]
 
 
 class RecipientSerializer(ReadSerializer):
@@ -161,7 +161,7 @@ class ActivityLawfulBasisSerializer(ReadSerializer):
         model = ActivityLawfulBasis
         fields = ["id", "basis", "article", "label", "kind", "dpv_iri", "data_categories",
                   "purposes", "legitimate_interest", "lia_link", "consent_record_link",
-                  "citation", "notes"]
+                  "citation", "consent_description", "notes"]
 
 
 class ActivityRecipientSerializer(ReadSerializer):
@@ -184,7 +184,7 @@ class TransferSerializer(ReadSerializer):
     class Meta:
         model = InternationalTransfer
         fields = ["id", "country", "country_name", "international_organisation", "third_party",
-                  "mechanism", "safeguards", "safeguard_document_link", "tia_link"]
+                  "mechanism", "safeguards", "safeguard_document_link", "tia_link", "scc_module"]
 
 
 class RetentionRuleSerializer(ReadSerializer):
@@ -194,11 +194,16 @@ class RetentionRuleSerializer(ReadSerializer):
 
     class Meta:
         model = RetentionRule
-        fields = ["id", "data_category", "period", "trigger", "trigger_description",
+        fields = ["id", "data_category", "period", "period_is_maximum", "trigger", "trigger_description",
                   "legal_source", "deletion_method", "criteria", "description"]
 
     def get_description(self, rule) -> str:
         return rule.describe()
+
+
+class OwnerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
 
 
 class ActivitySerializer(ReadSerializer):
@@ -208,7 +213,8 @@ class ActivitySerializer(ReadSerializer):
 
     organisation = serializers.IntegerField(source="organisation_id", read_only=True)
     organisation_name = serializers.CharField(source="organisation", read_only=True)
-    owner = serializers.SerializerMethodField(help_text="The owner's username, or null.")
+    owner = serializers.SerializerMethodField(
+        help_text="The person accountable for the activity (name and email), or null.")
     purposes = PurposeSerializer(many=True, read_only=True)
     data_subjects = DataSubjectCategorySerializer(many=True, read_only=True)
     data_categories = DataCategoryRefSerializer(many=True, read_only=True)
@@ -244,9 +250,9 @@ class ActivitySerializer(ReadSerializer):
     def get_findings(self, activity):
         return [finding.as_dict() for finding in activity_findings(activity)]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_owner(self, activity) -> str | None:
-        return activity.owner or None
+    @extend_schema_field(OwnerSerializer(allow_null=True))
+    def get_owner(self, activity) -> dict | None:
+        return {"name": activity.owner, "email": activity.owner_email} if activity.owner else None
 
 
 # --- lawful basis of one activity (current or as of a date) ---------------------------------

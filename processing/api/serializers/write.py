@@ -25,6 +25,7 @@ from processing.models import (
 )
 
 from ..fields import CodeField, IdField
+from .read import OwnerSerializer
 
 # --- activity, write ------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ class LawfulBasisWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActivityLawfulBasis
         fields = ["basis", "data_categories", "purposes", "legitimate_interest", "lia_link",
-                  "consent_record_link", "citation", "notes"]
+                  "consent_record_link", "citation", "consent_description", "notes"]
 
 
 class RecipientWriteSerializer(serializers.ModelSerializer):
@@ -82,13 +83,15 @@ class TransferWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = InternationalTransfer
         fields = ["country", "international_organisation", "third_party", "mechanism",
-                  "safeguards", "safeguard_document_link", "tia_link"]
+                  "safeguards", "safeguard_document_link", "tia_link", "scc_module"]
 
     def validate(self, attrs):
-        if not attrs.get("country") and not attrs.get("international_organisation", "").strip():
+        if (not attrs.get("country") and not attrs.get("international_organisation", "").strip()
+                and not attrs.get("mechanism")):
             raise serializers.ValidationError(
-                {"country": "A transfer needs a destination: a country or an international "
-                            "organisation."}
+                {"country": "A transfer needs a destination (a country or an international "
+                            "organisation) or, when the destinations are not named, the "
+                            "mechanism that covers it."}
             )
         return attrs
 
@@ -99,8 +102,8 @@ class RetentionRuleWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RetentionRule
-        fields = ["data_category", "period", "trigger", "trigger_description", "legal_source",
-                  "deletion_method", "criteria"]
+        fields = ["data_category", "period", "period_is_maximum", "trigger", "trigger_description",
+                  "legal_source", "deletion_method", "criteria"]
 
     def validate_period(self, value):
         if value:
@@ -141,11 +144,14 @@ class ActivityWriteSerializer(serializers.ModelSerializer):
     recipients = RecipientWriteSerializer(many=True, required=False)
     transfers = TransferWriteSerializer(many=True, required=False)
     retention_rules = RetentionRuleWriteSerializer(many=True, required=False)
+    owner = OwnerSerializer(required=False, allow_null=True, help_text=(
+        "The person accountable: matched by name among the organisation's people, created "
+        "when new. Left out on creation: the person of the client's own login."))
 
     class Meta:
         model = ProcessingActivity
         fields = [
-            "organisation", "reference", "name", "business_function", "role", "description",
+            "organisation", "reference", "name", "business_function", "owner", "role", "description",
             "last_reviewed_on", "next_review_on", "purposes", "data_subjects", "data_categories",
             "special_category_conditions", "schedule1_conditions", "lawful_bases",
             "recipients_none", "recipients", "joint_controllers", "controllers_served",
