@@ -129,7 +129,7 @@ def describe_retention(*, period: str, trigger: str, trigger_description: str, l
         text = parse_period(period).humanize()
     except (ValidationError, ArithmeticError, ValueError):
         text = period
-    if maximum:
+    if maximum and ".." not in period:  # a range already says how long at most
         text = f"up to {text}"
     event = trigger_description.strip() or _label(RetentionTrigger, trigger)
     if event:

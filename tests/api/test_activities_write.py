@@ -62,6 +62,33 @@ def test_create_with_everything_nested(org, dpo_client, dpo_user):
     assert record.history_user == dpo_user and record.history_path == "api"
 
 
+def test_the_fields_real_registers_need_go_in_and_come_out(org, dpo_client):
+    body = payload(
+        org, owner={"name": "Olivia Owner", "email": "olivia@acme.example"},
+        lawful_bases=[{"basis": "A6-1-a", "consent_description": "Ticked box at sign-up, kept in the CRM."}],
+        transfers=[{"mechanism": "EU-SCC-2021", "scc_module": 2,
+                    "safeguards": "SCCs with each processor; countries not named"}],
+        retention_rules=[{"period": "P3Y", "period_is_maximum": True,
+                          "trigger_description": "the request", "deletion_method": "delete_or_anonymise"}])
+    response = dpo_client.post(URL, body, format="json")
+    assert response.status_code == 201, response.data
+    read = dpo_client.get(f"{URL}{response.data['id']}/").data
+    assert read["owner"] == {"name": "Olivia Owner", "email": "olivia@acme.example"}
+    assert read["lawful_bases"][0]["consent_description"] == "Ticked box at sign-up, kept in the CRM."
+    transfer = read["transfers"][0]
+    assert (transfer["country"], transfer["scc_module"], transfer["mechanism"]["code"]) == (
+        None, 2, "EU-SCC-2021")
+    rule = read["retention_rules"][0]
+    assert rule["period_is_maximum"] and rule["deletion_method"] == "delete_or_anonymise"
+    assert rule["description"] == "up to 3 years after the request"
+    assert "CH5-TIA-UNNAMED" in {f["code"] for f in read["findings"]}
+    owner = ProcessingActivity.objects.get(pk=read["id"]).owner
+    assert (owner.organisation, owner.login) == (org, None)
+    # The same person is named again, not duplicated.
+    again = dpo_client.post(URL, payload(org, owner={"name": "Olivia Owner"}), format="json")
+    assert ProcessingActivity.objects.get(pk=again.data["id"]).owner == owner
+
+
 def test_put_replaces_nested_lists_and_keeps_matching_purposes(org, dpo_client):
     created = dpo_client.post(URL, payload(org), format="json").data
     activity = ProcessingActivity.objects.get(pk=created["id"])

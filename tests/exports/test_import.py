@@ -104,6 +104,51 @@ def test_an_unknown_column_or_sheet_is_an_error_not_ignored():
 
 
 @pytest.mark.django_db
+def test_unknown_headings_cells_and_references_are_reported_in_one_pass():
+    """A file with a misspelt heading, a bad cell and an unknown code reports the three at
+    once: fixing the heading does not reveal more problems on the next try."""
+    content = workbook_json(
+        Organisations=[{"Name": "Acme Ltd", "Countrie": "GB"}],
+        Activities=[{"Organisation": "Acme Ltd", "Reference": "PA-1", "Name": "Payroll",
+                     "Next review": "soon", "Data subjects": ["unicorns"], "Owner": "Olivia",
+                     "Owner email": "not an email"}],
+        Transfers=[{"Organisation": "Acme Ltd", "Activity reference": "PA-1", "SCC module": 7,
+                    "Mechanism": "EU-SCC-2021"}],
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(content, "register.json")
+
+    assert {(e.sheet, e.row, e.column, str(e.value)) for e in failure.value.errors} == {
+        ("Organisations", 1, "Countrie", "Countrie"),
+        ("Activities", 1, "Next review", "soon"),
+        ("Activities", 1, "Data subjects", "['unicorns']"),
+        ("Activities", 1, "Owner email", "not an email"),
+        ("Transfers", 1, "SCC module", "7"),
+    }
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_owners_are_created_as_people_and_one_person_has_one_email():
+    rows = [{"Organisation": "Acme Ltd", "Reference": f"PA-{n}", "Name": f"Activity {n}",
+             "Owner": "Olivia Owner", "Owner email": email}
+            for n, email in ((1, "olivia@acme.example"), (2, ""), (3, "olivia@acme.example"))]
+    import_workbook(workbook_json(Organisations=[{"Name": "Acme Ltd"}], Activities=rows),
+                    "register.json")
+    owners = {(a.reference, a.owner.name, a.owner.email, a.owner.login_id)
+              for a in ProcessingActivity.objects.select_related("owner")}
+    assert owners == {(f"PA-{n}", "Olivia Owner", "olivia@acme.example", None) for n in (1, 2, 3)}
+
+    rows[1]["Owner email"] = "o.owner@acme.example"
+    with pytest.raises(ImportFailed) as failure:
+        import_workbook(workbook_json(Organisations=[{"Name": "Acme Ltd"}], Activities=rows),
+                        "register.json")
+    assert [(e.row, e.column, e.value) for e in failure.value.errors] == [
+        (2, "Owner email", "o.owner@acme.example")]
+    assert "another email on row 1" in failure.value.errors[0].message
+
+
+@pytest.mark.django_db
 def test_dry_run_reports_and_writes_nothing():
     summary = import_workbook(many_activities(3), "register.json", dry_run=True)
     assert summary.counts["Activities"]["created"] == 3

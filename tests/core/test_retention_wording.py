@@ -1,0 +1,33 @@
+"""A retention rule in words, as every export and the API show it."""
+
+import pytest
+
+from processing.models.retention import describe_retention
+
+
+def words(period="", trigger="", trigger_description="", legal_source="", criteria="",
+          maximum=False):
+    return describe_retention(period=period, trigger=trigger,
+                              trigger_description=trigger_description,
+                              legal_source=legal_source, criteria=criteria, maximum=maximum)
+
+
+@pytest.mark.parametrize("rule,expected", [
+    ({"period": "P7Y", "trigger": "end_of_relationship", "legal_source": "tax law"},
+     "7 years after end of the customer relationship (tax law)"),
+    ({"period": "P3Y", "trigger_description": "the request", "maximum": True},
+     "up to 3 years after the request"),
+    # An event described with its own connective is not given another one.
+    ({"period": "P3Y", "trigger_description": "following the request"},
+     "3 years following the request"),
+    # An event described with the period in its own words is shown as written, not repeated.
+    ({"period": "P3Y", "trigger_description": "Up to 3 years following the request"},
+     "Up to 3 years following the request"),
+    # Criteria held next to a period are kept.
+    ({"period": "P10Y", "trigger": "end_of_relationship", "criteria": "+ legal requirements"},
+     "10 years after end of the customer relationship; + legal requirements"),
+    ({"criteria": "Until consent is withdrawn"}, "Until consent is withdrawn"),
+    ({"period": "P1Y..P6Y", "maximum": True}, "1 year to 6 years"),
+])
+def test_retention_in_words(rule, expected):
+    assert words(**rule) == expected
