@@ -6,17 +6,63 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
 _CODE = re.compile(r"^[A-Za-z0-9_.:()-]{1,64}$")
 _MAX_ID = 2**63 - 1
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class CodeField(serializers.SlugRelatedField):
-    """A reference term (or a country) given by its ``code``."""
+class AllErrorsManyField(ManyRelatedField):
+    """A list of related values that reports every bad item, not only the first: each
+    error names its position (``data_categories[2]``) and the value."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        found, problems = [], {}
+        for index, item in enumerate(data):
+            try:
+                found.append(self.child_relation.to_internal_value(item))
+            except serializers.ValidationError as exc:
+                problems[index] = exc.detail
+        if problems:
+            raise serializers.ValidationError(problems)
+        return found
+
+
+class _ManyReportsAll:
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return AllErrorsManyField(**list_kwargs)
+
+
+#: The schema of a code as a write accepts it: the code, or the term as read.
+CODE_SCHEMA = {"anyOf": [
+    {"type": "string"},
+    {"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"],
+     "description": "The term as a read answer shows it: only its code is read."},
+]}
+#: The schema of an id as a write accepts it: the id, or the object as read.
+ID_SCHEMA = {"anyOf": [
+    {"type": "integer"},
+    {"type": "object", "properties": {"id": {"type": "integer"}}, "required": ["id"],
+     "description": "The object as a read answer shows it: only its id is read."},
+]}
+
+
+@extend_schema_field(CODE_SCHEMA)
+class CodeField(_ManyReportsAll, serializers.SlugRelatedField):
+    """A reference term (or a country) given by its ``code``: the code alone, or the term
+    as a read answer shows it (an object with its ``code`` and labels), so what a GET
+    returns a PUT accepts."""
 
     default_error_messages = {
         "does_not_exist": "Unknown {label} code '{value}'.",
@@ -28,6 +74,8 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(slug_field=slug_field, **kwargs)
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and isinstance(data.get(self.slug_field), str):
+            data = data[self.slug_field]
         if not isinstance(data, str):
             self.fail("invalid", label=self.label_text)
         if not _CODE.match(data):
@@ -52,10 +100,11 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= _MAX_ID else None
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdField(serializers.PrimaryKeyRelatedField):
+@extend_schema_field(ID_SCHEMA)
+class IdField(_ManyReportsAll, serializers.PrimaryKeyRelatedField):
     """A register object (organisation, third party) given by its id, among those the
-    requesting user may see."""
+    requesting user may see: the id alone, or the object as a read answer shows it (with
+    its ``id``)."""
 
     default_error_messages = {
         "does_not_exist": "Unknown {label} id {value}.",
@@ -67,6 +116,8 @@ class IdField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
+        if isinstance(data, dict) and "id" in data:
+            data = data["id"]
         number = parse_id(data)
         if number is None:
             if isinstance(data, int) and not isinstance(data, bool):
@@ -76,3 +127,39 @@ class IdField(serializers.PrimaryKeyRelatedField):
         if obj is None:
             self.fail("does_not_exist", label=self.label_text, value=number)
         return obj
+
+
+class StrictFieldsMixin:
+    """A write serializer that refuses what it does not know: a field that is neither
+    writable nor shown by the matching read (``read_shape``) is a 400 that names it, so a
+    misspelt field is never silently dropped; the read-only fields of a read answer sent
+    back unchanged are accepted and ignored."""
+
+    read_shape: type[serializers.Serializer] | None = None
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = set(self.fields)
+            if self.read_shape is not None:
+                known |= set(_read_fields(self.read_shape))
+            unknown = sorted(str(key) for key in data if key not in known)
+            if unknown:
+                errors = {key: [serializers.ErrorDetail(
+                    "Unknown field: check its name against the API schema.", code="unknown_field")]
+                    for key in unknown}
+                try:
+                    super().to_internal_value(data)
+                except serializers.ValidationError as exc:
+                    if isinstance(exc.detail, dict):
+                        errors = {**exc.detail, **errors}
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+_READ_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _read_fields(serializer_class) -> tuple[str, ...]:
+    if serializer_class not in _READ_FIELDS:
+        _READ_FIELDS[serializer_class] = tuple(serializer_class().fields)
+    return _READ_FIELDS[serializer_class]

@@ -67,6 +67,10 @@ class _Shared:
             "requires_documented_safeguards": t.requires_documented_safeguards,
             "description": t.description, "dpv_iri": t.dpv_iri})
 
+    def recipient_category(self, t: r.Term | None) -> dict | None:
+        return None if t is None else self.once("recipient_category", t, lambda t: {
+            "code": t.code, "name": t.name, "dpv_iri": t.dpv_iri})
+
     def party(self, p: r.ThirdParty | None) -> dict | None:
         return None if p is None else self.once("party", p, lambda p: {
             "id": p.id, "name": p.name, "kind": p.kind})
@@ -99,7 +103,8 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
         } for u in a.lawful_bases],
         "recipients_none": a.recipients_none,
         "recipients": [{
-            "id": x.id, "third_party": shared.party(x.third_party), "category": x.category_name,
+            "id": x.id, "third_party": shared.party(x.third_party),
+            "category": shared.recipient_category(x.category), "category_name": x.category_name,
             "data_categories": [c.code for c in x.data_categories], "purpose": x.purpose,
         } for x in a.recipients],
         "joint_controllers": [shared.party(p) for p in a.joint_controllers],

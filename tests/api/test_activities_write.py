@@ -201,12 +201,46 @@ def _bad(client, body, field, url=URL, method="post"):
 
 
 def test_unknown_codes_name_the_field_and_value(org, dpo_client):
-    errors = _bad(dpo_client, payload(org, data_categories=["identity", "foo"]), "data_categories")
+    errors = _bad(dpo_client, payload(org, data_categories=["identity", "foo"]), "data_categories[1]")
     assert "Unknown data category code 'foo'." in errors[0]["message"]
     errors = _bad(dpo_client, payload(org, lawful_bases=[{"basis": "A6-1-z"}]), "lawful_bases[0].basis")
     assert "A6-1-z" in errors[0]["message"]
     _bad(dpo_client, payload(org, transfers=[{"country": "ZZ"}]), "transfers[0].country")
-    _bad(dpo_client, payload(org, security_measures=["nope"]), "security_measures")
+    _bad(dpo_client, payload(org, security_measures=["nope"]), "security_measures[0]")
+
+
+def test_every_bad_value_and_unknown_field_is_reported_in_one_answer(org, dpo_client, activity):
+    body = payload(org, data_categories=["identity", "foo", "bar"], security_measures=["nope"],
+                   consent_record="https://consent.example.com",
+                   lawful_bases=[{"basis": "A6-1-a", "consent_recrod_link": "x"}])
+    errors = _bad(dpo_client, body, "consent_record")
+    assert {(e["field"], e["code"]) for e in errors} >= {
+        ("data_categories[1]", "does_not_exist"), ("data_categories[2]", "does_not_exist"),
+        ("security_measures[0]", "does_not_exist"), ("consent_record", "unknown_field"),
+        ("lawful_bases[0].consent_recrod_link", "unknown_field")}
+    # A misspelt field in a PATCH changes nothing: no new version, no history row.
+    version, rows = activity.version, activity.history.count()
+    response = dpo_client.patch(f"{URL}{activity.pk}/", {"consent_record": "x"}, format="json")
+    assert response.status_code == 400
+    assert response.data["errors"] == [{"field": "consent_record", "code": "unknown_field",
+                                        "message": "Unknown field: check its name against the "
+                                                   "API schema."}]
+    activity.refresh_from_db()
+    assert (activity.version, activity.history.count()) == (version, rows)
+
+
+def test_a_read_answer_sent_back_by_put_is_accepted_unchanged(org, dpo_client):
+    created = dpo_client.post(URL, payload(org, recipients=[{"category": "crm-provider"}]),
+                              format="json").data
+    url = f"{URL}{created['id']}/"
+    read = dpo_client.get(url)
+    response = dpo_client.put(url, read.data, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.data
+    again = dpo_client.get(url).data
+    ignore = {"version", "updated_at", "findings"}
+    same = {k: v for k, v in again.items() if k not in ignore}
+    assert same == {k: v for k, v in read.data.items() if k not in ignore}
+    assert read.data["recipients"][0]["category"]["code"] == "crm-provider"
 
 
 def test_unknown_and_foreign_ids(org, dpo_client, foreign_party):
@@ -233,7 +267,7 @@ def test_wrong_types_and_lengths(org, dpo_client):
     _bad(dpo_client, payload(org, name="x" * 300), "name")
     _bad(dpo_client, payload(org, reference="R" * 41), "reference")
     _bad(dpo_client, payload(org, data_categories="identity"), "data_categories")
-    _bad(dpo_client, payload(org, data_categories=[1]), "data_categories")
+    _bad(dpo_client, payload(org, data_categories=[1]), "data_categories[0]")
     _bad(dpo_client, payload(org, recipients_none="maybe"), "recipients_none")
     _bad(dpo_client, payload(org, next_review_on="next week"), "next_review_on")
     _bad(dpo_client, payload(org, dpia_link="not a url"), "dpia_link")
@@ -242,7 +276,7 @@ def test_wrong_types_and_lengths(org, dpo_client):
 
 def test_nul_byte_is_refused(org, dpo_client):
     _bad(dpo_client, payload(org, name="Sup\x00port"), "name")
-    _bad(dpo_client, payload(org, data_categories=["iden\x00tity"]), "data_categories")
+    _bad(dpo_client, payload(org, data_categories=["iden\x00tity"]), "data_categories[0]")
     _bad(dpo_client, payload(org, purposes=[{"description": "a\x00"}]), "purposes[0].description")
 
 

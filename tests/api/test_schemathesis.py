@@ -14,15 +14,15 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 
 from ropa.wsgi import application
 from tests.api.conftest import member
 from tests.factories import OrganisationFactory, ThirdPartyFactory, complete_activity
 
 MAX_EXAMPLES = 6
-CHECKS = [not_a_server_error, response_schema_conformance]
+#: Every check schemathesis has (its ``--checks all``).
+CHECKS = REGISTERED_CHECKS.get_all()
 FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
     suppress_health_check=list(HealthCheck),

@@ -166,12 +166,16 @@ class ActivityLawfulBasisSerializer(ReadSerializer):
 
 class ActivityRecipientSerializer(ReadSerializer):
     third_party = ThirdPartyRefSerializer(read_only=True, allow_null=True)
-    category = serializers.CharField(source="category_name", read_only=True)
+    category = RecipientCategorySerializer(
+        read_only=True, allow_null=True,
+        help_text="The category given for this recipient (null when only the third party is).")
+    category_name = serializers.CharField(
+        read_only=True, help_text="The category shown: this one, else the third party's.")
     data_categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
         model = ActivityRecipient
-        fields = ["id", "third_party", "category", "data_categories", "purpose"]
+        fields = ["id", "third_party", "category", "category_name", "data_categories", "purpose"]
 
 
 class TransferSerializer(ReadSerializer):

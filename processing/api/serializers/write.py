@@ -24,8 +24,16 @@ from processing.models import (
     TransferMechanism,
 )
 
-from ..fields import CodeField, IdField
-from .read import OwnerSerializer
+from ..fields import CodeField, IdField, StrictFieldsMixin
+from .read import (
+    ActivityLawfulBasisSerializer,
+    ActivityRecipientSerializer,
+    ActivitySerializer,
+    OwnerSerializer,
+    PurposeSerializer,
+    RetentionRuleSerializer,
+    TransferSerializer,
+)
 
 # --- activity, write ------------------------------------------------------------------------
 
@@ -34,13 +42,17 @@ def _codes(label: str, model, **kwargs):
     return CodeField(label, queryset=model.objects.all(), many=True, required=False, **kwargs)
 
 
-class PurposeWriteSerializer(serializers.ModelSerializer):
+class PurposeWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = PurposeSerializer
+
     class Meta:
         model = Purpose
         fields = ["description"]
 
 
-class LawfulBasisWriteSerializer(serializers.ModelSerializer):
+class LawfulBasisWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = ActivityLawfulBasisSerializer
+
     basis = CodeField("lawful basis", queryset=LawfulBasis.objects.all())
     data_categories = _codes("data category", PersonalDataCategory)
     purposes = serializers.ListField(
@@ -54,7 +66,9 @@ class LawfulBasisWriteSerializer(serializers.ModelSerializer):
                   "consent_record_link", "citation", "consent_description", "notes"]
 
 
-class RecipientWriteSerializer(serializers.ModelSerializer):
+class RecipientWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = ActivityRecipientSerializer
+
     third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
                           allow_null=True)
     category = CodeField("recipient category", queryset=RecipientCategory.objects.all(),
@@ -73,7 +87,9 @@ class RecipientWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TransferWriteSerializer(serializers.ModelSerializer):
+class TransferWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = TransferSerializer
+
     country = CodeField("country", queryset=Country.objects.all(), required=False, allow_null=True)
     third_party = IdField("recipient", queryset=ThirdParty.objects.all(), required=False,
                           allow_null=True)
@@ -96,7 +112,9 @@ class TransferWriteSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RetentionRuleWriteSerializer(serializers.ModelSerializer):
+class RetentionRuleWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = RetentionRuleSerializer
+
     data_category = CodeField("data category", queryset=PersonalDataCategory.objects.all(),
                               required=False, allow_null=True)
 
@@ -118,14 +136,18 @@ class RetentionRuleWriteSerializer(serializers.ModelSerializer):
 NESTED_PARTS = ("purposes", "lawful_bases", "recipients", "transfers", "retention_rules")
 
 
-class ActivityWriteSerializer(serializers.ModelSerializer):
-    """What a client sends to create or change an activity.
+class ActivityWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """What a client sends to create or change an activity: what a read answers, sent
+    back, is accepted (its read-only fields are ignored); a field the API does not know
+    is a 400 that names it.
 
     Reference terms are given by code, countries by ISO code, third parties by id. Each
     nested list (purposes, lawful bases, recipients, transfers, retention rules) replaces
     the activity's current one when it is present and is left alone when it is absent.
     Status changes go through the workflow actions (submit, approve, retire...).
     """
+
+    read_shape = ActivitySerializer
 
     organisation = IdField("organisation", queryset=Organisation.objects.all())
     reference = serializers.CharField(max_length=40, required=False, allow_blank=False,
