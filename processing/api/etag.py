@@ -42,3 +42,17 @@ def expected_version(request, activity) -> int | None:
         f"If-Match {header[:80]!r} does not match the current version of "
         f"{activity.reference} ({activity_etag(activity)}): fetch it again."
     )
+
+
+def check_body_etag(request, current: dict) -> None:
+    """For objects without a version: ``If-Match`` must be the ETag of the object as it
+    reads now (a digest of its body), or ``*``; a stale one answers 412."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    if "*" in tags or body_etag(current) in tags:
+        return
+    raise PreconditionFailed(
+        f"If-Match {header[:80]!r} does not match the current version ({body_etag(current)}): "
+        "fetch it again.")

@@ -44,6 +44,16 @@ class _ManyReportsAll:
         return AllErrorsManyField(**list_kwargs)
 
 
+#: Where the codes of each kind of term are listed, for the error that names a bad one.
+CODE_LISTS = {
+    "data category": "data-categories", "data subject category": "data-subject-categories",
+    "lawful basis": "lawful-bases", "country": "countries",
+    "transfer mechanism": "transfer-mechanisms", "security measure": "security-measures",
+    "recipient category": "recipient-categories",
+    "Art 9 condition": "special-category-conditions",
+    "Schedule 1 condition": "schedule1-conditions",
+}
+
 #: The schema of a code as a write accepts it: the code, or the term as read.
 CODE_SCHEMA = {"anyOf": [
     {"type": "string"},
@@ -65,9 +75,15 @@ class CodeField(_ManyReportsAll, serializers.SlugRelatedField):
     returns a PUT accepts."""
 
     default_error_messages = {
-        "does_not_exist": "Unknown {label} code '{value}'.",
+        "does_not_exist": "Unknown {label} code '{value}'{listed}.",
         "invalid": "Give the {label} code as a string.",
     }
+
+    def fail(self, key, **kwargs):
+        endpoint = CODE_LISTS.get(self.label_text)
+        kwargs.setdefault("listed", f": the codes are listed at /api/v1/{endpoint}/" if endpoint
+                          else "")
+        super().fail(key, **kwargs)
 
     def __init__(self, label_text: str, slug_field: str = "code", **kwargs):
         self.label_text = label_text

@@ -41,6 +41,41 @@ def writable_organisation_ids(request) -> set[int] | None:
     return {org for org, role in user_roles(request).items() if role in WRITER_ROLES}
 
 
+def visible_organisation_ids(request) -> set[int] | None:
+    """Organisations the user is a member of (None: all, for a superuser)."""
+    if request.user.is_superuser:
+        return None
+    return set(user_roles(request))
+
+
+def dpo_organisation_ids(request) -> set[int] | None:
+    """Organisations whose register the user keeps as DPO (None: all, for a superuser)."""
+    if request.user.is_superuser:
+        return None
+    return {org for org, role in user_roles(request).items() if role == MemberRole.DPO}
+
+
+class EntityPermission(BasePermission):
+    """Organisations and third parties: every member reads; the DPO of the organisation
+    writes. A DPO may add an organisation (a company of its group): it becomes its DPO."""
+
+    message = "Only the DPO of the organisation changes its register."
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        allowed = dpo_organisation_ids(request)
+        return allowed is None or bool(allowed)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        organisation_id = obj.pk if view.basename == "organisation" else obj.organisation_id
+        return role_in(request, organisation_id) == MemberRole.DPO
+
+
 class ActivityPermission(BasePermission):
     message = "Your role in this organisation does not allow this change."
 

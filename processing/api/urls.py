@@ -14,6 +14,12 @@ router.register("data-subject-categories", views.DataSubjectCategoryViewSet,
 router.register("lawful-bases", views.LawfulBasisViewSet, basename="lawful-basis")
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("transfer-mechanisms", views.TransferMechanismViewSet, basename="transfer-mechanism")
+router.register("special-category-conditions", views.SpecialCategoryConditionViewSet,
+                basename="special-category-condition")
+router.register("schedule1-conditions", views.Schedule1ConditionViewSet,
+                basename="schedule1-condition")
+router.register("recipient-categories", views.RecipientCategoryViewSet,
+                basename="recipient-category")
 router.register("security-measures", views.SecurityMeasureViewSet, basename="security-measure")
 
 app_name = "api"

@@ -18,25 +18,27 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from entities.models import Country, Organisation, ThirdParty
+from entities.models import Country, Organisation, RecipientCategory, ThirdParty
 from processing.findings import HAS_FINDINGS, with_fresh_summaries
 from processing.models import (
     DataSubjectCategory,
     LawfulBasis,
     PersonalDataCategory,
     ProcessingActivity,
+    Schedule1Condition,
     SecurityMeasure,
+    SpecialCategoryCondition,
     TransferMechanism,
 )
 from processing.register import activity_rows, read_activities, read_activity
 
 from . import serializers as s
-from .etag import activity_etag, body_etag, expected_version
+from .etag import activity_etag, body_etag, check_body_etag, expected_version
 from .filters import ActivityFilter
 from .history import current_lawful_basis, lawful_basis_as_of
-from .permissions import ActivityPermission, user_roles
+from .permissions import ActivityPermission, EntityPermission, user_roles
 from .representation import represent_activities, represent_activity
-from .writes import save_activity, transition_activity
+from .writes import save_activity, save_organisation, save_third_party, transition_activity
 
 _ERROR = s.ErrorResponseSerializer
 
@@ -109,20 +111,87 @@ CountryViewSet = _reference_viewset(
     Country, s.CountrySerializer, "ISO 3166-1 countries with EEA membership and adequacy.")
 TransferMechanismViewSet = _reference_viewset(
     TransferMechanism, s.TransferMechanismSerializer, "Chapter V transfer mechanisms.")
+SpecialCategoryConditionViewSet = _reference_viewset(
+    SpecialCategoryCondition, s.SpecialCategoryConditionSerializer,
+    "Art 9(2) conditions for special category data.")
+Schedule1ConditionViewSet = _reference_viewset(
+    Schedule1Condition, s.Schedule1ConditionSerializer,
+    "DPA 2018 Schedule 1 and Art 10 conditions.")
+RecipientCategoryViewSet = _reference_viewset(
+    RecipientCategory, s.RecipientCategorySerializer,
+    "Categories of recipients (Art 30(1)(d)): the codes a recipient's category takes.")
 SecurityMeasureViewSet = _reference_viewset(
     SecurityMeasure, s.SecurityMeasureSerializer,
     "Technical and organisational security measures (Art 30(1)(g)).")
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: s.OrganisationSerializer(many=True), **errors(401, 404)}),
-    retrieve=extend_schema(responses={200: s.OrganisationSerializer, **errors(401, 404)}),
+IF_MATCH_BODY = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="The ETag of the object as you read it. A stale one answers 412 and changes "
+                "nothing; without it the write is accepted.",
 )
-class OrganisationViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
-    """The organisations whose register you are a member of."""
+
+
+class EntityWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Create and change through the services; the answer is the object as a read shows
+    it. There is no DELETE: register objects stay, with their history."""
+
+    permission_classes = [EntityPermission]
+    write_serializer_class: type
+    save = None  # the write function: save(data=..., user=..., instance=...)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return self.write_serializer_class
+        return self.serializer_class
+
+    def _answer(self, obj, status_code=status.HTTP_200_OK):
+        obj = self.get_queryset().get(pk=obj.pk)
+        data = self.serializer_class(obj, context=self.get_serializer_context()).data
+        response = Response(data, status=status_code)
+        response["ETag"] = body_etag(data)
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = type(self).save(data=serializer.validated_data, user=request.user)
+        return self._answer(obj, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        check_body_etag(request, self.serializer_class(
+            instance, context=self.get_serializer_context()).data)
+        serializer = self.get_serializer(instance, data=request.data,
+                                         partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        obj = type(self).save(data=serializer.validated_data, user=request.user, instance=instance)
+        return self._answer(obj)
+
+
+def _entity_docs(read, write, what: str):
+    change = {"request": write, "parameters": [IF_MATCH_BODY],
+              "responses": {200: read, **errors(400, 401, 403, 404, 412)}}
+    return extend_schema_view(
+        list=extend_schema(responses={200: read(many=True), **errors(400, 401, 404)}),
+        retrieve=extend_schema(responses={200: read, **errors(401, 404)}),
+        create=extend_schema(request=write, description=f"Add {what}.",
+                             responses={201: read, **errors(400, 401, 403)}),
+        update=extend_schema(**change),
+        partial_update=extend_schema(**change),
+    )
+
+
+@_entity_docs(s.OrganisationSerializer, s.OrganisationWriteSerializer,
+              "an organisation (a company of your group); you become its DPO")
+class OrganisationViewSet(EntityWriteMixin, ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisations whose register you are a member of, with their contacts and
+    parent group. The DPO changes them; a DPO adds the companies of its group."""
 
     queryset = Organisation.objects.none()
     serializer_class = s.OrganisationSerializer
+    write_serializer_class = s.OrganisationWriteSerializer
+    save = staticmethod(save_organisation)
     filter_backends = []
 
     def get_queryset(self):
@@ -132,16 +201,17 @@ class OrganisationViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
                 .select_related("country").prefetch_related("contacts").order_by("name"))
 
 
-@extend_schema_view(
-    list=extend_schema(responses={200: s.RecipientSerializer(many=True), **errors(400, 401, 404)}),
-    retrieve=extend_schema(responses={200: s.RecipientSerializer, **errors(401, 404)}),
-)
-class RecipientViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
-    """Third parties of your organisations' registers: recipients, joint controllers and
-    controllers served."""
+@_entity_docs(s.RecipientSerializer, s.ThirdPartyWriteSerializer,
+              "a third party to an organisation's register")
+class RecipientViewSet(EntityWriteMixin, ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """Third parties of your organisations' registers: recipients, processors, joint
+    controllers and controllers served. The DPO of the organisation adds and changes
+    them."""
 
     queryset = ThirdParty.objects.none()
     serializer_class = s.RecipientSerializer
+    write_serializer_class = s.ThirdPartyWriteSerializer
+    save = staticmethod(save_third_party)
     filterset_fields = ["organisation", "kind"]
 
     def get_queryset(self):

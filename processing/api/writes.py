@@ -10,8 +10,11 @@ undoes everything, and names the field inside the list (``lawful_bases[1].citati
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
+from entities import services as entity_services
+from entities.models import Contact, MemberRole, Organisation, ThirdParty
 from entities.services import person_named, person_of_login
 from processing import services
 from processing.models import (
@@ -151,3 +154,64 @@ def save_activity(*, data: dict, user, instance: ProcessingActivity | None = Non
 def transition_activity(*, activity, action: str, user, expected_version: int | None):
     return services.activity_transition(activity=activity, action=action, user=user,
                                         path=ChangePath.API, expected_version=expected_version)
+
+
+# --- organisations and third parties -----------------------------------------------------------
+
+
+@transaction.atomic
+def save_organisation(*, data: dict, user, instance: Organisation | None = None) -> Organisation:
+    """Create or change an organisation; its contacts, when given, become the list sent.
+    The DPO who adds an organisation becomes its DPO."""
+    data = dict(data)
+    contacts = data.pop("contacts", None)
+    write = {"user": user, "path": ChangePath.API}
+    if instance is None:
+        organisation = entity_services.organisation_create(**data, **write)
+        if not user.is_superuser:
+            entity_services.membership_set(user_account=user, organisation=organisation,
+                                           role=MemberRole.DPO, **write)
+    else:
+        organisation = instance
+        if changed := _changed(instance, data):
+            entity_services.entity_save(model=Organisation, instance=instance, **changed, **write)
+    if contacts is not None:
+        _replace_contacts(organisation, contacts, write)
+    return organisation
+
+
+def _replace_contacts(organisation, contacts: list[dict], write: dict) -> None:
+    """The organisation's contacts become ``contacts``: one with the same role and name is
+    kept (and changed), the others added or removed. Errors name ``contacts[i].field``."""
+    existing: dict[tuple[str, str], list[Contact]] = {}
+    for contact in Contact.objects.filter(organisation=organisation).order_by("pk"):
+        existing.setdefault((contact.role, contact.name), []).append(contact)
+    errors: dict[str, list[str]] = {}
+    for index, fields in enumerate(contacts):
+        matches = existing.get((fields.get("role"), fields.get("name")))
+        current = matches.pop(0) if matches else None
+        try:
+            if current is None:
+                entity_services.contact_create(organisation=organisation, **fields, **write)
+            elif changed := _changed(current, fields):
+                entity_services.entity_save(model=Contact, instance=current, **changed, **write)
+        except ValidationError as exc:
+            for name, messages in exc.update_error_dict({}).items():
+                key = f"contacts[{index}]" + ("" if name == NON_FIELD_ERRORS else f".{name}")
+                errors.setdefault(key, []).extend(messages)
+    for leftovers in existing.values():
+        for contact in leftovers:
+            entity_services.entity_delete(instance=contact, **write)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_third_party(*, data: dict, user, instance: ThirdParty | None = None) -> ThirdParty:
+    write = {"user": user, "path": ChangePath.API}
+    if instance is None:
+        return entity_services.third_party_create(**data, **write)
+    data = {k: v for k, v in data.items() if k != "organisation"}
+    if changed := _changed(instance, data):
+        entity_services.entity_save(model=ThirdParty, instance=instance, **changed, **write)
+    return instance

@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Choice sets that share a field name get their domain name in the schema.
     "ENUM_NAME_OVERRIDES": {
+        "OrganisationJurisdictionEnum": "entities.models.organisation.Jurisdiction",
         "ActivityRoleEnum": "processing.models.activity.ActivityRole",
         "ContactRoleEnum": "entities.models.organisation.ContactRole",
         "LawfulBasisKindEnum": "processing.models.reference.LawfulBasisKind",

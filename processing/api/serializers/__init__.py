@@ -37,10 +37,13 @@ from .read import (
 from .write import (
     NESTED_PARTS,
     ActivityWriteSerializer,
+    ContactWriteSerializer,
     LawfulBasisWriteSerializer,
+    OrganisationWriteSerializer,
     PurposeWriteSerializer,
     RecipientWriteSerializer,
     RetentionRuleWriteSerializer,
+    ThirdPartyWriteSerializer,
     TransferWriteSerializer,
 )
 
@@ -54,6 +57,7 @@ __all__ = [
     "ActivityWriteSerializer",
     "BasisUseSerializer",
     "ContactSerializer",
+    "ContactWriteSerializer",
     "CountrySerializer",
     "DataCategoryRefSerializer",
     "DataSubjectCategorySerializer",
@@ -63,6 +67,7 @@ __all__ = [
     "LawfulBasisSerializer",
     "LawfulBasisWriteSerializer",
     "OrganisationSerializer",
+    "OrganisationWriteSerializer",
     "PersonalDataCategorySerializer",
     "PurposeSerializer",
     "PurposeWriteSerializer",
@@ -77,6 +82,7 @@ __all__ = [
     "SecurityMeasureSerializer",
     "SpecialCategoryConditionSerializer",
     "ThirdPartyRefSerializer",
+    "ThirdPartyWriteSerializer",
     "TransferMechanismSerializer",
     "TransferSerializer",
     "TransferWriteSerializer",

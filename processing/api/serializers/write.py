@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from entities.models import Country, Organisation, RecipientCategory, ThirdParty
+from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
 from processing.durations import parse_period
 from processing.models import (
     ActivityLawfulBasis,
@@ -29,8 +29,11 @@ from .read import (
     ActivityLawfulBasisSerializer,
     ActivityRecipientSerializer,
     ActivitySerializer,
+    ContactSerializer,
+    OrganisationSerializer,
     OwnerSerializer,
     PurposeSerializer,
+    RecipientSerializer,
     RetentionRuleSerializer,
     TransferSerializer,
 )
@@ -223,3 +226,90 @@ class ActivityWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 errors[f"lawful_bases[{index}].purposes"] = (
                     f"Not a purpose of the activity: '{unknown[0]}'."
                 )
+
+
+# --- organisations and third parties, write ---------------------------------------------------
+
+
+def _member_organisations():
+    return Organisation.objects.all()
+
+
+class ContactWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    read_shape = ContactSerializer
+
+    class Meta:
+        model = Contact
+        fields = ["role", "name", "email", "phone", "address"]
+
+
+class OrganisationWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """An organisation with its contacts (DPO, representatives, privacy desk). The
+    contacts, when given, become exactly the list sent: a contact with the same role and
+    name is kept (and changed), the others are added or removed."""
+
+    read_shape = OrganisationSerializer
+
+    country = CodeField("country", queryset=Country.objects.all(), required=False, allow_null=True)
+    parent = IdField("organisation", queryset=_member_organisations(), required=False,
+                     allow_null=True, help_text="The group company this one belongs to.")
+    contacts = ContactWriteSerializer(many=True, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "trading_name", "registration_number", "authority_registration_ref",
+                  "vat_number", "address", "trading_address", "country", "website", "email",
+                  "phone", "parent", "jurisdiction", "contacts"]
+        validators = []  # uniqueness of the name is the service's
+
+    def validate_parent(self, parent):
+        from ..permissions import visible_organisation_ids
+
+        allowed = visible_organisation_ids(self.context["request"])
+        if parent is not None and allowed is not None and parent.pk not in allowed:
+            raise serializers.ValidationError(f"Unknown organisation id {parent.pk}.")
+        return parent
+
+
+class ThirdPartyWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A third party of one organisation's register: a recipient, processor, joint
+    controller or controller served."""
+
+    read_shape = RecipientSerializer
+
+    organisation = IdField("organisation", queryset=Organisation.objects.all(),
+                           help_text="The register it belongs to; it cannot move to another.")
+    category = CodeField("recipient category", queryset=RecipientCategory.objects.all(),
+                         required=False, allow_null=True,
+                         help_text="A code of /api/v1/recipient-categories/.")
+    country = CodeField("country", queryset=Country.objects.all(), required=False, allow_null=True)
+    group_organisation = IdField("organisation", queryset=Organisation.objects.all(),
+                                 required=False, allow_null=True)
+
+    class Meta:
+        model = ThirdParty
+        fields = ["organisation", "name", "kind", "category", "service", "country", "address",
+                  "email", "phone", "website", "contract_link", "dpf_certified",
+                  "group_organisation", "notes"]
+        validators = []
+
+    def validate_organisation(self, organisation):
+        from ..permissions import dpo_organisation_ids
+
+        if self.instance is not None:
+            if organisation.pk != self.instance.organisation_id:
+                raise serializers.ValidationError(
+                    "A third party cannot move to another organisation's register.")
+            return organisation
+        allowed = dpo_organisation_ids(self.context["request"])
+        if allowed is not None and organisation.pk not in allowed:
+            raise serializers.ValidationError(f"Unknown organisation id {organisation.pk}.")
+        return organisation
+
+    def validate_group_organisation(self, organisation):
+        from ..permissions import visible_organisation_ids
+
+        allowed = visible_organisation_ids(self.context["request"])
+        if organisation is not None and allowed is not None and organisation.pk not in allowed:
+            raise serializers.ValidationError(f"Unknown organisation id {organisation.pk}.")
+        return organisation
