@@ -226,10 +226,11 @@ def activity_transition(
         lock_activity(activity, expected_version)
         activity.refresh_from_db()
         if activity.status not in sources:
-            raise ValidationError(
-                {"status": _("Cannot %(action)s an activity that is %(status)s.")
-                 % {"action": action.replace("_", " "), "status": activity.get_status_display()}}
-            )
+            # The request is sound; the activity's state forbids it (HTTP 409, not 400).
+            raise ValidationError({"status": ValidationError(
+                _("Cannot %(action)s an activity that is %(status)s.")
+                % {"action": action.replace("_", " "), "status": activity.get_status_display()},
+                code="state")})
         activity.status = target
         activity.status_changed_at = timezone.now()
         if action == "approve":

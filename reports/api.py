@@ -55,11 +55,11 @@ class ReportSerializer(serializers.ModelSerializer):
                       request=self.context.get("request"))
         return f"{url}?format={fmt}"
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_xlsx_url(self, report) -> str | None:
         return self._download(report, ReportFormat.XLSX)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_html_url(self, report) -> str | None:
         return self._download(report, ReportFormat.HTML)
 
@@ -109,8 +109,12 @@ class _PassThroughRenderer(JSONRenderer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Reports you can read", tags=["reports"]),
-    retrieve=extend_schema(summary="One report", tags=["reports"]),
+    list=extend_schema(summary="Reports you can read", tags=["reports"],
+                       responses={200: ReportSerializer(many=True),
+                                  400: ReportErrorResponseSerializer,
+                                  404: ReportErrorResponseSerializer}),
+    retrieve=extend_schema(summary="One report", tags=["reports"],
+                           responses={200: ReportSerializer, 404: ReportErrorResponseSerializer}),
 )
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Periodic DPO reports of the organisations you are a member of."""

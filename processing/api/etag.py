@@ -7,6 +7,7 @@ import json
 import re
 
 from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.exceptions import ValidationError
 
 from .exceptions import PreconditionFailed
 
@@ -22,18 +23,31 @@ def body_etag(data) -> str:
     return '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
 
 
+_TAG_LIST = re.compile(r'^(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)$')
+
+
+def if_match(request) -> list[str] | None:
+    """The entity tags of ``If-Match`` (None without the header). A header that is neither
+    ``*`` nor a list of quoted tags is a 400: it cannot be compared with anything."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    if not _TAG_LIST.match(header.strip()):
+        raise ValidationError({"If-Match": (
+            f"{header[:80]!r} is not an entity tag: send * or the ETag as read, e.g. \"v12\".")})
+    return [tag.strip() for tag in header.split(",")]
+
+
 def expected_version(request, activity) -> int | None:
     """The version the client based its write on, from ``If-Match`` (None when absent).
 
     Any tag that is not the activity's current one answers 412 before anything is written;
     the version is then checked again under a row lock by the service.
     """
-    header = request.headers.get("If-Match")
-    if header is None:
+    tags = if_match(request)
+    if tags is None or "*" in tags:
         return None
-    tags = [tag.strip() for tag in header.split(",")]
-    if "*" in tags:
-        return None
+    header = request.headers["If-Match"]
     for tag in tags:
         match = _VERSION_TAG.match(tag)
         if match and int(match.group(1)) == activity.version:
@@ -47,12 +61,13 @@ def expected_version(request, activity) -> int | None:
 def check_body_etag(request, current: dict) -> None:
     """For objects without a version: ``If-Match`` must be the ETag of the object as it
     reads now (a digest of its body), or ``*``; a stale one answers 412."""
-    header = request.headers.get("If-Match")
-    if header is None:
+    tags = if_match(request)
+    if tags is None:
         return
-    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    tags = [tag.removeprefix("W/") for tag in tags]
     if "*" in tags or body_etag(current) in tags:
         return
+    header = request.headers["If-Match"]
     raise PreconditionFailed(
         f"If-Match {header[:80]!r} does not match the current version ({body_etag(current)}): "
         "fetch it again.")

@@ -70,7 +70,11 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleWrite):
         return error_response(django_errors(exc), status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, DjangoValidationError):
-        return error_response(django_errors(exc), status.HTTP_400_BAD_REQUEST)
+        errors = django_errors(exc)
+        # A sound request the object's state forbids (approving a retired activity).
+        conflict = bool(errors) and all(e["code"] == "state" for e in errors)
+        return error_response(errors, status.HTTP_409_CONFLICT if conflict
+                              else status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

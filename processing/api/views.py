@@ -49,13 +49,18 @@ def errors(*codes: int) -> dict:
         401: "No credentials, or credentials that are not valid.",
         403: "Your role does not allow this.",
         404: "No such object among those you may see.",
+        409: "The object's state does not allow this (e.g. approving a retired activity).",
         412: "If-Match does not match the current version: nothing was changed.",
     }
     return {code: OpenApiResponse(_ERROR, description=described[code]) for code in codes}
 
 
+#: An If-Match header: ``*`` or entity tags (``"v12"``, ``W/"v12"``), comma separated.
+IF_MATCH_SCHEMA = {"type": "string",
+                   "pattern": r'^(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)$'}
+
 IF_MATCH = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "If-Match", IF_MATCH_SCHEMA, OpenApiParameter.HEADER, required=False,
     description="The ETag of the activity as you read it (\"v12\"). A stale one answers 412 "
                 "and changes nothing; without it the write is accepted.",
 )
@@ -88,7 +93,7 @@ class ReferenceViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 def _reference_viewset(model, serializer, doc):
     list_doc = extend_schema(description=doc, responses={200: serializer(many=True),
-                                                          **errors(401, 404)})
+                                                          **errors(400, 401, 404)})
     detail_doc = extend_schema(description=doc, responses={200: serializer, **errors(401, 404)})
     return extend_schema_view(list=list_doc, retrieve=detail_doc)(
         type(f"{model.__name__}ViewSet", (ReferenceViewSet,), {
@@ -126,7 +131,7 @@ SecurityMeasureViewSet = _reference_viewset(
 
 
 IF_MATCH_BODY = OpenApiParameter(
-    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "If-Match", IF_MATCH_SCHEMA, OpenApiParameter.HEADER, required=False,
     description="The ETag of the object as you read it. A stale one answers 412 and changes "
                 "nothing; without it the write is accepted.",
 )
@@ -244,7 +249,7 @@ _ACTIVITY_WRITE = {
 def _workflow_doc(summary: str):
     return extend_schema(
         summary=summary, request=None, parameters=[IF_MATCH],
-        responses={200: s.ActivitySerializer, **errors(400, 401, 403, 404, 412)},
+        responses={200: s.ActivitySerializer, **errors(400, 401, 403, 404, 409, 412)},
     )
 
 

@@ -310,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "processing.api.schema.strict_write_components",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Choice sets that share a field name get their domain name in the schema.
     "ENUM_NAME_OVERRIDES": {

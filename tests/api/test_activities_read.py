@@ -84,13 +84,34 @@ def test_list_query_count_does_not_grow_with_page_size(org, dpo_client, django_a
         dpo_client.get(f"{URL}?page_size=100")
 
 
-def test_page_size_is_capped(org, dpo_client):
+def test_page_size_is_capped_and_bad_paging_is_refused_not_replaced(org, dpo_client):
     for n in range(3):
         complete_activity(organisation=org, reference=f"PA-{n:03d}")
-    response = dpo_client.get(f"{URL}?page_size=1000")
+    response = dpo_client.get(f"{URL}?page_size=100")
     assert response.status_code == 200 and len(response.data["results"]) == 3
     response = dpo_client.get(f"{URL}?page_size=2")
     assert len(response.data["results"]) == 2 and response.data["next"]
+    for query, field, message in (
+            ("page_size=1000", "page_size", "At most 100 per page, not 1000."),
+            ("page_size=null", "page_size", "'null' is not a whole number from 1."),
+            ("page=0", "page", "'0' is not a whole number from 1."),
+            ("page=1&page=2", "page", "Give page once, not 2 times.")):
+        response = dpo_client.get(f"{URL}?{query}")
+        assert response.status_code == 400, query
+        assert response.data["errors"] == [{"field": field, "code": "invalid", "message": message}]
+    assert dpo_client.get(f"{URL}?page=9").status_code == 404
+    assert dpo_client.get("/api/v1/no-such-thing/").json()["errors"][0]["code"] == "not_found"
+
+
+def test_a_malformed_if_match_is_a_400_not_a_stale_write(org, dpo_client):
+    activity = complete_activity(organisation=org, reference="PA-900")
+    for header in ("", "v1", '"v1', "W/v1"):
+        response = dpo_client.patch(f"{URL}{activity.pk}/", {"name": "x"}, format="json",
+                                    HTTP_IF_MATCH=header)
+        assert response.status_code == 400, header
+        assert response.data["errors"][0]["field"] == "If-Match"
+    activity.refresh_from_db()
+    assert activity.name != "x"
 
 
 @pytest.fixture

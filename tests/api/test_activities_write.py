@@ -129,7 +129,7 @@ def test_workflow_actions(org, dpo_client):
     assert approved.status_code == 200 and approved.data["status"] == "active"
     assert approved.data["next_review_on"]
     again = dpo_client.post(url + "approve/")
-    assert again.status_code == 400 and again.data["errors"][0]["field"] == "status"
+    assert again.status_code == 409 and again.data["errors"][0]["field"] == "status"
     assert dpo_client.post(url + "retire/").data["status"] == "retired"
     assert dpo_client.post(url + "reinstate/").data["status"] == "draft"
 
