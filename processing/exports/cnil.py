@@ -160,16 +160,11 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Des données sensibles sont-elles traitées ?", "Oui" if sensitive else "Non"], "label")
     if sensitive:
         sheet.table(["Données sensibles", "Condition", "Délai d'effacement"],
-                    [[c.name,
-                      lines(x.label for x in (activity.special_category_conditions
-                                              if c.special_category else [])
-                            ) or lines(x.label for x in activity.schedule1_conditions),
-                      _retention_for(activity, c.code)] for c in sensitive], freeze=False)
+                    [[c.name, _conditions_for(activity, c), _retention_for(activity, c.code)]
+                     for c in sensitive], freeze=False)
     sheet.blank()
     sheet.table(["Destinataires des données", "Type de destinataire", "Précisions"],
-                [[r.name, r.category_name or (r.third_party.kind_label if r.third_party else ""),
-                  lines([r.purpose, *(c.name for c in r.data_categories)])]
-                 for r in activity.recipients]
+                [_recipient_row(r) for r in activity.recipients]
                 or [["Aucun destinataire" if activity.recipients_none else "", "", ""]], freeze=False)
     sheet.blank()
     sheet.table(["Transferts des données hors UE", "Pays", "Type de garanties",
@@ -186,7 +181,63 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
         sheet.row([measure.name], "")
     if activity.security_description:
         sheet.row(["Autres mesures", activity.security_description], "label")
+    sheet.blank()
+    sheet.row(["Autres informations"], "header")
+    for label, value in _other_details(activity):
+        sheet.row([label, value], "label")
     return sheet
+
+
+def _oui_non(value: bool | None) -> str:
+    return {True: "Oui", False: "Non"}.get(value, "")
+
+
+_DPIA_STATUSES = {"not_started": "Non commencée", "in_progress": "En cours", "completed": "Terminée"}
+
+
+def _other_details(activity: Activity) -> list[tuple[str, str]]:
+    """What the register holds beyond the CNIL template's sections: the source of the data,
+    automated decisions, monitoring, the DPIA, breaches and the retention policy."""
+    return [
+        ("Source des données", activity.source_of_data),
+        ("Décision automatisée ou profilage", _oui_non(activity.automated_decision_making)),
+        ("Effets juridiques ou similaires (art. 22)",
+         _oui_non(activity.automated_decision_legal_effect)),
+        ("Décisions automatisées, précisions", activity.automated_decision_description),
+        ("Surveillance systématique", _oui_non(activity.systematic_monitoring)),
+        ("AIPD requise", {"yes": "Oui", "no": "Non"}.get(activity.dpia_required, "")),
+        ("État de l'AIPD", _DPIA_STATUSES.get(activity.dpia_status, "")),
+        ("Lien vers l'AIPD", activity.dpia_link),
+        ("Violation de données survenue", _oui_non(activity.breach_occurred)),
+        ("Lien vers le registre des violations", activity.breach_link),
+        ("Politique de conservation", activity.retention_policy_link),
+        ("Conservation conforme à la politique", _oui_non(activity.retention_adhered)),
+        ("Raisons de la non-conformité", activity.retention_non_adherence_reason),
+    ]
+
+
+def _conditions_for(activity: Activity, category) -> str:
+    """The conditions that allow a sensitive category: the Art 9 conditions for special
+    category data, and the DPA 2018 Sch. 1 / Art 10 conditions."""
+    art9 = activity.special_category_conditions if category.special_category else []
+    return lines([*(x.label for x in art9), *(x.label for x in activity.schedule1_conditions)])
+
+
+def _recipient_row(r) -> list[str]:
+    """A recipient: who it is (with its details), its type, and what it receives and why."""
+    party = r.third_party
+    kind = " – ".join(x for x in (r.category_name, party.kind_label if party else "") if x)
+    if party is None:
+        return [r.name, kind, lines([r.purpose, *(c.name for c in r.data_categories)])]
+    return [party.details(), kind, lines([
+        r.purpose, *(c.name for c in r.data_categories),
+        f"Service : {party.service}" if party.service else "",
+        f"Site web : {party.website}" if party.website else "",
+        f"Contrat (art. 28) : {party.contract_link}" if party.contract_link else "",
+        "Certifié EU-US Data Privacy Framework" if party.dpf_certified else "",
+        f"Société du groupe : {party.group_organisation}" if party.group_organisation else "",
+        f"Notes : {party.notes}" if party.notes else "",
+    ])]
 
 
 def cnil_sheets(register: Register) -> Iterator[Sheet]:

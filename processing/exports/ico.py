@@ -133,6 +133,10 @@ def _recipient_categories(activity: Activity) -> list[str]:
     for r in activity.recipients:
         name = r.category_name or (r.third_party.kind_label if r.third_party else "")
         label = f"{name}: {r.third_party.name}" if r.third_party and name else (name or r.name)
+        # What this recipient receives and why, when the register says.
+        details = [*(c.name for c in r.data_categories), r.purpose]
+        if any(details):
+            label += " (" + "; ".join(d for d in details if d) + ")"
         if label and label not in seen:
             seen.append(label)
     return seen
@@ -189,8 +193,10 @@ def controller_row(activity: Activity) -> list[str]:
     ]
     adm = ""
     if activity.automated_decision_making:
-        adm = "Yes" + (f": {activity.automated_decision_description}"
-                       if activity.automated_decision_description else "")
+        adm = "Yes" + (", with legal or similarly significant effects (Art 22)"
+                       if activity.automated_decision_legal_effect else "") + (
+            f": {activity.automated_decision_description}"
+            if activity.automated_decision_description else "")
     elif activity.lawful_bases or activity.purposes:
         adm = "No"
     return [

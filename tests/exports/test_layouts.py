@@ -95,7 +95,8 @@ def test_ico_controller_rows_cell_by_cell(ico):
         "Categories of individuals": "Customers\nProspective customers (prospects)",
         "Categories of personal data":
             "Contact details\nIdentity data\nMarketing and communications preferences",
-        "Categories of recipients": "CRM providers: Salesforce\nCRM providers",
+        "Categories of recipients": "CRM providers: Salesforce (Contact details; CRM hosting)\n"
+                                    "CRM providers",
         "Link to contract with processor": "Salesforce: no contract recorded",
         ICO_EXACT[7]: "United States (Salesforce)",
         ICO_EXACT[8]: "United States: Art 46(2)(c); Decision (EU) 2021/914 – EU Standard "
@@ -226,7 +227,9 @@ def test_cnil_layout(rich_register):
     assert ("Catégories de personnes concernées",) in fiche and ("Employees",) in fiche
     assert ("Identity data", "6 years after end of the contract (Limitation Act 1980)") in fiche
     assert ("Des données sensibles sont-elles traitées ?", "Oui") in fiche
-    assert ("Health data", "Art 9(2)(b) – Employment, social security and social protection law",
+    # The Art 9 condition and, in the UK, the Sch. 1 condition it relies on.
+    assert ("Health data", "Art 9(2)(b) – Employment, social security and social protection law\n"
+            "DPA 2018 Sch. 1 Pt 1 para 1 – Employment, social security and social protection",
             "6 years after end of the contract (Limitation Act 1980)") in fiche
     assert ("Aucun destinataire",) in fiche and ("Aucun transfert",) in fiche
     marketing = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-001"]]
