@@ -132,8 +132,11 @@ class Contact(models.Model):
         return f"{self.name} ({self.get_role_display()})"
 
 
-class PersonQuerySet(models.QuerySet):
+class InRegisterQuerySet(models.QuerySet):
+    """Objects that belong to one organisation's register (its people, its third parties)."""
+
     def for_user(self, user):
+        """Those of the organisations ``user`` is a member of (all for a superuser)."""
         if user.is_superuser:
             return self
         return self.filter(organisation__memberships__user=user).distinct()
@@ -159,7 +162,7 @@ class Person(models.Model):
     )
 
     history = history()
-    objects = PersonQuerySet.as_manager()
+    objects = InRegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ropa.audit import history
 
+from .organisation import InRegisterQuerySet
+
 
 class RecipientCategory(models.Model):
     """A category of recipient (hosting provider, CRM provider, carrier...), Art 30(1)(d)."""
@@ -38,13 +40,6 @@ class ThirdPartyKind(models.TextChoices):
 
 #: Kinds that process on the organisation's instructions and need an Art 28 contract.
 PROCESSOR_KINDS = (ThirdPartyKind.PROCESSOR, ThirdPartyKind.SUB_PROCESSOR)
-
-
-class ThirdPartyQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(organisation__memberships__user=user).distinct()
 
 
 class ThirdParty(models.Model):
@@ -96,7 +91,7 @@ class ThirdParty(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     history = history()
-    objects = ThirdPartyQuerySet.as_manager()
+    objects = InRegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("third party / recipient")
