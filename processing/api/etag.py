@@ -32,7 +32,7 @@ def if_match(request) -> list[str] | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    if not _TAG_LIST.match(header.strip()):
+    if not _TAG_LIST.match(header):
         raise ValidationError({"If-Match": (
             f"{header[:80]!r} is not an entity tag: send * or the ETag as read, e.g. \"v12\".")})
     return [tag.strip() for tag in header.split(",")]

@@ -63,8 +63,8 @@ class RegisterExportView(APIView):
                              required=False, description="Only activities with this status."),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY,
-                                                               description="The file."),
+            **{(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+               for content_type in sorted({layout.content_type for layout in LAYOUTS.values()})},
             400: OpenApiResponse(_error, description="A parameter is wrong."),
             404: OpenApiResponse(description="No such organisation among yours."),
         },
