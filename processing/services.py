@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ropa import bulk
-from ropa.audit import audit_context, current_actor, save_with_one_history_row
+from ropa.audit import audit_context, current_actor, record_history, save_with_one_history_row
 from ropa.validation import full_clean
 
 from . import invariants
@@ -104,11 +104,14 @@ def _check_reference(activity: ProcessingActivity) -> None:
 
 
 def _touch(activity: ProcessingActivity) -> None:
-    """Record that the activity changed: raise its version, once per service call."""
+    """Record a change of the activity's parts as a version of the activity: the version
+    raised in memory before the parts were written (their history rows carry it) is saved,
+    with one history row of the activity. One version per service call."""
     ProcessingActivity.objects.filter(pk=activity.pk).update(
-        version=models.F("version") + 1, updated_at=timezone.now()
+        version=activity.version, updated_at=timezone.now()
     )
-    activity.refresh_from_db(fields=["version", "updated_at"])
+    activity.refresh_from_db()
+    record_history(activity)
 
 
 def lock_activity(activity: ProcessingActivity, expected_version: int | None) -> ProcessingActivity:
@@ -271,6 +274,7 @@ def _write_part(model, parent: ProcessingActivity, instance, fields: dict[str, A
     _check_unknown(model, fields)
     plain, m2m = _split(fields, _CHILDREN[model])
     obj = instance if instance is not None else model(activity=parent)
+    obj.activity = parent  # its history row carries the version the parent is moving to
     for name, value in plain.items():
         setattr(obj, name, value)
     errors: dict[str, list[str]] = {}
@@ -298,6 +302,7 @@ def part_save(
     parent = activity if instance is None else instance.activity
     with audit_context(user=user, path=path):
         lock_activity(parent, expected_version)
+        parent.version += 1
         obj = _write_part(model, parent, instance, fields)
         _touch(parent)
     return obj
@@ -312,6 +317,8 @@ def part_delete(*, instance: models.Model, user=None, path=None,
     parent = instance.activity
     with audit_context(user=user, path=path):
         lock_activity(parent, expected_version)
+        parent.version += 1
+        instance.activity = parent
         instance.delete()
         _touch(parent)
 
@@ -363,10 +370,11 @@ def activity_save(
     """Create (``organisation`` given) or change (``activity`` given) an activity and its
     parts in one transaction: one logical change.
 
-    History: the activity gets one row when it is created or when its own fields or
-    links change (none when only parts change), each part written one row; the version
-    rises once. Parts are removed first, then written in the order given. Every part's
-    errors are collected (keyed by its label) before anything is refused.
+    History: one version, one history row of the activity (when it is created, or when
+    its own fields, links or any part change) and one row per part written, each carrying
+    that version. A create is version 1; a change raises the version by one. Parts are
+    removed first, then written in the order given. Every part's errors are collected
+    (keyed by its label) before anything is refused.
     """
     fields = dict(fields or {})
     with audit_context(user=user, path=path):
@@ -381,6 +389,8 @@ def activity_save(
             if changes:
                 activity = activity_update(activity=activity, **changes)
             touched = bool(changes)
+            if not touched:  # the version the parts' history rows belong to, if any is written
+                activity.version = current.version + 1
         errors: dict[str, list] = {}
         wrote = False
         for change in sorted(parts, key=lambda c: not c.delete):
@@ -389,6 +399,7 @@ def activity_save(
             try:
                 if change.delete:
                     if change.instance is not None and change.instance.pk is not None:
+                        change.instance.activity = activity
                         change.instance.delete()
                         wrote = True
                 elif change.instance is None or change.fields:
@@ -407,9 +418,14 @@ def activity_save(
             except ValidationError as exc:
                 invariants.merge(errors, _prefixed(exc, change.label))
         if errors:
+            if not created and not touched:
+                activity.version = current.version
             raise ValidationError(errors)
-        if wrote and not created and not touched:
-            _touch(activity)
+        if not created and not touched:
+            if wrote:
+                _touch(activity)
+            else:
+                activity.version = current.version
     return activity
 
 
