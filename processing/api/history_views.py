@@ -22,8 +22,6 @@ class _HistoryView(GenericAPIView):
     serializer_class = HistoryEntrySerializer
     filter_backends = []
     model: type = None
-    #: What the object is called in the schema.
-    noun = ""
 
     def visible(self):
         return self.model.objects.for_user(self.request.user)
@@ -40,13 +38,13 @@ class _HistoryView(GenericAPIView):
         return self.get_paginated_response(self.get_serializer(entries, many=True).data)
 
 
-def _documented(view, summary: str):
+def _documented(summary: str):
     errors = {code: OpenApiResponse(ErrorResponseSerializer, description=text) for code, text in (
         (400, "A paging parameter is not valid."),
         (401, "No credentials, or credentials that are not valid."),
-        (404, "No such object among those you may see."))}
+        (404, "No such object among those you may see, or no such page."))}
     return extend_schema(summary=summary, responses={200: HistoryEntrySerializer(many=True),
-                                                     **errors})(view)
+                                                     **errors})
 
 
 class ActivityHistoryView(_HistoryView):
@@ -55,14 +53,22 @@ class ActivityHistoryView(_HistoryView):
     def history(self, pk: int):
         return changes.activity_history(pk)
 
-    get = _documented(_HistoryView.get, "Each version of an activity, its parts' changes included")
+    @_documented("Each version of an activity, its parts' changes included")
+    def get(self, request, pk):
+        return super().get(request, pk)
 
 
 class OrganisationHistoryView(_HistoryView):
     model = Organisation
-    get = _documented(_HistoryView.get, "Each recorded change of an organisation")
+
+    @_documented("Each recorded change of an organisation")
+    def get(self, request, pk):
+        return super().get(request, pk)
 
 
 class RecipientHistoryView(_HistoryView):
     model = ThirdParty
-    get = _documented(_HistoryView.get, "Each recorded change of a third party")
+
+    @_documented("Each recorded change of a third party")
+    def get(self, request, pk):
+        return super().get(request, pk)

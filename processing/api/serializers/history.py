@@ -29,8 +29,10 @@ class HistoryEntrySerializer(serializers.Serializer):
         "export show; otherwise the change's place in the object's history (1, 2...)."))
     date = serializers.DateTimeField()
     user = serializers.CharField(allow_null=True, help_text="Who made it (null: not known).")
-    path = serializers.ChoiceField(choices=[*ChangePath.values, ""],
-                                   help_text="Through what: admin, api, import, task, command...")
-    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    path = serializers.ChoiceField(
+        choices=[*ChangePath.values, ""],
+        help_text="Through what: admin, api, import, task, command... (empty: not recorded).")
+    type = serializers.ChoiceField(choices=["created", "changed", "deleted"],
+                                   help_text="What the change did to the object.")
     changes = FieldChangeSerializer(many=True)
 
