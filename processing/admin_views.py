@@ -34,6 +34,7 @@ from .models import (
     RetentionRule,
 )
 from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_register
+from .register.reader import Source
 
 #: Fields a revert leaves alone: identity, workflow state and review dates belong to the
 #: workflow, not to the content of a version.
@@ -332,9 +333,8 @@ def register_as_of(model_admin, request):
     activities = sorted(register.activities, key=lambda a: (a.organisation_id, a.reference))
     last_changes = {
         record.id: record for record in
-        ProcessingActivity.history.filter(history_date__lt=cutoff(day),
-                                          id__in=[a.id for a in activities])
-        .latest_of_each().select_related("history_user")
+        Source(cutoff(day)).objects(ProcessingActivity).filter(id__in=[a.id for a in activities])
+        .select_related("history_user")
     }
     rows = [{
         "activity": activity,
