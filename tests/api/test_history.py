@@ -178,3 +178,27 @@ def test_versions_are_1_to_n_after_admin_api_import_and_service_writes(client):
                                  args=[activity.pk]))
     assert (compare.context["old"].version, compare.context["new"].version) == (
         activity.version - 1, activity.version)
+
+
+def test_a_page_costs_the_same_queries_whatever_its_length(org, dpo_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    created = dpo_client.post(URL, payload(org), format="json").data
+    url = f"{URL}{created['id']}/"
+
+    def change(n):
+        body = ({"name": f"Name {n}"} if n % 3 == 0 else
+                {"retention_rules": [{"period": f"P{n + 1}Y", "trigger": "collection"}]}
+                if n % 3 == 1 else
+                {"lawful_bases": [{"basis": "A6-1-b", "citation": f"Contract {n}"}]})
+        assert dpo_client.patch(url, body, format="json").status_code == 200
+
+    counts = {}
+    for start, end in ((0, 6), (6, 36)):
+        for n in range(start, end):
+            change(n)
+        with CaptureQueriesContext(connection) as queries:
+            body = history(dpo_client, created["id"], page_size=100)
+        counts[len(body["results"])] = len(queries)
+    assert counts[7] == counts[37] <= 35, counts
