@@ -140,9 +140,11 @@ def record_history(instance: models.Model, history_type: str = "~") -> None:
     records.create_historical_record(instance, history_type)
 
 
-def save_with_one_history_row(instance: models.Model, m2m: dict | None = None) -> None:
+def save_with_one_history_row(instance: models.Model, m2m: dict | None = None, *,
+                              record: bool = True) -> None:
     """Save ``instance`` and set its many-to-many links, recording ONE history row with
-    the final state (links included), instead of one row per save and per link change."""
+    the final state (links included), instead of one row per save and per link change
+    (``record`` False: none, a caller records the change later)."""
     created = instance._state.adding
     instance.skip_history_when_saving = True
     try:
@@ -151,7 +153,8 @@ def save_with_one_history_row(instance: models.Model, m2m: dict | None = None) -
             getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving
-    record_history(instance, "+" if created else "~")
+    if record:
+        record_history(instance, "+" if created else "~")
 
 
 def _path_from_request(request) -> str:

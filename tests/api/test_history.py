@@ -202,3 +202,26 @@ def test_a_page_costs_the_same_queries_whatever_its_length(org, dpo_client):
             body = history(dpo_client, created["id"], page_size=100)
         counts[len(body["results"])] = len(queries)
     assert counts[7] == counts[37] <= 35, counts
+
+
+def test_an_import_that_changes_an_activity_and_its_parts_is_one_version():
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    import_workbook(_workbook("Payroll", ["Pay staff"]), "register.json", user=admin)
+    activity = ProcessingActivity.objects.get(reference="PA-001")
+    rows = ProcessingActivity.history.count()
+    import_workbook(_workbook("Payroll (UK)", ["Pay staff monthly", "Pension"]),
+                    "register.json", user=admin)
+    activity.refresh_from_db()
+    assert activity.version == 2 and ProcessingActivity.history.count() == rows + 1
+    record = activity.history.latest()
+    assert (record.version, record.name, record.history_user, record.history_path) == (
+        2, "Payroll (UK)", admin, "import")
+    [entry, _] = history(token_client(admin), activity.pk)["results"]
+    assert entry["version"] == 2 and entry["path"] == "import"
+    changed = fields_of(entry)
+    assert changed["name"] == ("Payroll", "Payroll (UK)")
+    assert sorted(new["description"] for name, (old, new) in changed.items()
+                  if name.startswith("purposes[") and new) == ["Pay staff monthly", "Pension"]
+    assert [(p.history_type, p.owner_version) for p in Purpose.history.filter(
+        activity_id=activity.pk).order_by("history_id")] == [
+        ("+", 1), ("-", 2), ("+", 2), ("+", 2)]
