@@ -32,7 +32,7 @@ from entities.admin import (
 from entities.models import MemberRole, Organisation, Person, ThirdParty
 from ropa.admin_writes import ServiceWriteAdminMixin
 
-from . import admin_views, admin_writes, services
+from . import admin_views, admin_writes, changes, services
 from .admin_filters import (
     FindingsFilter,
     LawfulBasisFilter,
@@ -546,6 +546,16 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         extra_context = {**(extra_context or {}), "compare_url": reverse(
             "admin:processing_processingactivity_compare", args=[obj.pk])}
         return super().history_view(request, object_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # What each version changed, its parts' changes included, read as the API's
+        # history reads it.
+        records = list(historical_records)
+        for record, version in zip(records, changes.versions(ProcessingActivity, records),
+                                   strict=True):
+            record.history_delta_changes = [
+                {"field": c.field, "old": "–" if c.old is None else c.old,
+                 "new": "–" if c.new is None else c.new} for c in version.changes]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting goes through the compare page, which shows what would change and

@@ -13,7 +13,6 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +33,8 @@ from .models import (
     Purpose,
     RetentionRule,
 )
-from .register import end_of_day, read_register
+from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_register
+from .register.reader import Source
 
 #: Fields a revert leaves alone: identity, workflow state and review dates belong to the
 #: workflow, not to the content of a version.
@@ -317,13 +317,14 @@ def revert(model_admin, request, object_id, history_id):
 # --- the register as of a date ------------------------------------------------------------------
 
 def register_as_of(model_admin, request):
-    """The register as it stood at the end of a past day: the read model as of that day,
-    with who last changed each activity by then (from its history)."""
-    raw = request.GET.get("date", "")
-    day = parse_date(raw) if raw else timezone.localdate()
+    """The register as it stood at the end of a past day or at an instant: the read model
+    as of then, with who last changed each activity by then (from its history)."""
+    raw = request.GET.get("date", "").strip()
     error = ""
-    if day is None:
-        error = _("'%(value)s' is not a date: write it as YYYY-MM-DD.") % {"value": raw}
+    try:
+        day = parse_as_of(raw) if raw else timezone.localdate()
+    except BadMoment as exc:
+        error = str(exc)
         day = timezone.localdate()
     include_retired = request.GET.get("retired") == "1"
     organisation_ids = None if request.user.is_superuser else organisations_with_role(request)
@@ -332,9 +333,8 @@ def register_as_of(model_admin, request):
     activities = sorted(register.activities, key=lambda a: (a.organisation_id, a.reference))
     last_changes = {
         record.id: record for record in
-        ProcessingActivity.history.filter(history_date__lt=end_of_day(day),
-                                          id__in=[a.id for a in activities])
-        .latest_of_each().select_related("history_user")
+        Source(cutoff(day)).objects(ProcessingActivity).filter(id__in=[a.id for a in activities])
+        .select_related("history_user")
     }
     rows = [{
         "activity": activity,
@@ -344,8 +344,8 @@ def register_as_of(model_admin, request):
         "role": ActivityRole(activity.role).label,
     } for activity in activities]
     context = _admin_context(
-        model_admin, request, title=_("The register as of %(day)s") % {"day": day},
-        day=day, rows=rows, error=error, include_retired=include_retired,
+        model_admin, request, title=_("The register as of %(day)s") % {"day": as_of_text(day)},
+        day=day, as_of=raw or as_of_text(day), rows=rows, error=error, include_retired=include_retired,
     )
     return TemplateResponse(request, "processing/register_as_of.html", context)
 

@@ -7,6 +7,8 @@ keyword-only and atomic; a ValidationError leaves the database as it was.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ropa import bulk
-from ropa.audit import audit_context, current_actor, save_with_one_history_row
+from ropa.audit import audit_context, current_actor, record_history, save_with_one_history_row
 from ropa.validation import full_clean
 
 from . import invariants
@@ -103,12 +105,65 @@ def _check_reference(activity: ProcessingActivity) -> None:
         raise ValidationError(errors)
 
 
+#: Activities inside ``one_version``: their id -> the version the block writes (None until
+#: its first write).
+_one_version: contextvars.ContextVar[dict[int, int | None] | None] = contextvars.ContextVar(
+    "ropa_one_version", default=None)
+
+
+def _version_for(activity: ProcessingActivity, current: int) -> int:
+    """The version a write of ``activity`` (now at ``current``) makes: the next one, or
+    inside ``one_version`` the one the block's first write made."""
+    scope = _one_version.get()
+    if scope is None or activity.pk not in scope:
+        return current + 1
+    if scope[activity.pk] is None:
+        scope[activity.pk] = current + 1
+    return scope[activity.pk]
+
+
+def _own_row(activity: ProcessingActivity) -> bool:
+    """Whether a write records the activity's history row itself (not inside ``one_version``,
+    which records one when the block ends)."""
+    scope = _one_version.get()
+    return scope is None or activity.pk not in scope
+
+
+@contextlib.contextmanager
+def one_version(activity: ProcessingActivity, *, user=None, path=None):
+    """Make every service call on ``activity`` in the block one version of it together:
+    the first write raises the version, the others write under it, and one history row of
+    the activity is recorded when the block ends (none if nothing was written). For a
+    caller that changes an activity by several calls (the import: its status, its
+    fields, then each part), inside its transaction. An unchanged activity costs no query."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("one_version() runs inside the caller's transaction.atomic().")
+    outer = _one_version.get()
+    if outer is not None and activity.pk in outer:
+        yield
+        return
+    scope = {**(outer or {}), activity.pk: None}
+    token = _one_version.set(scope)
+    try:
+        with audit_context(user=user, path=path):
+            yield
+            if scope[activity.pk] is not None:
+                activity.refresh_from_db()
+                record_history(activity)
+    finally:
+        _one_version.reset(token)
+
+
 def _touch(activity: ProcessingActivity) -> None:
-    """Record that the activity changed: raise its version, once per service call."""
+    """Record a change of the activity's parts as a version of the activity: the version
+    raised in memory before the parts were written (their history rows carry it) is saved,
+    with one history row of the activity. One version per service call."""
     ProcessingActivity.objects.filter(pk=activity.pk).update(
-        version=models.F("version") + 1, updated_at=timezone.now()
+        version=activity.version, updated_at=timezone.now()
     )
-    activity.refresh_from_db(fields=["version", "updated_at"])
+    activity.refresh_from_db()
+    if _own_row(activity):
+        record_history(activity)
 
 
 def lock_activity(activity: ProcessingActivity, expected_version: int | None) -> ProcessingActivity:
@@ -189,9 +244,9 @@ def activity_update(
         if activity.reference != current.reference:
             lock_register(activity.organisation)
             _check_reference(activity)
-        activity.version += 1
+        activity.version = _version_for(activity, current.version)
         full_clean(activity)
-        save_with_one_history_row(activity, m2m)
+        save_with_one_history_row(activity, m2m, record=_own_row(activity))
         _validate_activity(activity)
     return activity
 
@@ -239,9 +294,9 @@ def activity_transition(
             activity.next_review_on = today + datetime.timedelta(
                 days=settings.ROPA_REVIEW_INTERVAL_DAYS
             )
-        activity.version += 1
+        activity.version = _version_for(activity, activity.version)
         full_clean(activity)
-        activity.save()
+        save_with_one_history_row(activity, record=_own_row(activity))
     return activity
 
 
@@ -272,6 +327,7 @@ def _write_part(model, parent: ProcessingActivity, instance, fields: dict[str, A
     _check_unknown(model, fields)
     plain, m2m = _split(fields, _CHILDREN[model])
     obj = instance if instance is not None else model(activity=parent)
+    obj.activity = parent  # its history row carries the version the parent is moving to
     for name, value in plain.items():
         setattr(obj, name, value)
     errors: dict[str, list[str]] = {}
@@ -298,7 +354,8 @@ def part_save(
         raise TypeError(f"{model.__name__} is not a part of an activity")
     parent = activity if instance is None else instance.activity
     with audit_context(user=user, path=path):
-        lock_activity(parent, expected_version)
+        current = lock_activity(parent, expected_version)
+        parent.version = _version_for(parent, current.version)
         obj = _write_part(model, parent, instance, fields)
         _touch(parent)
     return obj
@@ -312,7 +369,9 @@ def part_delete(*, instance: models.Model, user=None, path=None,
         raise TypeError(f"{type(instance).__name__} is not a part of an activity")
     parent = instance.activity
     with audit_context(user=user, path=path):
-        lock_activity(parent, expected_version)
+        current = lock_activity(parent, expected_version)
+        parent.version = _version_for(parent, current.version)
+        instance.activity = parent
         instance.delete()
         _touch(parent)
 
@@ -364,10 +423,11 @@ def activity_save(
     """Create (``organisation`` given) or change (``activity`` given) an activity and its
     parts in one transaction: one logical change.
 
-    History: the activity gets one row when it is created or when its own fields or
-    links change (none when only parts change), each part written one row; the version
-    rises once. Parts are removed first, then written in the order given. Every part's
-    errors are collected (keyed by its label) before anything is refused.
+    History: one version, one history row of the activity (when it is created, or when
+    its own fields, links or any part change) and one row per part written, each carrying
+    that version. A create is version 1; a change raises the version by one. Parts are
+    removed first, then written in the order given. Every part's errors are collected
+    (keyed by its label) before anything is refused.
     """
     fields = dict(fields or {})
     with audit_context(user=user, path=path):
@@ -382,6 +442,8 @@ def activity_save(
             if changes:
                 activity = activity_update(activity=activity, **changes)
             touched = bool(changes)
+            if not touched:  # the version the parts' history rows belong to, if any is written
+                activity.version = _version_for(activity, current.version)
         errors: dict[str, list] = {}
         wrote = False
         for change in sorted(parts, key=lambda c: not c.delete):
@@ -390,6 +452,7 @@ def activity_save(
             try:
                 if change.delete:
                     if change.instance is not None and change.instance.pk is not None:
+                        change.instance.activity = activity
                         change.instance.delete()
                         wrote = True
                 elif change.instance is None or change.fields:
@@ -408,9 +471,14 @@ def activity_save(
             except ValidationError as exc:
                 invariants.merge(errors, _prefixed(exc, change.label))
         if errors:
+            if not created and not touched:
+                activity.version = current.version
             raise ValidationError(errors)
-        if wrote and not created and not touched:
-            _touch(activity)
+        if not created and not touched:
+            if wrote:
+                _touch(activity)
+            else:
+                activity.version = current.version
     return activity
 
 

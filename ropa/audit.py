@@ -103,6 +103,18 @@ class HistoryPathModel(models.Model):
         abstract = True
 
 
+class PartHistoryModel(HistoryPathModel):
+    """Abstract base of the historical model of a part of a versioned record (a purpose of
+    an activity): the owner's version the change belongs to, so that a change to a part is
+    listed under the one version of its owner that it made."""
+
+    owner_version = models.PositiveIntegerField(_("version of the owner"), null=True,
+                                                blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 _RECORDS: list[HistoricalRecords] = []
 
 
@@ -115,9 +127,24 @@ def history(**kwargs) -> HistoricalRecords:
     return records
 
 
-def save_with_one_history_row(instance: models.Model, m2m: dict | None = None) -> None:
+def part_history(**kwargs) -> HistoricalRecords:
+    """``history()`` for a part of a versioned record: its rows carry the owner's version
+    (``history_owner_version`` of the part, read when the row is written)."""
+    kwargs.setdefault("bases", [PartHistoryModel])
+    return history(**kwargs)
+
+
+def record_history(instance: models.Model, history_type: str = "~") -> None:
+    """Write one history row of ``instance`` as it is saved now (links included)."""
+    records = next(r for r in _RECORDS if getattr(r, "cls", None) is type(instance))
+    records.create_historical_record(instance, history_type)
+
+
+def save_with_one_history_row(instance: models.Model, m2m: dict | None = None, *,
+                              record: bool = True) -> None:
     """Save ``instance`` and set its many-to-many links, recording ONE history row with
-    the final state (links included), instead of one row per save and per link change."""
+    the final state (links included), instead of one row per save and per link change
+    (``record`` False: none, a caller records the change later)."""
     created = instance._state.adding
     instance.skip_history_when_saving = True
     try:
@@ -126,8 +153,8 @@ def save_with_one_history_row(instance: models.Model, m2m: dict | None = None) -
             getattr(instance, name).set(values)
     finally:
         del instance.skip_history_when_saving
-    records = next(r for r in _RECORDS if getattr(r, "cls", None) is type(instance))
-    records.create_historical_record(instance, "+" if created else "~")
+    if record:
+        record_history(instance, "+" if created else "~")
 
 
 def _path_from_request(request) -> str:
@@ -140,9 +167,12 @@ def _path_from_request(request) -> str:
 
 
 def set_history_path(sender, history_instance, **kwargs):
-    """Signal receiver (pre_create_historical_record): stamp the change path."""
+    """Signal receiver (pre_create_historical_record): stamp the change path (and, for a
+    part, its owner's version)."""
     if not hasattr(history_instance, "history_path"):
         return
+    if hasattr(history_instance, "owner_version"):
+        history_instance.owner_version = kwargs["instance"].history_owner_version
     actor = _actor.get()
     if actor is not None:
         history_instance.history_path = actor.path

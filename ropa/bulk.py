@@ -49,13 +49,15 @@ def _analyze_on_commit(*tables: str) -> None:
 
 
 def create_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user=None,
-                        path: str = ChangePath.COMMAND, date=None) -> dict[int, int]:
+                        path: str = ChangePath.COMMAND, date=None,
+                        owner_version: int = 1) -> dict[int, int]:
     """Insert ``objs`` (unsaved, already validated) and one "+" history row for each.
 
     The objects receive their primary keys in place; foreign keys to objects saved just
     before (a parent created in an earlier call) are filled in by Django. The history
     rows are copied from the inserted rows by the database, attributed to ``user`` and
-    ``path``, all at ``date`` (default: now): they are one change of the register.
+    ``path``, all at ``date`` (default: now): they are one change of the register. The
+    rows of parts of a versioned record carry ``owner_version`` (a new record's: 1).
     Returns object id -> history id, which :func:`link_with_history` attaches the
     links to.
     """
@@ -73,7 +75,7 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
     tracked = {f.attname: f for f in history.tracked_fields}
     given = {"history_date": date or timezone.now(), "history_change_reason": None,
              "history_type": "+", "history_user_id": getattr(user, "pk", None),
-             "history_path": str(path)}
+             "history_path": str(path), "owner_version": owner_version}
     qn = connection.ops.quote_name
     columns, values, params = [], [], []
     for field in history._meta.concrete_fields:

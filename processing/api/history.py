@@ -1,9 +1,9 @@
-"""The lawful bases of one activity, today or as the register stood at the end of a day.
+"""The lawful bases of one activity, today or as the register stood at a past moment.
 
 Today's answer is the API's busiest read: one statement of plain SQL written once (the
 activity with its bases, their scopes and its conditions, in one UNION), since composing
 it through the ORM cost several times the database's own work (docs/architecture.md).
-The past answer is the register's read model as of that day. Both are shaped by the same
+The past answer is the register's read model as of that day or instant. Both are shaped by the same
 functions, and a test holds today's answer to the read model's.
 """
 
@@ -22,7 +22,7 @@ from processing.models import (
     Schedule1Condition,
     SpecialCategoryCondition,
 )
-from processing.register import read_activity
+from processing.register import as_of_text, read_activity
 from ropa.db import prepared_cursor
 
 _CONDITION_MODELS = {
@@ -199,12 +199,13 @@ def lawful_basis_answer(activity, as_of: str | None) -> dict:
     )
 
 
-def lawful_basis_as_of(organisation_ids, pk: int, day: datetime.date) -> dict:
-    """The lawful bases of activity ``pk`` as the register stood at the end of ``day``.
-    ``organisation_ids``: the organisations the user may see (None: all)."""
-    activity = read_activity(pk, as_of=day)
+def lawful_basis_as_of(organisation_ids, pk: int,
+                       as_of: datetime.date | datetime.datetime) -> dict:
+    """The lawful bases of activity ``pk`` as the register stood at the end of a day or at
+    an instant. ``organisation_ids``: the organisations the user may see (None: all)."""
+    activity = read_activity(pk, as_of=as_of)
     if activity is None:
         raise Http404
     if organisation_ids is not None and activity.organisation_id not in organisation_ids:
         raise Http404
-    return lawful_basis_answer(activity, day.isoformat())
+    return lawful_basis_answer(activity, as_of_text(as_of))

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import history_views, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -26,5 +26,11 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("activities/<str:pk>/history/", history_views.ActivityHistoryView.as_view(),
+         name="activity-history"),
+    path("organisations/<str:pk>/history/", history_views.OrganisationHistoryView.as_view(),
+         name="organisation-history"),
+    path("recipients/<str:pk>/history/", history_views.RecipientHistoryView.as_view(),
+         name="recipient-history"),
     path("", include(router.urls)),
 ]

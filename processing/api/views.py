@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-import re
-
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -36,6 +32,7 @@ from . import serializers as s
 from .etag import activity_etag, body_etag, check_body_etag, expected_version
 from .filters import ActivityFilter
 from .history import current_lawful_basis, lawful_basis_as_of
+from .moments import AS_OF, as_of_param
 from .permissions import ActivityPermission, EntityPermission, user_roles
 from .representation import represent_activities, represent_activity
 from .writes import save_activity, save_organisation, save_third_party, transition_activity
@@ -226,19 +223,6 @@ class RecipientViewSet(EntityWriteMixin, ETagMixin, viewsets.ReadOnlyModelViewSe
                 .select_related("country", "category").order_by("organisation", "name"))
 
 
-_AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _parse_as_of(value: str) -> datetime.date:
-    try:
-        if not _AS_OF.match(value):
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({"as_of": f"'{value[:40]}' is not a date: write it as YYYY-MM-DD."}) \
-            from None
-
-
 _ACTIVITY_WRITE = {
     "request": s.ActivityWriteSerializer,
     "parameters": [IF_MATCH],
@@ -370,11 +354,8 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
         return self._transition(request, "reinstate")
 
     @extend_schema(
-        summary="The lawful bases of one activity, today or as of a past day",
-        parameters=[OpenApiParameter(
-            "as_of", OpenApiTypes.DATE, OpenApiParameter.QUERY, required=False,
-            description="YYYY-MM-DD: the register as it stood at the end of that day.",
-        )],
+        summary="The lawful bases of one activity, today or as of a past day or instant",
+        parameters=[AS_OF],
         responses={200: s.ActivityLawfulBasisReportSerializer, **errors(400, 401, 404)},
     )
     @action(detail=True, methods=["get"], url_path="lawful-basis", filter_backends=[],
@@ -385,16 +366,15 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
         activity_id = parse_id(pk)
         if activity_id is None:
             raise Http404
-        raw = request.query_params.get("as_of")
-        if raw is None:
+        as_of = as_of_param(request)
+        if as_of is None:
             data = current_lawful_basis(request.user, activity_id)
         else:
-            day = _parse_as_of(raw)
             org_ids = None if request.user.is_superuser else set(user_roles(request))
-            data = lawful_basis_as_of(org_ids, activity_id, day)
+            data = lawful_basis_as_of(org_ids, activity_id, as_of)
         # Already shaped as the serializer of the schema describes it: the lookup is the
         # API's busiest read, so the answer is not walked a second time.
         response = Response(data)
-        if raw is None:
+        if as_of is None:
             response["ETag"] = '"v{}"'.format(data["activity"]["version"])
         return response

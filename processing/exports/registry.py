@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from processing.register import Register, read_register
 
 
@@ -60,7 +62,7 @@ class UnknownFormat(ValueError):
 
 def export_register(
     format: str, *, organisation_ids=None, status: str | None = None,
-    as_of: datetime.date | None = None,
+    as_of: datetime.date | datetime.datetime | None = None,
 ) -> tuple[bytes, Layout]:
     """The register (of ``organisation_ids``, all when None) in ``format``, as bytes."""
     try:
@@ -74,7 +76,10 @@ def export_register(
     return layout.render(register), layout
 
 
-def filename(layout: Layout, as_of: datetime.date | None = None) -> str:
-    stamp = (as_of or datetime.date.today()).isoformat()
+def filename(layout: Layout, as_of: datetime.date | datetime.datetime | None = None) -> str:
+    if isinstance(as_of, datetime.datetime):
+        stamp = timezone.localtime(as_of).strftime("%Y-%m-%dT%H%M%S")
+    else:
+        stamp = (as_of or datetime.date.today()).isoformat()
     suffix = "-as-of" if as_of else ""
     return f"register-{layout.name}{suffix}-{stamp}.{layout.extension}"

@@ -6,8 +6,6 @@ it is a member of (any role: auditors and API clients read the register).
 
 from __future__ import annotations
 
-import datetime
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -19,7 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from entities.models import Organisation
+from processing.api.moments import AS_OF
 from processing.models import ActivityStatus
+from processing.register import BadMoment, parse_as_of
 
 from .registry import FORMATS, LAYOUTS, export_register, filename
 
@@ -49,14 +49,14 @@ class RegisterExportView(APIView):
         summary="Export the register as a file",
         description=(
             "The register of the organisations you are a member of (or of one of them), "
-            "as it stands or as it stood at the end of `as_of`, in the ICO or CNIL layout, "
+            "as it stands or as it stood at `as_of` (the end of a day, or an instant), in the "
+            "ICO or CNIL layout, "
             "the project's workbook (xlsx, zip of csv, ods, json), W3C DPV JSON-LD or PDF."
         ),
         parameters=[
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), required=True,
                              description="Layout of the file."),
-            OpenApiParameter("as_of", OpenApiTypes.DATE, required=False,
-                             description="The register as it stood at the end of this day."),
+            AS_OF,
             OpenApiParameter("organisation", OpenApiTypes.INT, required=False,
                              description="Only this organisation (its id)."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(ActivityStatus.values),
@@ -78,9 +78,9 @@ class RegisterExportView(APIView):
         as_of = None
         if params.get("as_of"):
             try:
-                as_of = datetime.date.fromisoformat(params["as_of"])
-            except ValueError:
-                return self._bad("as_of", f"'{params['as_of']}' is not a date: write it YYYY-MM-DD.")
+                as_of = parse_as_of(params["as_of"])
+            except BadMoment as exc:
+                return self._bad("as_of", str(exc))
         status = params.get("status") or None
         if status and status not in ActivityStatus.values:
             return self._bad("status", f"Unknown status '{status}': use one of "

@@ -78,9 +78,11 @@ class ChangeWriting(Resolving):
         for row in self.rows["Activities"]:
             if row.activity_key not in self.activities:
                 continue
-            activity = self.write_activity(row, kw)
-            if activity is not None:
-                self.write_parts(activity, parts[row.activity_key], kw)
+            # Its status, fields and parts, changed by several service calls: one version.
+            with services.one_version(self.activities[row.activity_key], **kw):
+                activity = self.write_activity(row, kw)
+                if activity is not None:
+                    self.write_parts(activity, parts[row.activity_key], kw)
 
     def write_activity(self, row: Row, kw) -> ProcessingActivity | None:
         """Update an activity the register holds (its status along the review workflow)."""

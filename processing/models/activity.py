@@ -1,9 +1,10 @@
 """The processing activity: one line of the Article 30 register."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ropa.audit import history
+from ropa.audit import history, part_history
 
 
 class ActivityRole(models.TextChoices):
@@ -274,7 +275,19 @@ class ProcessingActivity(models.Model):
         return self.role in PROCESSOR_ROLES
 
 
-class Purpose(models.Model):
+class ActivityPart:
+    """What every part of an activity (purpose, lawful basis, recipient, transfer, retention
+    rule) shares: its history rows carry the version of the activity they belong to."""
+
+    @property
+    def history_owner_version(self) -> int | None:
+        try:
+            return self.activity.version
+        except ObjectDoesNotExist:  # the activity itself is being deleted
+            return None
+
+
+class Purpose(ActivityPart, models.Model):
     """One purpose of an activity, Art 30(1)(b). A lawful basis can be limited to some."""
 
     activity = models.ForeignKey(
@@ -284,7 +297,7 @@ class Purpose(models.Model):
     description = models.TextField(_("purpose"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = history()
+    history = part_history()
 
     class Meta:
         verbose_name = _("purpose")

@@ -1,10 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ropa.audit import history
+from ropa.audit import part_history
+
+from .activity import ActivityPart
 
 
-class ActivityLawfulBasis(models.Model):
+class ActivityLawfulBasis(ActivityPart, models.Model):
     """An Art 6 lawful basis the activity relies on, optionally limited to some of its
     data categories or purposes (Akixi: consent covers only the marketing purpose).
 
@@ -51,7 +53,7 @@ class ActivityLawfulBasis(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    history = history(m2m_fields=[data_categories, purposes])
+    history = part_history(m2m_fields=[data_categories, purposes])
 
     class Meta:
         verbose_name = _("lawful basis of an activity")

@@ -1,10 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ropa.audit import history
+from ropa.audit import part_history
+
+from .activity import ActivityPart
 
 
-class ActivityRecipient(models.Model):
+class ActivityRecipient(ActivityPart, models.Model):
     """Who receives data of the activity, Art 30(1)(d): a named third party, or only a
     category of recipients when the names are not known."""
 
@@ -28,7 +30,7 @@ class ActivityRecipient(models.Model):
     )
     purpose = models.CharField(_("why it receives the data"), max_length=500, blank=True)
 
-    history = history(m2m_fields=[data_categories])
+    history = part_history(m2m_fields=[data_categories])
 
     class Meta:
         verbose_name = _("recipient of an activity")

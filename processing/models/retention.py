@@ -3,7 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from processing.durations import parse_period
-from ropa.audit import history
+from ropa.audit import part_history
+
+from .activity import ActivityPart
 
 
 class RetentionTrigger(models.TextChoices):
@@ -30,7 +32,7 @@ class DeletionMethod(models.TextChoices):
     OTHER = "other", _("other (described)")
 
 
-class RetentionRule(models.Model):
+class RetentionRule(ActivityPart, models.Model):
     """How long the activity keeps data, Art 30(1)(f).
 
     A period is an ISO 8601 duration (``P7Y``) or a range (``P1Y..P6Y``), counted from a
@@ -71,7 +73,7 @@ class RetentionRule(models.Model):
         help_text=_("When no fixed period exists: how the period is decided."),
     )
 
-    history = history()
+    history = part_history()
 
     class Meta:
         verbose_name = _("retention rule")

@@ -1,7 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ropa.audit import history
+from ropa.audit import part_history
+
+from .activity import ActivityPart
 
 
 class SccModule(models.IntegerChoices):
@@ -11,7 +13,7 @@ class SccModule(models.IntegerChoices):
     PROCESSOR_TO_CONTROLLER = 4, _("Module 4: processor to controller")
 
 
-class InternationalTransfer(models.Model):
+class InternationalTransfer(ActivityPart, models.Model):
     """A transfer of the activity's data outside the UK / EEA, Art 30(1)(e), Chapter V."""
 
     activity = models.ForeignKey(
@@ -48,7 +50,7 @@ class InternationalTransfer(models.Model):
     )
     tia_link = models.URLField(_("link to transfer impact assessment"), max_length=500, blank=True)
 
-    history = history()
+    history = part_history()
 
     class Meta:
         verbose_name = _("international transfer")

@@ -29,14 +29,9 @@ from entities import models as entities
 from processing import models as processing
 
 from . import records as r
+from .moments import cutoff
 
 # --- where rows come from -------------------------------------------------------------
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after ``day`` in the register's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
-                                                         datetime.time.min))
 
 
 class Source:
@@ -396,11 +391,7 @@ def _attach(pairs, owners: dict, attribute: str, targets: dict, same=None) -> No
 
 
 def _source(as_of: datetime.date | datetime.datetime | None) -> Source:
-    if as_of is None:
-        return Source()
-    if isinstance(as_of, datetime.datetime):
-        return Source(as_of)
-    return Source(end_of_day(as_of))
+    return Source() if as_of is None else Source(cutoff(as_of))
 
 
 def activity_rows(queryset: models.QuerySet) -> models.QuerySet:
@@ -522,6 +513,5 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
             for row in sorted(org_rows.values(), key=lambda row: row["name"])
         ],
         generated_at=timezone.now(),
-        as_of=as_of if isinstance(as_of, datetime.date) and not isinstance(as_of, datetime.datetime)
-        else None,
+        as_of=as_of,
     )

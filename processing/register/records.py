@@ -365,7 +365,8 @@ class Organisation:
 class Register:
     organisations: list[Organisation]
     generated_at: datetime.datetime
-    as_of: datetime.date | None = None
+    #: The day (its end) or the instant the register is read as of; None: as it stands.
+    as_of: datetime.date | datetime.datetime | None = None
 
     @property
     def activities(self) -> list[Activity]:

@@ -161,7 +161,8 @@ def test_register_as_of_a_past_date(client, org_a, org_b, dpo_a):
     assert sorted(r["activity"].name for r in response.context["rows"]) == [
         "Created later", "Newsletter and events"]
     response = client.get(url, {"date": "1st March"})
-    assert "is not a date: write it as YYYY-MM-DD" in response.context["error"]
+    assert "'1st March' is not a date or a date-time" in response.context["error"]
+    assert "YYYY-MM-DD" in response.context["error"]
 
 
 @pytest.mark.django_db

@@ -109,11 +109,16 @@ def test_service_change_with_a_part_writes_one_row_each(dpo, activity):
     activity.refresh_from_db()
     assert activity.version == version + 1
 
-    # The same change in two single calls: the same rows (the version rises per call).
+    # The same change in two single calls: two versions, each with its row of the
+    # activity; the part's row carries the version it made.
     before = history_rows()
     services.activity_update(activity=activity, user=dpo, name="Support")
-    services.purpose_add(activity=activity, description="Feedback", user=dpo)
-    assert written(before) == {"ProcessingActivity": 1, "Purpose": 1}
+    purpose = services.purpose_add(activity=activity, description="Feedback", user=dpo)
+    assert written(before) == {"ProcessingActivity": 2, "Purpose": 1}
+    activity.refresh_from_db()
+    assert activity.version == version + 3
+    assert purpose.history.get().owner_version == activity.version
+    assert activity.history.latest().version == activity.version
 
 
 def test_service_change_of_nothing_writes_nothing(dpo, activity):
@@ -176,9 +181,12 @@ def test_admin_change_of_a_part_only_or_of_nothing(client, dpo, activity):
     data["purposes-0-description"] = "To manage customer accounts and tickets"
     before = history_rows()
     assert client.post(change_url(activity), data).status_code == 302
-    assert written(before) == {"Purpose": 1}
+    # A change of a part is a version of the activity: one row of each.
+    assert written(before) == {"ProcessingActivity": 1, "Purpose": 1}
     activity.refresh_from_db()
     assert activity.version == version + 1
+    assert activity.history.latest().version == activity.version
+    assert activity.purposes.get().history.latest().owner_version == activity.version
 
     data = form_data(client.get(change_url(activity)))
     before = history_rows()
@@ -253,13 +261,14 @@ def test_api_create_and_patch_write_one_row_per_change(dpo, org_a):
     assert response.status_code == 200, response.data
     assert written(before) == {"ProcessingActivity": 1}
 
-    # The kept recipient is left alone; the new one is one row, the activity none.
+    # The kept recipient is left alone; the new one is one row, and the version of the
+    # activity it makes is one row of the activity.
     before = history_rows()
     response = client.patch(url, {"recipients": [
         {"third_party": party.pk, "purpose": "Helpdesk"},
         {"third_party": party.pk, "purpose": "Surveys"}]}, format="json")
     assert response.status_code == 200, response.data
-    assert written(before) == {"ActivityRecipient": 1}
+    assert written(before) == {"ProcessingActivity": 1, "ActivityRecipient": 1}
     record = ActivityRecipient.history.latest()
     assert (record.history_type, record.history_user, record.history_path) == ("+", dpo, "api")
 

@@ -94,6 +94,9 @@ def test_schema_documents_the_export(db):
     assert sorted(parameters["format"]["schema"]["enum"]) == sorted([
         "ico-xlsx", "cnil-xlsx", "workbook", "csv", "ods", "json", "jsonld", "pdf"])
     assert parameters["format"]["required"] is True
-    assert parameters["as_of"]["schema"]["format"] == "date"
+    # A day or an instant: a string the description explains.
+    assert parameters["as_of"]["schema"] == {"type": "string"}
+    assert "YYYY-MM-DD" in parameters["as_of"]["description"]
+    assert "ISO 8601 date-time" in parameters["as_of"]["description"]
     assert operation["responses"]["200"]["content"]["application/octet-stream"]["schema"] == {
         "type": "string", "format": "binary"}

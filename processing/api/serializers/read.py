@@ -303,8 +303,9 @@ class ActivityRefSerializer(serializers.Serializer):
 
 class ActivityLawfulBasisReportSerializer(serializers.Serializer):
     activity = ActivityRefSerializer()
-    as_of = serializers.DateField(allow_null=True,
-                                  help_text="The day asked for, or null for the register today.")
+    as_of = serializers.CharField(
+        allow_null=True, help_text="The day (YYYY-MM-DD) or the instant (ISO 8601, with its "
+                                   "offset) asked for, or null for the register today.")
     lawful_bases = BasisUseSerializer(many=True)
     special_category_conditions = SpecialCategoryConditionSerializer(many=True)
     schedule1_conditions = Schedule1ConditionSerializer(many=True)

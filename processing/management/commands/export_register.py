@@ -1,6 +1,6 @@
 """``manage.py export_register --format FORMAT [--organisation ID] [--status STATUS]
 [--as-of DATE] -o FILE``: the register as an ICO or CNIL spreadsheet, the workbook
-(xlsx, csv, ods, json), W3C DPV JSON-LD or a PDF, as it stands or as of a past day."""
+(xlsx, csv, ods, json), W3C DPV JSON-LD or a PDF, as it stands or as of a past day or instant."""
 
 import datetime
 import sys
@@ -10,13 +10,15 @@ from django.core.management.base import BaseCommand, CommandError
 from entities.models import Organisation
 from processing.exports.registry import FORMATS, export_register
 from processing.models import ActivityStatus
+from processing.register import BadMoment, parse_as_of
+from processing.register.moments import ACCEPTED
 
 
-def _date(value: str) -> datetime.date:
+def _moment(value: str) -> datetime.date | datetime.datetime:
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of: '{value}' is not a date; write it as YYYY-MM-DD.") from None
+        return parse_as_of(value)
+    except BadMoment as exc:
+        raise CommandError(f"--as-of: {exc}") from None
 
 
 class Command(BaseCommand):
@@ -28,13 +30,13 @@ class Command(BaseCommand):
                             metavar="ID", help="Only this organisation (repeatable).")
         parser.add_argument("--status", choices=ActivityStatus.values,
                             help="Only activities with this status.")
-        parser.add_argument("--as-of", dest="as_of", help="The register as it stood at the end of "
-                            "this day (YYYY-MM-DD), from the audit history.")
+        parser.add_argument("--as-of", dest="as_of", help="The register as it stood then, from "
+                            f"the audit history: {ACCEPTED}.".replace("%", "%%"))
         parser.add_argument("-o", "--output", required=True,
                             help="File to write ('-' for standard output).")
 
     def handle(self, *args, format, organisations, status, as_of, output, **options):
-        as_of_date = _date(as_of) if as_of else None
+        as_of_date = _moment(as_of) if as_of else None
         if organisations:
             known = set(Organisation.objects.filter(pk__in=organisations).values_list("pk", flat=True))
             missing = sorted(set(organisations) - known)
