@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from entities.models import Membership
+from processing.exports.registry import LAYOUTS
 from tests.exports.conftest import build_rich_register
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -98,5 +99,8 @@ def test_schema_documents_the_export(db):
     assert parameters["as_of"]["schema"] == {"type": "string"}
     assert "YYYY-MM-DD" in parameters["as_of"]["description"]
     assert "ISO 8601 date-time" in parameters["as_of"]["description"]
-    assert operation["responses"]["200"]["content"]["application/octet-stream"]["schema"] == {
-        "type": "string", "format": "binary"}
+    # Each format's own content type, as the answer carries it.
+    content = operation["responses"]["200"]["content"]
+    assert set(content) == {layout.content_type for layout in LAYOUTS.values()}
+    assert {"application/zip", "application/pdf", "application/ld+json"} <= set(content)
+    assert all(c["schema"] == {"type": "string", "format": "binary"} for c in content.values())
