@@ -263,10 +263,11 @@ def test_pdf_cover_and_one_section_per_activity(rich_register):
     reader = PdfReader(io.BytesIO(content))
     cover = reader.pages[0].extract_text()
     assert "Record of processing activities" in cover
-    assert "Mondago Limited" in cover and "Dana Officer" in cover
+    assert "Mondago Limited" in cover
     assert f"Register as of: {datetime.date.today().isoformat()}" in cover
     assert "Export date:" in cover
     text = "\n".join(page.extract_text() for page in reader.pages[1:])
+    assert "Dana Officer" in text
     for heading in ("PA-001 Joint marketing with Akixi", "PA-002 Occupational health",
                     "PA-003 Hosted support for clients"):
         assert heading in text
