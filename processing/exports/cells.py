@@ -19,7 +19,9 @@ import xlsxwriter
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
-MIN_WIDTH, MAX_WIDTH = 10, 60
+#: Column widths, in characters: a column is as wide as its longest line within these
+#: bounds, and longer text wraps. A heading counts up to HEADING_WIDTH (it wraps too).
+MIN_WIDTH, MAX_WIDTH, HEADING_WIDTH = 10, 60, 30
 
 
 def safe(value):
@@ -68,14 +70,20 @@ def text(value) -> str:
     return str(value)
 
 
-def _longest_line(value) -> int:
+def longest_line(value) -> int:
+    """The length of the longest line of a cell's text."""
     shown = value if isinstance(value, str) else text(value)
     if "\n" not in shown:
         return len(shown)
     return max(len(line) for line in shown.split("\n"))
 
 
-def _fitted(longest: int) -> float:
+def heading_line(value) -> int:
+    """What a heading asks of its column's width: headings wrap beyond HEADING_WIDTH."""
+    return min(longest_line(value), HEADING_WIDTH)
+
+
+def fitted_width(longest: int) -> float:
     """A column width that shows the longest line of the column, within bounds."""
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
@@ -86,13 +94,17 @@ class Sheet:
     A table's rows may be any iterable, such as a generator over the register: they are
     read once, when :func:`render_xlsx` writes the sheet, so the rows of a long sheet are
     never all held at once. Column widths are fitted as the rows go by.
+
+    The sheet's table (its first table whose header is frozen) also gets an autofilter on
+    its header row, and that row is repeated at the top of each printed page.
     """
 
     def __init__(self, title: str):
         self.title = title
         #: (rows, style) in order; the rows of a block are read when the sheet is written.
         self.blocks: list[tuple[Iterable[Sequence], str]] = []
-        #: The block (a table's header row) below which the sheet is frozen.
+        #: The block (a table's header row) below which the sheet is frozen: the header of
+        #: the sheet's table, filtered and repeated on printed pages.
         self.freeze_after: int | None = None
         self.widths: dict[int, float] = {}
 
@@ -136,6 +148,8 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
     text cell neutralised: text is always written as text, never as a formula or URL, and
     text that starts like a formula carries the quotePrefix style (no visible quote).
+    Printed, each sheet is landscape on A4, fitted to the page width, with the header row
+    of its table repeated on each page and "Page X of Y" at the foot.
 
     Each sheet is written as it comes and each row as it is read: XlsxWriter's constant
     memory mode keeps one row in memory and the rest in a temporary file per sheet (its
@@ -158,18 +172,22 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                        for style in _FORMATS}
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.title)
+        _print_setup(worksheet)
         longest: list[int] = []
         number = 0
+        # The sheet's table: its header row, its last row and its number of columns.
+        table: list[int] | None = None
         for block, (rows, style) in enumerate(sheet.blocks):
             first_format, cell_format = by_style[style]
             fitted = style != "title"
+            measure = heading_line if style == "header" else longest_line
             for values in rows:
                 if fitted and len(values) > len(longest):
                     longest += [0] * (len(values) - len(longest))
                 for column, value in enumerate(values):
                     if value is not None and value != "":
                         if fitted:
-                            size = _longest_line(value)
+                            size = measure(value)
                             if size > longest[column]:
                                 longest[column] = size
                         value = _cell_value(value)
@@ -191,13 +209,33 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                 number += 1
             if block == sheet.freeze_after:
                 worksheet.freeze_panes(number, 0)
+                header = sheet.blocks[block][0][0]
+                table = [number - 1, number - 1, len(header)]
+                worksheet.repeat_rows(number - 1)
+            elif table is not None and block == sheet.freeze_after + 1:
+                table[1] = number - 1
+        if table is not None:
+            first, last, columns = table
+            worksheet.autofilter(first, 0, last, max(columns - 1, 0))
         for column, size in enumerate(longest):
-            worksheet.set_column(column, column, sheet.widths.get(column, _fitted(size)))
+            worksheet.set_column(column, column, sheet.widths.get(column, fitted_width(size)))
         # Done with this sheet: close its temporary file (XlsxWriter reopens it to assemble
         # the workbook), so a register of thousands of sheets does not hold thousands open.
         worksheet._opt_close()
     workbook.close()
     return buffer.getvalue()
+
+
+#: A4 in the paper codes of the xlsx page setup.
+A4_PAPER = 9
+
+
+def _print_setup(worksheet) -> None:
+    """Landscape on A4, as wide as one page and as long as it takes, page numbers below."""
+    worksheet.set_landscape()
+    worksheet.set_paper(A4_PAPER)
+    worksheet.fit_to_pages(1, 0)
+    worksheet.set_footer("&L&A&RPage &P of &N")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
