@@ -114,3 +114,57 @@ def test_an_empty_table_has_its_header_filtered():
     sheet.table(["A", "B", "C"], [])
     ws = openpyxl.load_workbook(io.BytesIO(render_xlsx([sheet])))["Empty"]
     assert ws.auto_filter.ref == "A1:C1" and _print_titles(ws) == "1:1"
+
+
+ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+}
+
+
+def _attribute(element, name: str) -> str:
+    prefix, local = name.split(":")
+    return element.get(f"{{{ODS[prefix]}}}{local}")
+
+
+def test_ods_workbook_fits_filters_and_prints_each_table_and_still_imports(rich_register):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    import tablib
+
+    data = export_register("ods")[0]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist()[0] == "mimetype"
+        assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        content = ET.fromstring(archive.read("content.xml"))
+        styles = ET.fromstring(archive.read("styles.xml"))
+    widths = {_attribute(s, "style:name"): _attribute(p, "style:column-width")
+              for s in content.iter(f"{{{ODS['style']}}}style")
+              for p in s.iter(f"{{{ODS['style']}}}table-column-properties")}
+    tables = list(content.iter(f"{{{ODS['table']}}}table"))
+    assert [_attribute(t, "table:name") for t in tables] == [spec.name for spec in SHEETS]
+    ranges = {_attribute(r, "table:target-range-address"): r
+              for r in content.iter(f"{{{ODS['table']}}}database-range")}
+    book = tablib.Databook().load(data, "ods")
+    for table, spec, dataset in zip(tables, SHEETS, book.sheets(), strict=True):
+        # Rows stay directly under the table, where the workbook's readers look for them.
+        assert table.find("table:table-header-rows", {"table": ODS["table"]}) is None
+        columns = table.findall("table:table-column", {"table": ODS["table"]})
+        assert len(columns) == len(spec.headings)
+        for column in columns:
+            inches = float(widths[_attribute(column, "table:style-name")].removesuffix("in"))
+            assert MIN_WIDTH * 0.075 - 0.001 <= inches <= MAX_WIDTH * 0.075 + 0.001
+        last = get_column_letter(len(spec.headings))
+        address = f"'{spec.name}'.A1:'{spec.name}'.{last}{len(dataset) + 1}"
+        assert _attribute(ranges[address], "table:display-filter-buttons") == "true"
+        assert dataset.headers == list(spec.headings)  # the file reads back as before
+        assert len(dataset) == len(table.findall("table:table-row", {"table": ODS["table"]})) - 1
+    page = next(styles.iter(f"{{{ODS['style']}}}page-layout-properties"))
+    assert _attribute(page, "style:print-orientation") == "landscape"
+    assert _attribute(page, "style:scale-to-X") == "1"
+    master = next(styles.iter(f"{{{ODS['style']}}}master-page"))
+    table_style = next(s for s in content.iter(f"{{{ODS['style']}}}style")
+                       if _attribute(s, "style:name") == _attribute(tables[0], "table:style-name"))
+    assert _attribute(table_style, "style:master-page-name") == _attribute(master, "style:name")
