@@ -23,12 +23,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from processing.exports.cells import fitted_width, heading_line, longest_line
+from processing.exports.cells import FORMULA_PREFIXES, fitted_width, heading_line, longest_line
 
 from .kinds.base import Chart, ReportContent
 
-#: A text cell starting with one of these would be read as a formula by a spreadsheet.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -37,17 +35,23 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 
 
-def safe_cell(value):
-    """The value as written to a cell: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; dates and numbers are kept as they are."""
+def put(sheet: Worksheet, row: int, column: int, value):
+    """Write ``value`` to a cell, and answer the cell. Dates and numbers are kept as they
+    are; text is always text: text that a spreadsheet would run as a formula is marked as
+    text by its style (quotePrefix, which shows no character), as the register's exports
+    do (processing.exports.cells)."""
+    cell = sheet.cell(row=row, column=column)
     if value is None:
-        return ""
+        return cell
     if isinstance(value, (int, float, Decimal, datetime.date)):
-        return value
+        cell.value = value
+        return cell
     text = str(value).replace("\0", "")
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # openpyxl takes text starting with "=" for a formula
+        cell.quotePrefix = True
+    return cell
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -64,7 +68,7 @@ def _write_table(sheet: Worksheet, start_row: int, columns, rows, widths: list[i
     """The table at ``start_row``; ``widths`` (the longest line of each column so far)
     grows to hold its cells. Answers the table's range ("A1:C9")."""
     for col, heading in enumerate(columns, start=1):
-        cell = sheet.cell(row=start_row, column=col, value=safe_cell(heading))
+        cell = put(sheet, start_row, col, heading)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _TOP_WRAP
@@ -74,7 +78,7 @@ def _write_table(sheet: Worksheet, start_row: int, columns, rows, widths: list[i
     last = start_row
     for last, row in enumerate(rows, start=start_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=last, column=c, value=safe_cell(value))
+            cell = put(sheet, last, c, value)
             if isinstance(value, datetime.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, datetime.date):
@@ -107,9 +111,9 @@ def render_xlsx(content: ReportContent) -> bytes:
     summary_widths: list[int] = []
     taken = {"summary"}
     summary.title = "Summary"
-    summary["A1"] = safe_cell(content.title)
-    summary["A1"].font = Font(bold=True, size=14)
-    summary["A2"], summary["B2"] = "Scope", safe_cell(content.scope)
+    put(summary, 1, 1, content.title).font = Font(bold=True, size=14)
+    summary["A2"] = "Scope"
+    put(summary, 2, 2, content.scope)
     summary["A3"], summary["B3"] = "Period", content.period
     summary["B3"].number_format = "yyyy-mm-dd"
     row = 4
@@ -127,7 +131,7 @@ def render_xlsx(content: ReportContent) -> bytes:
                  [[f.label, f.value, f.change] for f in content.figures], summary_widths)
     row += len(content.figures) + 2
     for note in content.notes:
-        summary.cell(row=row, column=1, value=safe_cell(note))
+        put(summary, row, 1, note)
         row += 1
     _lay_out(summary, summary_widths, figures_row)
     for section in content.sections:

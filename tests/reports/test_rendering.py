@@ -26,7 +26,9 @@ def test_every_heading_and_cell_has_its_style_in_each_workbook():
             assert heading.fill.fgColor.rgb == "001F3A5F"
             assert (heading.alignment.vertical, heading.alignment.wrap_text) == ("top", True)
         name, count, due = sheet[2]
-        assert name.value == "'=cmd"
+        # Text, never a formula, and no visible quote: the quotePrefix style marks it.
+        assert (name.value, name.data_type, name.quotePrefix) == ("=cmd", "s", True)
+        assert not count.quotePrefix
         for cell in (name, count, sheet["C3"]):
             assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True)
             assert not cell.font.bold
