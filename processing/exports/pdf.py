@@ -601,7 +601,7 @@ class _Pages:
         in the outline: at the top level, or under the last ``parent``."""
         self.anchors[name] = (self.page, self.y)
         if outline:
-            entry = (drawable(outline), name, [])
+            entry = (outline, name, [])  # as typed: outline titles are Unicode
             if parent or not self.outline:
                 self.outline.append(entry)
             else:

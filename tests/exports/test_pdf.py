@@ -192,6 +192,21 @@ def test_text_outside_the_fonts_encoding_is_drawn_as_its_base_letter():
     assert pdf.drawable("tab\there\x00") == "tab here"
 
 
+def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_register):
+    services.activity_create(organisation=rich_register, reference="PA-006",
+                             name="Zażółć gęślą jaźń 東京 (ok)", status="active",
+                             description="Emoji 🙂 and a backslash \\ and (brackets)")
+    content = export_register("pdf")[0]
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "PA-006 Zazó?c gesla jazn ?? (ok)" in text  # a letter with a base is drawn as it
+    assert "Emoji ? and a backslash \\ and (brackets)" in text
+    organisation, activities = reader.outline  # the outline: the organisation, its activities
+    assert organisation["/Title"] == "Mondago Limited"
+    titles = [item["/Title"] for item in activities]
+    assert "PA-006 Zażółć gęślą jaźń 東京 (ok)" in titles
+
+
 def test_long_words_are_cut_to_fit_the_column():
     measure = pdf._Measure(pdf.REGULAR)
     link = "https://example.com/" + "a" * 300
