@@ -390,6 +390,11 @@ class Style:
     size: float
     leading: float
 
+    @functools.cached_property
+    def text_start(self) -> str:
+        """The start of a text object in this style: font, size and line spacing."""
+        return f"BT {FONT_NAMES[self.font]} {self.size} Tf {self.leading} TL "
+
 
 BODY = Style(REGULAR, 9, 11)
 LABEL = Style(BOLD, 9, 11)
@@ -519,6 +524,35 @@ class _Column:
     fill: str = ""
 
 
+class _Grid:
+    """A table's columns across the page, with what every row of the table draws the same:
+    where each column's text starts, and the fills, frame and lines of a row from
+    ``{low}`` to ``{high}`` (``{tall}`` high), for the header row and for the others."""
+
+    def __init__(self, *columns: _Column):
+        self.columns = columns
+        self.lefts, x = [], MARGIN
+        for column in columns:
+            self.lefts.append(x + PAD)
+            x += column.width
+        self.graphics = {header: self._graphics(header) for header in (True, False)}
+
+    def _graphics(self, header: bool) -> str:
+        operators, x = [], MARGIN
+        for column in self.columns:
+            fill = HEADER_FILL if header else column.fill
+            if fill:
+                operators.append(f"q {fill} rg {x:.2f} {{low}} {column.width:.2f} {{tall}} re f Q")
+            x += column.width
+        frame = [f"q 0.6 G 0.25 w {MARGIN:.2f} {{low}} {WIDTH:.2f} {{tall}} re"]
+        x = MARGIN
+        for column in self.columns[:-1]:
+            x += column.width
+            frame.append(f"{x:.2f} {{low}} m {x:.2f} {{high}} l")
+        operators.append(" ".join([*frame, "S Q"]))
+        return "\n".join(operators)
+
+
 def _escape(text: str) -> str:
     if text.isascii():
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -528,8 +562,8 @@ def _escape(text: str) -> str:
 def _text(lines: Sequence[str], style: Style, x: float, top: float) -> str:
     """The operators that show ``lines`` (drawable text), the first line's top at ``top``."""
     body = _escape("\n".join(lines)).replace("\n", ")'\n(")
-    return (f"BT {FONT_NAMES[style.font]} {style.size} Tf {style.leading} TL "
-            f"{x:.2f} {top - style.size + style.leading:.2f} Td ({body})' ET")
+    return (f"{style.text_start}{x:.2f} {top - style.size + style.leading:.2f} Td "
+            f"({body})' ET")
 
 
 class _Pages:
@@ -730,10 +764,11 @@ class _Pages:
 
     # tables
 
-    def table(self, columns: Sequence[_Column], header: Sequence[str],
+    def table(self, grid: _Grid, header: Sequence[str],
               rows: Iterable[Sequence[str]], *, title: str = "") -> None:
         """A table whose header row (and ``title``) is repeated on each page it continues
         on, never left at the foot of a page without a row under it."""
+        columns = grid.columns
         title_lines = self.wrap(title, H2, WIDTH) if title else []
         title_height = len(title_lines) * H2.leading + (4 if title else 0)
         header_cells = [self.wrap(h, LABEL, c.width - 2 * PAD)
@@ -750,81 +785,62 @@ class _Pages:
             if not started:
                 if self.y - head_height - min(height, 3 * BODY.leading + 2 * PAD) < BOTTOM:
                     self.new_page()
-                self._table_head(title_lines, header_cells, columns, continued=False)
+                self._table_head(title_lines, header_cells, grid, continued=False)
                 started = True
             while self.y - height < BOTTOM:
                 if height <= page_room or self.y - BOTTOM < 3 * BODY.leading + 2 * PAD:
                     # A row that fits a page goes to the next one; so does the start of a
                     # longer row when little room is left here.
                     self.new_page()
-                    self._table_head(title_lines, header_cells, columns, continued=True)
+                    self._table_head(title_lines, header_cells, grid, continued=True)
                     continue
                 # Taller than a page: what fits here, the rest on the next page.
                 fits = int((self.y - BOTTOM - 2 * PAD) // BODY.leading)
-                self._row([cell[:fits] for cell in cells], columns)
+                self._row([cell[:fits] for cell in cells], grid)
                 cells = [cell[fits:] for cell in cells]
                 height = self._row_height(cells)
                 self.new_page()
-                self._table_head(title_lines, header_cells, columns, continued=True)
-            self._row(cells, columns)
+                self._table_head(title_lines, header_cells, grid, continued=True)
+            self._row(cells, grid)
         self.y -= 6
 
-    def _table_head(self, title_lines, header_cells, columns, *, continued: bool) -> None:
+    def _table_head(self, title_lines, header_cells, grid: _Grid, *, continued: bool) -> None:
         if title_lines:
             lines = list(title_lines)
             if continued:
                 lines[-1] += " (continued)"
             self.text(lines, H2, MARGIN, self.y)
             self.y -= len(lines) * H2.leading + 4
-        self._row(header_cells, columns, header=True)
+        self._row(header_cells, grid, header=True)
 
     @staticmethod
     def _row_height(cells: Sequence[list[str]]) -> float:
         return max(map(len, cells), default=1) * BODY.leading + 2 * PAD
 
-    def _row(self, cells: Sequence[list[str]], columns: Sequence[_Column], *,
+    def _row(self, cells: Sequence[list[str]], grid: _Grid, *,
              header: bool = False) -> None:
         top = self.y
         height = self._row_height(cells)
         bottom = top - height
-        low, high, tall = f"{bottom:.2f}", f"{top:.2f}", f"{height:.2f}"
-        # The cells' fills, the row's frame and the lines between its cells, then the text.
         operators = self.operators
-        x = MARGIN
-        for column in columns:
-            fill = HEADER_FILL if header else column.fill
-            if fill:
-                operators.append(f"q {fill} rg {x:.2f} {low} {column.width:.2f} {tall} re f Q")
-            x += column.width
-        operators.append(f"q 0.6 G 0.25 w {MARGIN:.2f} {low} {WIDTH:.2f} {tall} re "
-                         + "".join(f"{x} {low} m {x} {high} l " for x in _dividers(columns))
-                         + "S Q")
-        x = MARGIN + PAD
-        for cell, column in zip(cells, columns, strict=True):
+        operators.append(grid.graphics[header].format(
+            low=f"{bottom:.2f}", high=f"{top:.2f}", tall=f"{height:.2f}"))
+        for cell, column, x in zip(cells, grid.columns, grid.lefts, strict=True):
             if cell:
                 operators.append(_text(cell, LABEL if header else column.style, x, top - PAD))
-            x += column.width
         self.y = bottom
 
 
-@functools.cache
-def _dividers(columns: tuple[_Column, ...]) -> list[str]:
-    """Where the lines between a table's columns are drawn."""
-    edges, x = [], MARGIN
-    for column in columns[:-1]:
-        x += column.width
-        edges.append(f"{x:.2f}")
-    return edges
 
 
 # --- the document ---------------------------------------------------------------------------
 
-RECORD_COLUMNS = (_Column(48 * mm, LABEL, LABEL_FILL), _Column(WIDTH - 48 * mm))
+RECORD_COLUMNS = _Grid(_Column(48 * mm, LABEL, LABEL_FILL), _Column(WIDTH - 48 * mm))
 RECORD_HEADER = ("Item", "Recorded")
-FINDING_COLUMNS = (_Column(36 * mm, LABEL, LABEL_FILL), _Column(18 * mm),
-                   _Column(WIDTH - 54 * mm))
+FINDING_COLUMNS = _Grid(_Column(36 * mm, LABEL, LABEL_FILL), _Column(18 * mm),
+                        _Column(WIDTH - 54 * mm))
 FINDING_HEADER = ("Code", "Severity", "What to fix")
-PARTY_COLUMNS = (_Column(48 * mm, LABEL, LABEL_FILL), _Column(WIDTH - 48 * mm))
+PARTY_COLUMNS = _Grid(_Column(48 * mm, LABEL, LABEL_FILL), _Column(WIDTH - 48 * mm))
 CONTENTS_REFERENCE, CONTENTS_PAGE = 30 * mm, 14 * mm
 
 
