@@ -95,17 +95,19 @@ class Sheet:
     read once, when :func:`render_xlsx` writes the sheet, so the rows of a long sheet are
     never all held at once. Column widths are fitted as the rows go by.
 
-    The sheet's table (its first table whose header is frozen) also gets an autofilter on
-    its header row, and that row is repeated at the top of each printed page.
+    The sheet's table (its first table whose header is frozen, or that asks for a
+    filter) gets an autofilter on its header row, and that row is repeated at the top of
+    each printed page.
     """
 
     def __init__(self, title: str):
         self.title = title
         #: (rows, style) in order; the rows of a block are read when the sheet is written.
         self.blocks: list[tuple[Iterable[Sequence], str]] = []
-        #: The block (a table's header row) below which the sheet is frozen: the header of
-        #: the sheet's table, filtered and repeated on printed pages.
+        #: The block (a table's header row) below which the sheet is frozen.
         self.freeze_after: int | None = None
+        #: The header block of the sheet's table: filtered, and repeated on printed pages.
+        self.table_header: int | None = None
         self.widths: dict[int, float] = {}
 
     def row(self, values: Sequence, style: str = "") -> None:
@@ -115,11 +117,16 @@ class Sheet:
     def blank(self) -> None:
         self.blocks.append((((),), ""))
 
-    def table(self, headings: Sequence[str], rows: Iterable[Sequence], *, freeze: bool = True) -> None:
-        """A header row and its rows; the first table of a sheet freezes its header."""
+    def table(self, headings: Sequence[str], rows: Iterable[Sequence], *, freeze: bool = True,
+              filtered: bool = False) -> None:
+        """A header row and its rows. The sheet's table is its first table that is frozen
+        (``freeze``: the rows scroll below the header) or ``filtered``."""
         self.row(headings, "header")
+        header = len(self.blocks) - 1
         if freeze and self.freeze_after is None:
-            self.freeze_after = len(self.blocks) - 1
+            self.freeze_after = header
+        if (freeze or filtered) and self.table_header is None:
+            self.table_header = header
         self.blocks.append((rows, ""))
 
 
@@ -209,10 +216,11 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                 number += 1
             if block == sheet.freeze_after:
                 worksheet.freeze_panes(number, 0)
+            if block == sheet.table_header:
                 header = sheet.blocks[block][0][0]
                 table = [number - 1, number - 1, len(header)]
                 worksheet.repeat_rows(number - 1)
-            elif table is not None and block == sheet.freeze_after + 1:
+            elif table is not None and block == sheet.table_header + 1:
                 table[1] = number - 1
         if table is not None:
             first, last, columns = table

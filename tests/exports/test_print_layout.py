@@ -94,6 +94,11 @@ def test_cnil_sheets_print_landscape_one_page_wide(rich_register):
     book = _book("cnil-xlsx")
     for ws in book.worksheets:
         _prints_landscape_one_page_wide(ws)
+    organisme = book["Organisme"]
+    header = next(row[0].row for row in organisme.iter_rows() if row[0].value == "N°")
+    assert _print_titles(organisme) == f"{header}:{header}"
+    assert organisme.auto_filter.ref == f"A{header}:E{header + 3}"  # the three activities
+    assert organisme.freeze_panes is None  # the form above the list stays as it is
     fiche = book["Fiche PA-001"]
     assert 40 <= _width(fiche, 1) < 41  # the fiche's own widths are kept
     assert fiche.auto_filter.ref is None  # a form, not a table
