@@ -226,3 +226,11 @@ def test_the_row_lists_are_the_one_place_a_field_is_added(signed_off, monkeypatc
                                                pdf.Row("Added field", lambda a: f"<{a.reference}>")])
     text = "\n".join(_pages(pdf.render_pdf(read_register(include_retired=False))))
     assert "Added field" in text and "<PA-003>" in text
+
+
+def test_an_empty_register_is_a_cover_and_an_empty_contents():
+    content = pdf.render_pdf(read_register())
+    pages = _pages(content)
+    assert len(pages) == 2
+    assert "Activities: 0" in pages[0] and "Contents" in pages[1]
+    assert re.search(r"Page 2 of\s*2", pages[1])
