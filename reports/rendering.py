@@ -1,5 +1,9 @@
 """A report's content as an Excel workbook and as a self-contained web page.
 
+The workbook is laid out as the register's spreadsheets are (processing.exports.cells):
+columns as wide as their text within bounds, text wrapped, and printed landscape on A4,
+one page wide, with each table's header row repeated on every page.
+
 The page carries its charts as inline SVG and its styles inline: it opens offline, in an
 email client, and loads nothing from elsewhere.
 """
@@ -17,11 +21,12 @@ from django.utils.safestring import SafeString, mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from processing.exports.cells import FORMULA_PREFIXES, fitted_width, heading_line, longest_line
 
 from .kinds.base import Chart, ReportContent
 
-#: A text cell starting with one of these would be read as a formula by a spreadsheet.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -30,17 +35,23 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _TOP_WRAP = Alignment(vertical="top", wrap_text=True)
 
 
-def safe_cell(value):
-    """The value as written to a cell: text that a spreadsheet would run as a formula is
-    prefixed with an apostrophe; dates and numbers are kept as they are."""
+def put(sheet: Worksheet, row: int, column: int, value):
+    """Write ``value`` to a cell, and answer the cell. Dates and numbers are kept as they
+    are; text is always text: text that a spreadsheet would run as a formula is marked as
+    text by its style (quotePrefix, which shows no character), as the register's exports
+    do (processing.exports.cells)."""
+    cell = sheet.cell(row=row, column=column)
     if value is None:
-        return ""
+        return cell
     if isinstance(value, (int, float, Decimal, datetime.date)):
-        return value
+        cell.value = value
+        return cell
     text = str(value).replace("\0", "")
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"  # openpyxl takes text starting with "=" for a formula
+        cell.quotePrefix = True
+    return cell
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -53,37 +64,56 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def _write_table(sheet, start_row: int, columns, rows) -> None:
+def _write_table(sheet: Worksheet, start_row: int, columns, rows, widths: list[int]) -> str:
+    """The table at ``start_row``; ``widths`` (the longest line of each column so far)
+    grows to hold its cells. Answers the table's range ("A1:C9")."""
     for col, heading in enumerate(columns, start=1):
-        cell = sheet.cell(row=start_row, column=col, value=safe_cell(heading))
+        cell = put(sheet, start_row, col, heading)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _TOP_WRAP
-    widths = [len(str(c)) for c in columns]
-    for r, row in enumerate(rows, start=start_row + 1):
+    widths += [0] * (len(columns) - len(widths))
+    for c, heading in enumerate(columns):
+        widths[c] = max(widths[c], heading_line(heading))
+    last = start_row
+    for last, row in enumerate(rows, start=start_row + 1):
         for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=safe_cell(value))
+            cell = put(sheet, last, c, value)
             if isinstance(value, datetime.datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, datetime.date):
                 cell.number_format = "yyyy-mm-dd"
             else:
                 cell.alignment = _TOP_WRAP
-            if c <= len(widths):
-                widths[c - 1] = max(widths[c - 1], min(len(str(value or "")), 60))
+            if c <= len(widths) and value is not None:
+                widths[c - 1] = max(widths[c - 1], longest_line(display(value)))
+    return f"A{start_row}:{get_column_letter(max(len(columns), 1))}{last}"
+
+
+def _lay_out(sheet: Worksheet, widths: list[int], header_row: int | None = None) -> None:
+    """Column widths, and the print layout: landscape on A4, one page wide, the header row
+    of the sheet's table repeated on each page, page numbers in the footer."""
     for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = max(10, min(width + 2, 62))
+        sheet.column_dimensions[get_column_letter(c)].width = fitted_width(width)
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.oddFooter.left.text, sheet.oddFooter.right.text = "&A", "Page &P of &N"
+    if header_row is not None:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def render_xlsx(content: ReportContent) -> bytes:
     """The workbook: a summary sheet, then one sheet per table of the report."""
     workbook = Workbook()
     summary = workbook.active
+    summary_widths: list[int] = []
     taken = {"summary"}
     summary.title = "Summary"
-    summary["A1"] = safe_cell(content.title)
-    summary["A1"].font = Font(bold=True, size=14)
-    summary["A2"], summary["B2"] = "Scope", safe_cell(content.scope)
+    put(summary, 1, 1, content.title).font = Font(bold=True, size=14)
+    summary["A2"] = "Scope"
+    put(summary, 2, 2, content.scope)
     summary["A3"], summary["B3"] = "Period", content.period
     summary["B3"].number_format = "yyyy-mm-dd"
     row = 4
@@ -96,19 +126,20 @@ def render_xlsx(content: ReportContent) -> bytes:
     summary.cell(row=row, column=2, value=_naive(content.generated_at)).number_format = (
         "yyyy-mm-dd hh:mm")
     row += 2
+    figures_row = row
     _write_table(summary, row, ["Figure", "Value", "Change since the previous report"],
-                 [[f.label, f.value, f.change] for f in content.figures])
+                 [[f.label, f.value, f.change] for f in content.figures], summary_widths)
     row += len(content.figures) + 2
     for note in content.notes:
-        summary.cell(row=row, column=1, value=safe_cell(note))
+        put(summary, row, 1, note)
         row += 1
+    _lay_out(summary, summary_widths, figures_row)
     for section in content.sections:
         sheet = workbook.create_sheet(_sheet_title(section.title, taken))
-        _write_table(sheet, 1, section.columns, section.rows)
+        widths: list[int] = []
+        sheet.auto_filter.ref = _write_table(sheet, 1, section.columns, section.rows, widths)
         sheet.freeze_panes = "A2"
-        if section.rows:
-            sheet.auto_filter.ref = (
-                f"A1:{get_column_letter(len(section.columns))}{len(section.rows) + 1}")
+        _lay_out(sheet, widths, header_row=1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

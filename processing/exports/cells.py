@@ -19,7 +19,9 @@ import xlsxwriter
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
-MIN_WIDTH, MAX_WIDTH = 10, 60
+#: Column widths, in characters: a column is as wide as its longest line within these
+#: bounds, and longer text wraps. A heading counts up to HEADING_WIDTH (it wraps too).
+MIN_WIDTH, MAX_WIDTH, HEADING_WIDTH = 10, 60, 30
 
 
 def safe(value):
@@ -68,14 +70,20 @@ def text(value) -> str:
     return str(value)
 
 
-def _longest_line(value) -> int:
+def longest_line(value) -> int:
+    """The length of the longest line of a cell's text."""
     shown = value if isinstance(value, str) else text(value)
     if "\n" not in shown:
         return len(shown)
     return max(len(line) for line in shown.split("\n"))
 
 
-def _fitted(longest: int) -> float:
+def heading_line(value) -> int:
+    """What a heading asks of its column's width: headings wrap beyond HEADING_WIDTH."""
+    return min(longest_line(value), HEADING_WIDTH)
+
+
+def fitted_width(longest: int) -> float:
     """A column width that shows the longest line of the column, within bounds."""
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
@@ -86,6 +94,10 @@ class Sheet:
     A table's rows may be any iterable, such as a generator over the register: they are
     read once, when :func:`render_xlsx` writes the sheet, so the rows of a long sheet are
     never all held at once. Column widths are fitted as the rows go by.
+
+    The sheet's table (its first table whose header is frozen, or that asks for a
+    filter) gets an autofilter on its header row, and that row is repeated at the top of
+    each printed page.
     """
 
     def __init__(self, title: str):
@@ -94,6 +106,8 @@ class Sheet:
         self.blocks: list[tuple[Iterable[Sequence], str]] = []
         #: The block (a table's header row) below which the sheet is frozen.
         self.freeze_after: int | None = None
+        #: The header block of the sheet's table: filtered, and repeated on printed pages.
+        self.table_header: int | None = None
         self.widths: dict[int, float] = {}
 
     def row(self, values: Sequence, style: str = "") -> None:
@@ -103,11 +117,16 @@ class Sheet:
     def blank(self) -> None:
         self.blocks.append((((),), ""))
 
-    def table(self, headings: Sequence[str], rows: Iterable[Sequence], *, freeze: bool = True) -> None:
-        """A header row and its rows; the first table of a sheet freezes its header."""
+    def table(self, headings: Sequence[str], rows: Iterable[Sequence], *, freeze: bool = True,
+              filtered: bool = False) -> None:
+        """A header row and its rows. The sheet's table is its first table that is frozen
+        (``freeze``: the rows scroll below the header) or ``filtered``."""
         self.row(headings, "header")
+        header = len(self.blocks) - 1
         if freeze and self.freeze_after is None:
-            self.freeze_after = len(self.blocks) - 1
+            self.freeze_after = header
+        if (freeze or filtered) and self.table_header is None:
+            self.table_header = header
         self.blocks.append((rows, ""))
 
 
@@ -136,6 +155,8 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
     text cell neutralised: text is always written as text, never as a formula or URL, and
     text that starts like a formula carries the quotePrefix style (no visible quote).
+    Printed, each sheet is landscape on A4, fitted to the page width, with the header row
+    of its table repeated on each page and "Page X of Y" at the foot.
 
     Each sheet is written as it comes and each row as it is read: XlsxWriter's constant
     memory mode keeps one row in memory and the rest in a temporary file per sheet (its
@@ -158,18 +179,22 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                        for style in _FORMATS}
     for sheet in sheets:
         worksheet = workbook.add_worksheet(sheet.title)
+        _print_setup(worksheet)
         longest: list[int] = []
         number = 0
+        # The sheet's table: its header row, its last row and its number of columns.
+        table: list[int] | None = None
         for block, (rows, style) in enumerate(sheet.blocks):
             first_format, cell_format = by_style[style]
             fitted = style != "title"
+            measure = heading_line if style == "header" else longest_line
             for values in rows:
                 if fitted and len(values) > len(longest):
                     longest += [0] * (len(values) - len(longest))
                 for column, value in enumerate(values):
                     if value is not None and value != "":
                         if fitted:
-                            size = _longest_line(value)
+                            size = measure(value)
                             if size > longest[column]:
                                 longest[column] = size
                         value = _cell_value(value)
@@ -191,13 +216,34 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                 number += 1
             if block == sheet.freeze_after:
                 worksheet.freeze_panes(number, 0)
+            if block == sheet.table_header:
+                header = sheet.blocks[block][0][0]
+                table = [number - 1, number - 1, len(header)]
+                worksheet.repeat_rows(number - 1)
+            elif table is not None and block == sheet.table_header + 1:
+                table[1] = number - 1
+        if table is not None:
+            first, last, columns = table
+            worksheet.autofilter(first, 0, last, max(columns - 1, 0))
         for column, size in enumerate(longest):
-            worksheet.set_column(column, column, sheet.widths.get(column, _fitted(size)))
+            worksheet.set_column(column, column, sheet.widths.get(column, fitted_width(size)))
         # Done with this sheet: close its temporary file (XlsxWriter reopens it to assemble
         # the workbook), so a register of thousands of sheets does not hold thousands open.
         worksheet._opt_close()
     workbook.close()
     return buffer.getvalue()
+
+
+#: A4 in the paper codes of the xlsx page setup.
+A4_PAPER = 9
+
+
+def _print_setup(worksheet) -> None:
+    """Landscape on A4, as wide as one page and as long as it takes, page numbers below."""
+    worksheet.set_landscape()
+    worksheet.set_paper(A4_PAPER)
+    worksheet.fit_to_pages(1, 0)
+    worksheet.set_footer("&L&A&RPage &P of &N")
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -210,3 +256,105 @@ def sheet_title(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(title.lower())
     return title
+
+
+# --- OpenDocument ---------------------------------------------------------------------------
+
+#: Inches per character of column width (a character of the default 10-point font).
+_INCHES_PER_CHARACTER = 0.075
+_TABLE = re.compile(r'<table:table table:name="([^"]*)"(/?)>')
+_ODS_STYLES = (
+    '<style:style style:name="ropa-table" style:family="table" '
+    'style:master-page-name="ropa-page"><style:table-properties table:display="true"/>'
+    '</style:style>'
+    '<style:style style:name="ropa-wrap" style:family="table-cell">'
+    '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>'
+    '</style:style>'
+)
+# Landscape A4, scaled to one page wide (ODF 1.3's scale-to-X, which LibreOffice reads).
+_ODS_PAGE = (
+    '<office:automatic-styles><style:page-layout style:name="ropa-landscape">'
+    '<style:page-layout-properties fo:page-width="297mm" fo:page-height="210mm" '
+    'style:print-orientation="landscape" style:scale-to-X="1"/></style:page-layout>'
+    '</office:automatic-styles><office:master-styles><style:master-page '
+    'style:name="ropa-page" style:page-layout-name="ropa-landscape"/></office:master-styles>'
+)
+
+
+def _ods_range(title: str, columns: int, rows: int) -> str:
+    sheet = "'" + title.replace("'", "''") + "'"
+    return f"{sheet}.A1:{sheet}.{_column_letter(max(columns, 1))}{rows}"
+
+
+def _column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def render_ods(book) -> bytes:
+    """A tablib Databook (a header row and rows per sheet) as .ods, laid out as
+    :func:`render_xlsx` lays out its tables where the format allows: fitted column widths
+    with wrapped text, an autofilter on the header row (a database range with filter
+    buttons), and landscape A4 one page wide.
+
+    Two things are left out. The header row is not marked to repeat on printed pages:
+    ODF does that by moving the row into ``table:table-header-rows``, and the readers of
+    the workbook (tablib's, hence the import) read only the rows directly under a table,
+    so the file would no longer import. A frozen header is a setting of the application
+    (settings.xml), not of the document."""
+    import zipfile
+    from xml.sax.saxutils import quoteattr
+
+    sheets = book.sheets()
+    source = zipfile.ZipFile(io.BytesIO(book.export("ods")))
+    content = source.read("content.xml").decode("utf-8")
+    styles, ranges, parts, done = [_ODS_STYLES], [], [], 0
+    for index, (match, dataset) in enumerate(zip(_TABLE.finditer(content), sheets, strict=True)):
+        if match.group(2) or not dataset.headers:  # an empty sheet: nothing to lay out
+            continue
+        longest = [heading_line(h) for h in dataset.headers or ()]
+        for row in dataset:
+            for column, value in enumerate(row[:len(longest)]):
+                if value not in (None, ""):
+                    longest[column] = max(longest[column], longest_line(value))
+        columns = "".join(
+            f'<table:table-column table:style-name="ropa-col-{index}-{c}" '
+            f'table:default-cell-style-name="ropa-wrap"/>' for c in range(len(longest)))
+        styles += [f'<style:style style:name="ropa-col-{index}-{c}" style:family="table-column">'
+                   f'<style:table-column-properties style:column-width='
+                   f'"{fitted_width(size) * _INCHES_PER_CHARACTER:.3f}in"/></style:style>'
+                   for c, size in enumerate(longest)]
+        parts += [content[done:match.start()],
+                  f'<table:table table:name="{match.group(1)}" table:style-name="ropa-table">',
+                  columns]
+        done = match.end()
+        ranges.append(f'<table:database-range table:name="__Anonymous_Sheet_DB__{index}" '
+                      f'table:target-range-address='
+                      f'{quoteattr(_ods_range(dataset.title, len(longest), len(dataset) + 1))} '
+                      'table:display-filter-buttons="true"/>')
+    end = content.rindex("</office:spreadsheet>")
+    parts += [content[done:end], "<table:database-ranges>", *ranges,
+              "</table:database-ranges>", content[end:]]
+    parts[0] = parts[0].replace("<office:automatic-styles>",
+                                "<office:automatic-styles>" + "".join(styles), 1)
+    page = source.read("styles.xml").decode("utf-8").replace(
+        "<office:automatic-styles></office:automatic-styles>", _ODS_PAGE, 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for item in source.infolist():
+            if item.filename == "content.xml":  # written a part at a time, not joined
+                entry = zipfile.ZipInfo("content.xml", item.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(entry, "w") as out:
+                    for part in parts:
+                        out.write(part.encode("utf-8"))
+                continue
+            data = page.encode("utf-8") if item.filename == "styles.xml" else (
+                source.read(item.filename))
+            # The mimetype comes first and stored, as ODF readers look for it.
+            archive.writestr(item, data, compress_type=(zipfile.ZIP_STORED if item.filename ==
+                                                        "mimetype" else zipfile.ZIP_DEFLATED))
+    return buffer.getvalue()

@@ -73,7 +73,7 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
     sheet.blank()
     sheet.table(["N°", "Activités de l'organisme", "Rôle", "Date de création", "Mise à jour"],
                 [[a.reference, a.name, _ROLES.get(a.role, a.role), text(a.created_at),
-                  text(a.updated_at)] for a in org.activities], freeze=False)
+                  text(a.updated_at)] for a in org.activities], freeze=False, filtered=True)
     return sheet
 
 

@@ -24,7 +24,7 @@ import tablib
 
 from processing.register.records import Register
 
-from .cells import Sheet, lines, render_xlsx, safe, yes_no
+from .cells import Sheet, lines, render_ods, render_xlsx, safe, yes_no
 
 FORMAT_VERSION = 1
 
@@ -360,7 +360,7 @@ def render_workbook_ods(register: Register) -> bytes:
         for row in _table(spec, sheet_rows(register, spec)):
             dataset.append([safe(v) if v is not None else "" for v in row])
         book.add_sheet(dataset)
-    return book.export("ods")
+    return render_ods(book)
 
 
 def render_workbook_csv(register: Register) -> bytes:

@@ -173,8 +173,8 @@ def test_spreadsheets_are_readable(ico):
     widths = [ws.column_dimensions[letter].width for letter in ("A", "B", "J")]
     # Widths in characters; Excel stores them with a little cell padding.
     assert all(10 <= w <= 61 for w in widths)
-    assert round(ws.column_dimensions["J"].width) == 61 or 60 <= ws.column_dimensions["J"].width < 61
-    # The long heading is capped and wrapped.
+    # The long heading wraps: its column is as wide as its values ask, not as the heading.
+    assert 30 <= ws.column_dimensions["J"].width < 34
 
 
 def test_rights_by_basis_follow_the_ico_table(rich_register):
@@ -272,10 +272,11 @@ def test_pdf_cover_and_one_section_per_activity(rich_register):
     reader = PdfReader(io.BytesIO(content))
     cover = reader.pages[0].extract_text()
     assert "Record of processing activities" in cover
-    assert "Mondago Limited" in cover and "Dana Officer" in cover
+    assert "Mondago Limited" in cover
     assert f"Register as of: {datetime.date.today().isoformat()}" in cover
     assert "Export date:" in cover
     text = "\n".join(page.extract_text() for page in reader.pages[1:])
+    assert "Dana Officer" in text
     for heading in ("PA-001 Joint marketing with Akixi", "PA-002 Occupational health",
                     "PA-003 Hosted support for clients"):
         assert heading in text

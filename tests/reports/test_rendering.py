@@ -26,9 +26,38 @@ def test_every_heading_and_cell_has_its_style_in_each_workbook():
             assert heading.fill.fgColor.rgb == "001F3A5F"
             assert (heading.alignment.vertical, heading.alignment.wrap_text) == ("top", True)
         name, count, due = sheet[2]
-        assert name.value == "'=cmd"
+        # Text, never a formula, and no visible quote: the quotePrefix style marks it.
+        assert (name.value, name.data_type, name.quotePrefix) == ("=cmd", "s", True)
+        assert not count.quotePrefix
         for cell in (name, count, sheet["C3"]):
             assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True)
             assert not cell.font.bold
         assert due.number_format == "yyyy-mm-dd" and due.alignment.wrap_text is None
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:C3"
+
+
+def _width(ws, column: int) -> float:
+    found = [d for d in ws.column_dimensions.values() if d.min <= column <= d.max]
+    return found[0].width
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_repeated():
+    content = _content("Layout")
+    content.sections.append(Section("Empty", ["Only", "Headings"], []))
+    content.sections.append(Section("Long", ["A heading much longer than the values below it",
+                                             "Text"], [["x", "A line\n" + "y" * 200]]))
+    book = load_workbook(io.BytesIO(render_xlsx(content)))
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert "Page &P of &N" in ws.oddFooter.right.text
+    assert book["Rows"].print_title_rows.replace("$", "") == "1:1"
+    assert book["Summary"].print_title_rows is not None
+    assert book["Empty"].auto_filter.ref == "A1:B1"  # a table with no rows yet
+    long = book["Long"]
+    assert long.auto_filter.ref == "A1:B2"
+    assert _width(long, 1) < 35  # a long heading wraps over short values
+    assert _width(long, 2) == 60  # long text wraps within the widest column
+    assert long["B2"].alignment.wrap_text

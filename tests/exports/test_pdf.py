@@ -1,0 +1,236 @@
+"""The PDF for signing off, read back with pypdf: every value the register holds, each
+record's status and open findings, page numbers, the contents and tables that never
+leave a header alone."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from entities import services as entity_services
+from processing import services
+from processing.exports import pdf
+from processing.exports.registry import export_register
+from processing.findings import activity_findings
+from processing.models import ProcessingActivity
+from processing.register import read_register
+from tests.factories import basis, data_category, subject_category
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def _flat(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces (a value wrapped
+    over lines reads as one)."""
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def signed_off(rich_register):
+    """The rich register, with a parent group, a consent with notes, a retention rule with
+    both a period and criteria, a named recipient and a record in review."""
+    group = entity_services.organisation_create(name="Mondago Holdings plc", jurisdiction="uk")
+    rich_register.parent = group
+    rich_register.save()
+    entity_services.contact_create(organisation=rich_register, role="privacy",
+                                   name="Priya Privacy", email="privacy-team@mondago.com")
+    marketing = ProcessingActivity.objects.get(reference="PA-001")
+    consent = marketing.lawful_bases.get(basis__code="A6-1-a")
+    consent.notes = "Consent collected on the trade-show badge scanner"
+    consent.save()
+    services.retention_rule_add(activity=marketing, period="P10Y", trigger="end_of_contract",
+                                criteria="+ legal requirements", deletion_method="anonymisation")
+    review = services.activity_create(
+        organisation=rich_register, reference="PA-005", name="Customer satisfaction survey",
+        status="in_review", role="controller", data_subjects=[subject_category("customers")],
+        data_categories=[data_category("contact")])
+    services.purpose_add(activity=review, description="Ask customers how we did")
+    services.lawful_basis_add(activity=review, basis=basis("A6-1-f"))
+    return rich_register
+
+
+@pytest.fixture
+def pages(signed_off):
+    content, layout = export_register("pdf")
+    assert content.startswith(b"%PDF-") and layout.extension == "pdf"
+    return _pages(content)
+
+
+def _section(pages: list[str], heading: str) -> str:
+    """The text of the pages of the section that starts with ``heading``."""
+    start = next(i for i, text in enumerate(pages) if heading in text)
+    end = next((i for i in range(start + 1, len(pages))
+                if re.search(r"^PA-\d{3} ", pages[i], re.M) or "Contents" in pages[i]), len(pages))
+    return _flat("\n".join(pages[start:end]))
+
+
+def test_every_page_is_numbered_page_x_of_y(pages):
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert re.search(rf"Page {number} of\s*{total}\b", text), (number, text[-80:])
+
+
+def test_contents_lists_organisation_then_reference_name_and_the_page_it_starts_on(pages):
+    contents = pages[1]
+    assert "Contents" in contents
+    lines = contents.splitlines()
+    assert lines.index("Mondago Limited") < lines.index("PA-001")
+    for reference, name in (("PA-001", "Joint marketing with Akixi"),
+                            ("PA-002", "Occupational health"),
+                            ("PA-003", "Hosted support for clients"),
+                            ("PA-005", "Customer satisfaction survey")):
+        at = lines.index(reference)
+        assert lines[at + 1] == name
+        page = int(lines[at + 2])
+        assert pages[page - 1].startswith(f"{reference} {name}"), (reference, page)
+    organisation_page = int(lines[lines.index("Mondago Limited") + 1])
+    assert "Legal name" in pages[organisation_page - 1]
+    assert "Old payroll" not in contents  # retired: not in force, not signed off
+
+
+def test_each_record_states_its_status_and_lists_its_open_findings(pages):
+    draft = _section(pages, "PA-002 Occupational health")
+    assert "Status: DRAFT (not submitted for review)" in draft
+    in_review = _section(pages, "PA-005 Customer satisfaction survey")
+    assert "Status: IN REVIEW (awaiting approval)" in in_review
+    assert "Status: ACTIVE (approved and in force)" in _section(pages, "PA-003 Hosted support")
+
+    record = ProcessingActivity.objects.get(reference="PA-005")
+    found = activity_findings(record)
+    assert found, "the record in review has open findings"
+    assert "Open findings" in in_review and "What to fix" in in_review
+    for finding in found:
+        assert f"{finding.code} {finding.severity} {_flat(finding.message)}" in in_review
+    assert f"{len(found)} open finding" in in_review
+
+
+def test_the_organisation_page_holds_the_group_and_every_contact_with_its_role(pages):
+    text = _flat("\n".join(pages))
+    assert "Parent group Mondago Holdings plc" in text
+    assert "Data Protection Officer Dana Officer" in text
+    assert "Representative (Art 27) EU Rep GmbH" in text
+    assert "Privacy / data protection contact Priya Privacy" in text
+    assert "Supervisory authority registration ZA073957" in text
+
+
+def test_every_value_of_the_record_reaches_the_pdf(pages):
+    marketing = _section(pages, "PA-001 Joint marketing with Akixi")
+    for value in (
+        # lawful bases with their details
+        "Art 6(1)(f) – Legitimate interests",
+        "Legitimate interest pursued: Direct marketing to business contacts",
+        "Legitimate interests assessment: https://intranet.example.com/lia/1",
+        "Limited to data: Identity data",
+        "Consent record: https://consent.example.com/records",
+        "Notes: Consent collected on the trade-show badge scanner",
+        "Limited to purposes: 1. Send newsletters",
+        # recipients by name, kind and category; the category alone where no name
+        "Salesforce (processor; CRM providers; United States)", "Data: Contact details",
+        "Purpose: CRM hosting",
+        "CRM providers (recipient category)",
+        # joint controller and transfers in full
+        "Akixi Limited", "privacy@akixi.com",
+        "United States Importer: Salesforce",
+        "Safeguards: SCCs module 2 with UK Addendum",
+        "Safeguard documents: https://contracts.example.com/scc",
+        # retention: the period with its criteria, deletion method
+        "10 years after", "+ legal requirements", "Deletion: anonymisation",
+        "Until consent is withdrawn",
+        # the rest of the record
+        "Trade shows", "Lead scoring", "Salesforce EU org", "+ MFA for all staff",
+        "https://intranet.example.com/retention", "2025-01-10", "2026-01-10",
+    ):
+        assert _flat(value) in marketing, value
+    assert re.search(r"10 years after [^;]+; \+ legal requirements", marketing)
+
+    hr = _section(pages, "PA-002 Occupational health")
+    assert "Legal provision: Employment Rights Act 1996" in hr
+    assert "Recipients None" in hr
+    assert "Legacy paper files" in hr and "https://intranet.example.com/breach/3" in hr
+
+    support = _section(pages, "PA-003 Hosted support for clients")
+    assert "=Client Corp" in support  # controller served, shown as typed
+    assert "Zendesk Inc (processor; Helpdesk" in support
+
+
+def test_a_table_split_across_pages_repeats_its_header_and_never_leaves_it_alone(signed_off):
+    marketing = ProcessingActivity.objects.get(reference="PA-001")
+    for n in range(60):
+        services.purpose_add(activity=marketing, description=f"Purpose number {n} " + "x " * 40)
+    pages = _pages(export_register("pdf")[0])
+    start = next(i for i, t in enumerate(pages) if t.startswith("PA-001 Joint marketing"))
+    following = [t for t in pages[start + 1:] if not re.search(r"^PA-\d{3} ", t, re.M)]
+    assert following, "the record continues on the next page"
+    for text in following[:1]:
+        lines = text.splitlines()
+        assert lines[0] == "Record (continued)" and lines[1:3] == ["Item", "Recorded"]
+        assert lines[3] not in ("", "Item")  # a row comes under the repeated header
+    for text in pages:  # a header row is always followed by a row
+        lines = text.splitlines()
+        for at, line in enumerate(lines[:-1]):
+            if line == "Item" and lines[at + 1] == "Recorded":
+                assert at + 2 < len(lines) and not lines[at + 2].startswith("Page ")
+
+
+def test_a_row_taller_than_a_page_is_split_and_its_text_kept(signed_off):
+    marketing = ProcessingActivity.objects.get(reference="PA-001")
+    marketing.description = "\n".join(f"Line {n} of a long description" for n in range(150))
+    marketing.save()
+    text = "\n".join(_pages(export_register("pdf")[0]))
+    for n in (0, 75, 149):
+        assert f"Line {n} of a long description" in text
+
+
+def test_text_outside_the_fonts_encoding_is_drawn_as_its_base_letter():
+    assert pdf.drawable("Łódź café – Straße") == "?ódz café – Straße"
+    assert pdf.drawable("tab\there\x00") == "tab here"
+
+
+def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_register):
+    services.activity_create(organisation=rich_register, reference="PA-006",
+                             name="Zażółć gęślą jaźń 東京 (ok)", status="active",
+                             description="Emoji 🙂 and a backslash \\ and (brackets)")
+    content = export_register("pdf")[0]
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "PA-006 Zazó?c gesla jazn ?? (ok)" in text  # a letter with a base is drawn as it
+    assert "Emoji ? and a backslash \\ and (brackets)" in text
+    organisation, activities = reader.outline  # the outline: the organisation, its activities
+    assert organisation["/Title"] == "Mondago Limited"
+    titles = [item["/Title"] for item in activities]
+    assert "PA-006 Zażółć gęślą jaźń 東京 (ok)" in titles
+
+
+def test_long_words_are_cut_to_fit_the_column():
+    measure = pdf._Measure(pdf.REGULAR)
+    link = "https://example.com/" + "a" * 300
+    lines = measure.wrap(link, 9, 100)
+    assert "".join(lines) == link and len(lines) > 1
+    assert all(measure.width(line, 9) <= 100 for line in lines)
+
+
+def test_as_of_pdf_states_the_date_and_reads_the_past(signed_off):
+    content, _layout = export_register("pdf", as_of=datetime.date.today())
+    cover = _pages(content)[0]
+    assert f"Register as of: {datetime.date.today().isoformat()}" in cover
+
+
+def test_the_row_lists_are_the_one_place_a_field_is_added(signed_off, monkeypatch):
+    monkeypatch.setattr(pdf, "ACTIVITY_ROWS", [*pdf.ACTIVITY_ROWS,
+                                               pdf.Row("Added field", lambda a: f"<{a.reference}>")])
+    text = "\n".join(_pages(pdf.render_pdf(read_register(include_retired=False))))
+    assert "Added field" in text and "<PA-003>" in text
+
+
+def test_an_empty_register_is_a_cover_and_an_empty_contents():
+    content = pdf.render_pdf(read_register())
+    pages = _pages(content)
+    assert len(pages) == 2
+    assert "Activities: 0" in pages[0] and "Contents" in pages[1]
+    assert re.search(r"Page 2 of\s*2", pages[1])
