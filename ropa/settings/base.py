@@ -6,6 +6,7 @@ ALLOWED_HOSTS, DEBUG, EMAIL_URL. With nothing set, the app runs embedded:
 SQLite and a Celery broker on the local filesystem, so it needs no server.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -43,7 +44,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # request that uses a kept connection first checks it with a round trip (SELECT 1), so a
 # connection the server or the network ended is replaced instead of failing the request.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+#
+# Not under `manage.py runserver`: it serves each request in a thread of its own, so a
+# kept connection is never used again nor closed, and the server soon holds every
+# connection PostgreSQL allows.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#caveats
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if RUNSERVER else env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lets psycopg prepare a statement that a connection has run 5 times. Django's cursors
@@ -144,6 +151,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN" line at the start of every process and command.
+AXES_VERBOSE = False
 
 # ------------------------------------------------------------------------------
 # CONTENT SECURITY POLICY (django-csp)
@@ -223,7 +232,8 @@ if REDIS_URL:
 else:
     # Embedded: a broker on the local filesystem, no server needed.
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    # The host name is not used; naming one keeps kombu from warning that it is missing.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
