@@ -260,6 +260,9 @@ CELERY_BEAT_SCHEDULE = {
     "Imports: delete expired uploads (hourly)": {
         "task": "processing.purge_expired_uploads", "schedule": 3600.0,
     },
+    "Reports: queue again those left running by a lost worker (every 5 minutes)": {
+        "task": "reports.requeue_stuck_reports", "schedule": 300.0,
+    },
     "Findings: run the rules for the new day (nightly)": {
         "task": "processing.refresh_finding_summaries",
         "schedule": crontab(minute=15, hour=0),
