@@ -32,7 +32,7 @@ from processing.register import activity_rows, read_activities, read_activity
 
 from . import serializers as s
 from .etag import activity_etag, body_etag, expected_version
-from .filters import ActivityFilter
+from .filters import ActivityFilter, RecipientFilter
 from .history import current_lawful_basis, lawful_basis_as_of
 from .permissions import ActivityPermission, user_roles
 from .representation import represent_activities, represent_activity
@@ -142,7 +142,7 @@ class RecipientViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     queryset = ThirdParty.objects.none()
     serializer_class = s.RecipientSerializer
-    filterset_fields = ["organisation", "kind"]
+    filterset_class = RecipientFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
