@@ -18,6 +18,14 @@ def dpo(db, organisation):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds the API's throttle counters: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test ends with a flush, which takes the migrated reference data
     with it: put it back for any transactional test that runs after one."""

@@ -2,7 +2,9 @@
 
 Every API call by a program starts here, so the token and its user are read with one SQL
 statement written once from the models, instead of composing the same ORM query on each
-request. What is accepted or refused is exactly DRF's ``TokenAuthentication``.
+request. What is accepted or refused is exactly DRF's ``TokenAuthentication``, except
+that a client address with too many failed token authentications (the
+``token_failures`` rate) is answered 429 before any token it sends is looked up.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import functools
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
-from rest_framework import authentication, exceptions
+from rest_framework import authentication, exceptions, throttling
 from rest_framework.authtoken.models import Token
 
 from ropa.db import prepared_cursor
+from ropa.security import client_address
 
 
 @functools.cache
@@ -37,8 +40,52 @@ def _token_sql() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return statement, token_fields, user_fields
 
 
+class FailedTokenThrottle(throttling.SimpleRateThrottle):
+    """Counts the failed token authentications of a client address (its real address
+    behind the configured proxies): past the ``token_failures`` rate
+    (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) the client is refused until the oldest
+    failure leaves the window."""
+
+    scope = "token_failures"
+
+    def get_cache_key(self, request, view=None):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+    def _load(self, request) -> None:
+        self.key = self.get_cache_key(request)
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+
+    def refuses(self, request) -> bool:
+        self._load(request)
+        return len(self.history) >= self.num_requests
+
+    def record_failure(self, request) -> None:
+        self._load(request)
+        self.history.insert(0, self.now)
+        self.cache.set(self.key, self.history, self.duration)
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>``, as DRF's, with the token read in one plain query."""
+
+    def authenticate(self, request):
+        auth = authentication.get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword.lower().encode():
+            return None  # no token: nothing to count
+        throttle = FailedTokenThrottle()
+        if throttle.refuses(request):
+            raise exceptions.Throttled(
+                wait=throttle.wait(),
+                detail=f"Too many failed token authentications from your address (the limit "
+                       f"is {throttle.rate}): try again later.")
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            throttle.record_failure(request)
+            raise
 
     def authenticate_credentials(self, key):
         statement, token_fields, user_fields = _token_sql()

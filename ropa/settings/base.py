@@ -146,10 +146,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection: lock a username from an address after repeated failures.
+# Proxies in front of the app (load balancer, TLS terminator) that each append the address
+# they received the request from to X-Forwarded-For: the client address is then read from
+# there (ropa.security.client_address), for the login lockout, the API's throttles and
+# the security log. 0: the address that connected (REMOTE_ADDR). AXES_IPWARE_PROXY_COUNT
+# is the older name of the same setting.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT",
+                              default=env.int("AXES_IPWARE_PROXY_COUNT", default=0))
+# Brute-force protection: lock a username from a client address after repeated failures
+# (never the username for every client: anyone could then keep the DPO locked out), and
+# a client address after repeated failures across usernames (password spraying).
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "ropa.security.client_address"
+AXES_HANDLER = "ropa.lockout.LoginLockout"
+ROPA_LOGIN_FAILURES_PER_CLIENT = env.int("ROPA_LOGIN_FAILURES_PER_CLIENT", default=20)
 AXES_RESET_ON_SUCCESS = True
 # No "AXES: BEGIN" line at the start of every process and command.
 AXES_VERBOSE = False
@@ -304,6 +317,9 @@ REST_FRAMEWORK = {
     ],
     # One error shape everywhere: {"errors": [{"field", "code", "message"}]}.
     "EXCEPTION_HANDLER": "processing.api.exceptions.exception_handler",
+    # Failed token authentications per client address (processing/api/authentication.py).
+    "DEFAULT_THROTTLE_RATES": {"token_failures": env("API_TOKEN_FAILURE_RATE", default="20/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
