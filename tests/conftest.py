@@ -22,7 +22,10 @@ def _empty_cache():
     """The cache holds the API's throttle counters: each test starts with none."""
     from django.core.cache import cache
 
+    from processing.api import authentication
+
     cache.clear()
+    authentication._failed_here.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,8 @@ Every API call by a program starts here, so the token and its user are read with
 statement written once from the models, instead of composing the same ORM query on each
 request. What is accepted or refused is exactly DRF's ``TokenAuthentication``, except
 that a client address with too many failed token authentications (the
-``token_failures`` rate) is answered 429 before any token it sends is looked up.
+``token_failures`` rate) is answered 429, by a web process that saw it fail, before any
+token it sends is looked up.
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ class FailedTokenThrottle(throttling.SimpleRateThrottle):
         self.cache.set(self.key, self.history, self.duration)
 
 
+#: Client addresses whose token failed in this process lately, and when. Only these are
+#: checked against the shared counter before their token is looked up: a client whose
+#: tokens are good costs no round trip to the cache.
+_failed_here: dict[str, float] = {}
+_FAILED_HERE_MAX = 10_000
+
+
+def _remember_failure(address: str, now: float, window: float) -> None:
+    if len(_failed_here) >= _FAILED_HERE_MAX:
+        for stale in [a for a, t in _failed_here.items() if t <= now - window]:
+            del _failed_here[stale]
+        if len(_failed_here) >= _FAILED_HERE_MAX:
+            _failed_here.clear()
+    _failed_here[address] = now
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
     """``Authorization: Token <key>``, as DRF's, with the token read in one plain query."""
 
@@ -76,7 +93,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not auth or auth[0].lower() != self.keyword.lower().encode():
             return None  # no token: nothing to count
         throttle = FailedTokenThrottle()
-        if throttle.refuses(request):
+        address = client_address(request)
+        if address in _failed_here and throttle.refuses(request):
             raise exceptions.Throttled(
                 wait=throttle.wait(),
                 detail=f"Too many failed token authentications from your address (the limit "
@@ -85,6 +103,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
             return super().authenticate(request)
         except exceptions.AuthenticationFailed:
             throttle.record_failure(request)
+            _remember_failure(address, throttle.now, throttle.duration)
             raise
 
     def authenticate_credentials(self, key):
