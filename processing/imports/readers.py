@@ -435,6 +435,8 @@ def read_ods(data: bytes) -> list[RawSheet]:
             if number == 1:
                 sheets[name].headings = _headings(values)
                 repeat, number = repeat - 1, 2
+            # Every column of the sheet, as in the other formats: an empty cell is "".
+            values += [""] * (len(sheets[name].headings) - len(values))
             rows[name].extend((number + i, values) for i in range(repeat))
     except ImportFailed:
         raise

@@ -289,3 +289,22 @@ def test_the_admin_preview_refuses_the_row_bomb_on_its_page(client, settings, tm
     assert response.status_code == 200
     assert "1,000,000 rows or more; the limit is 50,000 rows" in response.content.decode()
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_streamed_ods_reads_as_the_xlsx_of_the_same_register():
+    """Every sheet, heading, row number and cell (empty trailing cells included) of an
+    exported register reads the same from its ods as from its xlsx."""
+    from processing.exports.registry import export_register
+    from tests.factories import complete_activity
+
+    activity = complete_activity(name="Payroll", reference="PA-1")
+    ids = [activity.organisation_id]
+    ods_sheets = readers.read_ods(export_register("ods", organisation_ids=ids)[0])
+    xlsx_sheets = readers.read_xlsx(export_register("workbook", organisation_ids=ids)[0])
+
+    def content(sheets):
+        return [(s.name, s.headings, s.rows) for s in sheets]
+
+    assert content(ods_sheets) == content(xlsx_sheets)
+    assert sum(len(s.rows) for s in ods_sheets) > 5
