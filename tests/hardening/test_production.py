@@ -201,7 +201,10 @@ def test_gunicorn_serves_with_the_shipped_settings(tmp_path):
 def test_gunicorn_without_a_settings_module_serves_production(tmp_path):
     """No DJANGO_SETTINGS_MODULE: an unknown page asked for under a foreign host name gets
     the plain 404 of production, never the debug page or the repository's key."""
-    env = {k: v for k, v in GOOD_PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # What production needs, and nothing that would choose settings: no settings module,
+    # no DEBUG.
+    env = {k: v for k, v in GOOD_PRODUCTION_ENV.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
     env.update(DATABASE_URL=test_database_url(), ALLOWED_HOSTS="ropa.example.org,127.0.0.1")
     log = tmp_path / "gunicorn.log"
     with gunicorn(env, log, workers=1) as base:
@@ -213,6 +216,15 @@ def test_gunicorn_without_a_settings_module_serves_production(tmp_path):
         body = answer.value.read().decode()
         assert answer.value.code == 404
         assert "DEBUG = True" not in body and "URLconf" not in body, body[:500]
+        # A host name the app is not served under: a plain 400, no debug page either.
+        foreign = urllib.request.Request(
+            f"{base}/no-such-page/",
+            headers={"Host": "attacker.example", "X-Forwarded-Proto": "https"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign, timeout=10)
+        body = refused.value.read().decode()
+        assert refused.value.code == 400
+        assert "DisallowedHost" not in body and "DEBUG = True" not in body, body[:500]
         # The production settings ask for HTTPS: plain HTTP is redirected.
         plain = urllib.request.Request(f"{base}/no-such-page/",
                                        headers={"Host": "ropa.example.org"})
