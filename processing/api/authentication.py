@@ -11,7 +11,9 @@ token it sends is looked up.
 from __future__ import annotations
 
 import functools
+import logging
 
+import redis.exceptions
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,10 @@ from rest_framework.authtoken.models import Token
 
 from ropa.db import prepared_cursor
 from ropa.security import client_address
+
+logger = logging.getLogger(__name__)
+#: What the cache raises when its server (Redis in production) cannot be reached.
+CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 @functools.cache
@@ -54,8 +60,12 @@ class FailedTokenThrottle(throttling.SimpleRateThrottle):
 
     def _load(self, request) -> None:
         self.key = self.get_cache_key(request)
-        self.history = self.cache.get(self.key, [])
         self.now = self.timer()
+        try:
+            self.history = self.cache.get(self.key, [])
+        except CACHE_ERRORS as exc:  # the cache server is down: count nothing, refuse nobody
+            logger.warning("token failure throttle: cache unavailable (%s)", exc)
+            self.history, self.key = [], None
         while self.history and self.history[-1] <= self.now - self.duration:
             self.history.pop()
 
@@ -66,7 +76,11 @@ class FailedTokenThrottle(throttling.SimpleRateThrottle):
     def record_failure(self, request) -> None:
         self._load(request)
         self.history.insert(0, self.now)
-        self.cache.set(self.key, self.history, self.duration)
+        if self.key is not None:
+            try:
+                self.cache.set(self.key, self.history, self.duration)
+            except CACHE_ERRORS as exc:
+                logger.warning("token failure throttle: cache unavailable (%s)", exc)
 
 
 #: Client addresses whose token failed in this process lately, and when. Only these are

@@ -116,3 +116,15 @@ def test_successful_token_authentications_are_not_counted():
     client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
     for _ in range(FailedTokenThrottle().num_requests + 5):
         assert client.get("/api/v1/lawful-bases/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_bad_token_is_still_a_401_when_the_cache_is_down(settings):
+    from rest_framework.test import APIClient
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    client = APIClient()
+    for _ in range(2):  # the second time its address is known to have failed
+        response = client.get("/api/v1/activities/", HTTP_AUTHORIZATION="Token guess")
+        assert response.status_code == 401
