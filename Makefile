@@ -5,6 +5,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8001` serves on another port.
+PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -23,11 +25,8 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced  ## install the app and its tools in .venv
 
-run: install  ## embedded SQLite and broker, demo register, http://127.0.0.1:8000
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
-	$(PY) manage.py collectstatic --no-input -v0
-	@bash bin/serve
+run: install  ## embedded SQLite and broker, demo register, http://127.0.0.1:$(PORT) (PORT=8000)
+	@PORT=$(PORT) bash bin/serve
 
 demo: install
 	$(PY) manage.py migrate --no-input && $(PY) manage.py load_demo

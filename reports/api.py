@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from entities.models import MemberRole, Membership
+from processing.api.filters import organisation_filter
 from processing.api.serializers import ErrorSerializer
 
 from . import services
@@ -104,6 +106,14 @@ def error(status_code: int, code: str, message: str, *, field: str | None = None
     return Response(body, status=status_code, headers=headers)
 
 
+class ReportFilter(django_filters.FilterSet):
+    organisation = organisation_filter()
+
+    class Meta:
+        model = Report
+        fields = ["kind", "status", "organisation", "period"]
+
+
 class _PassThroughRenderer(JSONRenderer):
     """Lets ``?format=xlsx|html`` reach the download action (files bypass renderers)."""
 
@@ -121,7 +131,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReportSerializer
     lookup_value_regex = r"[0-9]+"
-    filterset_fields = ["kind", "status", "organisation", "period"]
+    filterset_class = ReportFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

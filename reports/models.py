@@ -9,6 +9,7 @@ request for the same key answers with the same report.
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ropa.audit import history
@@ -42,6 +43,15 @@ class ReportQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(organisation__memberships__user=user).distinct()
+
+    def stuck(self, *, now=None):
+        """Reports left running longer than a worker may take to produce one: the worker
+        producing them was lost (killed, or its machine stopped) and they will not finish
+        by themselves."""
+        from .services import STUCK_AFTER
+
+        now = now or timezone.now()
+        return self.filter(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER)
 
     def same_series(self, report: "Report"):
         """Reports of the same kind and organisation as ``report``."""

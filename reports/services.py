@@ -39,6 +39,12 @@ logger = logging.getLogger(__name__)
 EARLIEST_PERIOD = datetime.date(2000, 1, 1)
 #: A report whose worker was lost this many times is given up (it would be lost again).
 MAX_ATTEMPTS = 3
+#: The longest a worker may take to produce a report (the task's hard time limit, in
+#: seconds; reports/tasks.py): past it the worker has been stopped.
+GENERATE_TIME_LIMIT = 12 * 60
+#: A report running for longer than this was left by a lost worker (the time limit and a
+#: margin for the clocks of the worker and the database): it is queued again.
+STUCK_AFTER = datetime.timedelta(seconds=GENERATE_TIME_LIMIT + 60)
 #: Errors raised when the task broker (Redis) cannot be reached while publishing.
 BROKER_ERRORS = (
     kombu.exceptions.OperationalError,
@@ -106,8 +112,9 @@ def report_request(*, kind: str, organisation=None, period=None, user=None,
     """The report of (kind, organisation, period), created if missing.
 
     Answers the report and whether it must be produced: True when it was just created,
-    or when it had failed (it is then reset to pending). The row is locked while
-    deciding, so that concurrent requests agree.
+    when it had failed, or when it was left running by a lost worker for longer than a
+    worker may take (it is then reset to pending). The row is locked while deciding, so
+    that concurrent requests agree.
     """
     kind = check_kind(kind)
     organisation = organisation_get(organisation)
@@ -123,7 +130,34 @@ def report_request(*, kind: str, organisation=None, period=None, user=None,
             report.attempts = 0
             report.save()
             return report, True
+        if Report.objects.stuck().filter(pk=report.pk).exists():
+            _requeue(report)
+            return report, True
     return report, created
+
+
+def _requeue(report: Report) -> None:
+    """Back to pending, the lost run still counted in its attempts."""
+    logger.warning("report %s left running since %s by a lost worker: queued again",
+                   report.pk, report.started_at)
+    report.status = ReportStatus.PENDING
+    report.save()
+
+
+def reports_requeue_stuck() -> list[int]:
+    """Queue again every report left running by a lost worker (the beat runs this every
+    few minutes). A worker that comes back later with the first message finds the report
+    done and changes nothing. Answers the ids queued."""
+    queued = []
+    for report_id in Report.objects.stuck().values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update().get(pk=report_id)
+            if not Report.objects.stuck().filter(pk=report_id).exists():
+                continue  # finished or queued again meanwhile
+            _requeue(report)
+            transaction.on_commit(lambda report_id=report_id: _publish(report_id))
+        queued.append(report_id)
+    return queued
 
 
 def report_start(*, kind: str, organisation=None, period=None, user=None,

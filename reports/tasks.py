@@ -7,6 +7,11 @@ service makes sure it is stored once. With Redis, the broker's visibility timeou
 (settings: CELERY_BROKER_TRANSPORT_OPTIONS) is longer than the longest task, so a
 message is never handed to a second worker while the first is still working on it.
 
+A worker killed outright (``kill -9``, a machine lost) acknowledges nothing and gives
+nothing back: its message waits for the visibility timeout (hours). The report it left
+``running`` is queued again once it has run longer than the task's time limit, when it
+is asked for again or by ``requeue_stuck_reports`` (beat, every five minutes).
+
 The schedules (django-celery-beat, editable in the admin) start
 ``run_scheduled_reports``. Run exactly one ``celery beat`` process.
 """
@@ -30,8 +35,8 @@ EMAIL_RETRY_ERRORS = (smtplib.SMTPException, OSError)
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    soft_time_limit=10 * 60,
-    time_limit=12 * 60,
+    soft_time_limit=services.GENERATE_TIME_LIMIT - 2 * 60,
+    time_limit=services.GENERATE_TIME_LIMIT,
 )
 def generate_report(report_id: int) -> str:
     """Produce one report, then queue its email."""
@@ -65,3 +70,10 @@ def run_scheduled_reports(kind: str) -> int:
     """Started by the beat schedules: queue the report of every organisation."""
     with audit_context(path=ChangePath.TASK):
         return len(services.reports_run_scheduled(kind=kind))
+
+
+@shared_task(name="reports.requeue_stuck_reports", ignore_result=True, time_limit=5 * 60)
+def requeue_stuck_reports() -> int:
+    """Started by the beat: queue again the reports left running by a lost worker."""
+    with audit_context(path=ChangePath.TASK):
+        return len(services.reports_requeue_stuck())

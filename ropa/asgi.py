@@ -1,9 +1,9 @@
 """ASGI entry point."""
 
-import os
-
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ropa.settings.production")
+from ropa.server import use_server_settings
+
+use_server_settings()
 
 application = get_asgi_application()

@@ -5,6 +5,7 @@ The ``ropa.security`` logger is what an operator ships to a SIEM.
 
 import functools
 import http
+import ipaddress
 import logging
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -19,9 +20,26 @@ logger = logging.getLogger("ropa.security")
 
 
 def client_address(request) -> str:
+    """The address of the client that sent the request: the address that connected
+    (REMOTE_ADDR), or behind TRUSTED_PROXY_COUNT proxies the one the outermost of them
+    added to X-Forwarded-For (entries further left were written by the client and are not
+    believed). The one rule for the login lockout (django-axes), the API's throttles and
+    the security log."""
     if request is None:
         return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+    remote = request.META.get("REMOTE_ADDR") or "-"
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if not proxies:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if len(forwarded) < proxies:
+        return remote  # not through the configured proxies
+    candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def _logged_in(sender, request, user, **kwargs):

@@ -1,11 +1,12 @@
 """WSGI entry point (gunicorn ropa.wsgi)."""
 
 import gc
-import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ropa.settings.production")
+from ropa.server import use_server_settings
+
+use_server_settings()
 
 application = get_wsgi_application()
 

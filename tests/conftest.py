@@ -18,6 +18,17 @@ def dpo(db, organisation):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache holds the API's throttle counters: each test starts with none."""
+    from django.core.cache import cache
+
+    from processing.api import authentication
+
+    cache.clear()
+    authentication._failed_here.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test ends with a flush, which takes the migrated reference data
     with it: put it back for any transactional test that runs after one."""

@@ -131,17 +131,31 @@ class IdField(_ManyReportsAll, serializers.PrimaryKeyRelatedField):
         self.label_text = label_text
         super().__init__(**kwargs)
 
+    def get_queryset(self):
+        """Only the objects the requesting user may see: one of another organisation's
+        register is as unknown as an id that does not exist (the same code and message),
+        so ids cannot be probed."""
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and hasattr(queryset, "for_user"):
+            queryset = queryset.for_user(request.user)
+        return queryset
+
+    def unknown(self, value):
+        """Refuse ``value`` as an id that does not exist."""
+        self.fail("does_not_exist", label=self.label_text, value=value)
+
     def to_internal_value(self, data):
         if isinstance(data, dict) and "id" in data:
             data = data["id"]
         number = parse_id(data)
         if number is None:
             if isinstance(data, int) and not isinstance(data, bool):
-                self.fail("does_not_exist", label=self.label_text, value=data)
+                self.unknown(data)
             self.fail("incorrect_type", label=self.label_text, data_type=type(data).__name__)
         obj = self.get_queryset().filter(pk=number).first()
         if obj is None:
-            self.fail("does_not_exist", label=self.label_text, value=number)
+            self.unknown(number)
         return obj
 
 

@@ -1,6 +1,9 @@
-"""Filters of the activity list: ``?lawful_basis=A6-1-f&organisation=3&status=active...``.
+"""Filters of the API's lists: ``?lawful_basis=A6-1-f&organisation=3&status=active...``.
 
 Codes that do not exist answer 400 naming the parameter, like unknown codes in a payload.
+An id filter offers only the objects the user may see: an organisation or third party of
+another register answers exactly as an id that does not exist (400, same body), so ids
+cannot be probed.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ class IdFilter(filters.ModelChoiceFilter):
     """An organisation or third party given by id, among those the user may see."""
 
 
+def organisation_filter(**kwargs) -> IdFilter:
+    return IdFilter(queryset=_organisations, help_text="Id of an organisation.", **kwargs)
+
+
 class CodeFilter(filters.CharFilter):
     """A reference term given by code; an unknown code is a 400 naming the parameter."""
 
@@ -79,8 +86,7 @@ def _with_transfer_to(code):
 class ActivityFilter(filters.FilterSet):
     lawful_basis = CodeFilter(model=LawfulBasis, label_text="lawful basis", path=_with_basis,
                               help_text="Code of an Art 6 lawful basis, e.g. A6-1-f.")
-    organisation = IdFilter(queryset=_organisations,
-                                             help_text="Id of an organisation.")
+    organisation = organisation_filter()
     data_category = CodeFilter(model=PersonalDataCategory, label_text="data category",
                                path=_with_category, help_text="Code of a personal data category.")
     subject_category = CodeFilter(model=DataSubjectCategory, label_text="data subject category",
@@ -88,7 +94,7 @@ class ActivityFilter(filters.FilterSet):
     data_subject = CodeFilter(model=DataSubjectCategory, label_text="data subject category",
                               path=_with_subject, help_text="Same as subject_category.")
     recipient = IdFilter(queryset=_third_parties, method="filter_recipient",
-                                          help_text="Id of a third party receiving the data.")
+                         help_text="Id of a third party receiving the data.")
     transfer_country = CodeFilter(model=Country, label_text="country", path=_with_transfer_to,
                                   help_text="ISO 3166-1 alpha-2 code of a transfer destination.")
     status = filters.ChoiceFilter(choices=ActivityStatus.choices)
@@ -122,3 +128,11 @@ class ActivityFilter(filters.FilterSet):
     def filter_noop(self, queryset, name, value):
         # Findings are computed in Python over the filtered rows: see the view.
         return queryset
+
+
+class RecipientFilter(filters.FilterSet):
+    organisation = organisation_filter()
+
+    class Meta:
+        model = ThirdParty
+        fields = ["organisation", "kind"]

@@ -30,7 +30,7 @@ from processing.register import activity_rows, read_activities, read_activity
 
 from . import serializers as s
 from .etag import activity_etag, body_etag, check_body_etag, expected_version
-from .filters import ActivityFilter
+from .filters import ActivityFilter, RecipientFilter
 from .history import current_lawful_basis, lawful_basis_as_of
 from .moments import AS_OF, as_of_param
 from .permissions import ActivityPermission, EntityPermission, user_roles
@@ -214,7 +214,7 @@ class RecipientViewSet(EntityWriteMixin, ETagMixin, viewsets.ReadOnlyModelViewSe
     serializer_class = s.RecipientSerializer
     write_serializer_class = s.ThirdPartyWriteSerializer
     save = staticmethod(save_third_party)
-    filterset_fields = ["organisation", "kind"]
+    filterset_class = RecipientFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -2,8 +2,12 @@
 
 The file is refused before parsing when it is too large, is not a workbook (checked on
 its bytes, not its name), or is a zip (xlsx, ods, zip of csv files) whose entries are
-too many or expand too much (a zip bomb). Rows are counted while reading and a sheet
-with too many rows stops the reading.
+too many or expand too much (a zip bomb). Then, before any row is kept, each sheet is
+counted from its XML or text stream (a first pass that keeps nothing): a sheet with too
+many rows or too many columns is refused, whatever it claims (a row repeated a million
+times in an ods, a row numbered 1,048,576 in an xlsx). A JSON workbook is refused when
+it nests deeper than a workbook does, before it is decoded. Every refusal names the
+limit and the value seen.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import json
+import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from defusedxml.ElementTree import iterparse
 from django.conf import settings
 
 from processing.exports.cells import unsafe
@@ -26,6 +34,14 @@ MAX_ROWS = getattr(settings, "ROPA_IMPORT_MAX_ROWS", 50_000)
 MAX_ZIP_ENTRIES = getattr(settings, "ROPA_IMPORT_MAX_ZIP_ENTRIES", 500)
 MAX_UNCOMPRESSED = getattr(settings, "ROPA_IMPORT_MAX_UNCOMPRESSED", 300 * 1024 * 1024)
 MAX_RATIO = 200  # expansion ratio above which a large zip entry is taken for a bomb
+#: Columns of a sheet (the widest sheet of the workbook format has fewer than 60).
+MAX_COLUMNS = getattr(settings, "ROPA_IMPORT_MAX_COLUMNS", 500)
+#: Nesting of arrays and objects in a JSON workbook ({"sheets": {name: [{column: [...]}]}}
+#: is 4 deep).
+MAX_JSON_DEPTH = getattr(settings, "ROPA_IMPORT_MAX_JSON_DEPTH", 20)
+#: Characters of one csv record (all its lines): a record longer than this is refused
+#: before it is split into fields.
+MAX_CSV_RECORD = getattr(settings, "ROPA_IMPORT_MAX_CSV_RECORD", 1024 * 1024)
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -109,11 +125,31 @@ def _cell(value):
     return unsafe(str(value))
 
 
-def _add_rows(sheet: RawSheet, rows) -> RawSheet:
-    """``rows``: iterable of value lists after the heading row (numbered from 2)."""
-    for number, values in enumerate(rows, start=2):
-        if number - 1 > MAX_ROWS:
-            raise _reject(f"Sheet '{sheet.name}' has more than {MAX_ROWS:,} rows.")
+def _too_many_rows(sheet: str, rows: int, *, exact: bool = False) -> ImportFailed:
+    """``rows``: the rows after the heading row seen so far (all of them when ``exact``)."""
+    seen = f"{rows:,} rows" if exact else f"{rows:,} rows or more"
+    return _reject(f"Sheet '{sheet}' has {seen}; the limit is {MAX_ROWS:,} rows.",
+                   f"{rows:,} rows")
+
+
+def _too_many_columns(sheet: str, row: int, columns: int) -> ImportFailed:
+    return _reject(f"Sheet '{sheet}', row {row:,}, has {columns:,} columns or more; the limit "
+                   f"is {MAX_COLUMNS:,} columns.", f"{columns:,} columns")
+
+
+def _check_size(sheet: str, last_row: int, width: int = 0) -> None:
+    """Refuse a sheet whose row ``last_row`` (the heading row is 1) or whose width is past
+    the limits."""
+    if last_row - 1 > MAX_ROWS:
+        raise _too_many_rows(sheet, last_row - 1)
+    if width > MAX_COLUMNS:
+        raise _too_many_columns(sheet, last_row, width)
+
+
+def _add_rows(sheet: RawSheet, rows: Iterable[tuple[int, Iterable]]) -> RawSheet:
+    """``rows``: (row number as the user sees it, values) after the heading row."""
+    for number, values in rows:
+        _check_size(sheet.name, number)
         cells = [_cell(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
@@ -140,10 +176,111 @@ def _inline_strings_only(data: bytes) -> bool:
         return "xl/sharedStrings.xml" not in archive.namelist()
 
 
+# --- streaming XML ------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _stream_elements(source, names: set[str]) -> Iterator[tuple[str, object]]:
+    """("start", element) for the elements named in ``names`` (local names) as they open,
+    ("end", element) as they close; an ended element is emptied and detached from its
+    parent once the caller is done with it, so memory holds one row at a time however
+    long the stream. Entities and DTDs are refused (defusedxml)."""
+    stack = []
+    try:
+        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                stack.append(element)
+                if _local(element.tag) in names:
+                    yield "start", element
+                continue
+            stack.pop()
+            if _local(element.tag) in names:
+                yield "end", element
+                element.clear()
+                if stack:
+                    stack[-1].remove(element)
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise _reject("The file nests its XML too deeply to be a workbook.") from None
+    except Exception as exc:  # a damaged stream, an entity, a DTD
+        raise _reject(f"The file's XML cannot be read: {type(exc).__name__}: {exc}.") from None
+
+
+# --- xlsx ---------------------------------------------------------------------------------
+
+_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d*)$")
+
+
+def _column_number(reference: str | None, default: int) -> int:
+    match = _CELL_REF.match(reference or "")
+    if not match:
+        return default
+    number = 0
+    for letter in match.group(1):
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, path in the archive) of each worksheet, in the workbook's order."""
+    targets = {}
+    with archive.open("xl/_rels/workbook.xml.rels") as rels:
+        for event, element in _stream_elements(rels, {"Relationship"}):
+            if event == "end":
+                target = element.get("Target", "")
+                target = target[1:] if target.startswith("/") else f"xl/{target}"
+                targets[element.get("Id")] = target
+    sheets = []
+    with archive.open("xl/workbook.xml") as workbook:
+        for event, element in _stream_elements(workbook, {"sheet"}):
+            if event == "end":
+                rel = element.get(_XLSX_REL) or next(
+                    (v for k, v in element.attrib.items() if _local(k) == "id"), None)
+                if targets.get(rel) in archive.NameToInfo:
+                    sheets.append((element.get("name", ""), targets[rel]))
+    return sheets
+
+
+def _xlsx_extent(archive: zipfile.ZipFile, name: str, path: str) -> tuple[int, int]:
+    """(last row, last column) holding a cell, counted from the sheet's XML stream without
+    keeping anything; a sheet past the limits is refused as soon as it is seen to be."""
+    last_row = last_column = row_number = cells = 0
+    last_cell = None
+    with archive.open(path) as source:
+        for event, element in _stream_elements(source, {"row", "c"}):
+            if event == "start":
+                if _local(element.tag) == "row":
+                    row_number = int(element.get("r") or row_number + 1)
+                    cells, last_cell = 0, None
+            elif _local(element.tag) == "c":
+                cells += 1
+                last_cell = element.get("r")
+                if cells > MAX_COLUMNS:
+                    raise _too_many_columns(name, row_number, cells)
+            elif cells:
+                width = _column_number(last_cell, cells)
+                _check_size(name, row_number, width)
+                last_row, last_column = row_number, max(last_column, width)
+    return last_row, last_column
+
+
 def read_xlsx(data: bytes) -> list[RawSheet]:
     from openpyxl import load_workbook
     from openpyxl.utils.escape import unescape
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            extents = {name: _xlsx_extent(archive, name, path)
+                       for name, path in _xlsx_sheet_paths(archive)}
+    except ImportFailed:
+        raise
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise _reject(f"The xlsx file cannot be read: {exc}.") from None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
@@ -152,17 +289,18 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
     try:
         inline = _inline_strings_only(data)
         for ws in book.worksheets:
-            declared = ws.max_row or 0
-            if declared > MAX_ROWS + 1:
-                raise _reject(f"Sheet '{ws.title}' has {declared - 1:,} rows; the limit is "
-                              f"{MAX_ROWS:,}.")
-            rows = ws.iter_rows(values_only=True)
+            last_row, last_column = extents[ws.title]
+            if not last_row:
+                sheets.append(RawSheet(ws.title, []))
+                continue
+            # The counted extent, not the one the file declares (which may lie).
+            rows = ws.iter_rows(max_row=last_row, max_col=last_column, values_only=True)
             if inline:
                 rows = (tuple(unescape(v) if isinstance(v, str) else v for v in row)
                         for row in rows)
             first = next(rows, None)
             sheet = RawSheet(ws.title, _headings(first or []))
-            sheets.append(_add_rows(sheet, rows))
+            sheets.append(_add_rows(sheet, enumerate(rows, start=2)))
     except ImportFailed:
         raise
     except Exception as exc:
@@ -172,42 +310,207 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
     return sheets
 
 
+# --- ods ----------------------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = ("table-cell", "covered-table-cell")
+
+
+def _repeat(element, attribute: str) -> int:
+    try:
+        return max(1, int(element.get(f"{_TABLE}{attribute}") or 1))
+    except ValueError:
+        return 1
+
+
+def _ods_text(element) -> str:
+    """The text of a cell as the spreadsheet shows it: paragraphs on lines of their own,
+    <text:s/> spaces, tabs and line breaks."""
+    lines = []
+    for paragraph in element:
+        if _local(paragraph.tag) in ("p", "h"):
+            lines.append(_ods_inline(paragraph))
+    return "\n".join(lines)
+
+
+def _ods_inline(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        name = _local(child.tag)
+        if name == "s":
+            parts.append(" " * _repeat_text(child))
+        elif name == "tab":
+            parts.append("\t")
+        elif name == "line-break":
+            parts.append("\n")
+        elif name not in ("annotation", "note", "bookmark", "bookmark-start"):
+            parts.append(_ods_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _repeat_text(space) -> int:
+    try:
+        return min(max(1, int(space.get(f"{_TEXT}c") or 1)), 10_000)
+    except ValueError:
+        return 1
+
+
+def _ods_value(cell):
+    """A cell's value as tablib read it: numbers, dates, times and yes/no typed, the rest
+    the shown text."""
+    kind = cell.get(f"{_OFFICE}value-type")
+    try:
+        if kind == "float" and cell.get(f"{_OFFICE}value") is not None:
+            return float(cell.get(f"{_OFFICE}value"))
+        if kind == "date" and cell.get(f"{_OFFICE}date-value"):
+            value = cell.get(f"{_OFFICE}date-value")
+            return (datetime.datetime.fromisoformat(value) if "T" in value
+                    else datetime.date.fromisoformat(value))
+        if kind == "boolean":
+            return cell.get(f"{_OFFICE}boolean-value") == "true"
+        if kind == "time" and cell.get(f"{_OFFICE}time-value"):
+            found = re.fullmatch(r"PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S",
+                                 cell.get(f"{_OFFICE}time-value"))
+            if found:
+                hours, minutes, seconds = (int(g) for g in found.groups())
+                return datetime.time(hours % 24, minutes, seconds)
+    except ValueError:
+        pass
+    return _ods_text(cell)
+
+
+def _ods_rows(data: bytes, *, values: bool) -> Iterator[tuple[str, int, int, list]]:
+    """(sheet name, row number, times the row is repeated, cells) of each row that holds a
+    value, read from the content.xml stream (row number 0 as each sheet begins); cells
+    are (value, times repeated) up to the last one that holds a value (``values=False``:
+    True for the value). Repeated empty
+    rows and cells (a spreadsheet writes thousands after the last used one) are skipped
+    unexpanded; a sheet past the limits is refused as soon as it is seen to be."""
+    names = {"table", "table-row", *_ODS_CELLS}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+        sheet, number, cells, width = "", 1, [], 0
+        for event, element in _stream_elements(source, names):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "table":
+                    sheet, number = element.get(f"{_TABLE}name", ""), 1
+                    yield sheet, 0, 0, []
+                elif name == "table-row":
+                    cells, width = [], 0
+                continue
+            if name in _ODS_CELLS:
+                repeat = _repeat(element, "number-columns-repeated")
+                filled = bool(len(element)) or element.get(f"{_OFFICE}value-type") not in (
+                    None, "void")
+                width += repeat
+                if filled:
+                    _check_size(sheet, number, width)
+                    cells.append((_ods_value(element) if values else True, repeat))
+                else:
+                    cells.append(("", repeat))
+            elif name == "table-row":
+                repeat = _repeat(element, "number-rows-repeated")
+                while cells and cells[-1][0] == "":
+                    cells.pop()
+                if cells:
+                    _check_size(sheet, number + repeat - 1)
+                    yield sheet, number, repeat, cells
+                number += repeat
+
+
 def read_ods(data: bytes) -> list[RawSheet]:
-    import tablib
+    try:
+        for _ in _ods_rows(data, values=False):  # counted first, nothing kept
+            pass
+        sheets: dict[str, RawSheet] = {}
+        rows: dict[str, list] = {}
+        for name, number, repeat, cells in _ods_rows(data, values=True):
+            if not number:  # a sheet begins
+                sheets[name], rows[name] = RawSheet(name, []), []
+                continue
+            values = [v for value, times in cells for v in itertools.repeat(value, times)]
+            if number == 1:
+                sheets[name].headings = _headings(values)
+                repeat, number = repeat - 1, 2
+            # Every column of the sheet, as in the other formats: an empty cell is "".
+            values += [""] * (len(sheets[name].headings) - len(values))
+            rows[name].extend((number + i, values) for i in range(repeat))
+    except ImportFailed:
+        raise
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise _reject(f"The ods file is damaged or truncated: {exc}.") from None
+    return [_add_rows(sheet, rows[name]) for name, sheet in sheets.items()]
+
+
+# --- zip of csv files ---------------------------------------------------------------------
+
+
+def _csv_records(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[list[str]]:
+    """The records of one csv file, read from the zip stream; a record longer than
+    MAX_CSV_RECORD characters is refused before it is split into fields."""
+    read = 0
+
+    def lines(text):
+        nonlocal read
+        while line := text.readline(MAX_CSV_RECORD + 1):
+            read += len(line)
+            if read > MAX_CSV_RECORD:
+                raise _reject(f"'{info.filename}' holds a record of more than "
+                              f"{MAX_CSV_RECORD:,} characters; the limit is "
+                              f"{MAX_CSV_RECORD:,}.", f"{read:,} characters")
+            yield line
 
     try:
-        book = tablib.Databook().load(data, "ods")
-    except Exception as exc:
-        raise _reject(f"The ods file is damaged or truncated: {exc}.") from None
-    sheets = []
-    for dataset in book.sheets():
-        if len(dataset) > MAX_ROWS:
-            raise _reject(f"Sheet '{dataset.title}' has more than {MAX_ROWS:,} rows.")
-        sheet = RawSheet(dataset.title, _headings(dataset.headers or []))
-        sheets.append(_add_rows(sheet, (list(r) for r in dataset)))
-    return sheets
+        with archive.open(info) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            for record in csv.reader(lines(text)):
+                yield record
+                read = 0
+    except UnicodeDecodeError:
+        raise _reject(f"'{info.filename}' is not UTF-8 text.") from None
+    except csv.Error as exc:
+        raise _reject(f"'{info.filename}' is not readable csv: {exc}.") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise _reject(f"The zip file is damaged or truncated: {exc}.") from None
 
 
 def read_csv_zip(data: bytes) -> list[RawSheet]:
     sheets = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.filename.endswith("/"):
-                continue
-            name = info.filename.rsplit("/", 1)[-1][: -len(".csv")]
-            try:
-                text = archive.read(info).decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise _reject(f"'{info.filename}' is not UTF-8 text.") from None
-            except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise _reject(f"The zip file is damaged or truncated: {exc}.") from None
-            reader = csv.reader(io.StringIO(text, newline=""))
-            sheet = RawSheet(name, _headings(next(reader, [])))
-            sheets.append(_add_rows(sheet, reader))
+        files = [info for info in archive.infolist() if not info.filename.endswith("/")]
+        names = {info.filename: info.filename.rsplit("/", 1)[-1][: -len(".csv")]
+                 for info in files}
+        for info in files:  # counted first, nothing kept
+            for number, record in enumerate(_csv_records(archive, info), start=1):
+                _check_size(names[info.filename], number, len(record))
+        for info in files:
+            records = _csv_records(archive, info)
+            sheet = RawSheet(names[info.filename], _headings(next(records, [])))
+            sheets.append(_add_rows(sheet, enumerate(records, start=2)))
     return sheets
 
 
+# --- json ---------------------------------------------------------------------------------
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_JSON_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest, counted on its bytes (strings
+    left out) without decoding it."""
+    brackets = re.sub(rb"[^\[\]{}]", b"", _JSON_STRING.sub(b"", data))
+    return max(itertools.accumulate(map(_JSON_NESTING.__getitem__, brackets)), default=0)
+
+
 def read_json(data: bytes) -> list[RawSheet]:
+    depth = json_depth(data)
+    if depth > MAX_JSON_DEPTH:
+        raise _reject(f"The JSON file nests arrays and objects {depth:,} levels deep; the limit "
+                      f"is {MAX_JSON_DEPTH:,} levels.", f"{depth:,} levels")
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -220,11 +523,13 @@ def read_json(data: bytes) -> list[RawSheet]:
         if not isinstance(rows, list):
             raise _reject(f"Sheet '{name}' must be a list of rows.")
         if len(rows) > MAX_ROWS:
-            raise _reject(f"Sheet '{name}' has {len(rows):,} rows; the limit is {MAX_ROWS:,}.")
+            raise _too_many_rows(name, len(rows), exact=True)
         headings: list[str] = []
         for row in rows:
             if isinstance(row, dict):
                 headings += [h for h in row if h not in headings]
+        if len(headings) > MAX_COLUMNS:
+            raise _too_many_columns(name, 1, len(headings))
         sheet = RawSheet(str(name), headings)
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):

@@ -6,6 +6,7 @@ ALLOWED_HOSTS, DEBUG, EMAIL_URL. With nothing set, the app runs embedded:
 SQLite and a Celery broker on the local filesystem, so it needs no server.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -43,7 +44,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # request that uses a kept connection first checks it with a round trip (SELECT 1), so a
 # connection the server or the network ended is replaced instead of failing the request.
 # https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+#
+# Not under `manage.py runserver`: it serves each request in a thread of its own, so a
+# kept connection is never used again nor closed, and the server soon holds every
+# connection PostgreSQL allows.
+# https://docs.djangoproject.com/en/5.2/ref/databases/#caveats
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0 if RUNSERVER else env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lets psycopg prepare a statement that a connection has run 5 times. Django's cursors
@@ -139,11 +146,26 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Brute-force protection: lock a username from an address after repeated failures.
+# Proxies in front of the app (load balancer, TLS terminator) that each append the address
+# they received the request from to X-Forwarded-For: the client address is then read from
+# there (ropa.security.client_address), for the login lockout, the API's throttles and
+# the security log. 0: the address that connected (REMOTE_ADDR). AXES_IPWARE_PROXY_COUNT
+# is the older name of the same setting.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT",
+                              default=env.int("AXES_IPWARE_PROXY_COUNT", default=0))
+# Brute-force protection: lock a username from a client address after repeated failures
+# (never the username for every client: anyone could then keep the DPO locked out), and
+# a client address after repeated failures across usernames (password spraying).
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "ropa.security.client_address"
+AXES_HANDLER = "ropa.lockout.LoginLockout"
+ROPA_LOGIN_FAILURES_PER_CLIENT = env.int("ROPA_LOGIN_FAILURES_PER_CLIENT", default=20)
 AXES_RESET_ON_SUCCESS = True
+# No "AXES: BEGIN" line at the start of every process and command.
+AXES_VERBOSE = False
 
 # ------------------------------------------------------------------------------
 # CONTENT SECURITY POLICY (django-csp)
@@ -223,7 +245,8 @@ if REDIS_URL:
 else:
     # Embedded: a broker on the local filesystem, no server needed.
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    # The host name is not used; naming one keeps kombu from warning that it is missing.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
@@ -249,6 +272,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "Imports: delete expired uploads (hourly)": {
         "task": "processing.purge_expired_uploads", "schedule": 3600.0,
+    },
+    "Reports: queue again those left running by a lost worker (every 5 minutes)": {
+        "task": "reports.requeue_stuck_reports", "schedule": 300.0,
     },
     "Findings: run the rules for the new day (nightly)": {
         "task": "processing.refresh_finding_summaries",
@@ -291,6 +317,9 @@ REST_FRAMEWORK = {
     ],
     # One error shape everywhere: {"errors": [{"field", "code", "message"}]}.
     "EXCEPTION_HANDLER": "processing.api.exceptions.exception_handler",
+    # Failed token authentications per client address (processing/api/authentication.py).
+    "DEFAULT_THROTTLE_RATES": {"token_failures": env("API_TOKEN_FAILURE_RATE", default="20/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {

@@ -6,7 +6,7 @@ Start-up stops with a message naming the setting when a required one is missing.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ROPA_IMPORT_STORAGE, env
+from .base import REDIS_URL, ROPA_IMPORT_STORAGE, env
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -28,11 +28,12 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # The load balancer probes /health/ over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
-# Behind N trusted proxies, the client address is read from X-Forwarded-For (login
-# lockout and the security log); 0 reads REMOTE_ADDR.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address behind proxies: TRUSTED_PROXY_COUNT (base.py).
+# The counters of the API's throttles, shared by every web process.
+# https://docs.djangoproject.com/en/5.2/topics/cache/#redis
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "ropa"}}
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,11 +1,14 @@
 """Production settings, brute-force lockout, health endpoint, security log."""
 
+import contextlib
 import json
 import os
 import secrets
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -110,43 +113,73 @@ def test_health_fails_when_the_database_is_down():
     assert '"database": "error' in body
 
 
-@pytest.mark.django_db
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":")[0] not in (
-    "postgres", "postgresql"), reason="gunicorn's workers need a database server to reach")
-def test_gunicorn_serves_with_the_shipped_settings(tmp_path):
-    """ropa/gunicorn.py: the app is loaded once in the master (preload_app) and each worker
-    forked from it answers with a database connection of its own."""
-    import socket
-    import urllib.error
-    import urllib.request
+needs_postgres = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+    reason="gunicorn's workers need a database server to reach")
 
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The URL of the database this test runs on, for a server started beside it."""
     from django.db import connection
 
     db = connection.settings_dict
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(GOOD_PRODUCTION_ENV, ALLOWED_HOSTS="127.0.0.1",
-               DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-               GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2")
-    log = tmp_path / "gunicorn.log"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, log: Path, workers: int = 2):
+    """A real gunicorn serving ropa.wsgi with ropa/gunicorn.py and exactly ``env`` (plus
+    PATH); answers its base URL once /health/ answers."""
+    port = free_port()
+    full_env = {"PATH": os.environ["PATH"], **env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "GUNICORN_WORKERS": str(workers)}
     with log.open("w") as out:
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "ropa.wsgi:application",
              "--config", "ropa/gunicorn.py", "--log-level", "info"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
-                health = urllib.request.urlopen(f"{base}/health/", timeout=5)
+                urllib.request.urlopen(
+                    urllib.request.Request(f"{base}/health/", headers={"Host": "127.0.0.1"}),
+                    timeout=5)
                 break
+            except urllib.error.HTTPError:
+                break  # it answers (with an error page, which the test examines)
             except OSError:
                 assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+@needs_postgres
+def test_gunicorn_serves_with_the_shipped_settings(tmp_path):
+    """ropa/gunicorn.py: the app is loaded once in the master (preload_app) and each worker
+    forked from it answers with a database connection of its own."""
+    env = {**GOOD_PRODUCTION_ENV, "ALLOWED_HOSTS": "127.0.0.1",
+           "DATABASE_URL": test_database_url()}
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log) as base:
+        health = urllib.request.urlopen(f"{base}/health/", timeout=5)
         assert health.status == 200
         # A token is looked up in the database by whichever worker takes the call (the
         # test's own data is not committed, so this one is unknown to the workers too).
@@ -158,9 +191,72 @@ def test_gunicorn_serves_with_the_shipped_settings(tmp_path):
                 urllib.request.urlopen(request, timeout=10)
             assert refused.value.code == 401
             assert json.loads(refused.value.read())["errors"][0]["message"] == "Invalid token."
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     text = log.read_text()
     assert text.count("Booting worker") == 2, text
     assert "Traceback" not in text and "[ERROR]" not in text, text
+
+
+@pytest.mark.django_db
+@needs_postgres
+def test_gunicorn_without_a_settings_module_serves_production(tmp_path):
+    """No DJANGO_SETTINGS_MODULE: an unknown page asked for under a foreign host name gets
+    the plain 404 of production, never the debug page or the repository's key."""
+    # What production needs, and nothing that would choose settings: no settings module,
+    # no DEBUG.
+    env = {k: v for k, v in GOOD_PRODUCTION_ENV.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    env.update(DATABASE_URL=test_database_url(), ALLOWED_HOSTS="ropa.example.org,127.0.0.1")
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log, workers=1) as base:
+        request = urllib.request.Request(
+            f"{base}/no-such-page/",
+            headers={"Host": "ropa.example.org", "X-Forwarded-Proto": "https"})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=10)
+        body = answer.value.read().decode()
+        assert answer.value.code == 404
+        assert "DEBUG = True" not in body and "URLconf" not in body, body[:500]
+        # A host name the app is not served under: a plain 400, no debug page either.
+        foreign = urllib.request.Request(
+            f"{base}/no-such-page/",
+            headers={"Host": "attacker.example", "X-Forwarded-Proto": "https"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign, timeout=10)
+        body = refused.value.read().decode()
+        assert refused.value.code == 400
+        assert "DisallowedHost" not in body and "DEBUG = True" not in body, body[:500]
+        # The production settings ask for HTTPS: plain HTTP is redirected.
+        plain = urllib.request.Request(f"{base}/no-such-page/",
+                                       headers={"Host": "ropa.example.org"})
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            urllib.request.build_opener(_NoRedirect).open(plain, timeout=10)
+        assert redirected.value.code == 301
+        assert redirected.value.headers["Location"].startswith("https://ropa.example.org/")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.mark.parametrize("module", ["ropa", "ropa.celery", "ropa.wsgi", "ropa.asgi"])
+def test_server_entry_points_default_to_production(module):
+    """The worker and beat (celery -A ropa) and the web servers take the same rule; without
+    the production variables they stop naming the missing setting."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in GOOD_PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    script = (f"import os, {module}, django.conf; "
+              "print(os.environ['DJANGO_SETTINGS_MODULE']); django.conf.settings.DEBUG")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert "ropa.settings.local" not in result.stdout
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr, result.stderr[-2000:]
+
+
+def test_manage_py_keeps_the_development_settings_for_developers():
+    result = manage("shell", "-c", "from django.conf import settings; "
+                    "print(settings.SETTINGS_MODULE, settings.DEBUG)",
+                    env={"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["ropa.settings.local", "True"]

@@ -43,6 +43,25 @@ def celery_in_process(request):
 
 
 @pytest.fixture
+def celery_queue():
+    """The real Celery queue to oneself: tests run in parallel (pytest-xdist) that start a
+    worker take turns, or one's worker would take the other's tasks."""
+    import fcntl
+    import hashlib
+    import os
+    import tempfile
+
+    broker = hashlib.sha256(celery_app.conf.broker_url.encode()).hexdigest()[:12]
+    with open(os.path.join(tempfile.gettempdir(), f"ropa-celery-queue-{broker}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            celery_app.control.purge()  # nothing left over from an earlier test
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture
 def broker_down():
     """Point the Celery app at a Redis port where nothing listens, then restore it."""
     conf = celery_app.conf

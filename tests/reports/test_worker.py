@@ -20,12 +20,12 @@ pytestmark = [
 
 
 @pytest.fixture
-def worker():
+def worker(request):
     if not os.environ.get("REDIS_URL"):
         pytest.skip("Set REDIS_URL (e.g. redis://127.0.0.1:6379/4) to run the real Celery "
                     "worker against Redis.")
     assert celery_app.conf.broker_url.startswith("redis://")
-    celery_app.control.purge()  # nothing left over from an earlier run
+    request.getfixturevalue("celery_queue")
     with start_worker(celery_app, pool="solo", concurrency=1, perform_ping_check=False,
                       shutdown_timeout=30) as running:
         yield running

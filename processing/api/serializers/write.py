@@ -198,8 +198,8 @@ class ActivityWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             return organisation
         allowed = writable_organisation_ids(request)
         if allowed is not None and organisation.pk not in allowed:
-            # Not a member: the organisation is as unknown as one that does not exist.
-            raise serializers.ValidationError(f"Unknown organisation id {organisation.pk}.")
+            # Not one the user may write to: as unknown as one that does not exist.
+            self.fields["organisation"].unknown(organisation.pk)
         return organisation
 
     def validate(self, attrs):
