@@ -36,7 +36,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 
-from entities.models.organisation import ContactRole
+from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import ThirdPartyKind
 from processing.findings import Finding, Severity, activity_findings
 from processing.models import ActivityRole, ActivityStatus, DpiaRequired, DpiaStatus
@@ -52,7 +52,7 @@ from processing.register.records import (
     Transfer,
 )
 
-from .ico import rights_available
+from .ico import mechanism_label, rights_available
 
 TITLE = "Record of processing activities"
 NOT_RECORDED = "Not recorded"
@@ -148,6 +148,7 @@ def _lawful_basis(use: LawfulBasisUse) -> str:
         ("Legitimate interests assessment", use.lia_link),
         ("Legal provision", use.citation),
         ("Consent record", use.consent_record_link),
+        ("How consent is recorded", use.consent_description),
         ("Limited to purposes", "; ".join(f"{p.number}. {p.description}" for p in use.purposes)),
         ("Limited to data", "; ".join(c.name for c in use.data_categories)),
         ("Notes", use.notes),
@@ -168,7 +169,7 @@ def _party_details(party: ThirdParty) -> str:
         ("Email", party.email), ("Phone", party.phone), ("Website", party.website),
         ("Group company", party.group_organisation),
         ("Contract", party.contract_link),
-        ("EU-US DPF certified", "Yes" if party.dpf_certified else ""),
+        ("EU-US Data Privacy Framework certified", "Yes" if party.dpf_certified else ""),
         ("Notes", party.notes),
     )])
 
@@ -197,7 +198,7 @@ def _recipients(activity: Activity) -> str:
 def _transfer(transfer: Transfer) -> str:
     return _join([transfer.destination or "Destination not named", _parts(
         ("Importer", transfer.third_party.name if transfer.third_party else ""),
-        ("Mechanism", transfer.mechanism.label if transfer.mechanism else "none recorded"),
+        ("Mechanism", mechanism_label(transfer) or "none recorded"),
         ("Safeguards", transfer.safeguards),
         ("Safeguard documents", transfer.safeguard_document_link),
         ("Transfer impact assessment", transfer.tia_link),
@@ -259,8 +260,9 @@ ORGANISATION_ROWS: list[Row] = [
     Row("Supervisory authority registration", lambda o: o.authority_registration_ref),
     Row("VAT number", lambda o: o.vat_number),
     Row("Address", lambda o: o.address, always=True),
+    Row("Trading address", lambda o: o.trading_address),
     Row("Country", lambda o: o.country.name if o.country else ""),
-    Row("Jurisdiction", lambda o: o.jurisdiction.upper()),
+    Row("Data protection law", lambda o: _label(Jurisdiction, o.jurisdiction)),
     Row("Website", lambda o: o.website),
     Row("Email", lambda o: o.email),
     Row("Phone", lambda o: o.phone),
@@ -271,7 +273,7 @@ ORGANISATION_ROWS: list[Row] = [
 ACTIVITY_ROWS: list[Row] = [
     Row("Role of the organisation", lambda a: _label(ActivityRole, a.role), always=True),
     Row("Business function", lambda a: a.business_function),
-    Row("Owner", lambda a: a.owner),
+    Row("Owner", lambda a: _inline([a.owner, a.owner_email])),
     Row("Joint controllers", lambda a: "\n".join(_party(t) for t in a.joint_controllers)),
     Row("Controllers served (processor record)",
         lambda a: "\n".join(_party(t) for t in a.controllers_served)),
