@@ -2,17 +2,20 @@
 
 Codes that do not exist answer 400 naming the parameter, like unknown codes in a payload.
 An id filter offers only the objects the user may see: an organisation or third party of
-another register answers exactly as an id that does not exist (400, same body), so ids
-cannot be probed.
+another register answers exactly as an id that does not exist (404, as the object itself
+would, with the same body), so ids cannot be probed.
 """
 
 from __future__ import annotations
 
 import django_filters as filters
+import django_filters.rest_framework
+import django_filters.utils
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ErrorDetail, NotFound
 
 from entities.models import Country, Organisation, ThirdParty
 from processing.models import (
@@ -28,7 +31,7 @@ from processing.models import (
     Purpose,
 )
 
-from .fields import _CODE
+from .fields import _CODE, parse_id
 
 
 def _organisations(request):
@@ -42,6 +45,27 @@ def _third_parties(request):
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.ModelChoiceFilter):
     """An organisation or third party given by id, among those the user may see."""
+
+
+class RegisterFilterBackend(filters.rest_framework.DjangoFilterBackend):
+    """django-filter's backend, except that a list asked for an object the user cannot
+    see (an id filter naming another organisation's, or one that does not exist) answers
+    404, as that object would: the list of a thing that is not there is not there."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            # A well-formed id of nothing the user may see; a malformed one is a 400.
+            ids = {name for name, f in filterset.filters.items() if isinstance(f, IdFilter)
+                   and parse_id(request.query_params.get(name)) is not None}
+            if set(filterset.errors) <= ids:
+                raise NotFound({name: [ErrorDetail(message, code="invalid_choice")
+                                       for message in messages]
+                                for name, messages in filterset.errors.items()})
+            raise filters.utils.translate_validation(filterset.errors)
+        return filterset.qs
 
 
 def organisation_filter(**kwargs) -> IdFilter:

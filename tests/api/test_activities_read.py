@@ -171,7 +171,7 @@ def test_filter_by_organisation_and_recipient(register, org, dpo_client):
 
 def test_organisation_filter_of_another_register_is_refused(register, other_org, dpo_client):
     response = dpo_client.get(f"{URL}?organisation={other_org.pk}")
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.data["errors"][0]["field"] == "organisation"
 
 

@@ -246,7 +246,7 @@ def test_a_read_answer_sent_back_by_put_is_accepted_unchanged(org, dpo_client):
 
 def test_unknown_and_foreign_ids(org, dpo_client, foreign_party):
     _bad(dpo_client, payload(org, organisation=999999), "organisation")
-    _bad(dpo_client, payload(org, joint_controllers=[foreign_party.pk]), "joint_controllers")
+    _bad(dpo_client, payload(org, joint_controllers=[foreign_party.pk]), "joint_controllers[0]")
     _bad(dpo_client, payload(org, recipients=[{"third_party": foreign_party.pk}]),
          "recipients[0].third_party")
     _bad(dpo_client, payload(org, recipients=[{"third_party": 10**30}]), "recipients[0].third_party")
