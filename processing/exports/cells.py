@@ -151,6 +151,23 @@ def _cell_value(value):
     return value
 
 
+#: The most characters an xlsx cell holds (Excel's limit, which XlsxWriter enforces).
+XLSX_CELL_LIMIT = 32_767
+
+
+class ValueTooLong(ValueError):
+    """A value the format cannot hold: the export stops and names it, never truncates it."""
+
+    def __init__(self, sheet: str, row: int, column: int, value: str):
+        from xlsxwriter.utility import xl_col_to_name
+
+        self.sheet, self.row, self.column, self.value = sheet, row, xl_col_to_name(column), value
+        super().__init__(
+            f"sheet {sheet}, row {row}, column {self.column}: {len(value):,} characters, and an "
+            f"xlsx cell holds at most {XLSX_CELL_LIMIT:,} (value: {value[:60]!r}...). Shorten it "
+            "in the register, or export as ods, csv, json, jsonld or pdf.")
+
+
 def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
     text cell neutralised: text is always written as text, never as a formula or URL, and
@@ -203,6 +220,8 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
                             worksheet.write_blank(number, column, None, cell_format)
                         continue
                     if isinstance(value, str):
+                        if len(value) > XLSX_CELL_LIMIT:
+                            raise ValueTooLong(sheet.title, number + 1, column, value)
                         if value.startswith(FORMULA_PREFIXES):
                             first, other = quoted_by_style[style]
                             worksheet.write_string(number, column, value,

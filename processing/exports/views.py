@@ -21,6 +21,7 @@ from processing.api.moments import AS_OF
 from processing.models import ActivityStatus
 from processing.register import BadMoment, parse_as_of
 
+from .cells import ValueTooLong
 from .registry import FORMATS, LAYOUTS, export_register, filename
 
 
@@ -96,8 +97,11 @@ class RegisterExportView(APIView):
             organisation_ids = [organisation]
         else:
             organisation_ids = list(allowed)
-        content, layout = export_register(fmt, organisation_ids=organisation_ids, status=status,
-                                          as_of=as_of)
+        try:
+            content, layout = export_register(fmt, organisation_ids=organisation_ids,
+                                              status=status, as_of=as_of)
+        except ValueTooLong as exc:
+            return self._bad("format", str(exc))
         response = HttpResponse(content, content_type=layout.content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename(layout, as_of)}"'
         return response

@@ -282,3 +282,19 @@ def test_pdf_cover_and_one_section_per_activity(rich_register):
         assert heading in text
     assert "Old payroll" not in text  # retired
     assert "Art 6(1)(c) – Legal obligation" in text
+
+
+def test_a_value_an_xlsx_cell_cannot_hold_stops_the_export_and_is_named(rich_register):
+    """Never a silent truncation: the export names the sheet, row, column and value."""
+    from processing.exports.cells import XLSX_CELL_LIMIT, ValueTooLong
+    from processing.models import ProcessingActivity
+
+    ProcessingActivity.objects.filter(reference="PA-002").update(
+        description="Occupational health. " + "x" * XLSX_CELL_LIMIT)
+    with pytest.raises(ValueTooLong) as refused:
+        export_register("workbook")
+    assert (refused.value.sheet, refused.value.column) == ("Activities", "I")  # Description
+    assert "Occupational health." in str(refused.value) and "32,767" in str(refused.value)
+    # Formats that hold it carry it whole.
+    content, _ = export_register("json")
+    assert "x" * XLSX_CELL_LIMIT in content.decode()

@@ -8,6 +8,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from entities.models import Organisation
+from processing.exports.cells import ValueTooLong
 from processing.exports.registry import FORMATS, export_register
 from processing.models import ActivityStatus
 from processing.register import BadMoment, parse_as_of
@@ -42,8 +43,11 @@ class Command(BaseCommand):
             missing = sorted(set(organisations) - known)
             if missing and as_of_date is None:
                 raise CommandError(f"--organisation: no organisation with id {missing[0]}.")
-        content, layout = export_register(format, organisation_ids=organisations, status=status,
-                                          as_of=as_of_date)
+        try:
+            content, layout = export_register(format, organisation_ids=organisations,
+                                              status=status, as_of=as_of_date)
+        except ValueTooLong as exc:
+            raise CommandError(str(exc)) from None
         if output == "-":
             sys.stdout.buffer.write(content)
             return
