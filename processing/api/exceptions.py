@@ -7,6 +7,9 @@ is null when the error is about the request as a whole.
 
 from __future__ import annotations
 
+import math
+import re
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -66,11 +69,44 @@ def error_response(errors: list[dict], status_code: int, headers=None) -> Respon
     return Response({"errors": errors}, status=status_code, headers=headers)
 
 
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_MISSING = object()
+
+
+def _sent(data, path: str | None):
+    """The value the client sent at ``path`` (``contacts[1].email``), or _MISSING."""
+    if not path:
+        return _MISSING
+    value = data
+    for name, index in _STEP.findall(path):
+        try:
+            value = value[int(index)] if index else value[name]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return _MISSING
+    return value
+
+
+def with_values(errors: list[dict], request) -> list[dict]:
+    """Each error with the value sent for its field, when the request body has one."""
+    data = getattr(request, "_full_data", None) if request is not None else None
+    if not isinstance(data, dict):
+        return errors
+    for error in errors:
+        value = _sent(data, error.get("field"))
+        if isinstance(value, str):
+            error["value"] = value[:200]
+        elif value is None or (isinstance(value, (bool, int)) and abs(value) < 2**63) or (
+                isinstance(value, float) and math.isfinite(value)):
+            error["value"] = value
+    return errors
+
+
 def exception_handler(exc, context):
+    request = context.get("request")
     if isinstance(exc, StaleWrite):
         return error_response(django_errors(exc), status.HTTP_412_PRECONDITION_FAILED)
     if isinstance(exc, DjangoValidationError):
-        errors = django_errors(exc)
+        errors = with_values(django_errors(exc), request)
         # A sound request the object's state forbids (approving a retired activity).
         conflict = bool(errors) and all(e["code"] == "state" for e in errors)
         return error_response(errors, status.HTTP_409_CONFLICT if conflict
@@ -81,5 +117,5 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.APIException):
-        response.data = {"errors": flatten(exc.get_full_details())}
+        response.data = {"errors": with_values(flatten(exc.get_full_details()), request)}
     return response

@@ -136,3 +136,11 @@ def test_an_unknown_category_points_to_the_list_of_codes(org, dpo_client):
     codes = dpo_client.get("/api/v1/recipient-categories/").data
     codes = codes["results"] if isinstance(codes, dict) else codes
     assert "tax-authority" in {c["code"] for c in codes}
+
+
+def test_errors_name_the_path_and_the_value_sent(org, dpo_client):
+    body = subsidiary(org, country="XX")
+    body["contacts"][1]["email"] = "lars-at-akixi"
+    errors = dpo_client.post(ORGS, body, format="json").data["errors"]
+    assert {(e["field"], e.get("value")) for e in errors} == {
+        ("country", "XX"), ("contacts[1].email", "lars-at-akixi")}

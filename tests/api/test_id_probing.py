@@ -68,6 +68,8 @@ def _same_write_error(client, method, url, build, foreign):
     answers = []
     for value in (foreign, MISSING):
         errors = _write_errors(client, method, url, build(value))
+        for error in errors:  # the value sent is echoed, the rest must be the same
+            assert error.pop("value", value) == value
         answers.append(json.dumps(errors).replace(str(value), "<id>"))
     assert answers[0] == answers[1]
     return json.loads(answers[0])

@@ -26,6 +26,8 @@ class ErrorSerializer(serializers.Serializer):
     )
     code = serializers.CharField()
     message = serializers.CharField()
+    value = serializers.JSONField(
+        required=False, help_text="The value sent for the field, when the body held one.")
 
 
 class ErrorResponseSerializer(serializers.Serializer):
