@@ -81,7 +81,7 @@ class CodeField(_ManyReportsAll, serializers.SlugRelatedField):
 
     def fail(self, key, **kwargs):
         endpoint = CODE_LISTS.get(self.label_text)
-        kwargs.setdefault("listed", f": the codes are listed at /api/v1/{endpoint}/" if endpoint
+        kwargs.setdefault("listed", f" (the codes are listed at /api/v1/{endpoint}/)" if endpoint
                           else "")
         super().fail(key, **kwargs)
 

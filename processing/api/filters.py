@@ -13,7 +13,6 @@ import django_filters.rest_framework
 import django_filters.utils
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ErrorDetail, NotFound
 
@@ -31,7 +30,7 @@ from processing.models import (
     Purpose,
 )
 
-from .fields import _CODE, parse_id
+from .fields import _CODE, CODE_LISTS, parse_id
 
 
 def _organisations(request):
@@ -42,7 +41,11 @@ def _third_parties(request):
     return ThirdParty.objects.for_user(request.user) if request else ThirdParty.objects.none()
 
 
-@extend_schema_field(OpenApiTypes.INT)
+#: An id as the schema states it: a positive 64-bit integer.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(filters.ModelChoiceFilter):
     """An organisation or third party given by id, among those the user may see."""
 
@@ -72,8 +75,10 @@ def organisation_filter(**kwargs) -> IdFilter:
     return IdFilter(queryset=_organisations, help_text="Id of an organisation.", **kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([A-Za-z0-9_.:()-]{1,64})?$"})
 class CodeFilter(filters.CharFilter):
-    """A reference term given by code; an unknown code is a 400 naming the parameter."""
+    """A reference term given by code. A code that cannot be one is a 400 naming the
+    parameter; a well-formed code of no term answers 404, as the term itself would."""
 
     def __init__(self, *, model, label_text, path, **kwargs):
         self.term_model, self.label_text, self.path = model, label_text, path
@@ -82,8 +87,12 @@ class CodeFilter(filters.CharFilter):
     def filter_code(self, queryset, name, value):
         if not value:
             return queryset
-        if not _CODE.match(value) or not self.term_model.objects.filter(code=value).exists():
-            raise ValidationError({name: f"Unknown {self.label_text} code '{value[:80]}'."})
+        if not _CODE.match(value):
+            raise ValidationError({name: f"'{value[:80]}' is not a {self.label_text} code."})
+        if not self.term_model.objects.filter(code=value).exists():
+            raise NotFound({name: ErrorDetail(
+                f"Unknown {self.label_text} code '{value}' (the codes are listed at "
+                f"/api/v1/{CODE_LISTS.get(self.label_text, '')}/).", code="does_not_exist")})
         return queryset.filter(pk__in=self.path(value))
 
 

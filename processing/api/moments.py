@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
 from processing.register import BadMoment, parse_as_of
 from processing.register.moments import ACCEPTED
 
+#: A day or an instant, as the schema states it.
+AS_OF_SCHEMA = {"anyOf": [{"type": "string", "format": "date"},
+                          {"type": "string", "format": "date-time"}]}
+
 AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False,
+    "as_of", AS_OF_SCHEMA, OpenApiParameter.QUERY, required=False,
     description=f"The register as it stood then: {ACCEPTED}. Percent-encode a '+' offset "
                 "(%2B01:00).",
 )

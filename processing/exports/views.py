@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from entities.models import Organisation
+from processing.api.filters import ID_SCHEMA
 from processing.api.moments import AS_OF
 from processing.models import ActivityStatus
 from processing.register import BadMoment, parse_as_of
@@ -58,7 +59,7 @@ class RegisterExportView(APIView):
             OpenApiParameter("format", OpenApiTypes.STR, enum=list(FORMATS), required=True,
                              description="Layout of the file."),
             AS_OF,
-            OpenApiParameter("organisation", OpenApiTypes.INT, required=False,
+            OpenApiParameter("organisation", ID_SCHEMA, required=False,
                              description="Only this organisation (its id)."),
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(ActivityStatus.values),
                              required=False, description="Only activities with this status."),

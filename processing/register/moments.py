@@ -45,9 +45,14 @@ def parse_as_of(value: str) -> datetime.date | datetime.datetime:
         moment = datetime.datetime.fromisoformat(text.upper())
     except ValueError:
         raise BadMoment(value) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        # The same instant in UTC: any offset ISO 8601 allows (up to 24 hours) reaches the
+        # database as one it accepts. An instant before year 1 in UTC names nothing.
+        return moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise BadMoment(value) from None
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

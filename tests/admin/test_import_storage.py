@@ -100,7 +100,7 @@ def test_the_hourly_purge_reads_the_age_of_uploads_from_the_storage(client, dpo_
 
     assert purge_expired_uploads.apply().get() == 2
 
-    assert stored_names() == [f"{fresh}.json", f"{fresh}.upload", "notes.txt"]
+    assert sorted(stored_names()) == sorted([f"{fresh}.json", f"{fresh}.upload", "notes.txt"])
     assert old not in "".join(stored_names())
     assert not in_memory.exists()
 

@@ -176,9 +176,9 @@ def test_organisation_filter_of_another_register_is_refused(register, other_org,
 
 
 @pytest.mark.parametrize(("query", "field"), [
-    ("lawful_basis=A6-1-z", "lawful_basis"),
-    ("data_category=nope", "data_category"),
-    ("transfer_country=XX", "transfer_country"),
+    ("lawful_basis=A6 1 z", "lawful_basis"),
+    ("data_category=no/pe", "data_category"),
+    ("transfer_country=X%20X", "transfer_country"),
     ("status=sleeping", "status"),
     ("has_findings=perhaps", "has_findings"),
     ("recipient=abc", "recipient"),
@@ -188,6 +188,19 @@ def test_bad_filter_values_answer_400_naming_the_parameter(register, dpo_client,
     response = dpo_client.get(f"{URL}?{query}")
     assert response.status_code == 400, response.data
     assert response.data["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(("query", "field", "listed"), [
+    ("lawful_basis=A6-1-z", "lawful_basis", "/api/v1/lawful-bases/"),
+    ("data_category=nope", "data_category", "/api/v1/data-categories/"),
+    ("transfer_country=XX", "transfer_country", "/api/v1/countries/"),
+])
+def test_a_code_of_no_term_answers_404_and_says_where_the_codes_are(register, dpo_client, query,
+                                                                    field, listed):
+    response = dpo_client.get(f"{URL}?{query}")
+    assert response.status_code == 404, response.data
+    [error] = response.data["errors"]
+    assert error["field"] == field and listed in error["message"]
 
 
 def test_superuser_sees_every_register(register):

@@ -203,7 +203,7 @@ def _bad(client, body, field, url=URL, method="post"):
 
 def test_unknown_codes_name_the_field_and_value(org, dpo_client):
     errors = _bad(dpo_client, payload(org, data_categories=["identity", "foo"]), "data_categories[1]")
-    assert ("Unknown data category code 'foo': the codes are listed at /api/v1/data-categories/."
+    assert ("Unknown data category code 'foo' (the codes are listed at /api/v1/data-categories/)."
             in errors[0]["message"])
     errors = _bad(dpo_client, payload(org, lawful_bases=[{"basis": "A6-1-z"}]), "lawful_bases[0].basis")
     assert "A6-1-z" in errors[0]["message"]

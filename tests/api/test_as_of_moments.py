@@ -126,9 +126,23 @@ def test_parser_forms():
     assert parse_as_of("2025-07-01") == datetime.date(2025, 7, 1)
     assert parse_as_of("2025-07-01T12:00Z") == datetime.datetime(2025, 7, 1, 12,
                                                                  tzinfo=datetime.UTC)
-    assert parse_as_of("2025-01-15T12:00").utcoffset() == datetime.timedelta(0)  # GMT
-    assert parse_as_of("2025-07-01T12:00").utcoffset() == datetime.timedelta(hours=1)  # BST
-    assert parse_as_of("2025-07-01t12:00:00-0500").utcoffset() == datetime.timedelta(hours=-5)
+    utc = datetime.UTC
+    # Without an offset, the register's time zone; every instant is given in UTC.
+    assert parse_as_of("2025-01-15T12:00") == datetime.datetime(2025, 1, 15, 12, tzinfo=utc)  # GMT
+    assert parse_as_of("2025-07-01T12:00") == datetime.datetime(2025, 7, 1, 11, tzinfo=utc)  # BST
+    assert parse_as_of("2025-07-01t12:00:00-0500") == datetime.datetime(2025, 7, 1, 17, tzinfo=utc)
     for bad in ("", "2025-02-30", "2025-07-01T", "20250701", "2025-07-01T12:00:00+01:00junk"):
         with pytest.raises(BadMoment):
             parse_as_of(bad)
+
+
+@pytest.mark.parametrize("value", ["1266-12-22T13:25:43-19:28", "2026-03-01T10:00:00+23:59"])
+def test_an_instant_with_any_offset_iso_allows_is_read_not_a_server_error(value):
+    moment = parse_as_of(value)
+    assert moment.utcoffset() == datetime.timedelta(0)
+    assert moment == datetime.datetime.fromisoformat(value)
+
+
+def test_an_instant_before_year_one_in_utc_is_refused():
+    with pytest.raises(BadMoment):
+        parse_as_of("0001-01-01T00:00:00+05:00")
