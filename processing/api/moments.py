@@ -23,9 +23,9 @@ AS_OF = OpenApiParameter(
 
 
 def as_of_param(request) -> datetime.date | datetime.datetime | None:
-    """The ``as_of`` of the query (None when absent or empty)."""
+    """The ``as_of`` of the query (None when absent; empty is not a moment: a 400)."""
     raw = request.query_params.get("as_of")
-    if not raw:
+    if raw is None:
         return None
     try:
         return parse_as_of(raw)

@@ -65,7 +65,9 @@ class RegisterExportView(APIView):
                              required=False, description="Only activities with this status."),
         ],
         responses={
-            **{(200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+            **{(200, content_type): OpenApiResponse(
+                OpenApiTypes.OBJECT if content_type.endswith("json") else OpenApiTypes.BINARY,
+                description="The file.")
                for content_type in sorted({layout.content_type for layout in LAYOUTS.values()})},
             400: OpenApiResponse(_error, description="A parameter is wrong."),
             404: OpenApiResponse(description="No such organisation among yours."),
@@ -78,7 +80,7 @@ class RegisterExportView(APIView):
             return self._bad("format", f"Unknown or missing format '{fmt}': use one of "
                              f"{', '.join(FORMATS)}.")
         as_of = None
-        if params.get("as_of"):
+        if "as_of" in params:
             try:
                 as_of = parse_as_of(params["as_of"])
             except BadMoment as exc:

@@ -224,3 +224,12 @@ def test_nested_reference_terms_carry_their_description(dpo_client, activity):
         measures = {m["code"]: m for m in body["security_measures"]}
         assert subjects[subject.code]["description"] == subject.description
         assert measures[measure.code]["description"] == measure.description
+
+
+@pytest.mark.parametrize("query", ["status=", "organisation=", "as_of="])
+def test_a_parameter_sent_empty_is_refused_not_read_as_left_out(register, dpo_client, query):
+    url = (f"/api/v1/activities/{register['a'].pk}/lawful-basis/?{query}" if "as_of" in query
+           else f"{URL}?{query}")
+    response = dpo_client.get(url)
+    assert response.status_code == 400, response.data
+    assert response.data["errors"][0]["field"] == query.rstrip("=")

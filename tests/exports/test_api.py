@@ -96,11 +96,15 @@ def test_schema_documents_the_export(db):
         "ico-xlsx", "cnil-xlsx", "workbook", "csv", "ods", "json", "jsonld", "pdf"])
     assert parameters["format"]["required"] is True
     # A day or an instant: a string the description explains.
-    assert parameters["as_of"]["schema"] == {"type": "string"}
+    assert parameters["as_of"]["schema"] == {"anyOf": [{"type": "string", "format": "date"},
+                                                       {"type": "string", "format": "date-time"}]}
     assert "YYYY-MM-DD" in parameters["as_of"]["description"]
     assert "ISO 8601 date-time" in parameters["as_of"]["description"]
     # Each format's own content type, as the answer carries it.
     content = operation["responses"]["200"]["content"]
     assert set(content) == {layout.content_type for layout in LAYOUTS.values()}
     assert {"application/zip", "application/pdf", "application/ld+json"} <= set(content)
-    assert all(c["schema"] == {"type": "string", "format": "binary"} for c in content.values())
+    for content_type, spec in content.items():
+        assert spec["schema"] == ({"type": "object", "additionalProperties": {}}
+                                  if content_type.endswith("json")
+                                  else {"type": "string", "format": "binary"}), content_type
