@@ -162,11 +162,12 @@ class EntityWriteMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
 
     def update(self, request, *args, **kwargs):
         instance = self.get_object()
-        check_body_etag(request, self.serializer_class(
-            instance, context=self.get_serializer_context()).data)
+        # A bad body is a 400 whatever the ETag; then a stale one is a 412.
         serializer = self.get_serializer(instance, data=request.data,
                                          partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        check_body_etag(request, self.serializer_class(
+            instance, context=self.get_serializer_context()).data)
         obj = type(self).save(data=serializer.validated_data, user=request.user, instance=instance)
         return self._answer(obj)
 
@@ -313,10 +314,11 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
 
     def update(self, request, *args, **kwargs):
         activity = self.get_object()
-        version = expected_version(request, activity)
+        # A bad body is a 400 whatever the ETag; then a stale one is a 412.
         serializer = self.get_serializer(activity, data=request.data,
                                          partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, activity)
         activity = save_activity(data=serializer.validated_data, user=request.user,
                                  instance=activity, expected_version=version)
         return self._show(activity)
