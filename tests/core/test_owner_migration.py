@@ -2,19 +2,13 @@
 register and in its history."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.core.migrating import migrate as _migrate
+from tests.core.migrating import migrate_to_latest
 
 BEFORE = [("processing", "0003_finding_summary"), ("entities", "0002_country_code_validator")]
 AFTER = [("processing", "0006_owner_is_a_person"),
          ("entities", "0003_people_trading_address_legal_representative")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,7 +39,7 @@ def test_owners_become_people_of_their_organisation_with_their_login():
                                       role="controller", status="draft")
     finally:
         new = _migrate(AFTER)
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # as the suite expects
+        migrate_to_latest()
 
     person = new.get_model("entities", "Person")
     activity = new.get_model("processing", "ProcessingActivity")

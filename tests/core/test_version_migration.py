@@ -5,18 +5,12 @@ version of the activity row written last before them."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.core.migrating import migrate as _migrate
+from tests.core.migrating import migrate_to_latest
 
 BEFORE = [("processing", "0006_owner_is_a_person")]
 AFTER = [("processing", "0008_one_version_per_recorded_change")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,7 +48,7 @@ def test_existing_history_is_numbered_1_to_n():
         row(40, 5)
     finally:
         new = _migrate(AFTER)
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
 
     historical = new.get_model("processing", "HistoricalProcessingActivity")
     rows = historical.objects.filter(id=activity.pk).order_by("history_date")
