@@ -172,11 +172,19 @@ class StrictFieldsMixin:
             known = set(self.fields)
             if self.read_shape is not None:
                 known |= set(_read_fields(self.read_shape))
-            unknown = sorted(str(key) for key in data if key not in known)
-            if unknown:
-                errors = {key: [serializers.ErrorDetail(
-                    "Unknown field: check its name against the API schema.", code="unknown_field")]
-                    for key in unknown}
+            errors = {key: [serializers.ErrorDetail(
+                "Unknown field: check its name against the API schema.", code="unknown_field")]
+                for key in sorted(str(key) for key in data if key not in known)}
+            # Lengths as sent (the schema's maxLength), before a field trims the text.
+            errors.update({
+                name: [serializers.ErrorDetail(
+                    f"At most {field.max_length} characters, not {len(data[name])}.",
+                    code="max_length")]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField) and field.max_length
+                and isinstance(data.get(name), str) and len(data[name]) > field.max_length
+            })
+            if errors:
                 try:
                     super().to_internal_value(data)
                 except serializers.ValidationError as exc:

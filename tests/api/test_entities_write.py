@@ -144,3 +144,12 @@ def test_errors_name_the_path_and_the_value_sent(org, dpo_client):
     errors = dpo_client.post(ORGS, body, format="json").data["errors"]
     assert {(e["field"], e.get("value")) for e in errors} == {
         ("country", "XX"), ("contacts[1].email", "lars-at-akixi")}
+
+
+def test_a_text_longer_than_the_schema_allows_is_refused_as_sent(org, dpo_client):
+    """Length is checked on the text sent, before its spaces are trimmed, as the schema's
+    maxLength says; the other problems of the body come in the same answer."""
+    errors = dpo_client.post(ORGS, subsidiary(org, registration_number=" " * 30 + "0" * 11,
+                                              country="XX"), format="json").data["errors"]
+    assert {(e["field"], e["code"]) for e in errors} == {
+        ("registration_number", "max_length"), ("country", "does_not_exist")}
