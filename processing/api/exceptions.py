@@ -88,7 +88,10 @@ def _sent(data, path: str | None):
 
 def with_values(errors: list[dict], request) -> list[dict]:
     """Each error with the value sent for its field, when the request body has one."""
-    data = getattr(request, "_full_data", None) if request is not None else None
+    try:
+        data = request.data if request is not None else None
+    except exceptions.APIException:  # a body that did not parse has no values to echo
+        return errors
     if not isinstance(data, dict):
         return errors
     for error in errors:
