@@ -260,7 +260,8 @@ def exports(database_url: str, workdir: Path) -> Path:
 
 
 def import_workbook(database_url: str, workbook: Path):
-    target = database_url.rsplit("/", 1)[0] + "/ropa_bench_import"
+    # Beside the bench's own database, named after it: two runs on other databases never meet.
+    target = database_url + "_import"
     recreate_database(target)
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
                    env=env_for(target), check=True, cwd=ROOT)
