@@ -224,6 +224,9 @@ class Reading:
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
+        #: Organisations whose third parties are all read: a later chunk does not read
+        #: them again (a register's chunks each span most of its organisations).
+        self.organisations_read: set[int] = set()
 
     def activities(self, selection: models.QuerySet | list[dict],
                    third_parties_of: Iterable[int] = (),
@@ -277,7 +280,11 @@ class Reading:
     def read_third_parties(self, organisation_ids: set[int], ids: set[int]) -> None:
         """The third parties of ``organisation_ids``, and those of ``ids`` (named by an
         activity, whatever their organisation), unless already read."""
-        wanted = Q(organisation_id__in=organisation_ids) | Q(id__in=ids - set(self.third_parties))
+        organisations = set(organisation_ids) - self.organisations_read
+        missing = set(ids) - set(self.third_parties)
+        if not organisations and not missing:
+            return  # everything asked for is read already (a later chunk)
+        wanted = Q(organisation_id__in=organisations) | Q(id__in=missing)
         names = [*_columns(entities.ThirdParty), "group_organisation__name"]
         terms = self.terms
         for row in _rows(self.source.objects(entities.ThirdParty).filter(wanted), names):
@@ -293,6 +300,7 @@ class Reading:
                 group_organisation_id=row["group_organisation_id"],
                 group_organisation=row["group_organisation__name"] or "", notes=row["notes"],
             )
+        self.organisations_read |= organisations
 
     def _link_activities(self, activities, links) -> None:
         terms, parties = self.terms, self.third_parties
