@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import threading
@@ -26,7 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_PORT = 8765
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now: on a shared machine a fixed one may already
+    be another server's, whose answers would then be measured."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,7 @@ def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int =
     try:
         for each in loads:
             if each.server not in ports:
-                ports[each.server] = FIRST_PORT + len(ports)
+                ports[each.server] = free_port()
                 processes[each.server] = serve(env, each.server, ports[each.server])
         urls = [f"http://127.0.0.1:{ports[each.server]}{each.path}" for each in loads]
         for url in urls:
