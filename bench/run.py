@@ -166,10 +166,11 @@ def measured_command(database_url: str, *args: str) -> dict:
             elif elapsed > LIMITS["timeout"]:
                 stopped = f"stopped after {LIMITS['timeout']:,.0f} s"
             if stopped:
-                stopped += f" ({_cpu_seconds(proc.pid):.0f} s CPU)"
+                cpu = _cpu_seconds(proc.pid)
                 proc.kill()
                 proc.wait()
-                return {"stopped": stopped}
+                return {"stopped": f"{stopped} ({cpu:.0f} s CPU)", "cpu_at_least": cpu,
+                        "peak_at_least": rss, "seconds_at_least": elapsed}
             time.sleep(0.1)
         out.seek(0)
         err.seek(0)
@@ -186,9 +187,15 @@ def record_command(result: dict, label: str, *, growth: str, time_target: float 
     if "stopped" in result:
         record(f"{label}: time", result["stopped"],
                f"< {time_target:.0f} s" if time_target else "",
-               False if time_target or memory_target else None, growth=f"{growth}: time")
-        MEASURES[f"{growth}: CPU time"] = {"kind": "time", "unit": "s", "value": None}
-        MEASURES[f"{growth}: peak memory"] = {"kind": "memory", "unit": "MB", "value": None}
+               False if time_target or memory_target else None, growth=f"{growth}: time",
+               unit="s")
+        MEASURES[f"{growth}: time"]["at_least"] = result["seconds_at_least"]
+        # What it had used when stopped: a lower bound, which may show already that it grew
+        # worse than linearly.
+        MEASURES[f"{growth}: CPU time"] = {"kind": "time", "unit": "s", "value": None,
+                                           "at_least": result["cpu_at_least"]}
+        MEASURES[f"{growth}: peak memory"] = {"kind": "memory", "unit": "MB", "value": None,
+                                              "at_least": result["peak_at_least"]}
         return
     seconds, cpu, peak = result["seconds"], result["cpu_seconds"], result["peak_mb"]
     record(f"{label}: time", f"{seconds:.1f} s ({cpu:.1f} s CPU)",
@@ -376,63 +383,86 @@ def throughput(database_url: str, activity_id: int, rounds: int, *, ways: bool =
     print(f"  ({THROUGHPUT_NOTES[-1]})", flush=True)
 
 
-def exports(database_url: str, workdir: Path, activities: int,
-            formats: list[str]) -> Path | None:
-    """The register in each of ``formats`` (the workbook and ico-xlsx always), each in a
-    fresh process; the workbook's file (None when its export was stopped)."""
-    design = activities == DESIGN_SIZE
-    current = {}
-    for fmt in formats:
-        out = workdir / f"register.{fmt}"
-        result = measured_command(database_url, "export_register", "--format", fmt, "-o", str(out))
-        current[fmt] = result.get("seconds")
-        record_command(result, f"Export {fmt}", growth=f"Export {fmt}",
-                       time_target=10 if design else None, queries=True)
+def commands(database_url: str, workdir: Path, activities: int, formats: list[str], *,
+             jobs: int = 1, import_prepared: bool = False) -> None:
+    """Every command measured in its own process: the register exported in each of
+    ``formats`` (ico-xlsx and the workbook always), as of today, imported (from the
+    workbook) into an empty database and again, and the health report. ``jobs`` of them
+    run at once (the import's steps one after the other); their rows are recorded in that
+    order whatever order they finish in. Times of commands that ran side by side share the
+    machine: their CPU times and peak memory are the measure then."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def export(fmt: str, *extra: str) -> dict:
+        return measured_command(database_url, "export_register", "--format", fmt, *extra,
+                                "-o", str(workdir / f"register{''.join(extra)}.{fmt}"))
+
     today = datetime.date.today().isoformat()
-    result = measured_command(database_url, "export_register", "--format", "ico-xlsx",
-                              "--as-of", today, "-o", str(workdir / "asof.xlsx"))
-    if "stopped" in result or current["ico-xlsx"] is None:
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
+            ThreadPoolExecutor(max_workers=1) as chain:
+        workbook = pool.submit(export, "workbook")
+        imports = chain.submit(import_steps, database_url, workdir / "register.workbook",
+                               activities, workbook, prepared=import_prepared)
+        done = {fmt: workbook if fmt == "workbook" else pool.submit(export, fmt)
+                for fmt in formats}
+        as_of = pool.submit(export, "ico-xlsx", "--as-of", today)
+        health = pool.submit(measured_command, database_url, "run_report", "health")
+        design = activities == DESIGN_SIZE
+        for fmt in formats:
+            record_command(done[fmt].result(), f"Export {fmt}", growth=f"Export {fmt}",
+                           time_target=10 if design else None, queries=True)
+        record_as_of(as_of.result(), done["ico-xlsx"].result())
+        for label, growth, result, seconds, memory in imports.result():
+            record_command(result, label, growth=growth, time_target=seconds,
+                           memory_target=memory)
+        record_command(health.result(), "Health report over the whole register",
+                       growth="Health report", time_target=15 if design else None,
+                       memory_target=None)
+
+
+def record_as_of(result: dict, current: dict):
+    if "stopped" in result or "stopped" in current:
         record("As-of export (ico-xlsx): time", result.get("stopped") or
                f"{result['seconds']:.1f} s (current export stopped)", "< 3x current", False)
-    else:
-        ratio = result["seconds"] / current["ico-xlsx"]
-        record("As-of export (ico-xlsx): time", f"{result['seconds']:.1f} s ({ratio:.1f}x)",
-               "< 3x current", ratio < 3, growth="As-of export (ico-xlsx): time",
-               number=result["seconds"], unit="s")
-    return workdir / "register.workbook" if current["workbook"] is not None else None
+        return
+    ratio = result["seconds"] / current["seconds"]
+    record("As-of export (ico-xlsx): time", f"{result['seconds']:.1f} s ({ratio:.1f}x)",
+           "< 3x current", ratio < 3, growth="As-of export (ico-xlsx): time",
+           number=result["seconds"], unit="s")
 
 
-def import_workbook(database_url: str, workbook: Path | None, activities: int, *,
-                    prepared: bool = False):
+def import_steps(database_url: str, workbook: Path, activities: int, exported, *,
+                 prepared: bool = False) -> list[tuple]:
     """The workbook imported into an empty database (``prepared``: made already, migrated),
-    then imported again unchanged and with 1,000 activities renamed."""
+    then imported again unchanged and with 1,000 activities renamed, once ``exported`` (the
+    workbook's export) is done: (label, growth label, result, time target, memory target)
+    of each step measured."""
     design = activities == DESIGN_SIZE
     label = f"Import of the {activities:,}-activity workbook"
-    if workbook is None:
-        record(label, "not measured: the workbook's export was stopped", "", False)
-        return
+    if "stopped" in exported.result():
+        return [(label, "Import of the workbook",
+                 {"stopped": "not measured: the workbook's export was stopped",
+                  "cpu_at_least": 0, "peak_at_least": 0, "seconds_at_least": 0}, None, None)]
     target = import_database(database_url)
     if not prepared:
         recreate_database(target)
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
                        env=env_for(target), check=True, cwd=ROOT)
     result = measured_command(target, "import_register", str(workbook))
-    record_command(result, label, growth="Import of the workbook",
-                   time_target=60 if design else None, memory_target=None)
+    steps = [(label, "Import of the workbook", result, 60 if design else None, None)]
     if "stopped" in result:
-        return
+        return steps
     # A DPO's round trip: the same workbook again (nothing changes), then with 1,000
     # activities renamed (those are updated, with history).
     changed = min(1000, activities)
-    for what, path, seconds in (
-            ("unchanged", workbook, 30),
-            (f"{changed:,} activities renamed", renamed(workbook, changed), 20)):
-        result = measured_command(target, "import_register", str(path))
-        record_command(result, f"Re-import, {what}",
-                       growth="Re-import, unchanged" if path == workbook else
-                       "Re-import, 1,000 activities renamed (all when fewer)",
-                       time_target=seconds if design else None,
-                       memory_target=400 if design and what == "unchanged" else None)
+    steps.append(("Re-import, unchanged", "Re-import, unchanged",
+                  measured_command(target, "import_register", str(workbook)),
+                  30 if design else None, 400 if design else None))
+    steps.append((f"Re-import, {changed:,} activities renamed",
+                  "Re-import, 1,000 activities renamed (all when fewer)",
+                  measured_command(target, "import_register", str(renamed(workbook, changed))),
+                  20 if design else None, None))
+    return steps
 
 
 def renamed(workbook: Path, count: int) -> Path:
@@ -458,12 +488,6 @@ def renamed(workbook: Path, count: int) -> Path:
     path = workbook.with_name(f"renamed-{count}.xlsx")
     copy.save(path)
     return path
-
-
-def health_report(database_url: str, activities: int):
-    result = measured_command(database_url, "run_report", "health")
-    record_command(result, "Health report over the whole register", growth="Health report",
-                   time_target=15 if activities == DESIGN_SIZE else None, memory_target=None)
 
 
 def machine() -> str:
@@ -510,8 +534,13 @@ def main_section(run: dict) -> list[str]:
         f"Machine: {run['machine']}. Load average (1, 5, 15 min) when the run began: "
         f"{load['start']}; when it ended: {load['end']}.",
         "",
-        f"Generating the register took {run['generate_seconds']:.0f} s.",
+        (f"Generating the register took {run['generate_seconds']:.0f} s."
+         if run["generate_seconds"] else "The register was generated by an earlier run "
+         "(`--keep`)."),
         "",
+        *([f"The exports, the import and the report were measured {run['jobs']} at a time "
+           f"(`--jobs {run['jobs']}`): their times share the machine, their CPU times and "
+           f"peak memory are their own.", ""] if run.get("jobs", 1) > 1 else []),
         "Timings depend on the machine as much as on the code: the generation time and the "
         "bare Django view below change only with the machine, so compare them between two "
         "runs before comparing the rest. Query counts, peak memory and the ratio of the API "
@@ -528,6 +557,8 @@ def _shown(measure: dict | None) -> str:
         return "not measured"
     value, unit = measure["value"], measure["unit"]
     if value is None:
+        if measure.get("at_least"):
+            return f"stopped at {_shown({**measure, 'value': measure['at_least']})}"
         return "stopped"
     if measure["kind"] in ("queries", "count"):
         return f"{value:.0f}"
@@ -564,7 +595,11 @@ def growth_section(small: dict, large: dict) -> list[str]:
     names = [*small["measures"], *(n for n in large["measures"] if n not in small["measures"])]
     for name in names:
         a, b = small["measures"].get(name), large["measures"].get(name)
-        if b is None or b["value"] is None:  # stopped or not measured at the larger size
+        if b is not None and b["value"] is None and a and a["value"] and b.get("at_least"):
+            # Stopped at the larger size: what it had used by then is a lower bound.
+            ratio, ok = growth_verdict(b["kind"], a["value"], b["at_least"], factor)
+            ratio, verdict = f"> {ratio}", "MISSED" if not ok else "stopped"
+        elif b is None or b["value"] is None:  # stopped or not measured at the larger size
             ratio, verdict = "", "MISSED" if b else ""
         elif a is None or a["value"] is None:
             ratio, verdict = "", ""
@@ -590,7 +625,10 @@ def growth_section(small: dict, large: dict) -> list[str]:
         "",
         f"Load average (1, 5, 15 min) of the larger run when it began: "
         f"{large['load_average']['start']}; when it ended: {large['load_average']['end']}. "
-        f"Generating its register took {large['generate_seconds']:.0f} s.",
+        + (f"Generating its register took {large['generate_seconds']:.0f} s. "
+           if large["generate_seconds"] else "")
+        + (f"Its exports, import and report were measured {large['jobs']} at a time."
+           if large.get("jobs", 1) > 1 else ""),
         "",
         f"| measure | {small['activities']:,} | {large['activities']:,} | growth | "
         f"no worse than linear |",
@@ -652,7 +690,7 @@ def forwarded(args, activities: int, organisations: int, throughput: str) -> lis
             "--organisations", str(organisations), "--rounds", str(args.rounds),
             "--slice-seconds", str(args.slice_seconds), "--throughput", throughput,
             "--timeout", str(args.timeout), "--memory-limit", str(args.memory_limit),
-            "--formats", args.formats, "--results", str(args.results),
+            "--formats", args.formats, "--jobs", str(args.jobs), "--results", str(args.results),
             "--report", str(args.report), "--command", args.command]
 
 
@@ -688,6 +726,10 @@ def main():
                         help="export formats measured, comma-separated (default: all; ico-xlsx "
                              "and workbook are always measured: the as-of export and the "
                              "import need them)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="exports and reports measured at once (default 1: each alone, "
+                             "as the times are meant; more shortens a run on a busy machine, "
+                             "whose times are then shared)")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     parser.add_argument("--report", type=Path, default=REPORT_FILE)
     parser.add_argument("--command", help=argparse.SUPPRESS)  # how a growth run was started
@@ -753,17 +795,16 @@ def main():
                    seconds=args.slice_seconds)
     if args.only is None:
         with tempfile.TemporaryDirectory() as tmp:
-            workbook = exports(database_url, Path(tmp), args.activities,
-                               [f for f in FORMATS if f in wanted])
-            import_workbook(database_url, workbook, args.activities, prepared=not args.keep)
-        health_report(database_url, args.activities)
+            commands(database_url, Path(tmp), args.activities,
+                     [f for f in FORMATS if f in wanted], jobs=args.jobs,
+                     import_prepared=not args.keep)
     command = args.command or command_line()
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {
         "activities": args.activities, "organisations": organisations, "date": today,
         "command": command, "code": code_version(), "pg_version": pg_version,
         "machine": machine(),
-        "generate_seconds": generate_seconds,
+        "generate_seconds": generate_seconds, "jobs": args.jobs,
         "load_average": {"start": load_at_start, "end": load_average()},
         "rows": RESULTS, "notes": NOTES, "measures": MEASURES,
         "throughput": {
