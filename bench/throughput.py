@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: How long a server may take to answer once started.
+BOOT_SECONDS = 300
 
 
 def free_port() -> int:
@@ -163,16 +165,19 @@ def serve(env: dict[str, str], server: Server, port: int) -> subprocess.Popen:
              "GUNICORN_BIND": f"127.0.0.1:{port}",
              "GUNICORN_WORKERS": str(server.workers)},
         cwd=ROOT, stdout=subprocess.DEVNULL)
-    for _ in range(150):
+    # On a busy shared machine a worker's start (Django, the app, the warm-up) can take
+    # a minute or more.
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5)
             return process
         except OSError:
             if process.poll() is not None:
                 raise SystemExit(f"gunicorn on port {port} stopped") from None
-            time.sleep(0.2)
+            time.sleep(0.5)
     process.kill()
-    raise SystemExit(f"gunicorn on port {port} did not answer")
+    raise SystemExit(f"gunicorn on port {port} did not answer within {BOOT_SECONDS} s")
 
 
 def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int = 5,
