@@ -781,7 +781,7 @@ def main():
         raise SystemExit(f"--formats: unknown format {sorted(asked - set(FORMATS))[0]!r}: use "
                          f"{', '.join(FORMATS)}.")
     wanted = asked | {"ico-xlsx", "workbook"}
-    load_at_start = load_average()
+    load_at_start, code = load_average(), code_version()  # the code measured
 
     generate_seconds = 0.0
     if not args.keep:
@@ -831,7 +831,7 @@ def main():
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {
         "activities": args.activities, "organisations": organisations, "date": today,
-        "command": command, "code": code_version(), "pg_version": pg_version,
+        "command": command, "code": code, "pg_version": pg_version,
         "machine": machine(),
         "generate_seconds": generate_seconds, "jobs": args.jobs,
         "load_average": {"start": load_at_start, "end": load_average()},
