@@ -178,7 +178,9 @@ ACTIVITY_LINKS = {
 }
 #: What the reader reads of an activity's row: its columns, and of its organisation and owner.
 ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
-                   "organisation__jurisdiction", "owner__name", "owner__email", "owner__login_id"]
+                   "organisation__jurisdiction", "owner__name", "owner__email", "owner__login_id",
+                   "organisation__email", "organisation__phone", "organisation__address",
+                   "organisation__country_id"]
 _PART_MODELS = {
     "purposes": processing.Purpose,
     "lawful_bases": processing.ActivityLawfulBasis,
@@ -224,6 +226,11 @@ class Reading:
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
+        #: The contacts of each organisation read, and the controller record its
+        #: activities share.
+        self.contacts: dict[int, list[r.Contact]] = {}
+        self._contacts_read: set[int] = set()
+        self.controllers: dict[int, r.Controller] = {}
 
     def activities(self, selection: models.QuerySet | list[dict],
                    third_parties_of: Iterable[int] = (),
@@ -235,9 +242,13 @@ class Reading:
         parts by a subquery rather than by their ids (a whole register has many)."""
         if isinstance(selection, models.QuerySet):
             selection = _rows(selection, ACTIVITY_VALUES)
-        activities = {row["id"]: _activity(row) for row in selection}
+        activities = {}
+        for row in selection:
+            activity = activities[row["id"]] = _activity(row)
+            activity.controller = self._controller(row)
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
+            self.read_contacts(set(third_parties_of))
             return activities
         if scope is None:
             # The same activities, selected again by id: ``selection`` may be sliced (a page).
@@ -269,6 +280,7 @@ class Reading:
                    for row in rows[name] if row["third_party_id"]}
         orgs = {a.organisation_id for a in activities.values()} | set(third_parties_of)
         self.read_third_parties(orgs, wanted)
+        self.read_contacts(orgs)
 
         self._link_activities(activities, links)
         self._parts(activities, rows, links)
@@ -293,6 +305,36 @@ class Reading:
                 group_organisation_id=row["group_organisation_id"],
                 group_organisation=row["group_organisation__name"] or "", notes=row["notes"],
             )
+
+    def _controller(self, row: dict) -> r.Controller:
+        """The organisation of an activity's row, one record per organisation; its contacts
+        are filled in by ``read_contacts``."""
+        pk = row["organisation_id"]
+        found = self.controllers.get(pk)
+        if found is None:
+            found = self.controllers[pk] = r.Controller(
+                id=pk, name=row["organisation__name"] or "",
+                jurisdiction=row["organisation__jurisdiction"] or "",
+                email=row["organisation__email"] or "", phone=row["organisation__phone"] or "",
+                address=row["organisation__address"] or "",
+                country=self.terms["country"].get(row["organisation__country_id"]),
+                contacts=self.contacts.setdefault(pk, []))
+        return found
+
+    def read_contacts(self, organisation_ids: set[int]) -> None:
+        """The contacts (DPO, representative...) of ``organisation_ids``, unless already read:
+        one query."""
+        wanted = [pk for pk in organisation_ids if pk not in self._contacts_read]
+        if not wanted:
+            return
+        self._contacts_read.update(wanted)
+        rows = self.source.objects(entities.Contact).filter(organisation_id__in=wanted)
+        for row in _rows(rows, _columns(entities.Contact)):
+            self.contacts.setdefault(row["organisation_id"], []).append(r.Contact(
+                role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
+                address=row["address"]))
+        for pk in wanted:
+            self.contacts.setdefault(pk, []).sort(key=lambda c: (c.role, c.name, c.email))
 
     def _link_activities(self, activities, links) -> None:
         terms, parties = self.terms, self.third_parties
@@ -476,12 +518,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
         all_names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in all_names)
     org_ids = list(org_rows)
 
-    contacts = defaultdict(list)
-    for row in _rows(source.objects(entities.Contact).filter(organisation_id__in=org_ids),
-                     _columns(entities.Contact)):
-        contacts[row["organisation_id"]].append(r.Contact(
-            role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
-            address=row["address"]))
+    reading.read_contacts(set(org_ids))  # those of the activities' organisations are read
 
     # Names as the register stood: an organisation renamed since keeps its old name here.
     for party in reading.third_parties.values():
@@ -491,6 +528,8 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     activities_of = defaultdict(list)
     for activity in activities.values():
         activity.organisation = all_names.get(activity.organisation_id, activity.organisation)
+        if activity.controller is not None:
+            activity.controller.name = activity.organisation
         activities_of[activity.organisation_id].append(activity)
     third_parties_of = defaultdict(list)
     for party in sorted(reading.third_parties.values(), key=lambda t: (t.name, t.id)):
@@ -506,7 +545,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 country=countries.get(row["country_id"]), website=row["website"],
                 email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
                 jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
-                contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
+                contacts=list(reading.contacts.get(row["id"], [])),
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],
             )
