@@ -256,8 +256,9 @@ class ItemShare:
 
     def as_dict(self) -> dict:
         return {"item": self.item.key, "article": self.item.article,
-                "title": str(self.item.title), "records": self.records, "complete": self.complete, "partial": self.partial,
-                "missing": self.missing, "share_complete": self.share_complete}
+                "title": str(self.item.title), "records": self.records,
+                "complete": self.complete, "partial": self.partial, "missing": self.missing,
+                "share_complete": self.share_complete}
 
 
 @dataclass

@@ -26,19 +26,19 @@ def term(code, **kwargs) -> r.Term:
 
 
 def party(name="Zendesk", **kwargs) -> r.ThirdParty:
-    values = dict(id=abs(hash(name)) % 10_000, organisation_id=1, name=name, kind="processor",
-                  category=None, service="", country=GB, address="1 High St", email="",
-                  phone="", website="", contract_link="https://x.example/dpa",
-                  dpf_certified=False, group_organisation_id=None, group_organisation="",
-                  notes="")
+    values = {"id": abs(hash(name)) % 10_000, "organisation_id": 1, "name": name, "kind": "processor",
+                  "category": None, "service": "", "country": GB, "address": "1 High St", "email": "",
+                  "phone": "", "website": "", "contract_link": "https://x.example/dpa",
+                  "dpf_certified": False, "group_organisation_id": None, "group_organisation": "",
+                  "notes": ""}
     values.update(kwargs)
     return r.ThirdParty(**values)
 
 
 def controller(**kwargs) -> r.Controller:
-    values = dict(id=1, name="Akixi Limited", jurisdiction="uk", email="privacy@akixi.example",
-                  country=GB, contacts=[r.Contact(role="dpo", name="Dana DPO",
-                                                  email="dpo@akixi.example")])
+    values = {"id": 1, "name": "Akixi Limited", "jurisdiction": "uk", "email": "privacy@akixi.example",
+                  "country": GB, "contacts": [r.Contact(role="dpo", name="Dana DPO",
+                                                  email="dpo@akixi.example")]}
     values.update(kwargs)
     return r.Controller(**values)
 
@@ -49,42 +49,42 @@ DEROGATION = term("A49-1-B", kind="derogation", article="Art 49(1)(b)",
 
 
 def transfer(country=US, mechanism=SCC, **kwargs) -> r.Transfer:
-    values = dict(id=1, country=country, international_organisation="", third_party=None,
-                  mechanism=mechanism, safeguards="", safeguard_document_link="", tia_link="")
+    values = {"id": 1, "country": country, "international_organisation": "", "third_party": None,
+                  "mechanism": mechanism, "safeguards": "", "safeguard_document_link": "", "tia_link": ""}
     values.update(kwargs)
     return r.Transfer(**values)
 
 
 def record(**kwargs) -> r.Activity:
     """A controller record with every Art 30(1) item complete, changed by ``kwargs``."""
-    values = dict(
-        id=1, organisation_id=1, organisation="Akixi Limited", jurisdiction="uk",
-        reference="PA-1", name="Support", business_function="", owner_id=None, owner="",
-        role="controller", status="active", status_changed_at=None, version=1, description="",
-        created_at=None, updated_at=None, last_reviewed_on=None, next_review_on=None,
-        recipients_none=False, security_description="", source_of_data="",
-        automated_decision_making=False, automated_decision_legal_effect=False,
-        automated_decision_description="", systematic_monitoring=False, data_location="",
-        dpia_required="", dpia_status="", dpia_link="", breach_occurred=False, breach_link="",
-        retention_policy_link="", retention_adhered=None, retention_non_adherence_reason="",
-        controller=controller(),
-        purposes=[r.Purpose(id=1, number=1, description="Answer support calls", position=0)],
-        data_subjects=[term("customers")], data_categories=[term("contact")],
-        recipients=[r.Recipient(id=1, third_party=party(), category=None, data_categories=[],
+    values = {
+        "id": 1, "organisation_id": 1, "organisation": "Akixi Limited", "jurisdiction": "uk",
+        "reference": "PA-1", "name": "Support", "business_function": "", "owner_id": None, "owner": "",
+        "role": "controller", "status": "active", "status_changed_at": None, "version": 1, "description": "",
+        "created_at": None, "updated_at": None, "last_reviewed_on": None, "next_review_on": None,
+        "recipients_none": False, "security_description": "", "source_of_data": "",
+        "automated_decision_making": False, "automated_decision_legal_effect": False,
+        "automated_decision_description": "", "systematic_monitoring": False, "data_location": "",
+        "dpia_required": "", "dpia_status": "", "dpia_link": "", "breach_occurred": False, "breach_link": "",
+        "retention_policy_link": "", "retention_adhered": None, "retention_non_adherence_reason": "",
+        "controller": controller(),
+        "purposes": [r.Purpose(id=1, number=1, description="Answer support calls", position=0)],
+        "data_subjects": [term("customers")], "data_categories": [term("contact")],
+        "recipients": [r.Recipient(id=1, third_party=party(), category=None, data_categories=[],
                                 purpose="")],
-        retention_rules=[r.RetentionRule(id=1, data_category=None, period="P7Y",
+        "retention_rules": [r.RetentionRule(id=1, data_category=None, period="P7Y",
                                          trigger="end_of_relationship", trigger_description="",
                                          legal_source="", deletion_method="", criteria="")],
-        security_measures=[term("encryption")],
-    )
+        "security_measures": [term("encryption")],
+    }
     values.update(kwargs)
     return r.Activity(**values)
 
 
 def processor_record(**kwargs) -> r.Activity:
-    values = dict(role="processor", controllers_served=[party("Client plc", kind="controller",
+    values = {"role": "processor", "controllers_served": [party("Client plc", kind="controller",
                                                               email="dpo@client.example")],
-                  data_subjects=[], data_categories=[], recipients=[], retention_rules=[])
+                  "data_subjects": [], "data_categories": [], "recipients": [], "retention_rules": []}
     values.update(kwargs)
     return record(**values)
 
@@ -102,7 +102,7 @@ def test_every_rule_is_mapped_to_an_item_or_declared_outside_article_30():
             f"Rule {rule.code} is neither mapped to an Art 30 item nor listed in "
             "OUTSIDE_ARTICLE_30 (processing/completeness.py), or it is both.")
     codes = {rule.code for rule in RULES}
-    assert mapped <= codes and OUTSIDE_ARTICLE_30 <= codes  # no code that no rule raises
+    assert mapped <= codes and codes >= OUTSIDE_ARTICLE_30  # no code that no rule raises
 
 
 def test_a_complete_controller_record_scores_100_on_seven_items():
