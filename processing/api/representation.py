@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from processing.completeness import activity_completeness
 from processing.findings import activity_findings
 from processing.register import records as r
 
@@ -136,6 +137,7 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
         "retention_adhered": a.retention_adhered,
         "retention_non_adherence_reason": a.retention_non_adherence_reason,
         "findings": [finding.as_dict() for finding in activity_findings(a)],
+        "completeness": activity_completeness(a).as_dict(),
     }
 
 
