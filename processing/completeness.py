@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entities.models import ContactRole
 
-from .findings import RULES_BY_CODE
+from .findings import RULES_BY_CODE, Finding, activity_findings
 from .models import ActivityStatus, ProcessingActivity
 from .register import read_activity
 from .register.reader import read_in_chunks
@@ -301,6 +301,8 @@ class RegisterCompleteness:
 
     activities: dict[int, ActivityCompleteness]
     organisations: list[OrganisationCompleteness]
+    #: The findings of the same activities, read in the same pass (most severe first).
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
 
     def organisation(self, pk: int) -> OrganisationCompleteness | None:
         return next((o for o in self.organisations if o.organisation_id == pk), None)
@@ -310,17 +312,20 @@ def register_completeness(activities: models.QuerySet | None = None, *,
                           today: datetime.date | None = None,
                           chunk_size: int = 500) -> RegisterCompleteness:
     """The completeness of the current (not retired) activities of a queryset (default: the
-    whole register), rolled up per organisation. Read a chunk of activities at a time: a
-    fixed number of queries per chunk, whatever the number of organisations."""
+    whole register), rolled up per organisation, with their findings (one reading serves
+    both). Read a chunk of activities at a time: a fixed number of queries per chunk,
+    whatever the number of organisations."""
     if activities is None:
         activities = ProcessingActivity.objects.all()
     today = today or timezone.localdate()
     ids = list(activities.exclude(status=ActivityStatus.RETIRED).order_by()
                .values_list("pk", flat=True))
     scored: dict[int, ActivityCompleteness] = {}
+    findings: dict[int, list[Finding]] = {}
     by_org: dict[int, OrganisationCompleteness] = {}
     for record in read_in_chunks(sorted(ids), chunk_size):
         completeness = scored[record.id] = activity_completeness(record, today=today)
+        findings[record.id] = activity_findings(record, today=today)
         organisation = by_org.get(record.organisation_id)
         if organisation is None:
             organisation = by_org[record.organisation_id] = OrganisationCompleteness(
@@ -328,7 +333,8 @@ def register_completeness(activities: models.QuerySet | None = None, *,
         organisation.add(completeness)
     return RegisterCompleteness(
         activities=scored,
-        organisations=sorted(by_org.values(), key=lambda o: (o.name, o.organisation_id)))
+        organisations=sorted(by_org.values(), key=lambda o: (o.name, o.organisation_id)),
+        findings=findings)
 
 
 def organisations_by_item(register: RegisterCompleteness) -> list[ItemShare]:
