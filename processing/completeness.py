@@ -171,6 +171,9 @@ class ItemScore:
     status: str
     missing: tuple[str, ...] = ()
 
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
     def as_dict(self) -> dict:
         return {"item": self.item.key, "article": self.item.article,
                 "title": str(self.item.title), "status": self.status, "missing": list(self.missing)}
@@ -180,6 +183,9 @@ class ItemScore:
 class ActivityCompleteness:
     record: str
     items: tuple[ItemScore, ...]
+
+    def get_record_display(self) -> str:
+        return str(Record(self.record).label)
 
     @property
     def score(self) -> int:
