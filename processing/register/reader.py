@@ -9,9 +9,9 @@ the current answer of the past.
 The number of queries is fixed, whatever the number of activities: the activities, one
 for every many-to-many link of the activities and their parts (a UNION), one per kind of
 part (purposes, lawful bases, recipients, transfers, retention rules), the third parties
-they name and the reference terms (a UNION); a whole register adds its organisations and
-their contacts. Rows are read as tuples (``values_list``) straight into records; a term
-or a third party named many times is one shared record.
+they name, the contacts of their organisations and the reference terms (a UNION); a whole
+register adds its organisations. Rows are read as tuples (``values_list``) straight into
+records; a term or a third party named many times is one shared record.
 """
 
 from __future__ import annotations
