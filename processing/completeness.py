@@ -55,17 +55,20 @@ def _controller_gaps(controller: Controller | None, what: str) -> tuple[list[str
     if not controller.has_contact_details:
         gaps.append(str(_("No contact details for the %(what)s %(name)s: record its address, "
                           "email or telephone.") % {"what": what, "name": controller.name}))
-    dpo = controller.contact(ContactRole.DPO) or controller.contact(ContactRole.PRIVACY_CONTACT)
-    if dpo is None:
+    role = next((r for r in (ContactRole.DPO, ContactRole.PRIVACY_CONTACT)
+                 if controller.has_contact(r)), None)
+    if role is None:
         gaps.append(str(_("No data protection officer (or, where none is appointed, privacy "
                           "contact) is recorded for %(name)s.") % {"name": controller.name}))
-    elif not (dpo.email or dpo.phone or dpo.address).strip():
-        gaps.append(str(_("%(contact)s has no contact details: record an email, telephone or "
-                          "address.") % {"contact": f"{dpo.name} ({dpo.role_label})"}))
-    if controller.needs_representative and controller.contact(ContactRole.REPRESENTATIVE) is None:
+    elif not controller.reachable(role):
+        gaps.append(str(_("The %(role)s of %(name)s has no contact details: record an email, "
+                          "telephone or address.") % {"role": ContactRole(role).label,
+                                                      "name": controller.name}))
+    if (controller.needs_representative
+            and not controller.has_contact(ContactRole.REPRESENTATIVE)):
         gaps.append(str(_("%(name)s is established outside the territory of its law: name its "
                           "Art 27 representative.") % {"name": controller.name}))
-    bare = controller.has_contact_details is False and not controller.contacts
+    bare = not controller.has_contact_details and not controller.contact_roles
     return gaps, bare
 
 

@@ -9,8 +9,9 @@ the current answer of the past.
 The number of queries is fixed, whatever the number of activities: the activities, one
 for every many-to-many link of the activities and their parts (a UNION), one per kind of
 part (purposes, lawful bases, recipients, transfers, retention rules), the third parties
-they name, the contacts of their organisations and the reference terms (a UNION); a whole
-register adds its organisations. Rows are read as tuples (``values_list``) straight into
+they name and the reference terms (a UNION); a whole register adds its organisations and
+their contacts. The roles of the activities' organisations' contacts, which Art 30(1)(a)
+asks about, travel in the UNION of the links. Rows are read as tuples (``values_list``) straight into
 records; a term or a third party named many times is one shared record.
 """
 
@@ -21,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
-from django.db.models import Max, Q, Value
+from django.db.models import Case, Max, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -217,6 +219,10 @@ def _activity(row: dict) -> r.Activity:
     )
 
 
+#: Tags of the contact rows in the links' UNION.
+_CONTACT, _REACHABLE = "contact:", ":reachable"
+
+
 class Reading:
     """Reads of activities with everything they hold, from one source. The reference terms
     are read once per ``Reading``, and a third party once: read a large register a chunk
@@ -226,10 +232,7 @@ class Reading:
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
-        #: The contacts of each organisation read, and the controller record its
-        #: activities share.
-        self.contacts: dict[int, list[r.Contact]] = {}
-        self._contacts_read: set[int] = set()
+        #: The organisation of the activities read, one record each, shared by its activities.
         self.controllers: dict[int, r.Controller] = {}
 
     def activities(self, selection: models.QuerySet | list[dict],
@@ -248,7 +251,6 @@ class Reading:
             activity.controller = self._controller(row)
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
-            self.read_contacts(set(third_parties_of))
             return activities
         if scope is None:
             # The same activities, selected again by id: ``selection`` may be sliced (a page).
@@ -267,10 +269,12 @@ class Reading:
                               tag="basis_purposes"),
             self.source.links(processing.ActivityRecipient, "data_categories", parts["recipients"],
                               tag="recipient_data"),
+            self._contact_roles({a.organisation_id for a in activities.values()}),
         ]
         links = defaultdict(list)
         for name, owner_id, target_id in link_queries[0].union(*link_queries[1:], all=True):
             links[name].append((owner_id, target_id))
+        self._note_contacts(links)
 
         rows = {name: list(_rows(qs, _columns(_PART_MODELS[name])))
                 for name, qs in parts.items()}
@@ -280,7 +284,6 @@ class Reading:
                    for row in rows[name] if row["third_party_id"]}
         orgs = {a.organisation_id for a in activities.values()} | set(third_parties_of)
         self.read_third_parties(orgs, wanted)
-        self.read_contacts(orgs)
 
         self._link_activities(activities, links)
         self._parts(activities, rows, links)
@@ -307,8 +310,7 @@ class Reading:
             )
 
     def _controller(self, row: dict) -> r.Controller:
-        """The organisation of an activity's row, one record per organisation; its contacts
-        are filled in by ``read_contacts``."""
+        """The organisation of an activity's row, one record per organisation."""
         pk = row["organisation_id"]
         found = self.controllers.get(pk)
         if found is None:
@@ -317,24 +319,30 @@ class Reading:
                 jurisdiction=row["organisation__jurisdiction"] or "",
                 email=row["organisation__email"] or "", phone=row["organisation__phone"] or "",
                 address=row["organisation__address"] or "",
-                country=self.terms["country"].get(row["organisation__country_id"]),
-                contacts=self.contacts.setdefault(pk, []))
+                country=self.terms["country"].get(row["organisation__country_id"]))
         return found
 
-    def read_contacts(self, organisation_ids: set[int]) -> None:
-        """The contacts (DPO, representative...) of ``organisation_ids``, unless already read:
-        one query."""
-        wanted = [pk for pk in organisation_ids if pk not in self._contacts_read]
-        if not wanted:
-            return
-        self._contacts_read.update(wanted)
-        rows = self.source.objects(entities.Contact).filter(organisation_id__in=wanted)
-        for row in _rows(rows, _columns(entities.Contact)):
-            self.contacts.setdefault(row["organisation_id"], []).append(r.Contact(
-                role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
-                address=row["address"]))
-        for pk in wanted:
-            self.contacts.setdefault(pk, []).sort(key=lambda c: (c.role, c.name, c.email))
+    def _contact_roles(self, organisation_ids: set[int]) -> models.QuerySet:
+        """Rows of the links' UNION for the contacts of ``organisation_ids``: (``contact:`` and
+        its role, with ``:reachable`` when it has an email, telephone or address; the
+        organisation; the contact). What Art 30(1)(a) asks of them costs no query of its own."""
+        reachable = ~Q(email="") | ~Q(phone="") | ~Q(address="")
+        tag = Concat(Value(_CONTACT), "role",
+                     Case(When(reachable, then=Value(_REACHABLE)), default=Value("")),
+                     output_field=models.CharField())
+        return (self.source.objects(entities.Contact)
+                .filter(organisation_id__in=sorted(organisation_ids))
+                .order_by().values_list(tag, "organisation_id", "id"))
+
+    def _note_contacts(self, links: dict) -> None:
+        """Each organisation's contact roles, from the contact rows of the links."""
+        for name in [n for n in links if n.startswith(_CONTACT)]:
+            role = name.removeprefix(_CONTACT).removesuffix(_REACHABLE)
+            for organisation_id, _contact in links.pop(name):
+                controller = self.controllers.get(organisation_id)
+                if controller is not None:
+                    roles = controller.contact_roles
+                    roles[role] = roles.get(role, False) or name.endswith(_REACHABLE)
 
     def _link_activities(self, activities, links) -> None:
         terms, parties = self.terms, self.third_parties
@@ -518,7 +526,12 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
         all_names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in all_names)
     org_ids = list(org_rows)
 
-    reading.read_contacts(set(org_ids))  # those of the activities' organisations are read
+    contacts = defaultdict(list)
+    for row in _rows(source.objects(entities.Contact).filter(organisation_id__in=org_ids),
+                     _columns(entities.Contact)):
+        contacts[row["organisation_id"]].append(r.Contact(
+            role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
+            address=row["address"]))
 
     # Names as the register stood: an organisation renamed since keeps its old name here.
     for party in reading.third_parties.values():
@@ -545,7 +558,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 country=countries.get(row["country_id"]), website=row["website"],
                 email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
                 jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
-                contacts=list(reading.contacts.get(row["id"], [])),
+                contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],
             )

@@ -109,9 +109,10 @@ def _reachable(*values: str) -> bool:
 
 @dataclass(slots=True)
 class Controller:
-    """The organisation that keeps an activity's record, as Art 30(1)(a) and 30(2)(a) name
-    it: its name and contact details, its DPO, privacy contact and Art 27 representative.
-    One record per organisation, shared by its activities."""
+    """The organisation that keeps an activity's record, as Art 30(1)(a) and 30(2)(a) ask
+    about it: its name and contact details, and whether it has a DPO, privacy contact and
+    Art 27 representative who can be reached (their details are the ``Organisation``'s of a
+    whole register). One record per organisation, shared by its activities."""
 
     id: int
     name: str
@@ -120,10 +121,15 @@ class Controller:
     phone: str = ""
     address: str = ""
     country: Country | None = None
-    contacts: list[Contact] = field(default_factory=list)
+    #: The roles of its contacts (DPO, representative, privacy contact...), each with
+    #: whether a contact of that role has contact details (email, telephone or address).
+    contact_roles: dict[str, bool] = field(default_factory=dict)
 
-    def contact(self, role: str) -> Contact | None:
-        return next((c for c in self.contacts if c.role == role), None)
+    def has_contact(self, role: str) -> bool:
+        return role in self.contact_roles
+
+    def reachable(self, role: str) -> bool:
+        return self.contact_roles.get(role, False)
 
     @property
     def has_contact_details(self) -> bool:

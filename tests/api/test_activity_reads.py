@@ -221,9 +221,7 @@ def test_the_read_costs_the_same_queries_whatever_the_number_of_activities(varie
         with CaptureQueriesContext(connection) as captured:
             read_activities(ids)
         counts.append(len(captured.captured_queries))
-    # The activities, the links, five kinds of part, the third parties, the organisations'
-    # contacts and the reference terms.
-    assert counts[0] == counts[1] == 10, counts
+    assert counts[0] == counts[1] == 9, counts
     assert read_activities([]) == []
 
 

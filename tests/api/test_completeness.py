@@ -104,3 +104,30 @@ def test_organisation_without_activities_and_another_registers(org, other_org, d
     assert dpo_client.get(f"/api/v1/organisations/{other_org.pk}/completeness/").status_code == 404
     auditor = token_client(member(org, "auditor"))
     assert auditor.get(f"/api/v1/organisations/{org.pk}/completeness/").status_code == 200
+
+
+def test_records_carry_their_organisations_contact_roles_in_no_extra_query(org, activity,
+                                                                          dpo_contact):
+    from django.utils import timezone
+
+    from processing.register import read_activities, read_register
+
+    before = timezone.now()
+    Contact.objects.create(organisation=org, role="representative", name="Rep")  # no details
+    with CaptureQueriesContext(connection) as ctx:
+        record, = read_activities([activity.pk])
+    assert len(ctx.captured_queries) == 9  # as before the roles were read
+    controller = record.controller
+    assert (controller.id, controller.name, controller.email) == (
+        org.pk, "Akixi Limited", org.email)
+    assert controller.country.code == "GB" and controller.jurisdiction == org.jurisdiction
+    assert controller.contact_roles == {"dpo": True, "representative": False}
+    # As of a moment, the contacts as they then stood; one record per organisation.
+    then, = read_activities([activity.pk], as_of=before)
+    assert then.controller.contact_roles == {"dpo": True}
+    second = complete_activity(organisation=org, reference="PA-101")
+    first, other = read_activities([activity.pk, second.pk])
+    assert first.controller is other.controller
+    whole = read_register()
+    assert whole.activities[0].controller is whole.activities[1].controller
+    assert [c.role for c in whole.organisations[0].contacts] == ["dpo", "representative"]
