@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from entities.models import ContactRole
@@ -154,6 +154,8 @@ PROCESSOR_ITEMS: tuple[Item, ...] = (
 )
 
 ITEMS: tuple[Item, ...] = CONTROLLER_ITEMS + PROCESSOR_ITEMS
+_CONTROLLER_CODES = frozenset(code for item in CONTROLLER_ITEMS for code in item.codes)
+_PROCESSOR_CODES = frozenset(code for item in PROCESSOR_ITEMS for code in item.codes)
 ITEMS_BY_KEY = {item.key: item for item in ITEMS}
 
 #: Rules of the engine that are not about an Art 30 item (the lawful basis, special data,
@@ -164,6 +166,19 @@ OUTSIDE_ARTICLE_30 = frozenset({
     "A9-CONDITION", "A10-CONDITION", "A28-CONTRACT", "A35-DPIA", "REVIEW-OVERDUE",
     "DRAFT-STALE",
 })
+
+
+#: The items' titles, translated once per language.
+_TITLES: dict[str | None, dict[str, str]] = {}
+
+
+def item_titles() -> dict[str, str]:
+    """Each item's title in the active language, by key."""
+    language = translation.get_language()
+    titles = _TITLES.get(language)
+    if titles is None:
+        titles = _TITLES[language] = {item.key: str(item.title) for item in ITEMS}
+    return titles
 
 
 # --- scores ------------------------------------------------------------------------------------
@@ -177,9 +192,10 @@ class ItemScore:
     def get_status_display(self) -> str:
         return str(Status(self.status).label)
 
-    def as_dict(self) -> dict:
-        return {"item": self.item.key, "article": self.item.article,
-                "title": str(self.item.title), "status": self.status, "missing": list(self.missing)}
+    def as_dict(self, titles: dict[str, str] | None = None) -> dict:
+        title = titles[self.item.key] if titles else str(self.item.title)
+        return {"item": self.item.key, "article": self.item.article, "title": title,
+                "status": self.status, "missing": list(self.missing)}
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,9 @@ class ActivityCompleteness:
         return next(i for i in self.items if i.item.key == key)
 
     def as_dict(self) -> dict:
+        titles = item_titles()
         return {"record": self.record, "score": self.score,
-                "items": [i.as_dict() for i in self.items]}
+                "items": [i.as_dict(titles) for i in self.items]}
 
 
 def _score_item(item: Item, activity: Activity, raised: dict[str, list[str]]) -> ItemScore:
@@ -228,17 +245,25 @@ def _raised(activity: Activity, codes: Iterable[str], today: datetime.date) -> d
 
 
 def activity_completeness(activity: Activity | ProcessingActivity, *,
-                          today: datetime.date | None = None) -> ActivityCompleteness:
+                          today: datetime.date | None = None,
+                          findings: Iterable[Finding] | None = None) -> ActivityCompleteness:
     """The completeness of one activity (a record, or a saved activity read as it is
-    stored), item by item. A retired activity is scored too: it shows what it held."""
+    stored), item by item; ``findings``, its findings when already found (the rules are
+    then not run again). A retired activity is scored too: it shows what it held."""
     if not isinstance(activity, Activity):
         record = read_activity(activity.pk)
         if record is None:
             raise ProcessingActivity.DoesNotExist(f"No activity {activity.pk}.")
         activity = record
     items = PROCESSOR_ITEMS if activity.is_processor_record else CONTROLLER_ITEMS
-    raised = _raised(activity, {code for item in items for code in item.codes},
-                     today or timezone.localdate())
+    codes = _CONTROLLER_CODES if items is CONTROLLER_ITEMS else _PROCESSOR_CODES
+    if findings is not None and activity.status != ActivityStatus.RETIRED:
+        raised: dict[str, list[str]] = {}
+        for finding in findings:
+            if finding.code in codes:
+                raised.setdefault(finding.code, []).append(finding.message)
+    else:  # a retired activity has no findings: its rules are run for it
+        raised = _raised(activity, codes, today or timezone.localdate())
     record = Record.PROCESSOR if activity.is_processor_record else Record.CONTROLLER
     return ActivityCompleteness(record, tuple(_score_item(i, activity, raised) for i in items))
 
@@ -333,8 +358,9 @@ def register_completeness(activities: models.QuerySet | None = None, *,
     findings: dict[int, list[Finding]] = {}
     by_org: dict[int, OrganisationCompleteness] = {}
     for record in read_in_chunks(sorted(ids), chunk_size):
-        completeness = scored[record.id] = activity_completeness(record, today=today)
-        findings[record.id] = activity_findings(record, today=today)
+        found = findings[record.id] = activity_findings(record, today=today)
+        completeness = scored[record.id] = activity_completeness(record, today=today,
+                                                                 findings=found)
         organisation = by_org.get(record.organisation_id)
         if organisation is None:
             organisation = by_org[record.organisation_id] = OrganisationCompleteness(
