@@ -117,7 +117,7 @@ _TRANSFER_CODES = ("CH5-MECHANISM", "A49-SAFEGUARDS", "CH5-TIA-UNNAMED", "CH5-DP
 CONTROLLER_ITEMS: tuple[Item, ...] = (
     Item("1a", Record.CONTROLLER, "Art 30(1)(a)",
          _("Name and contact details of the controller, joint controllers, representative "
-               "and DPO"),
+           "and DPO"),
          codes=("A26-JOINT",), identity=_controller_identity),
     Item("1b", Record.CONTROLLER, "Art 30(1)(b)", _("Purposes of the processing"),
          codes=("A30-PURPOSES",), empty_codes=("A30-PURPOSES",)),
@@ -139,7 +139,7 @@ CONTROLLER_ITEMS: tuple[Item, ...] = (
 PROCESSOR_ITEMS: tuple[Item, ...] = (
     Item("2a", Record.PROCESSOR, "Art 30(2)(a)",
          _("Name and contact details of the processor, each controller served, "
-               "representative and DPO"),
+           "representative and DPO"),
          codes=("A30-CONTROLLERS",), empty_codes=("A30-CONTROLLERS",),
          identity=_processor_identity),
     Item("2b", Record.PROCESSOR, "Art 30(2)(b)",
