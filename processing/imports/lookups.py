@@ -42,9 +42,11 @@ class Lookups(ImporterBase):
         self.existing_organisations = dict(self.organisations)
         self.existing_third_parties = dict(self.third_parties)
         names = {r.values["organisation"] for r in self.rows["Activities"]}
+        #: (organisation name, reference) -> id of each activity the register holds: the
+        #: activities themselves are read a chunk at a time when they are compared.
         self.activities = {
-            (a.organisation.name, a.reference): a
-            for a in ProcessingActivity.objects.filter(organisation__name__in=names).with_register()
+            (org, reference): pk for pk, org, reference in ProcessingActivity.objects.filter(
+                organisation__name__in=names).values_list("pk", "organisation__name", "reference")
         }
         #: (organisation name, person name) -> the person: those the register holds, and
         #: (at the write) those the import creates.
