@@ -33,10 +33,12 @@ class Lookups(ImporterBase):
             "mechanism": {t.code: t for t in TransferMechanism.objects.all()},
             "category": {t.code: t for t in RecipientCategory.objects.all()},
         }
-        self.organisations = {o.name: o for o in Organisation.objects.all()}
+        # With what the rows are compared to, so that comparing costs no query per object.
+        self.organisations = {o.name: o for o in Organisation.objects.select_related("country")}
         self.third_parties = {
             (t.organisation.name, t.name): t
-            for t in ThirdParty.objects.select_related("organisation")
+            for t in ThirdParty.objects.select_related("organisation", "category", "country",
+                                                       "group_organisation")
         }
         # What the register holds before the import (the dicts above gain the new objects).
         self.existing_organisations = dict(self.organisations)
