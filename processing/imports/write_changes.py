@@ -31,7 +31,7 @@ from .resolve import Resolving
 from .rows import Row
 
 #: Activities read as records at a time to compare them with their rows.
-CHUNK = 500
+CHUNK = 1000
 
 
 class ChangeWriting(Resolving):
