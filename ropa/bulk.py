@@ -1,9 +1,10 @@
 """Writing many rows at once, with the same validation and history as one at a time.
 
-Used where thousands of objects are created together (the workbook import, the synthetic
-register of the benchmarks): each object is still validated like ``full_clean()`` and
-still gets its "+" history row, attributed to the acting user and path, with its
-many-to-many links recorded in that row; but the queries are per batch, not per row.
+Used where thousands of objects are created or changed together (the workbook import,
+the synthetic register of the benchmarks): each object is still validated like
+``full_clean()`` and still gets its history row ("+", "~" or "-"), attributed to the
+acting user and path, with its many-to-many links recorded in that row; but the queries
+are per batch, not per row.
 """
 
 from __future__ import annotations
