@@ -280,3 +280,32 @@ def test_a_part_refused_by_the_services_is_named_by_its_row():
     assert [(e.sheet, e.column, e.value) for e in errors] == [("Retention", "Data category", "health")]
     assert "Not among the activity's categories of personal data" in errors[0].message
     assert row_counts() == before
+
+
+def test_the_bulk_update_refuses_a_second_lawful_basis_of_one_kind_and_writes_nothing():
+    import_workbook(register_workbook(2), "register.json")
+    activity = ProcessingActivity.objects.select_related("organisation").get(reference="PA-001")
+    interests = activity.lawful_bases.get(basis__code="A6-1-f")
+    before = row_counts()
+
+    def again(removed=()):
+        return services.ActivityChange(activity=activity, fields={"name": "Renamed"}, removed=list(removed),
+                                       parts=[services.NewPart(ActivityLawfulBasis(
+                                           basis=interests.basis, legitimate_interest="Other"))])
+
+    with pytest.raises(services.BulkRefused) as refused:
+        services.register_bulk_update(changes=[again()])
+
+    assert [type(obj).__name__ for obj, _error in refused.value.problems] == ["ActivityLawfulBasis"]
+    assert "already exists" in " ".join(refused.value.messages)
+    assert row_counts() == before
+    assert ProcessingActivity.objects.get(pk=activity.pk).name == "Activity 1"
+
+    # Removing the one it has first, the same basis comes back as a new part of version 2.
+    activity.refresh_from_db()
+    services.register_bulk_update(changes=[again(removed=[interests])])
+    assert activity.lawful_bases.get(basis__code="A6-1-f").legitimate_interest == "Other"
+    assert [(h.history_type, h.owner_version) for h in ActivityLawfulBasis.history.filter(
+        activity_id=activity.pk, basis_id=interests.basis_id).order_by("history_id")] == [
+        ("+", 1), ("-", 2), ("+", 2)]
+    assert ProcessingActivity.objects.get(pk=activity.pk).version == 2
