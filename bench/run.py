@@ -67,17 +67,18 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 with CaptureQueriesContext(connection) as ctx:
     call_command(*{args!r})
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print("BENCH" + json.dumps({{"seconds": seconds, "peak_mb": peak, "queries": len(ctx)}}))
+print("BENCH" + json.dumps({{"seconds": seconds, "cpu": cpu, "peak_mb": peak, "queries": len(ctx)}}))
 """
 
 
 def measured_command(database_url: str, *args: str) -> dict:
-    """Run a command in a fresh process; time, peak RSS and SQL query count."""
+    """Run a command in a fresh process; time (wall and the process's CPU: on a loaded
+    machine the second is the one to compare), peak RSS and SQL query count."""
     code = PEAK_WRAPPER.format(root=str(ROOT), args=list(args))
     proc = subprocess.run([sys.executable, "-c", code], env=env_for(database_url),
                           capture_output=True, text=True, cwd=ROOT)
@@ -275,14 +276,15 @@ def import_workbook(database_url: str, workbook: Path):
     before = history_rows(target)
     result = measured_command(target, "import_register", str(workbook))
     written = history_rows(target) - before
-    record("Re-import, unchanged", f"{result['seconds']:.1f} s, {result['peak_mb']:.0f} MB",
+    record("Re-import, unchanged", f"{result['seconds']:.1f} s ({result['cpu']:.1f} s CPU), "
+           f"{result['peak_mb']:.0f} MB",
            "< 30 s, < 400 MB", result["seconds"] < 30 and result["peak_mb"] < 400)
     record("Re-import, unchanged: history rows written", str(written), "0", written == 0)
     before = history_rows(target, "processing_historicalprocessingactivity")
     result = measured_command(target, "import_register", str(renamed(workbook, 1000)))
     written = history_rows(target, "processing_historicalprocessingactivity") - before
-    record("Re-import, 1,000 activities renamed", f"{result['seconds']:.1f} s, "
-           f"{result['peak_mb']:.0f} MB", "< 20 s", result["seconds"] < 20)
+    record("Re-import, 1,000 activities renamed", f"{result['seconds']:.1f} s ({result['cpu']:.1f} s "
+           f"CPU), {result['peak_mb']:.0f} MB", "< 20 s", result["seconds"] < 20)
     record("Re-import, 1,000 activities renamed: activity history rows written", str(written),
            "1000", written == 1000)
 
