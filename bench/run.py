@@ -300,6 +300,23 @@ def in_process(database_url: str, activities: int):
     record(f"Admin change list ({activities:,}): median", f"{median:.0f} ms",
            "< 500 ms" if design else "", median < 500 if design else None,
            growth="Admin change list: median", number=median, unit="ms")
+
+    # Completeness per Art 30 item, rolled up per organisation, with the findings read in
+    # the same pass (the dashboard and the health report), against the findings alone.
+    from processing.completeness import register_completeness
+    from processing.findings import register_findings
+
+    for label, run in (("Findings of the whole register (register_findings)", register_findings),
+                       ("Completeness and findings of the whole register", register_completeness)):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            run()
+            seconds = time.perf_counter() - started
+        record(f"{label}: time", f"{seconds:.1f} s", "", None)
+        record(f"{label}: queries", str(len(ctx)), "constant per 500 activities", None)
+    median, queries = timed("/admin/processing/processingactivity/dashboard/", 3)
+    record(f"Admin dashboard ({activities:,}): queries", str(queries), "constant per 500 activities", None)
+    record(f"Admin dashboard ({activities:,}): median", f"{median / 1000:.1f} s", "", None)
     return activity.pk
 
 
