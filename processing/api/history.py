@@ -31,7 +31,8 @@ _CONDITION_MODELS = {
 }
 _ACTIVITY = ("id", "organisation_id", "reference", "name", "status", "version")
 _BASIS = ("code", "article", "name", "kind", "dpv_iri")
-_USE = ("legitimate_interest", "lia_link", "consent_record_link", "citation", "notes")
+_USE = ("legitimate_interest", "lia_link", "consent_record_link", "citation",
+        "recognised_interest", "notes")
 _CATEGORY = ("id", "code", "name", "dpv_iri", "special_category", "criminal_offence")
 _CONDITION = ("id", "code", "article", "name", "dpv_iri")
 _SCHEDULE1 = (*_CONDITION, "part", "applies_to")
@@ -91,7 +92,8 @@ _COLUMNS = (
     ("name", "VARCHAR"), ("status", "VARCHAR"), ("version", "INTEGER"), ("code", "VARCHAR"),
     ("article", "VARCHAR"), ("kind", "VARCHAR"), ("dpv_iri", "VARCHAR"),
     ("legitimate_interest", "TEXT"), ("lia_link", "VARCHAR"),
-    ("consent_record_link", "VARCHAR"), ("citation", "VARCHAR"), ("notes", "TEXT"),
+    ("consent_record_link", "VARCHAR"), ("citation", "VARCHAR"),
+    ("recognised_interest", "VARCHAR"), ("notes", "TEXT"),
     ("special_category", "BOOLEAN"), ("criminal_offence", "BOOLEAN"), ("part", "VARCHAR"),
     ("applies_to", "VARCHAR"), ("description", "TEXT"), ("position", "INTEGER"),
 )

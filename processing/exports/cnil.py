@@ -49,6 +49,7 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
         ("N° de TVA", org.vat_number),
         ("N° d'enregistrement auprès de l'autorité", org.authority_registration_ref),
         ("Société mère (groupe)", org.parent),
+        ("Autorité ou organisme public", "Oui" if org.public_authority else ""),
     ):
         sheet.row([label, value], "label")
     sheet.blank()
@@ -96,7 +97,9 @@ def _basis_lines(activity: Activity) -> list[str]:
             ("Intérêt légitime poursuivi", use.legitimate_interest),
             ("Analyse (LIA)", use.lia_link), ("Texte applicable", use.citation),
             ("Preuve du consentement", use.consent_record_link),
-            ("Recueil du consentement", use.consent_description), ("Notes", use.notes),
+            ("Recueil du consentement", use.consent_description),
+            ("Intérêt légitime reconnu (Annexe 1 UK GDPR)", use.recognised_interest_label),
+            ("Notes", use.notes),
         ):
             if value:
                 details.append(f"{label} : {value}")
@@ -204,7 +207,27 @@ def _other_details(activity: Activity) -> list[tuple[str, str]]:
         ("Effets juridiques ou similaires (art. 22)",
          _oui_non(activity.automated_decision_legal_effect)),
         ("Décisions automatisées, précisions", activity.automated_decision_description),
+        ("Garanties (art. 22.3)", activity.automated_decision_safeguards),
         ("Surveillance systématique", _oui_non(activity.systematic_monitoring)),
+        ("Traitement à grande échelle", _oui_non(activity.large_scale)),
+        ("Évaluation ou notation", _oui_non(activity.evaluation_or_scoring)),
+        ("Croisement de données", _oui_non(activity.matching_datasets)),
+        ("Personnes vulnérables", _oui_non(activity.vulnerable_subjects)),
+        ("Données d'enfants", _oui_non(activity.children)),
+        ("Vérification de l'âge et consentement parental (art. 8)", activity.children_consent),
+        ("Usage innovant ou nouvelle technologie", _oui_non(activity.innovative_technology)),
+        ("Exclusion du bénéfice d'un droit ou d'un contrat",
+         _oui_non(activity.prevents_exercise_of_right)),
+        ("Données non collectées auprès de la personne (art. 14)",
+         _oui_non(activity.data_from_other_sources)),
+        ("Lien vers la notice d'information", activity.privacy_notice_link),
+        ("Lien vers l'accord entre responsables conjoints (art. 26)",
+         activity.joint_arrangement_link),
+        ("Prospection commerciale", _oui_non(activity.direct_marketing)),
+        ("Prospection par voie électronique", _oui_non(activity.electronic_marketing)),
+        ("Exception « clients existants » (soft opt-in)", _oui_non(activity.soft_opt_in)),
+        ("Lien vers le document de politique (DPA 2018 annexe 1 partie 4)",
+         activity.policy_document_link),
         ("AIPD requise", {"yes": "Oui", "no": "Non"}.get(activity.dpia_required, "")),
         ("État de l'AIPD", _DPIA_STATUSES.get(activity.dpia_status, "")),
         ("Lien vers l'AIPD", activity.dpia_link),

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
+from processing.models.activity import SCREENING_FIELDS
 from processing.reference.data import ROPA_NS
 from processing.register.records import Activity, Organisation, Register, Term
 
@@ -72,10 +73,11 @@ ACTIVITY_LITERALS = (
     "automated_decision_legal_effect", "automated_decision_description", "systematic_monitoring",
     "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
     "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
+    *SCREENING_FIELDS,
 )
 ORGANISATION_LITERALS = (
     "trading_name", "authority_registration_ref", "vat_number", "address", "trading_address",
-    "website", "email", "phone", "jurisdiction",
+    "website", "email", "phone", "jurisdiction", "public_authority",
 )
 PARTY_LITERALS = ("kind", "service", "address", "email", "phone", "website", "contract_link",
                   "dpf_certified", "group_organisation", "notes")
@@ -136,7 +138,7 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         if use.citation:
             graph.add((detail, DCTERMS.source, Literal(use.citation)))
         _literals(graph, detail, use, ("legitimate_interest", "lia_link", "consent_record_link",
-                                       "consent_description", "notes"))
+                                       "consent_description", "recognised_interest", "notes"))
         for purpose in use.purposes:
             graph.add((detail, DPV.hasPurpose,
                        _name(org.name, "activity", a.reference, "purpose", str(purpose.number))))

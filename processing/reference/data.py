@@ -248,6 +248,14 @@ ART9_CONDITIONS = [
 ]
 
 
+#: DPA 2018 s10(2)-(3): in the UK these Art 9(2) conditions are met only with a condition
+#: of this part of Schedule 1 (code -> part).
+UK_SCHEDULE1_PART_NEEDED = {"A9-2-b": "1", "A9-2-g": "2", "A9-2-h": "1", "A9-2-i": "1",
+                            "A9-2-j": "1"}
+for _condition in ART9_CONDITIONS:
+    _condition["uk_schedule1_part"] = UK_SCHEDULE1_PART_NEEDED.get(_condition["code"], "")
+
+
 # ---------------------------------------------------------------------------
 # 3. UK Data Protection Act 2018, Schedule 1 conditions (+ GDPR Art 10)
 # ---------------------------------------------------------------------------
@@ -431,6 +439,7 @@ SCHEDULE1_CONDITIONS = [
           "condition (para 20) without the requirements that it is one of the "
           "listed data categories or necessary for substantial public interest, "
           "if it would otherwise meet that condition."),
+    # The ``needs_policy_document`` flags are set below the list.
     {
         "code": "A10-official-authority",
         "article": "Art 10",
@@ -446,6 +455,17 @@ SCHEDULE1_CONDITIONS = [
         ),
     },
 ]
+
+
+#: DPA 2018 Sch. 1 paras 1(1)(b), 5(1) and Part 4 (para 38): the conditions met only when the
+#: controller has an appropriate policy document in place: the employment condition, every
+#: substantial public interest condition of Part 2 (para 5(1); a few of them spare some
+#: disclosures, e.g. para 10(3) to a competent authority) and para 35 of Part 3. Part 1
+#: paras 2-4 and the other Part 3 conditions need none of their own.
+NEEDS_POLICY_DOCUMENT = {"DPA2018-S1-P1-1", "DPA2018-S1-P3-35"} | {
+    f"DPA2018-S1-P2-{para}" for para in range(6, 29)}
+for _condition in SCHEDULE1_CONDITIONS:
+    _condition["needs_policy_document"] = _condition["code"] in NEEDS_POLICY_DOCUMENT
 
 
 # ---------------------------------------------------------------------------
@@ -902,6 +922,20 @@ DATA_SUBJECT_CATEGORIES = [
 # ---------------------------------------------------------------------------
 
 
+#: EDPB DPIA criterion 7 (WP248 rev.01): data subjects in a weaker position than the
+#: controller; children are vulnerable and also need Art 8.
+VULNERABLE_SUBJECTS = {"children", "employees", "patients", "vulnerable-individuals"}
+CHILDREN_SUBJECTS = {"children"}
+for _category in DATA_SUBJECT_CATEGORIES:
+    _category["vulnerable"] = _category["code"] in VULNERABLE_SUBJECTS
+    _category["children"] = _category["code"] in CHILDREN_SUBJECTS
+
+#: On the ICO's list of processing likely to result in high risk (Art 35(4)): biometric and
+#: genetic data, and data that tracks people's location or behaviour.
+BIOMETRIC_DATA = {"biometric", "genetic"}
+TRACKING_DATA = {"location"}
+
+
 def _pdc(code, name, description, dpv_iri, special=False, criminal=False):
     return {
         "code": code,
@@ -909,6 +943,8 @@ def _pdc(code, name, description, dpv_iri, special=False, criminal=False):
         "description": description,
         "special_category": special,
         "criminal_offence": criminal,
+        "biometric": code in BIOMETRIC_DATA,
+        "tracking": code in TRACKING_DATA,
         "dpv_iri": dpv_iri,
     }
 

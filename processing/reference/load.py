@@ -18,19 +18,22 @@ _TERMS = (
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "SpecialCategoryCondition", "ART9_CONDITIONS",
      {"article": "article", "name": "label", "dpv_iri": "dpv_iri",
-      "description": "description"}),
+      "description": "description", "uk_schedule1_part": "uk_schedule1_part"}),
     ("processing", "Schedule1Condition", "SCHEDULE1_CONDITIONS",
      {"article": "article", "name": "label", "part": "part", "applies_to": "applies_to",
+      "needs_policy_document": "needs_policy_document",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "TransferMechanism", "TRANSFER_MECHANISMS",
      {"article": "article", "name": "label", "kind": "kind",
       "requires_documented_safeguards": "requires_documented_safeguards",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "DataSubjectCategory", "DATA_SUBJECT_CATEGORIES",
-     {"name": "name", "description": "description", "dpv_iri": "dpv_iri"}),
+     {"name": "name", "description": "description", "dpv_iri": "dpv_iri",
+      "vulnerable": "vulnerable", "children": "children"}),
     ("processing", "PersonalDataCategory", "PERSONAL_DATA_CATEGORIES",
      {"name": "name", "description": "description", "special_category": "special_category",
-      "criminal_offence": "criminal_offence", "dpv_iri": "dpv_iri"}),
+      "criminal_offence": "criminal_offence", "biometric": "biometric",
+      "tracking": "tracking", "dpv_iri": "dpv_iri"}),
     ("processing", "SecurityMeasure", "SECURITY_MEASURES",
      {"name": "name", "kind": "kind", "description": "description", "dpv_iri": "dpv_iri"}),
     ("entities", "RecipientCategory", "RECIPIENT_CATEGORIES",
@@ -38,7 +41,16 @@ _TERMS = (
 )
 
 
+#: Yes/no fields of the terms: a term the data leaves out is "no".
+_FLAGS = ("requires_documented_safeguards", "special_category", "criminal_offence", "biometric",
+          "tracking", "vulnerable", "children", "needs_policy_document")
+
+
 def _upsert(model, rows, key="code"):
+    # An earlier migration loads with its own state of the model: fields added since are
+    # left to the migration that adds them.
+    known = {f.name for f in model._meta.concrete_fields}
+    rows = [{k: v for k, v in values.items() if k in known} for values in rows]
     existing = {getattr(obj, key): obj for obj in model.objects.all()}
     created = updated = 0
     to_create = []
@@ -90,7 +102,7 @@ def load_reference_data(apps=None) -> dict[str, tuple[int, int]]:
             for item in getattr(data, constant)
         ]
         for row in rows:
-            for field in ("requires_documented_safeguards", "special_category", "criminal_offence"):
+            for field in _FLAGS:
                 if field in row:
                     row[field] = bool(row[field])
         report[model_name] = _upsert(apps.get_model(app_label, model_name), rows)

@@ -20,6 +20,7 @@ from entities.models.country import adequate_for
 from entities.models.organisation import ContactRole
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
+from processing.models.lawful_basis import RecognisedInterest
 from processing.models.reference import ConditionScope
 from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
 from processing.models.transfer import SccModule
@@ -51,6 +52,16 @@ class Term:
     applies_to: str = ""
     jurisdiction: str = ""
     requires_documented_safeguards: bool = False
+    #: A data subject category of vulnerable people, of children.
+    vulnerable: bool = False
+    children: bool = False
+    #: A data category of biometric or genetic data, of location or behaviour tracking.
+    biometric: bool = False
+    tracking: bool = False
+    #: An Art 9 condition: the DPA 2018 Sch. 1 part it needs in the UK ("" when none).
+    uk_schedule1_part: str = ""
+    #: A Sch. 1 condition met only with an appropriate policy document (Sch. 1 Part 4).
+    needs_policy_document: bool = False
 
     @property
     def label(self) -> str:
@@ -160,6 +171,12 @@ class LawfulBasisUse:
     citation: str
     notes: str
     consent_description: str = ""
+    #: UK 6(1)(ea): the Annex 1 condition relied on (a ``RecognisedInterest`` value).
+    recognised_interest: str = ""
+
+    @property
+    def recognised_interest_label(self) -> str:
+        return _label(RecognisedInterest, self.recognised_interest) if self.recognised_interest else ""
 
 
 @dataclass(slots=True)
@@ -286,6 +303,25 @@ class Activity:
     retention_policy_link: str
     retention_adhered: bool | None
     retention_non_adherence_reason: str
+    large_scale: bool = False
+    evaluation_or_scoring: bool = False
+    matching_datasets: bool = False
+    vulnerable_subjects: bool = False
+    children: bool = False
+    innovative_technology: bool = False
+    prevents_exercise_of_right: bool = False
+    automated_decision_safeguards: str = ""
+    children_consent: str = ""
+    data_from_other_sources: bool = False
+    privacy_notice_link: str = ""
+    joint_arrangement_link: str = ""
+    direct_marketing: bool = False
+    electronic_marketing: bool = False
+    soft_opt_in: bool = False
+    policy_document_link: str = ""
+    #: The organisation is a public authority (it cannot rely on legitimate interests for
+    #: its tasks).
+    public_authority: bool = False
     owner_email: str = ""
     #: The user account of the owner, if it has one: a contributor edits what it owns.
     owner_login_id: int | None = None
@@ -321,6 +357,22 @@ class Activity:
     def special_data(self) -> list[Term]:
         return [c for c in self.data_categories if c.special_category or c.criminal_offence]
 
+    @property
+    def involves_children(self) -> bool:
+        """Children's data: the activity says so, or a category of its data subjects does."""
+        return self.children or any(s.children for s in self.data_subjects)
+
+    @property
+    def involves_vulnerable(self) -> bool:
+        """Vulnerable data subjects (children included), said by the activity or a category."""
+        return (self.vulnerable_subjects or self.involves_children
+                or any(s.vulnerable for s in self.data_subjects))
+
+    @property
+    def does_direct_marketing(self) -> bool:
+        """Direct marketing, by any means (electronic marketing is direct marketing)."""
+        return self.direct_marketing or self.electronic_marketing
+
     def __str__(self):
         return f"{self.reference} {self.name}"
 
@@ -341,6 +393,7 @@ class Organisation:
     parent: str
     jurisdiction: str
     trading_address: str = ""
+    public_authority: bool = False
     contacts: list[Contact] = field(default_factory=list)
     third_parties: list[ThirdParty] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)

@@ -24,6 +24,7 @@ from processing.models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
+from processing.models.activity import SCREENING_FIELDS
 
 from .base import ReadSerializer
 
@@ -40,13 +41,14 @@ class CountrySerializer(ReadSerializer):
 class DataSubjectCategorySerializer(ReadSerializer):
     class Meta:
         model = DataSubjectCategory
-        fields = ["code", "name", "description", "dpv_iri"]
+        fields = ["code", "name", "description", "dpv_iri", "vulnerable", "children"]
 
 
 class PersonalDataCategorySerializer(ReadSerializer):
     class Meta:
         model = PersonalDataCategory
-        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence"]
+        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence",
+                  "biometric", "tracking"]
 
 
 class LawfulBasisSerializer(ReadSerializer):
@@ -58,13 +60,14 @@ class LawfulBasisSerializer(ReadSerializer):
 class SpecialCategoryConditionSerializer(ReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
-        fields = ["code", "article", "name", "dpv_iri"]
+        fields = ["code", "article", "name", "dpv_iri", "uk_schedule1_part"]
 
 
 class Schedule1ConditionSerializer(ReadSerializer):
     class Meta:
         model = Schedule1Condition
-        fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
+        fields = ["code", "article", "name", "part", "applies_to", "needs_policy_document",
+                  "dpv_iri"]
 
 
 class SecurityMeasureSerializer(ReadSerializer):
@@ -106,7 +109,8 @@ class OrganisationSerializer(ReadSerializer):
         model = Organisation
         fields = ["id", "name", "trading_name", "registration_number", "authority_registration_ref",
                   "vat_number", "address", "trading_address", "country", "website", "email",
-                  "phone", "parent", "jurisdiction", "contacts", "created_at", "updated_at"]
+                  "phone", "parent", "jurisdiction", "public_authority", "contacts", "created_at",
+                  "updated_at"]
 
 
 class RecipientSerializer(ReadSerializer):
@@ -164,7 +168,7 @@ class ActivityLawfulBasisSerializer(ReadSerializer):
         model = ActivityLawfulBasis
         fields = ["id", "basis", "article", "label", "kind", "dpv_iri", "data_categories",
                   "purposes", "legitimate_interest", "lia_link", "consent_record_link",
-                  "citation", "consent_description", "notes"]
+                  "citation", "consent_description", "recognised_interest", "notes"]
 
 
 class ActivityRecipientSerializer(ReadSerializer):
@@ -249,7 +253,7 @@ class ActivitySerializer(ReadSerializer):
             "automated_decision_legal_effect", "automated_decision_description",
             "systematic_monitoring", "data_location", "dpia_required", "dpia_status", "dpia_link",
             "breach_occurred", "breach_link", "retention_policy_link", "retention_adhered",
-            "retention_non_adherence_reason", "findings",
+            "retention_non_adherence_reason", *SCREENING_FIELDS, "findings",
         ]
         read_only_fields = fields
 
