@@ -113,8 +113,14 @@ def rights_by_basis(activity: Activity) -> list[tuple[str, list[str]]]:
         rights = set(_ALWAYS) | set(RIGHTS_BY_BASIS.get(use.basis.kind, ()))
         if activity.automated_decision_making:
             rights.add(AUTOMATED)
-        found.append((use.basis.label, [r for r in RIGHTS_ORDER if r in rights]))
+        found.append((_scoped_label(use), [r for r in RIGHTS_ORDER if r in rights]))
     return found
+
+
+def _scoped_label(use) -> str:
+    """The basis's label with the purposes and data it is limited to, if any."""
+    scope = [*(p.description for p in use.purposes), *(c.name for c in use.data_categories)]
+    return f"{use.basis.label} (for: {'; '.join(scope)})" if scope else use.basis.label
 
 
 def rights_available(activity: Activity) -> list[str]:
@@ -130,11 +136,7 @@ def rights_available(activity: Activity) -> list[str]:
 def _basis_lines(activity: Activity) -> list[str]:
     result = []
     for use in activity.lawful_bases:
-        text = use.basis.label
-        scope = [p.description for p in use.purposes]
-        scope += [c.name for c in use.data_categories]
-        if scope:
-            text += " (for: " + "; ".join(scope) + ")"
+        text = _scoped_label(use)
         if use.recognised_interest:
             text += f" ({use.recognised_interest_label})"
         if use.citation:

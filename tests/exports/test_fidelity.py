@@ -173,6 +173,9 @@ SPECS: dict[str, Spec] = {
         ico=Near("Group (parent company)", reg.PARENT),
         cnil=Near("Société mère (groupe)", reg.PARENT),
         jsonld=Near("parentOrganisation", PARENT_IRI), pdf=Near("parent", reg.PARENT)),
+    "organisation.public_authority": flag(
+        workbook="Public authority", cnil="Autorité ou organisme public",
+        jsonld="publicAuthority", pdf="public authority"),
     "organisation.jurisdiction": Spec(workbook=Near("Jurisdiction", "eu"),
                                       jsonld=Near("jurisdiction", "eu"), pdf=Text("EU GDPR")),
     **{
@@ -295,6 +298,49 @@ SPECS: dict[str, Spec] = {
         cnil=Near("Conservation conforme à la politique", "Non"),
         jsonld=Near("retentionAdhered", "false"), pdf=Near("policy", "No")),
     "activity.retention_non_adherence_reason": same(marker("activity.retention_non_adherence_reason")),
+    "activity.large_scale": flag(
+        workbook="Large scale", cnil="Traitement à grande échelle", jsonld="largeScale",
+        pdf="large scale"),
+    "activity.evaluation_or_scoring": flag(
+        workbook="Evaluation or scoring", cnil="Évaluation ou notation",
+        jsonld="evaluationOrScoring", pdf="evaluation or scoring"),
+    "activity.matching_datasets": flag(
+        workbook="Matching datasets", cnil="Croisement de données", jsonld="matchingDatasets",
+        pdf="matching datasets"),
+    "activity.vulnerable_subjects": flag(
+        workbook="Vulnerable data subjects", cnil="Personnes vulnérables",
+        jsonld="vulnerableSubjects", pdf="vulnerable data subjects"),
+    "activity.children": flag(
+        workbook="Children's data", cnil="Données d'enfants", jsonld="children",
+        pdf="children's data"),
+    "activity.innovative_technology": flag(
+        workbook="Innovative technology", cnil="Usage innovant ou nouvelle technologie",
+        jsonld="innovativeTechnology", pdf="innovative technology"),
+    "activity.prevents_exercise_of_right": flag(
+        workbook="Prevents a right or service",
+        cnil="Exclusion du bénéfice d'un droit ou d'un contrat",
+        jsonld="preventsExerciseOfRight", pdf="prevents a right or service"),
+    "activity.automated_decision_safeguards": same(marker("activity.automated_decision_safeguards")),
+    "activity.children_consent": same(marker("activity.children_consent")),
+    "activity.data_from_other_sources": Spec(
+        Text("Obtained from others (Art 14)"),
+        workbook=Near("Data obtained from others", "Yes"),
+        cnil=Near("Données non collectées auprès de la personne (art. 14)", "Oui"),
+        jsonld=Near("dataFromOtherSources", "true")),
+    "activity.privacy_notice_link": same(url("activity.privacy_notice_link")),
+    "activity.joint_arrangement_link": same(url("activity.joint_arrangement_link")),
+    "activity.direct_marketing": Spec(
+        workbook=Near("Direct marketing", "Yes"),
+        ico=Text("Absolute right to object to direct marketing"),
+        cnil=Near("Prospection commerciale", "Oui"), jsonld=Near("directMarketing", "true"),
+        pdf=Near("direct marketing", "Yes")),
+    "activity.electronic_marketing": flag(
+        workbook="Electronic marketing", cnil="Prospection par voie électronique",
+        jsonld="electronicMarketing", pdf="electronic marketing"),
+    "activity.soft_opt_in": flag(
+        workbook="Soft opt-in", cnil="Exception « clients existants » (soft opt-in)",
+        jsonld="softOptIn", pdf="soft opt-in"),
+    "activity.policy_document_link": same(url("activity.policy_document_link")),
     "activity.findings": Spec(Text("names no destination country")),
     "activity.rights_available": Spec(Text("Right to withdraw consent")),
     "purpose.description": same(reg.PURPOSE_FIRST),
@@ -319,6 +365,10 @@ SPECS: dict[str, Spec] = {
     "lawful_basis.consent_description": same(marker("lawful_basis.consent_description")),
     "lawful_basis.citation": same(marker("lawful_basis.citation")),
     "lawful_basis.notes": same(marker("lawful_basis.notes")),
+    "lawful_basis.recognised_interest": Spec(
+        Text("Annex 1 para 5: safeguarding vulnerable individuals"),
+        workbook=Near("Recognised legitimate interest", "safeguarding"),
+        jsonld=Near("recognisedInterest", "safeguarding")),
     "recipient.third_party": Spec(
         workbook=Near("Third party", reg.VENDOR), ico=Near(ICO_RECIPIENTS, reg.VENDOR),
         cnil=Near("Destinataires des données", reg.VENDOR),

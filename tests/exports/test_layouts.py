@@ -8,7 +8,14 @@ from pypdf import PdfReader
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING, rights_available
+from processing.exports.ico import (
+    HEADER_ROW,
+    ICO_HEADINGS,
+    ICO_LEADING,
+    MARKETING_OBJECTION,
+    rights_available,
+    rights_by_basis,
+)
 from processing.exports.registry import export_register
 from processing.register import read_register
 from tests.exports.helpers import xlsx_cells
@@ -113,10 +120,15 @@ def test_ico_controller_rows_cell_by_cell(ico):
         "Legitimate interests for the processing (if applicable)":
             "Direct marketing to business contacts",
         ICO_EXACT[14]: "https://intranet.example.com/lia/1",
-        "Rights available to individuals": "Right to be informed\nRight of access\n"
-            "Right to rectification\nRight to erasure\nRight to restrict processing\n"
-            "Right to data portability\nRight to object\nRight to withdraw consent\n"
-            "Rights in relation to automated decision making and profiling",
+        "Rights available to individuals":
+            "Art 6(1)(a) – Consent (for: Send newsletters): Right to be informed, Right of "
+            "access, Right to rectification, Right to erasure, Right to restrict processing, "
+            "Right to data portability, Right to withdraw consent, Rights in relation to "
+            "automated decision making and profiling\n"
+            "Art 6(1)(f) – Legitimate interests (for: Identity data): Right to be informed, "
+            "Right of access, Right to rectification, Right to erasure, Right to restrict "
+            "processing, Right to object, Rights in relation to automated decision making and "
+            "profiling",
         ICO_EXACT[16]: "Yes: Lead scoring",
         "The source of the personal data (if applicable)": "Trade shows",
         "Link to record of consent": "https://consent.example.com/records",
@@ -141,7 +153,8 @@ def test_ico_controller_rows_cell_by_cell(ico):
         "Art 6(1)(c) – Legal obligation [Employment Rights Act 1996]")
     # Legal obligation: no erasure, portability or objection.
     assert hr["Rights available to individuals"] == (
-        "Right to be informed\nRight of access\nRight to rectification\nRight to restrict processing")
+        "Art 6(1)(c) – Legal obligation: Right to be informed, Right of access, Right to "
+        "rectification, Right to restrict processing")
     assert (hr[ICO_EXACT[20]], hr[ICO_EXACT[21]], hr[ICO_EXACT[23]]) == ("Yes", "In progress", "Yes")
     assert (hr[ICO_EXACT[28]], hr[ICO_EXACT[29]]) == ("No", "Legacy paper files")
 
@@ -183,10 +196,28 @@ def test_rights_by_basis_follow_the_ico_table(rich_register):
     support = by_ref["PA-003"]  # no lawful basis recorded (processor): no rights claimed
     assert rights_available(support) == []
     marketing = by_ref["PA-001"]
-    marketing.lawful_bases = [b for b in marketing.lawful_bases if b.basis.kind == "legitimate_interests"]
     marketing.automated_decision_making = False
-    assert "Right to object" in rights_available(marketing)
-    assert "Right to data portability" not in rights_available(marketing)
+    # One line per basis: portability under consent, objection under legitimate interests,
+    # never both for the same basis.
+    assert rights_by_basis(marketing) == [
+        ("Art 6(1)(a) – Consent (for: Send newsletters)", [
+            "Right to be informed", "Right of access", "Right to rectification",
+            "Right to erasure", "Right to restrict processing", "Right to data portability",
+            "Right to withdraw consent"]),
+        ("Art 6(1)(f) – Legitimate interests (for: Identity data)", [
+            "Right to be informed", "Right of access", "Right to rectification",
+            "Right to erasure", "Right to restrict processing", "Right to object"]),
+    ]
+    assert MARKETING_OBJECTION not in rights_available(marketing)
+    marketing.direct_marketing = True
+    lines = rights_available(marketing)
+    assert lines[-1] == MARKETING_OBJECTION == (
+        "Absolute right to object to direct marketing (Art 21(2)-(3))")
+    assert lines[0].startswith("Art 6(1)(a) – Consent (for: Send newsletters): ")
+    marketing.direct_marketing, marketing.electronic_marketing = False, True
+    assert rights_available(marketing)[-1] == MARKETING_OBJECTION
+    marketing.lawful_bases = [b for b in marketing.lawful_bases if b.basis.kind == "legal_obligation"]
+    assert rights_available(marketing) == [MARKETING_OBJECTION]
 
 
 def test_cnil_layout(rich_register):

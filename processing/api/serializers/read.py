@@ -293,6 +293,8 @@ class BasisUseSerializer(serializers.Serializer):
     lia_link = serializers.CharField()
     consent_record_link = serializers.CharField()
     citation = serializers.CharField()
+    recognised_interest = serializers.CharField(
+        help_text="UK 6(1)(ea): the Annex 1 condition relied on; empty otherwise.")
     notes = serializers.CharField()
 
 
