@@ -59,6 +59,43 @@ def test_art9_conditions_and_schedule1():
     assert Schedule1Condition.objects.filter(code="A10-official-authority").exists()
 
 
+def test_art9_conditions_say_which_schedule1_part_they_need_in_the_uk():
+    """DPA 2018 s10: Art 9(2)(b), (h), (i), (j) need a Part 1 condition, (g) a Part 2 one."""
+    parts = dict(SpecialCategoryCondition.objects.values_list("code", "uk_schedule1_part"))
+    assert {code: part for code, part in parts.items() if part} == {
+        "A9-2-b": "1", "A9-2-g": "2", "A9-2-h": "1", "A9-2-i": "1", "A9-2-j": "1"}
+
+
+def test_schedule1_conditions_say_which_need_an_appropriate_policy_document():
+    needing = set(Schedule1Condition.objects.filter(needs_policy_document=True)
+                  .values_list("code", flat=True))
+    assert "DPA2018-S1-P1-1" in needing  # employment, para 1(1)(b)
+    assert {f"DPA2018-S1-P2-{para}" for para in range(6, 29)} <= needing  # para 5(1)
+    assert not needing & {"DPA2018-S1-P1-2", "DPA2018-S1-P1-3", "DPA2018-S1-P1-4",
+                          "DPA2018-S1-P3-29", "DPA2018-S1-P3-33", "A10-official-authority"}
+
+
+def test_taxonomies_carry_the_dpia_screening_flags():
+    subjects = DataSubjectCategory.objects
+    assert set(subjects.filter(vulnerable=True).values_list("code", flat=True)) == {
+        "children", "employees", "patients", "vulnerable-individuals"}
+    assert list(subjects.filter(children=True).values_list("code", flat=True)) == ["children"]
+    data = PersonalDataCategory.objects
+    assert set(data.filter(biometric=True).values_list("code", flat=True)) == {"biometric", "genetic"}
+    assert set(data.filter(tracking=True).values_list("code", flat=True)) == {"location"}
+    assert not data.get(code="contact").biometric and not data.get(code="contact").tracking
+
+
+def test_a_cleared_flag_is_set_again_by_loading():
+    """The data migration that brings the flags to an existing register loads the same way."""
+    DataSubjectCategory.objects.filter(code="children").update(vulnerable=False, children=False)
+    Schedule1Condition.objects.filter(code="DPA2018-S1-P1-1").update(needs_policy_document=False)
+    report = load_reference_data()
+    assert report["DataSubjectCategory"] == (0, 1) and report["Schedule1Condition"] == (0, 1)
+    assert DataSubjectCategory.objects.get(code="children").children
+    assert Schedule1Condition.objects.get(code="DPA2018-S1-P1-1").needs_policy_document
+
+
 def test_transfer_mechanisms_cover_chapter_v():
     kinds = set(TransferMechanism.objects.values_list("kind", flat=True))
     assert {"adequacy", "dpf", "scc", "idta", "uk_addendum", "bcr", "derogation"} <= kinds
