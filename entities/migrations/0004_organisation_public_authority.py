@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalorganisation',
             name='public_authority',
-            field=models.BooleanField(default=False, help_text='Public authorities cannot rely on legitimate interests, recognised or not, for the performance of their tasks (Art 6(1) last subparagraph).', verbose_name='public authority or body'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Public authorities cannot rely on legitimate interests, recognised or not, for the performance of their tasks (Art 6(1) last subparagraph).', verbose_name='public authority or body'),
         ),
         migrations.AddField(
             model_name='organisation',
             name='public_authority',
-            field=models.BooleanField(default=False, help_text='Public authorities cannot rely on legitimate interests, recognised or not, for the performance of their tasks (Art 6(1) last subparagraph).', verbose_name='public authority or body'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Public authorities cannot rely on legitimate interests, recognised or not, for the performance of their tasks (Art 6(1) last subparagraph).', verbose_name='public authority or body'),
         ),
     ]

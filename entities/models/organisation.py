@@ -61,7 +61,7 @@ class Organisation(models.Model):
         help_text=_("Decides which adequacy list applies to its international transfers."),
     )
     public_authority = models.BooleanField(
-        _("public authority or body"), default=False,
+        _("public authority or body"), default=False, db_default=False,
         help_text=_("Public authorities cannot rely on legitimate interests, recognised or "
                     "not, for the performance of their tasks (Art 6(1) last subparagraph)."),
     )
