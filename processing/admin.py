@@ -53,6 +53,7 @@ from .admin_forms import (
     TransferForm,
     scope_widget,
 )
+from .completeness import activity_completeness
 from .findings import SEVERITY_ORDER, activity_findings
 from .imports import admin_views as import_views
 from .models import (
@@ -268,7 +269,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     change_list_template = "admin/processing/processingactivity/change_list.html"
     object_history_template = "admin/processing/processingactivity/object_history.html"
     list_display = ["reference", "name", "organisation", "role_short", "status_badge", "bases",
-                    "next_review_on", "findings_count"]
+                    "next_review_on", "findings_count", "completeness_score"]
     list_display_links = ["reference", "name"]
     list_filter = [OrganisationFilter, "status", "role", LawfulBasisFilter, SpecialCategoryFilter,
                    OutsideEeaFilter, TransferCountryFilter, ReviewDueFilter, FindingsFilter]
@@ -437,6 +438,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
                 (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
                 for finding in activity_findings(current)
             ]
+            context["completeness"] = activity_completeness(current)
             context["workflow_actions"] = self.available_transitions(request, current)
             context["current_version"] = current.version
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -472,6 +474,14 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     def bases(self, obj):
         record = getattr(obj, "register_record", None) or read_activity(obj.pk)
         return ", ".join(use.basis.article for use in record.lawful_bases) or "–"
+
+    @admin.display(description=_("completeness"))
+    def completeness_score(self, obj):
+        scored = activity_completeness(getattr(obj, "register_record", obj))
+        gaps = [f"{i.item.article}: {i.get_status_display()}" for i in scored.items
+                if i.status != "complete"]
+        return format_html('<span class="ropa-completeness-score" title="{}">{}%</span>',
+                           "; ".join(gaps), scored.score)
 
     @admin.display(description=_("findings"))
     def findings_count(self, obj):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from processing.completeness import activity_completeness
 from processing.findings import activity_findings
 from processing.models.activity import SCREENING_FIELDS
 from processing.register import records as r
@@ -81,6 +82,7 @@ class _Shared:
 
 
 def _activity(a: r.Activity, shared: _Shared) -> dict:
+    found = activity_findings(a)
     return {
         "id": a.id, "organisation": a.organisation_id, "organisation_name": a.organisation,
         "reference": a.reference, "name": a.name, "business_function": a.business_function,
@@ -141,7 +143,8 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
         "retention_adhered": a.retention_adhered,
         "retention_non_adherence_reason": a.retention_non_adherence_reason,
         **{name: getattr(a, name) for name in SCREENING_FIELDS},
-        "findings": [finding.as_dict() for finding in activity_findings(a)],
+        "findings": [finding.as_dict() for finding in found],
+        "completeness": activity_completeness(a, findings=found).as_dict(),
     }
 
 

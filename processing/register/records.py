@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from entities.models.country import adequate_for
-from entities.models.organisation import ContactRole
+from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
 from processing.models.lawful_basis import RecognisedInterest
@@ -101,6 +101,10 @@ class Contact:
     phone: str = ""
     address: str = ""
 
+    @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
+
     def details(self) -> str:
         """Name and contact details on one line each: what a contact block shows."""
         return "\n".join(v for v in (self.name, self.address, self.email, self.phone) if v)
@@ -108,6 +112,52 @@ class Contact:
     @property
     def role_label(self) -> str:
         return _label(ContactRole, self.role)
+
+
+def _reachable(*values: str) -> bool:
+    return any(v.strip() for v in values)
+
+
+@dataclass(slots=True)
+class Controller:
+    """The organisation that keeps an activity's record, as Art 30(1)(a) and 30(2)(a) ask
+    about it: its name and contact details, and whether it has a DPO, privacy contact and
+    Art 27 representative who can be reached (their details are the ``Organisation``'s of a
+    whole register). One record per organisation, shared by its activities."""
+
+    id: int
+    name: str
+    jurisdiction: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    country: Country | None = None
+    #: The roles of its contacts (DPO, representative, privacy contact...), each with
+    #: whether a contact of that role has contact details (email, telephone or address).
+    contact_roles: dict[str, bool] = field(default_factory=dict)
+
+    def has_contact(self, role: str) -> bool:
+        return role in self.contact_roles
+
+    def reachable(self, role: str) -> bool:
+        return self.contact_roles.get(role, False)
+
+    @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
+
+    @property
+    def needs_representative(self) -> bool:
+        """Art 27: an organisation established outside the territory of its law (the EEA
+        for the EU GDPR, the United Kingdom for the UK GDPR) names a representative there.
+        Unknown when its country is not recorded: then not asked for."""
+        if self.country is None:
+            return False
+        if self.jurisdiction == Jurisdiction.EU:
+            return not self.country.is_eea
+        if self.jurisdiction == Jurisdiction.UK:
+            return self.country.code != "GB"
+        return False
 
 
 @dataclass(slots=True)
@@ -134,6 +184,10 @@ class ThirdParty:
     @property
     def kind_label(self) -> str:
         return _label(ThirdPartyKind, self.kind)
+
+    @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
 
     @property
     def needs_contract(self) -> bool:
@@ -325,6 +379,8 @@ class Activity:
     owner_email: str = ""
     #: The user account of the owner, if it has one: a contributor edits what it owns.
     owner_login_id: int | None = None
+    #: The organisation keeping the record, with its contacts (Art 30(1)(a), 30(2)(a)).
+    controller: Controller | None = None
     joint_controllers: list[ThirdParty] = field(default_factory=list)
     controllers_served: list[ThirdParty] = field(default_factory=list)
     data_subjects: list[Term] = field(default_factory=list)
