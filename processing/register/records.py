@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
+
 from entities.models.country import adequate_for
 from entities.models.organisation import ContactRole
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
@@ -32,6 +34,11 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+def in_french() -> bool:
+    """Whether French is the active language (the CNIL layout is written under it)."""
+    return (get_language() or "").startswith("fr")
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """A reference term: a taxonomy entry (data category, subject, security measure,
@@ -43,6 +50,7 @@ class Term:
     name: str
     dpv_iri: str = ""
     description: str = ""
+    name_fr: str = ""
     article: str = ""
     kind: str = ""
     special_category: bool = False
@@ -53,9 +61,14 @@ class Term:
     requires_documented_safeguards: bool = False
 
     @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
+
+    @property
     def label(self) -> str:
         """"Art 6(1)(f) – Legitimate interests": the article before the name, if any."""
-        return f"{self.article} – {self.name}" if self.article else self.name
+        return f"{self.article} – {self.local_name}" if self.article else self.local_name
 
     @property
     def covers_criminal(self) -> bool:
@@ -77,6 +90,12 @@ class Country:
     eu_adequacy_note: str = ""
     uk_adequacy: str = ""
     uk_adequacy_note: str = ""
+    name_fr: str = ""
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
 
     def adequate_for(self, jurisdiction: str) -> bool:
         return adequate_for(self, jurisdiction)
@@ -129,7 +148,7 @@ class ThirdParty:
         return self.kind in PROCESSOR_KINDS
 
     def details(self) -> str:
-        parts = [self.name, self.address, self.country.name if self.country else "", self.email,
+        parts = [self.name, self.address, self.country.local_name if self.country else "", self.email,
                  self.phone]
         return ", ".join(p.replace("\n", ", ") for p in parts if p)
 
@@ -173,9 +192,9 @@ class Recipient:
     @property
     def category_name(self) -> str:
         if self.category:
-            return self.category.name
+            return self.category.local_name
         if self.third_party and self.third_party.category:
-            return self.third_party.category.name
+            return self.third_party.category.local_name
         return ""
 
     @property
@@ -198,7 +217,7 @@ class Transfer:
     @property
     def destination(self) -> str:
         """The country or international organisation; "" when the destinations are not named."""
-        return self.country.name if self.country else self.international_organisation
+        return self.country.local_name if self.country else self.international_organisation
 
     @property
     def destination_named(self) -> bool:
