@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from entities.models.country import adequate_for
 from entities.models.organisation import ContactRole
@@ -255,7 +255,9 @@ class RetentionRule:
     def describe_in_full(self) -> str:
         """The rule in words with what happens at the end: "... ; then deletion"."""
         text = self.describe()
-        return f"{text}; then {self.deletion_label}" if self.deletion_method else text
+        if not self.deletion_method:
+            return text
+        return gettext("%(rule)s; then %(end)s") % {"rule": text, "end": self.deletion_label}
 
     @property
     def deletion_label(self) -> str:
