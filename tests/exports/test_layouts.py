@@ -71,6 +71,7 @@ def test_ico_contact_block(ico):
         ("Representative (Art 27)", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
         ("Legal representative", None, None, None, None),
         ("Group (parent company)", None, None, None, None),
+        ("ICO registration number", "ZA073957", None, None, None),
         (None, None, None, None, None),
     ]
     # Text that starts like a formula is text by its style, with no visible quote.
