@@ -9,6 +9,8 @@ for a term without its French name.
 Country names in French come from pycountry's ISO 3166 catalogues (see ``load.py``).
 """
 
+import re
+
 LAWFUL_BASES = {
     "A6-1-a": "Consentement",
     "A6-1-b": "Exécution d'un contrat",
@@ -220,3 +222,22 @@ RECIPIENT_CATEGORIES = {
     "regulators-authorities": "Autorités de régulation et autorités publiques",
     "other": "Autres destinataires",
 }
+
+
+_ARTICLE_WORDS = (
+    (re.compile(r"\bSch\. (\d+) Pt (\d+) para (\d+)"), r"ann. \1, partie \2, § \3"),
+    (re.compile(r"\bArt (\d)"), r"art. \1"),
+    (re.compile(r"\bDecision \(EU\)"), "décision (UE)"),
+    (re.compile(r"\bsecond subparagraph\b"), "second alinéa"),
+    (re.compile(r"\bformerly\b"), "anciennement"),
+    (re.compile(r"\bs(\d+[A-Z]?)\b"), r"art. \1"),
+)
+
+
+def article_in_french(article: str) -> str:
+    """An article reference as a French text cites it: "Art 9(2)(b)" -> "art. 9(2)(b)",
+    "DPA 2018 Sch. 1 Pt 1 para 1" -> "DPA 2018 ann. 1, partie 1, § 1"; the titles of
+    UK statutes and regulations are kept as enacted."""
+    for pattern, replacement in _ARTICLE_WORDS:
+        article = pattern.sub(replacement, article)
+    return article

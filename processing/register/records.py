@@ -25,6 +25,7 @@ from processing.models.activity import PROCESSOR_ROLES, ActivityRole
 from processing.models.reference import ConditionScope
 from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
 from processing.models.transfer import SccModule
+from processing.reference.french import article_in_french
 
 #: A transfer's destination when the organisation does not name the countries.
 NOT_NAMED = "destinations not named"
@@ -66,9 +67,19 @@ class Term:
         return self.name_fr or self.name if in_french() else self.name
 
     @property
+    def local_article(self) -> str:
+        """The article as cited in the active language ("art. 6(1)(f)" in French)."""
+        return article_in_french(self.article) if in_french() else self.article
+
+    @property
     def label(self) -> str:
-        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any."""
-        return f"{self.article} – {self.local_name}" if self.article else self.local_name
+        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any (in
+        the active language: "art. 6(1)(f) – Intérêts légitimes" in French)."""
+        if not self.article:
+            return self.local_name
+        if not in_french():
+            return f"{self.article} – {self.name}"
+        return f"{article_in_french(self.article)} – {self.name_fr or self.name}"
 
     @property
     def covers_criminal(self) -> bool:
