@@ -365,7 +365,7 @@ SPECS: dict[str, Spec] = {
         cnil=Together(("Données de réseaux sociaux", marker("retention.criteria"))),
         jsonld=Together(("P9M", "pd#SocialMedia"))),
     "retention.period": Spec(Text("13 years"), workbook=Near("Period", "P13Y"), cnil=Text("13 ans"),
-                             jsonld=Near("hasDuration", "P13Y")),
+                             jsonld=Near("hasXSDDuration", "P13Y")),
     "retention.period_is_maximum": Spec(Text("up to 13 years"), workbook=Near("At most", "Yes"),
                                         cnil=Text("jusqu'à 13 ans"),
                                         jsonld=Near("periodIsMaximum", "true")),

@@ -5,7 +5,7 @@ import json
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING, rights_available
@@ -260,9 +260,11 @@ def test_jsonld_is_dpv_and_parses_with_rdflib(rich_register):
         URIRef("https://w3id.org/dpv/legal/eu/gdpr#A6-1-f")}
     assert URIRef("https://w3id.org/dpv/pd#Contact") in set(graph.objects(marketing, DPV.hasPersonalData))
     assert set(graph.objects(marketing, DPV.hasThirdCountry)) == {URIRef("https://w3id.org/dpv/loc#US")}
-    durations = {graph.value(s, DPV.hasDuration) for s in graph.objects(marketing, DPV.hasStorageCondition)
+    time = Namespace("http://www.w3.org/2006/time#")
+    durations = {str(graph.value(s, time.hasXSDDuration))
+                 for s in graph.objects(marketing, DPV.hasStorageCondition)
                  if (s, RDF.type, DPV.StorageDuration) in graph}
-    assert durations == {Literal("P2Y")}
+    assert durations == {"P2Y"}
     transfer = next(graph.objects(marketing, DPV.hasProcess))
     assert graph.value(transfer, DPV.hasLegalBasis) is not None
     assert len(set(graph.objects(marketing, DPV.hasPurpose))) == 2
