@@ -153,3 +153,18 @@ def test_findings_filter_separates_complete_records(client, org_a, dpo_a, activi
     assert [a.reference for a in response.context["cl"].result_list] == ["PA-001"]
     response = client.get(f"{CHANGELIST}?findings=any")
     assert [a.reference for a in response.context["cl"].result_list] == ["EMPTY"]
+
+
+@pytest.mark.parametrize("url,french", [
+    ("admin:processing_personaldatacategory_changelist", "Données de santé"),
+    ("admin:processing_lawfulbasis_changelist", "Intérêts légitimes"),
+    ("admin:entities_recipientcategory_changelist", "Sociétés du groupe"),
+    ("admin:entities_country_changelist", "Allemagne"),
+])
+def test_reference_data_lists_show_the_french_names(client, dpo_a, url, french):
+    client.force_login(dpo_a)
+    response = client.get(reverse(url), {"q": french})
+    assert response.status_code == 200
+    names = [obj.name_fr for obj in response.context["cl"].result_list]
+    assert names == [french]
+    assert french in response.content.decode()
