@@ -75,11 +75,7 @@ class Term:
     def label(self) -> str:
         """"Art 6(1)(f) – Legitimate interests": the article before the name, if any (in
         the active language: "art. 6(1)(f) – Intérêts légitimes" in French)."""
-        if not self.article:
-            return self.local_name
-        if not in_french():
-            return f"{self.article} – {self.name}"
-        return f"{article_in_french(self.article)} – {self.name_fr or self.name}"
+        return f"{self.local_article} – {self.local_name}" if self.article else self.local_name
 
     @property
     def covers_criminal(self) -> bool:
