@@ -78,8 +78,8 @@ from .register import read_activities, read_activity
 
 
 class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "description"]
+    list_display = ["name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "description"]
 
 
 @admin.register(DataSubjectCategory, SecurityMeasure)
@@ -89,14 +89,14 @@ class TaxonomyAdmin(ReferenceAdmin):
 
 @admin.register(PersonalDataCategory)
 class PersonalDataCategoryAdmin(ReferenceAdmin):
-    list_display = ["name", "code", "special_category", "criminal_offence", "dpv_iri"]
+    list_display = ["name", "name_fr", "code", "special_category", "criminal_offence", "dpv_iri"]
     list_filter = ["special_category", "criminal_offence"]
 
 
 @admin.register(LawfulBasis, SpecialCategoryCondition, Schedule1Condition, TransferMechanism)
 class LegalConceptAdmin(ReferenceAdmin):
-    list_display = ["article", "name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "article"]
+    list_display = ["article", "name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "article"]
 
 
 # --- the parts of an activity -----------------------------------------------------------------

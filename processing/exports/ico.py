@@ -65,9 +65,10 @@ PROCESSOR_HEADINGS = (
 )
 
 #: Rows above the header row of both sheets: title, blank, block header, the organisation,
-#: its DPO, its Art 27 representative, its legal representative and its group, blank.
+#: its DPO, its Art 27 representative, its legal representative, its group, its registration
+#: with the ICO (or its supervisory authority), blank.
 CONTACT_BLOCK_HEADINGS = ("", "Name", "Address", "Email", "Telephone")
-HEADER_ROW = 10
+HEADER_ROW = 11
 
 # Individual rights in the order the ICO lists them.
 INFORMED = "Right to be informed"
@@ -285,6 +286,13 @@ def _contact_row(label: str, contact: Contact | None) -> list[str]:
     return [label, contact.name, contact.address, contact.email, contact.phone]
 
 
+def registration_label(org: Organisation) -> str:
+    """The ICO's data protection fee register for a UK organisation; else its authority's."""
+    if org.jurisdiction == "uk":
+        return "ICO registration number"
+    return "Registration number with the supervisory authority"
+
+
 def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str) -> None:
     sheet.row([f"{title}: {org.name}"], "title")
     sheet.blank()
@@ -296,6 +304,7 @@ def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str)
     sheet.row(_contact_row("Representative (Art 27)", org.representative), "label")
     sheet.row(_contact_row("Legal representative", org.legal_representative), "label")
     sheet.row(["Group (parent company)", org.parent], "label")
+    sheet.row([registration_label(org), org.authority_registration_ref], "label")
     sheet.blank()
 
 

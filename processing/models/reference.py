@@ -26,6 +26,10 @@ class ReferenceTerm(models.Model):
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(
+        _("name in French"), max_length=200, blank=True,
+        help_text=_("Shown in the CNIL layout, which French auditors read."),
+    )
     description = models.TextField(_("description"), blank=True)
     dpv_iri = models.URLField(
         _("DPV IRI"), max_length=255, blank=True,

@@ -4,10 +4,12 @@ Pure-Python constants only (no Django imports). A data migration loads each
 list idempotently into its table, keyed on ``code``: codes are unique within
 each list and must never be changed once released (add new entries instead).
 
-``dpv_iri`` values point at W3C Data Privacy Vocabulary (DPV 2.x) concepts,
-checked against the w3c/dpv repository (dpv core, ``pd`` personal data
-extension, ``eu-gdpr`` legal extension). Where DPV has no matching concept,
-the project's own IRI under ``ROPA_NS`` is used instead.
+``dpv_iri`` values point at W3C Data Privacy Vocabulary (DPV 2.2) concepts
+(dpv core, ``pd`` personal data extension, ``eu-gdpr`` legal extension); the
+tests hold each of them to the DPV 2.2 term list in ``tests/data``. Where DPV
+has no matching concept, the project's own IRI under ``ROPA_NS`` is used instead.
+
+Each term's French name (for the CNIL layout) is in ``french.py``, by code.
 
 Legal status reflects the position as of early 2026, including the UK Data
 (Use and Access) Act 2025 provisions commenced on 5 February 2026 (recognised
@@ -986,7 +988,7 @@ PERSONAL_DATA_CATEGORIES = [
     _pdc("usage", "Usage data",
          "How the individual uses websites, products and services, e.g. "
          "pages viewed, features used, session times.",
-         PD + "ServiceConsumptionBehavior"),
+         PD + "ServiceConsumptionBehaviour"),
     _pdc("profile", "Profile data",
          "Account profile, preferences, interests, feedback and survey "
          "responses.", PD + "Profile"),
@@ -1022,14 +1024,16 @@ PERSONAL_DATA_CATEGORIES = [
     # Special category data (Art 9)
     _pdc("racial-ethnic-origin", "Racial or ethnic origin",
          "Data revealing racial or ethnic origin.",
-         ROPA_NS + "RacialOrEthnicOrigin", special=True),
+         # DPV's concept of both: the parent of pd:Race and pd:EthnicOrigin.
+         PD + "Ethnicity", special=True),
     _pdc("political-opinions", "Political opinions",
          "Data revealing political opinions.", PD + "PoliticalOpinion",
          special=True),
     _pdc("religious-philosophical-beliefs", "Religious or philosophical "
                                             "beliefs",
          "Data revealing religious or philosophical beliefs.",
-         ROPA_NS + "ReligiousOrPhilosophicalBelief", special=True),
+         # DPV has no one concept for both; religion is the one DPV marks special.
+         PD + "Religion", special=True),
     _pdc("trade-union-membership", "Trade union membership",
          "Data revealing trade union membership.",
          PD + "TradeUnionMembership", special=True),
@@ -1048,7 +1052,7 @@ PERSONAL_DATA_CATEGORIES = [
          "Data concerning a person's sex life.", PD + "Sexual", special=True),
     _pdc("sexual-orientation", "Sexual orientation",
          "Data concerning a person's sexual orientation.",
-         ROPA_NS + "SexualOrientation", special=True),
+         PD + "SexualPreference", special=True),
     # Criminal offence data (Art 10)
     _pdc("criminal-offences", "Criminal convictions and offences",
          "Data relating to criminal convictions and offences or related "

@@ -7,9 +7,12 @@ nothing new, and a changed label or IRI is updated in place.
 
 from __future__ import annotations
 
+import functools
+import gettext
+
 import pycountry
 
-from . import data
+from . import data, french
 
 #: (app label, model, constant in data.py, field mapping of the model <- data key)
 _TERMS = (
@@ -70,16 +73,25 @@ def _upsert(model, rows, key="code"):
     return created, updated
 
 
+@functools.cache
+def _french_countries() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+
+
 def country_rows():
-    """ISO 3166-1 countries with EEA / EU membership and EU / UK adequacy."""
+    """ISO 3166-1 countries with EEA / EU membership and EU / UK adequacy, and their
+    French names (pycountry's ISO 3166 catalogue)."""
     rows = []
+    in_french = _french_countries().gettext
     for country in pycountry.countries:
         code = country.alpha_2
         eu_adequacy, eu_note = data.EU_ADEQUACY.get(code, ("", ""))
         uk_adequacy, uk_note = data.UK_ADEQUACY.get(code, ("", ""))
+        name = getattr(country, "common_name", None) or country.name
         rows.append({
             "code": code,
-            "name": getattr(country, "common_name", None) or country.name,
+            "name": name,
+            "name_fr": in_french(name),
             "is_eu": code in data.EU_COUNTRIES,
             "is_eea": code in data.EEA_COUNTRIES,
             "eu_adequacy": eu_adequacy,
@@ -97,8 +109,10 @@ def load_reference_data(apps=None) -> dict[str, tuple[int, int]]:
     report = {}
     report["Country"] = _upsert(apps.get_model("entities", "Country"), country_rows())
     for app_label, model_name, constant, mapping in _TERMS:
+        names_fr = getattr(french, constant)
         rows = [
-            {"code": item["code"], **{field: item.get(key, "") for field, key in mapping.items()}}
+            {"code": item["code"], **{field: item.get(key, "") for field, key in mapping.items()},
+             "name_fr": names_fr.get(item["code"], "")}
             for item in getattr(data, constant)
         ]
         for row in rows:

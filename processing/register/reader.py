@@ -87,7 +87,7 @@ def _columns(model: type[models.Model], *skip: str) -> list[str]:
 
 _TERM_FIELDS: dict[str, models.Field] = {
     "id": models.IntegerField(), "code": models.CharField(), "name": models.CharField(),
-    "dpv_iri": models.CharField(), "description": models.TextField(),
+    "name_fr": models.CharField(), "dpv_iri": models.CharField(), "description": models.TextField(),
     "article": models.CharField(), "kind": models.CharField(),
     "special_category": models.BooleanField(), "criminal_offence": models.BooleanField(),
     "part": models.CharField(), "applies_to": models.CharField(),
@@ -99,8 +99,9 @@ _TERM_FIELDS: dict[str, models.Field] = {
     "biometric": models.BooleanField(), "tracking": models.BooleanField(),
     "uk_schedule1_part": models.CharField(), "needs_policy_document": models.BooleanField(),
 }
-_COUNTRY_FIELDS = ("id", "code", "name", "is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note",
-                   "uk_adequacy", "uk_adequacy_note")
+_COUNTRY_ONLY = ("is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note", "uk_adequacy",
+                 "uk_adequacy_note")
+_COUNTRY_FIELDS = ("id", "code", "name", "name_fr", *_COUNTRY_ONLY)
 #: Reference tables, by the name a read gives them, with the order their terms are listed
 #: in (the model's ordering).
 _TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
@@ -159,7 +160,7 @@ class Terms:
                     made[row["id"]] = r.Country(**{k: row[k] for k in _COUNTRY_FIELDS})
                 else:
                     made[row["id"]] = r.Term(**{k: row[k] for k in _TERM_FIELDS if k not in
-                                                _COUNTRY_FIELDS[3:]})
+                                                _COUNTRY_ONLY})
             self.by_table[table] = made
             self.rank[table] = {pk: i for i, pk in enumerate(made)}
 

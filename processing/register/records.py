@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext
+
 from entities.models.country import adequate_for
 from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
@@ -24,6 +26,7 @@ from processing.models.lawful_basis import RecognisedInterest
 from processing.models.reference import ConditionScope
 from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
 from processing.models.transfer import SccModule
+from processing.reference.french import article_in_french
 
 #: A transfer's destination when the organisation does not name the countries.
 NOT_NAMED = "destinations not named"
@@ -31,6 +34,11 @@ NOT_NAMED = "destinations not named"
 
 def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
+
+
+def in_french() -> bool:
+    """Whether French is the active language (the CNIL layout is written under it)."""
+    return (get_language() or "").startswith("fr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,7 @@ class Term:
     name: str
     dpv_iri: str = ""
     description: str = ""
+    name_fr: str = ""
     article: str = ""
     kind: str = ""
     special_category: bool = False
@@ -64,9 +73,20 @@ class Term:
     needs_policy_document: bool = False
 
     @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
+
+    @property
+    def local_article(self) -> str:
+        """The article as cited in the active language ("art. 6(1)(f)" in French)."""
+        return article_in_french(self.article) if in_french() else self.article
+
+    @property
     def label(self) -> str:
-        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any."""
-        return f"{self.article} – {self.name}" if self.article else self.name
+        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any (in
+        the active language: "art. 6(1)(f) – Intérêts légitimes" in French)."""
+        return f"{self.local_article} – {self.local_name}" if self.article else self.local_name
 
     @property
     def covers_criminal(self) -> bool:
@@ -88,6 +108,12 @@ class Country:
     eu_adequacy_note: str = ""
     uk_adequacy: str = ""
     uk_adequacy_note: str = ""
+    name_fr: str = ""
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
 
     def adequate_for(self, jurisdiction: str) -> bool:
         return adequate_for(self, jurisdiction)
@@ -194,7 +220,7 @@ class ThirdParty:
         return self.kind in PROCESSOR_KINDS
 
     def details(self) -> str:
-        parts = [self.name, self.address, self.country.name if self.country else "", self.email,
+        parts = [self.name, self.address, self.country.local_name if self.country else "", self.email,
                  self.phone]
         return ", ".join(p.replace("\n", ", ") for p in parts if p)
 
@@ -244,9 +270,9 @@ class Recipient:
     @property
     def category_name(self) -> str:
         if self.category:
-            return self.category.name
+            return self.category.local_name
         if self.third_party and self.third_party.category:
-            return self.third_party.category.name
+            return self.third_party.category.local_name
         return ""
 
     @property
@@ -269,7 +295,7 @@ class Transfer:
     @property
     def destination(self) -> str:
         """The country or international organisation; "" when the destinations are not named."""
-        return self.country.name if self.country else self.international_organisation
+        return self.country.local_name if self.country else self.international_organisation
 
     @property
     def destination_named(self) -> bool:
@@ -307,7 +333,9 @@ class RetentionRule:
     def describe_in_full(self) -> str:
         """The rule in words with what happens at the end: "... ; then deletion"."""
         text = self.describe()
-        return f"{text}; then {self.deletion_label}" if self.deletion_method else text
+        if not self.deletion_method:
+            return text
+        return gettext("%(rule)s; then %(end)s") % {"rule": text, "end": self.deletion_label}
 
     @property
     def deletion_label(self) -> str:

@@ -5,7 +5,7 @@ import json
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from processing.exports.ico import (
@@ -78,6 +78,7 @@ def test_ico_contact_block(ico):
         ("Representative (Art 27)", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
         ("Legal representative", None, None, None, None),
         ("Group (parent company)", None, None, None, None),
+        ("ICO registration number", "ZA073957", None, None, None),
         (None, None, None, None, None),
     ]
     # Text that starts like a formula is text by its style, with no visible quote.
@@ -228,7 +229,7 @@ def test_cnil_layout(rich_register):
     assert [row[:2] for row in organisme[2:15]] == [
         ("Responsable du traitement", None), ("Nom", "Mondago Limited"), ("Nom commercial", "Mondago"),
         ("Adresse", "Enterprise House\nReading RG1 1AA"), ("Adresse commerciale", None),
-        ("Pays", "United Kingdom"),
+        ("Pays", "Royaume-Uni"),
         ("Téléphone", "+44 118 000 0000"), ("Adresse de messagerie", "privacy@mondago.com"),
         ("Site web", "https://www.mondago.com"), ("N° d'immatriculation", "04567890"),
         ("N° de TVA", None), ("N° d'enregistrement auprès de l'autorité", "ZA073957"),
@@ -255,19 +256,22 @@ def test_cnil_layout(rich_register):
         ("Prochaine revue",), ("Description",),
     ]
     assert ("Finalité principale", "Manage sickness absence") in fiche
-    assert ("Catégories de personnes concernées",) in fiche and ("Employees",) in fiche
-    assert ("Identity data", "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Catégories de personnes concernées",) in fiche and ("Salariés",) in fiche
+    assert ("État civil, identité, données d'identification",
+            "6 ans après la fin du contrat (Limitation Act 1980)") in fiche
     assert ("Des données sensibles sont-elles traitées ?", "Oui") in fiche
     # The Art 9 condition and, in the UK, the Sch. 1 condition it relies on.
-    assert ("Health data", "Art 9(2)(b) – Employment, social security and social protection law\n"
-            "DPA 2018 Sch. 1 Pt 1 para 1 – Employment, social security and social protection",
-            "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Données de santé", "art. 9(2)(b) – Droit du travail, de la sécurité sociale et de "
+            "la protection sociale\n"
+            "DPA 2018 ann. 1, partie 1, § 1 – Emploi, sécurité sociale et protection sociale",
+            "6 ans après la fin du contrat (Limitation Act 1980)") in fiche
     assert ("Aucun destinataire",) in fiche and ("Aucun transfert",) in fiche
     marketing = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-001"]]
     assert ("Sous-finalité 1", "Measure campaign results") in marketing
-    assert ("Marketing and communications preferences", "Until consent is withdrawn") in marketing
-    assert ("Salesforce", "United States", "Art 46(2)(c); Decision (EU) 2021/914 – EU Standard "
-            "Contractual Clauses (2021)\nSCCs module 2 with UK Addendum",
+    assert ("Préférences de prospection et de communication",
+            "Until consent is withdrawn") in marketing
+    assert ("Salesforce", "États-Unis", "art. 46(2)(c); décision (UE) 2021/914 – Clauses "
+            "contractuelles types de l'UE (2021)\nSCCs module 2 with UK Addendum",
             "https://contracts.example.com/scc") in marketing
     assert ("Autres mesures", "+ MFA for all staff") in marketing
 
@@ -287,9 +291,11 @@ def test_jsonld_is_dpv_and_parses_with_rdflib(rich_register):
         URIRef("https://w3id.org/dpv/legal/eu/gdpr#A6-1-f")}
     assert URIRef("https://w3id.org/dpv/pd#Contact") in set(graph.objects(marketing, DPV.hasPersonalData))
     assert set(graph.objects(marketing, DPV.hasThirdCountry)) == {URIRef("https://w3id.org/dpv/loc#US")}
-    durations = {graph.value(s, DPV.hasDuration) for s in graph.objects(marketing, DPV.hasStorageCondition)
+    time = Namespace("http://www.w3.org/2006/time#")
+    durations = {str(graph.value(s, time.hasXSDDuration))
+                 for s in graph.objects(marketing, DPV.hasStorageCondition)
                  if (s, RDF.type, DPV.StorageDuration) in graph}
-    assert durations == {Literal("P2Y")}
+    assert durations == {"P2Y"}
     transfer = next(graph.objects(marketing, DPV.hasProcess))
     assert graph.value(transfer, DPV.hasLegalBasis) is not None
     assert len(set(graph.objects(marketing, DPV.hasPurpose))) == 2
