@@ -78,8 +78,8 @@ from .register import read_activities, read_activity
 
 
 class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "description"]
+    list_display = ["name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "description"]
 
 
 @admin.register(DataSubjectCategory, SecurityMeasure)
@@ -89,14 +89,14 @@ class TaxonomyAdmin(ReferenceAdmin):
 
 @admin.register(PersonalDataCategory)
 class PersonalDataCategoryAdmin(ReferenceAdmin):
-    list_display = ["name", "code", "special_category", "criminal_offence", "dpv_iri"]
+    list_display = ["name", "name_fr", "code", "special_category", "criminal_offence", "dpv_iri"]
     list_filter = ["special_category", "criminal_offence"]
 
 
 @admin.register(LawfulBasis, SpecialCategoryCondition, Schedule1Condition, TransferMechanism)
 class LegalConceptAdmin(ReferenceAdmin):
-    list_display = ["article", "name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "article"]
+    list_display = ["article", "name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "article"]
 
 
 # --- the parts of an activity -----------------------------------------------------------------
@@ -160,7 +160,7 @@ class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     filter_horizontal = ["purposes"]
     fields = ["basis", ("legitimate_interest", "lia_link"),
               ("consent_record_link", "consent_description"), "citation",
-              "data_categories", "purposes", "notes"]
+              "recognised_interest", "data_categories", "purposes", "notes"]
     verbose_name = _("lawful basis")
     verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
 
@@ -289,10 +289,13 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     fieldsets = [
         (WHO, {"fields": [
             "organisation", ("reference", "name"), ("business_function", "owner"), "role",
-            "joint_controllers", "controllers_served", "description"]}),
-        (WHAT, {"fields": ["data_subjects", "data_categories", "source_of_data"]}),
+            "joint_controllers", "joint_arrangement_link", "controllers_served", "description"]}),
+        (WHAT, {"fields": ["data_subjects", "data_categories", "data_from_other_sources",
+                           "source_of_data", "privacy_notice_link"]}),
         (BASIS, {
-            "fields": ["special_category_conditions", "schedule1_conditions"],
+            "fields": ["special_category_conditions", "schedule1_conditions",
+                       "policy_document_link", "children_consent",
+                       ("direct_marketing", "electronic_marketing", "soft_opt_in")],
             "description": _("List each Art 6(1) basis below. Special category and criminal "
                              "offence data also need an Art 9 or Schedule 1 condition here."),
         }),
@@ -302,7 +305,10 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         (PROTECTED, {"fields": ["security_measures", "security_description", "data_location"]}),
         (RISK, {"fields": [
             "automated_decision_making", "automated_decision_legal_effect",
-            "automated_decision_description", "systematic_monitoring", "dpia_required",
+            "automated_decision_description", "automated_decision_safeguards",
+            "systematic_monitoring", ("large_scale", "evaluation_or_scoring", "matching_datasets"),
+            ("vulnerable_subjects", "children", "innovative_technology"),
+            "prevents_exercise_of_right", "dpia_required",
             "dpia_status", "dpia_link", "breach_occurred", "breach_link"]}),
         (REVIEW, {"fields": [
             "status", ("last_reviewed_on", "next_review_on"), ("version", "updated_at"),

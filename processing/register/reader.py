@@ -87,7 +87,7 @@ def _columns(model: type[models.Model], *skip: str) -> list[str]:
 
 _TERM_FIELDS: dict[str, models.Field] = {
     "id": models.IntegerField(), "code": models.CharField(), "name": models.CharField(),
-    "dpv_iri": models.CharField(), "description": models.TextField(),
+    "name_fr": models.CharField(), "dpv_iri": models.CharField(), "description": models.TextField(),
     "article": models.CharField(), "kind": models.CharField(),
     "special_category": models.BooleanField(), "criminal_offence": models.BooleanField(),
     "part": models.CharField(), "applies_to": models.CharField(),
@@ -95,9 +95,13 @@ _TERM_FIELDS: dict[str, models.Field] = {
     "is_eu": models.BooleanField(), "is_eea": models.BooleanField(),
     "eu_adequacy": models.CharField(), "eu_adequacy_note": models.CharField(),
     "uk_adequacy": models.CharField(), "uk_adequacy_note": models.CharField(),
+    "vulnerable": models.BooleanField(), "children": models.BooleanField(),
+    "biometric": models.BooleanField(), "tracking": models.BooleanField(),
+    "uk_schedule1_part": models.CharField(), "needs_policy_document": models.BooleanField(),
 }
-_COUNTRY_FIELDS = ("id", "code", "name", "is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note",
-                   "uk_adequacy", "uk_adequacy_note")
+_COUNTRY_ONLY = ("is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note", "uk_adequacy",
+                 "uk_adequacy_note")
+_COUNTRY_FIELDS = ("id", "code", "name", "name_fr", *_COUNTRY_ONLY)
 #: Reference tables, by the name a read gives them, with the order their terms are listed
 #: in (the model's ordering).
 _TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
@@ -156,7 +160,7 @@ class Terms:
                     made[row["id"]] = r.Country(**{k: row[k] for k in _COUNTRY_FIELDS})
                 else:
                     made[row["id"]] = r.Term(**{k: row[k] for k in _TERM_FIELDS if k not in
-                                                _COUNTRY_FIELDS[3:]})
+                                                _COUNTRY_ONLY})
             self.by_table[table] = made
             self.rank[table] = {pk: i for i, pk in enumerate(made)}
 
@@ -180,9 +184,9 @@ ACTIVITY_LINKS = {
 }
 #: What the reader reads of an activity's row: its columns, and of its organisation and owner.
 ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
-                   "organisation__jurisdiction", "owner__name", "owner__email", "owner__login_id",
-                   "organisation__email", "organisation__phone", "organisation__address",
-                   "organisation__country_id"]
+                   "organisation__jurisdiction", "organisation__public_authority", "owner__name",
+                   "owner__email", "owner__login_id", "organisation__email", "organisation__phone",
+                   "organisation__address", "organisation__country_id"]
 _PART_MODELS = {
     "purposes": processing.Purpose,
     "lawful_bases": processing.ActivityLawfulBasis,
@@ -190,6 +194,16 @@ _PART_MODELS = {
     "transfers": processing.InternationalTransfer,
     "retention_rules": processing.RetentionRule,
 }
+
+
+#: Yes/no and text fields of the activity read as they are (DPIA screening, transparency,
+#: marketing, the Sch. 1 policy document).
+_ACTIVITY_FLAGS = ("large_scale", "evaluation_or_scoring", "matching_datasets",
+                   "vulnerable_subjects", "children", "innovative_technology",
+                   "prevents_exercise_of_right", "data_from_other_sources", "direct_marketing",
+                   "electronic_marketing", "soft_opt_in")
+_ACTIVITY_TEXTS = ("automated_decision_safeguards", "children_consent", "privacy_notice_link",
+                   "joint_arrangement_link", "policy_document_link")
 
 
 def _activity(row: dict) -> r.Activity:
@@ -216,6 +230,9 @@ def _activity(row: dict) -> r.Activity:
         retention_policy_link=row["retention_policy_link"],
         retention_adhered=row["retention_adhered"],
         retention_non_adherence_reason=row["retention_non_adherence_reason"],
+        public_authority=bool(row["organisation__public_authority"]),
+        **{name: bool(row[name]) for name in _ACTIVITY_FLAGS},
+        **{name: row[name] for name in _ACTIVITY_TEXTS},
     )
 
 
@@ -388,7 +405,8 @@ class Reading:
                     id=row["id"], basis=basis, data_categories=[], purposes=[],
                     legitimate_interest=row["legitimate_interest"], lia_link=row["lia_link"],
                     consent_record_link=row["consent_record_link"], citation=row["citation"],
-                    notes=row["notes"], consent_description=row["consent_description"])
+                    notes=row["notes"], consent_description=row["consent_description"],
+                    recognised_interest=row["recognised_interest"])
                 activity.lawful_bases.append(use)
                 owner_of[row["id"]] = activity
         _attach(links["basis_data"], bases, "data_categories", terms["data"])
@@ -566,6 +584,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 country=countries.get(row["country_id"]), website=row["website"],
                 email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
                 jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
+                public_authority=bool(row["public_authority"]),
                 contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],

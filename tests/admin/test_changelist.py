@@ -165,3 +165,18 @@ def test_the_change_list_shows_each_activitys_completeness(client, org_a, dpo_a)
     # org_a has contact details but no DPO: (a) is partial for both.
     assert 'title="Art 30(1)(a): partial">86%</span>' in content
     assert "Art 30(1)(b): missing" in content and ">14%</span>" in content
+
+
+@pytest.mark.parametrize("url,french", [
+    ("admin:processing_personaldatacategory_changelist", "Données de santé"),
+    ("admin:processing_lawfulbasis_changelist", "Intérêts légitimes"),
+    ("admin:entities_recipientcategory_changelist", "Sociétés du groupe"),
+    ("admin:entities_country_changelist", "Allemagne"),
+])
+def test_reference_data_lists_show_the_french_names(client, dpo_a, url, french):
+    client.force_login(dpo_a)
+    response = client.get(reverse(url), {"q": french})
+    assert response.status_code == 200
+    names = [obj.name_fr for obj in response.context["cl"].result_list]
+    assert names == [french]
+    assert french in response.content.decode()

@@ -27,6 +27,7 @@ from processing.models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
+from processing.models.activity import SCREENING_FIELDS
 
 from .base import ReadSerializer
 
@@ -43,13 +44,14 @@ class CountrySerializer(ReadSerializer):
 class DataSubjectCategorySerializer(ReadSerializer):
     class Meta:
         model = DataSubjectCategory
-        fields = ["code", "name", "description", "dpv_iri"]
+        fields = ["code", "name", "description", "dpv_iri", "vulnerable", "children"]
 
 
 class PersonalDataCategorySerializer(ReadSerializer):
     class Meta:
         model = PersonalDataCategory
-        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence"]
+        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence",
+                  "biometric", "tracking"]
 
 
 class LawfulBasisSerializer(ReadSerializer):
@@ -61,13 +63,14 @@ class LawfulBasisSerializer(ReadSerializer):
 class SpecialCategoryConditionSerializer(ReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
-        fields = ["code", "article", "name", "dpv_iri"]
+        fields = ["code", "article", "name", "dpv_iri", "uk_schedule1_part"]
 
 
 class Schedule1ConditionSerializer(ReadSerializer):
     class Meta:
         model = Schedule1Condition
-        fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
+        fields = ["code", "article", "name", "part", "applies_to", "needs_policy_document",
+                  "dpv_iri"]
 
 
 class SecurityMeasureSerializer(ReadSerializer):
@@ -109,7 +112,8 @@ class OrganisationSerializer(ReadSerializer):
         model = Organisation
         fields = ["id", "name", "trading_name", "registration_number", "authority_registration_ref",
                   "vat_number", "address", "trading_address", "country", "website", "email",
-                  "phone", "parent", "jurisdiction", "contacts", "created_at", "updated_at"]
+                  "phone", "parent", "jurisdiction", "public_authority", "contacts", "created_at",
+                  "updated_at"]
 
 
 class RecipientSerializer(ReadSerializer):
@@ -216,7 +220,7 @@ class ActivityLawfulBasisSerializer(ReadSerializer):
         model = ActivityLawfulBasis
         fields = ["id", "basis", "article", "label", "kind", "dpv_iri", "data_categories",
                   "purposes", "legitimate_interest", "lia_link", "consent_record_link",
-                  "citation", "consent_description", "notes"]
+                  "citation", "consent_description", "recognised_interest", "notes"]
 
 
 class ActivityRecipientSerializer(ReadSerializer):
@@ -302,7 +306,7 @@ class ActivitySerializer(ReadSerializer):
             "automated_decision_legal_effect", "automated_decision_description",
             "systematic_monitoring", "data_location", "dpia_required", "dpia_status", "dpia_link",
             "breach_occurred", "breach_link", "retention_policy_link", "retention_adhered",
-            "retention_non_adherence_reason", "findings", "completeness",
+            "retention_non_adherence_reason", *SCREENING_FIELDS, "findings", "completeness",
         ]
         read_only_fields = fields
 
@@ -346,6 +350,8 @@ class BasisUseSerializer(serializers.Serializer):
     lia_link = serializers.CharField()
     consent_record_link = serializers.CharField()
     citation = serializers.CharField()
+    recognised_interest = serializers.CharField(
+        help_text="UK 6(1)(ea): the Annex 1 condition relied on; empty otherwise.")
     notes = serializers.CharField()
 
 
