@@ -23,7 +23,7 @@ _TERMS = (
      {"article": "article", "name": "label", "part": "part", "applies_to": "applies_to",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "TransferMechanism", "TRANSFER_MECHANISMS",
-     {"article": "article", "name": "label", "kind": "kind",
+     {"article": "article", "name": "label", "kind": "kind", "jurisdiction": "jurisdiction",
       "requires_documented_safeguards": "requires_documented_safeguards",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "DataSubjectCategory", "DATA_SUBJECT_CATEGORIES",
@@ -39,6 +39,9 @@ _TERMS = (
 
 
 def _upsert(model, rows, key="code"):
+    # A data migration's model may predate fields added since: load what it has.
+    own = {f.name for f in model._meta.concrete_fields}
+    rows = [{name: value for name, value in row.items() if name in own} for row in rows]
     existing = {getattr(obj, key): obj for obj in model.objects.all()}
     created = updated = 0
     to_create = []
@@ -84,6 +87,13 @@ def load_reference_data(apps=None) -> dict[str, tuple[int, int]]:
         from django.apps import apps
     report = {}
     report["Country"] = _upsert(apps.get_model("entities", "Country"), country_rows())
+    try:
+        organisations = apps.get_model("entities", "InternationalOrganisation")
+    except LookupError:  # a data migration that runs before the model was added
+        pass
+    else:
+        report["InternationalOrganisation"] = _upsert(
+            organisations, [dict(row) for row in data.INTERNATIONAL_ORGANISATIONS])
     for app_label, model_name, constant, mapping in _TERMS:
         rows = [
             {"code": item["code"], **{field: item.get(key, "") for field, key in mapping.items()}}
