@@ -153,10 +153,18 @@ class ThirdParty:
     def needs_contract(self) -> bool:
         return self.kind in PROCESSOR_KINDS
 
-    def details(self) -> str:
+    def details(self, *, dpo_label: str = "DPO",
+                representative_label: str = "Representative (Art 27)") -> str:
+        """Name and contact details on one line, then (for a controller served or a joint
+        controller) its DPO and representative, each after its label."""
         parts = [self.name, self.address, self.country.name if self.country else "", self.email,
                  self.phone]
-        return ", ".join(p.replace("\n", ", ") for p in parts if p)
+        text = ", ".join(p.replace("\n", ", ") for p in parts if p)
+        for label, value in ((dpo_label, self.dpo_contact),
+                             (representative_label, self.representative_contact)):
+            if value.strip():
+                text += f"; {label}: " + value.strip().replace("\n", ", ")
+        return text
 
     def __str__(self):
         return self.name
