@@ -367,6 +367,8 @@ _ASSESSED = (TransferMechanismKind.SCC, TransferMechanismKind.IDTA,
 
 @rule("CH5-TIA-UNNAMED", Severity.WARNING, "Art 46(1)", "Unnamed destinations assessed")
 def _unnamed_destinations(activity, today):
+    if not _chapter_v(activity):
+        return
     for transfer in activity.transfers:
         if not transfer.destination_named and not transfer.tia_link:
             mechanism = transfer.mechanism.name if transfer.mechanism else _("no mechanism")
@@ -377,6 +379,8 @@ def _unnamed_destinations(activity, today):
 
 @rule("A49-SAFEGUARDS", Severity.ERROR, "Art 49(1) / 30(1)(e)", "Derogation documented")
 def _derogation(activity, today):
+    if not _chapter_v(activity):
+        return
     for transfer in activity.transfers:
         mechanism = transfer.mechanism
         if (mechanism is not None and mechanism.kind == TransferMechanismKind.DEROGATION
@@ -389,6 +393,8 @@ def _derogation(activity, today):
 
 @rule("CH5-DPF-CERTIFIED", Severity.WARNING, "Art 45(3)", "Importer DPF-certified")
 def _dpf(activity, today):
+    if not _chapter_v(activity):
+        return
     for transfer in activity.transfers:
         mechanism, importer = transfer.mechanism, transfer.third_party
         if (mechanism is not None and mechanism.kind == TransferMechanismKind.DPF

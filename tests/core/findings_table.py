@@ -531,6 +531,8 @@ cases(
     ("named-country", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
     ("named-organisation", {"transfers": [{"country": None, "international_organisation": "WHO",
                                            "mechanism": "A46-2-f"}]}, []),
+    ("other-regime-unnamed", {"jurisdiction": "other",
+                              "transfers": [{"country": None, "mechanism": "EU-SCC-2021"}]}, []),
 )
 cases(
     "A49-SAFEGUARDS",
@@ -549,6 +551,8 @@ cases(
                                                        "mechanism": UNDOCUMENTED_DEROGATION}]}, []),
     ("scc-no-safeguards", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
     ("no-mechanism", {"transfers": [{"country": "IN"}]}, []),
+    ("other-regime-derogation-undocumented",
+     {"jurisdiction": "other", "transfers": [{"country": "IN", "mechanism": "A49-1-a"}]}, []),
 )
 UNCERTIFIED = {"name": "Acme Inc", "kind": "processor", "dpf_certified": False}
 cases(
@@ -563,6 +567,9 @@ cases(
      {"transfers": [{"country": "US", "mechanism": "EU-US-DPF",
                      "importer": UNCERTIFIED | {"dpf_certified": True}}]}, []),
     ("dpf-no-importer", {"transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]}, []),
+    ("other-regime-importer-not-certified",
+     {"jurisdiction": "other", "transfers": [{"country": "US", "mechanism": "EU-US-DPF",
+                                              "importer": UNCERTIFIED}]}, []),
     ("scc-importer-not-certified",
      {"transfers": [{"country": "US", "mechanism": "EU-SCC-2021", "importer": UNCERTIFIED}]}, []),
 )
