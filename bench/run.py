@@ -2,6 +2,7 @@
 
     make bench            # or: .venv/bin/python bench/run.py [--activities N] [--keep]
     .venv/bin/python bench/run.py --only throughput --activities 2000   # gunicorn part only
+    .venv/bin/python bench/run.py --keep --only exports --formats csv,ods,json  # printed only
 
 Needs PostgreSQL (BENCH_DATABASE_URL; default postgres://postgres@127.0.0.1:5432/ropa_bench,
 recreated unless --keep). Prints a table and writes it to docs/benchmarks.md with the machine it ran on.
@@ -67,17 +68,22 @@ django.setup()
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+before = resource.getrusage(resource.RUSAGE_SELF)
+cpu_before = before.ru_utime + before.ru_stime
 started = time.perf_counter()
 with CaptureQueriesContext(connection) as ctx:
     call_command(*{args!r})
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print("BENCH" + json.dumps({{"seconds": seconds, "peak_mb": peak, "queries": len(ctx)}}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print("BENCH" + json.dumps({{"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+                            "cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before,
+                            "queries": len(ctx)}}))
 """
 
 
 def measured_command(database_url: str, *args: str) -> dict:
-    """Run a command in a fresh process; time, peak RSS and SQL query count."""
+    """Run a command in a fresh process; time, the CPU time of the command's process (not
+    of the database server), peak RSS and SQL query count."""
     code = PEAK_WRAPPER.format(root=str(ROOT), args=list(args))
     proc = subprocess.run([sys.executable, "-c", code], env=env_for(database_url),
                           capture_output=True, text=True, cwd=ROOT)
@@ -160,6 +166,23 @@ def in_process(database_url: str, activities: int):
     median, queries = timed("/admin/processing/processingactivity/", 10)
     record("Admin change list (10,000): queries", str(queries), "constant", None)
     record("Admin change list (10,000): median", f"{median:.0f} ms", "< 500 ms", median < 500)
+
+    # Completeness per Art 30 item, rolled up per organisation, with the findings read in
+    # the same pass (the dashboard and the health report), against the findings alone.
+    from processing.completeness import register_completeness
+    from processing.findings import register_findings
+
+    for label, run in (("Findings of the whole register (register_findings)", register_findings),
+                       ("Completeness and findings of the whole register", register_completeness)):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            run()
+            seconds = time.perf_counter() - started
+        record(f"{label}: time", f"{seconds:.1f} s", "", None)
+        record(f"{label}: queries", str(len(ctx)), "constant per 500 activities", None)
+    median, queries = timed("/admin/processing/processingactivity/dashboard/", 3)
+    record("Admin dashboard (10,000): queries", str(queries), "constant per 500 activities", None)
+    record("Admin dashboard (10,000): median", f"{median / 1000:.1f} s", "", None)
     return activity.pk
 
 
@@ -238,24 +261,33 @@ def throughput(database_url: str, activity_id: int, rounds: int):
     print(f"  ({THROUGHPUT_NOTES[-1]})", flush=True)
 
 
-def exports(database_url: str, workdir: Path) -> Path:
+#: Every format of DESIGN.md section 6, each held to 10 s and 300 MB at 10,000 activities.
+EXPORT_FORMATS = ("ico-xlsx", "workbook", "csv", "ods", "json", "cnil-xlsx", "jsonld", "pdf")
+#: The formats not yet brought within the targets: measured, not judged.
+UNBOUNDED = ("cnil-xlsx", "jsonld")
+
+
+def exports(database_url: str, workdir: Path, formats=EXPORT_FORMATS) -> Path:
     current = {}
-    for fmt in ("ico-xlsx", "workbook", "cnil-xlsx", "jsonld", "pdf"):
+    for fmt in formats:
         out = workdir / f"register.{fmt}"
+        load = ", ".join(Path("/proc/loadavg").read_text().split()[:3])
         result = measured_command(database_url, "export_register", "--format", fmt, "-o", str(out))
         current[fmt] = result["seconds"]
-        bounded = fmt in ("ico-xlsx", "workbook", "pdf")
-        record(f"Export {fmt}: time", f"{result['seconds']:.1f} s",
-               "< 10 s" if bounded else "", result["seconds"] < 10 if bounded else None)
+        bounded = fmt not in UNBOUNDED
+        record(f"Export {fmt}: time", f"{result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s "
+               f"CPU; load {load})", "< 10 s" if bounded else "",
+               result["seconds"] < 10 if bounded else None)
         record(f"Export {fmt}: peak memory", f"{result['peak_mb']:.0f} MB",
                "< 300 MB" if bounded else "", result["peak_mb"] < 300 if bounded else None)
         record(f"Export {fmt}: queries", str(result["queries"]), "constant", None)
-    today = datetime.date.today().isoformat()
-    result = measured_command(database_url, "export_register", "--format", "ico-xlsx",
-                              "--as-of", today, "-o", str(workdir / "asof.xlsx"))
-    ratio = result["seconds"] / current["ico-xlsx"]
-    record("As-of export (ico-xlsx): time", f"{result['seconds']:.1f} s ({ratio:.1f}x)",
-           "< 3x current", ratio < 3)
+    if "ico-xlsx" in current:
+        today = datetime.date.today().isoformat()
+        result = measured_command(database_url, "export_register", "--format", "ico-xlsx",
+                                  "--as-of", today, "-o", str(workdir / "asof.xlsx"))
+        ratio = result["seconds"] / current["ico-xlsx"]
+        record("As-of export (ico-xlsx): time", f"{result['seconds']:.1f} s ({ratio:.1f}x)",
+               "< 3x current", ratio < 3)
     return workdir / "register.workbook"
 
 
@@ -269,12 +301,34 @@ def import_workbook(database_url: str, workbook: Path):
     record("Import of the 10,000-activity workbook", f"{result['seconds']:.1f} s", "< 60 s",
            result["seconds"] < 60)
     record("Import of the 10,000-activity workbook: peak memory", f"{result['peak_mb']:.0f} MB")
-    # A DPO's round trip: the same workbook again (nothing changes), then with 1,000
-    # activities renamed (those are updated, with history).
-    for label, path in (("unchanged", workbook), ("1,000 activities renamed",
-                                                   renamed(workbook, 1000))):
-        result = measured_command(target, "import_register", str(path))
-        record(f"Re-import, {label}", f"{result['seconds']:.1f} s, {result['peak_mb']:.0f} MB")
+    # A DPO's round trip: the same workbook again (nothing changes, nothing is written),
+    # then with 1,000 activities renamed (those are updated in bulk: one version and one
+    # history row each).
+    before = history_rows(target)
+    result = measured_command(target, "import_register", str(workbook))
+    written = history_rows(target) - before
+    record("Re-import, unchanged", f"{result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s CPU), "
+           f"{result['peak_mb']:.0f} MB",
+           "< 30 s, < 400 MB", result["seconds"] < 30 and result["peak_mb"] < 400)
+    record("Re-import, unchanged: history rows written", str(written), "0", written == 0)
+    before = history_rows(target, "processing_historicalprocessingactivity")
+    result = measured_command(target, "import_register", str(renamed(workbook, 1000)))
+    written = history_rows(target, "processing_historicalprocessingactivity") - before
+    record("Re-import, 1,000 activities renamed", f"{result['seconds']:.1f} s ({result['cpu_seconds']:.1f} s "
+           f"CPU), {result['peak_mb']:.0f} MB", "< 20 s", result["seconds"] < 20)
+    record("Re-import, 1,000 activities renamed: activity history rows written", str(written),
+           "1000", written == 1000)
+
+
+def history_rows(database_url: str, table: str | None = None) -> int:
+    """Rows of one history table, or of every history table (links' history included)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        tables = [table] if table else [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename LIKE '%historical%'")]
+        return sum(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables)
 
 
 def renamed(workbook: Path, count: int) -> Path:
@@ -371,9 +425,13 @@ def main():
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of throughput slices (each load 3 s per round)")
-    parser.add_argument("--only", choices=["throughput"],
-                        help="measure only the throughput through gunicorn (after the "
-                             "in-process rows, which it needs), and rewrite only its section")
+    parser.add_argument("--only", choices=["throughput", "exports"],
+                        help="throughput: measure only the throughput through gunicorn (after "
+                             "the in-process rows, which it needs), and rewrite only its "
+                             "section; exports: measure only the exports (each format alone in "
+                             "a fresh process) and print them, docs/benchmarks.md untouched")
+    parser.add_argument("--formats", default=",".join(EXPORT_FORMATS),
+                        help="with --only exports: the formats to measure, comma-separated")
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     if not database_url.startswith("postgres"):
@@ -403,6 +461,16 @@ def main():
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0].split()[0]
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
+    if args.only == "exports":
+        connection.close()
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        unknown = sorted(set(formats) - set(EXPORT_FORMATS))
+        if unknown:
+            raise SystemExit(f"--formats: unknown format {unknown[0]!r}: use "
+                             f"{', '.join(EXPORT_FORMATS)}.")
+        with tempfile.TemporaryDirectory() as tmp:
+            exports(database_url, Path(tmp), formats)
+        return
     activity_id = in_process(database_url, args.activities)
     connection.close()
     throughput(database_url, activity_id, args.rounds)

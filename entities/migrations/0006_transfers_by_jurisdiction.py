@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entities', '0003_people_trading_address_legal_representative'),
+        ('entities', '0005_reference_french_names'),
     ]
 
     operations = [

@@ -14,8 +14,8 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entities', '0004_transfers_by_jurisdiction'),
-        ('processing', '0008_one_version_per_recorded_change'),
+        ('entities', '0006_transfers_by_jurisdiction'),
+        ('processing', '0012_reference_dpv_terms_and_french_names'),
     ]
 
     operations = [
