@@ -112,7 +112,9 @@ class Item:
 
 #: Rules that say a transfer lacks what Art 30(1)(e) asks: the third country identified, and
 #: the safeguards (or, for an Art 49 derogation, their documentation).
-_TRANSFER_CODES = ("CH5-MECHANISM", "A49-SAFEGUARDS", "CH5-TIA-UNNAMED", "CH5-DPF-CERTIFIED")
+_TRANSFER_CODES = ("CH5-MECHANISM", "CH5-MECHANISM-REGIME", "CH5-MECHANISM-DESTINATION",
+                   "CH5-TRANSFER-MISSING", "A49-SAFEGUARDS", "CH5-TIA-UNNAMED",
+                   "CH5-DPF-CERTIFIED")
 
 CONTROLLER_ITEMS: tuple[Item, ...] = (
     Item("1a", Record.CONTROLLER, "Art 30(1)(a)",
@@ -140,7 +142,7 @@ PROCESSOR_ITEMS: tuple[Item, ...] = (
     Item("2a", Record.PROCESSOR, "Art 30(2)(a)",
          _("Name and contact details of the processor, each controller served, "
            "representative and DPO"),
-         codes=("A30-CONTROLLERS",), empty_codes=("A30-CONTROLLERS",),
+         codes=("A30-CONTROLLERS", "A30-CONTROLLER-CONTACTS"), empty_codes=("A30-CONTROLLERS",),
          identity=_processor_identity),
     Item("2b", Record.PROCESSOR, "Art 30(2)(b)",
          _("Categories of processing carried out for each controller"),
@@ -166,7 +168,7 @@ OUTSIDE_ARTICLE_30 = frozenset({
     "A9-CONDITION", "A10-CONDITION", "A28-CONTRACT", "A35-DPIA", "REVIEW-OVERDUE",
     "DRAFT-STALE", "A35-SCREENING", "A22-SAFEGUARDS", "A8-CHILD-CONSENT", "A14-SOURCE",
     "A13-NOTICE", "A26-ARRANGEMENT", "PECR-CONSENT", "SCH1-CONDITION", "SCH1-POLICY",
-    "A6-EA-CONDITION", "A6-PUBLIC-AUTHORITY",
+    "A6-EA-CONDITION", "A6-PUBLIC-AUTHORITY", "CH5-TIA",
 })
 
 

@@ -48,8 +48,10 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     choose(page, "#recipients-0 .field-third_party", "Zendesk Inc.", search="Zendesk")
     page.click("#transfers-group .add-row a")
     choose(page, "#transfers-0 .field-country", "United States", search="United States")
-    choose(page, "#transfers-0 .field-mechanism", "EU Standard Contractual Clauses (2021)",
-           search="Standard Contractual")
+    # A UK exporter: the ICO's IDTA, assessed.
+    choose(page, "#transfers-0 .field-mechanism",
+           "UK International Data Transfer Agreement (IDTA)", search="International Data")
+    page.fill("#id_transfers-0-tia_link", "https://intranet.example.com/tia/zendesk")
     page.click("#retention_rules-group .add-row a")
     page.fill("#id_retention_rules-0-period", "P7Y")
     page.select_option("#id_retention_rules-0-trigger", "end_of_relationship")
@@ -61,7 +63,8 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     # --- the finding, and its fix ------------------------------------------------------
     finding = page.locator(".ropa-finding[data-code='A6-LI-LIA']")
     finding.wait_for()
-    assert page.locator(".ropa-finding").count() == 1
+    codes = page.locator(".ropa-finding").evaluate_all("(nodes) => nodes.map(n => n.dataset.code)")
+    assert codes == ["A6-LI-LIA"]
     screenshot(page, "03-activity-with-finding")
     finding.locator("a").click()
     assert page.url.endswith("#lawful_bases-group")
