@@ -10,6 +10,7 @@ Terms without a DPV IRI are given the project's own IRI.
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 import json
 import textwrap
@@ -434,21 +435,25 @@ def render_jsonld(register: Register) -> bytes:
     """The document rdflib would write for the register's graph, written one
     organisation at a time: every node of the graph is named under its organisation
     (blank nodes included), so the organisations' graphs share no node and only one of
-    them is held at once."""
+    them is held at once. The text goes to one buffer as it is written, and the bytes
+    returned are that buffer's (never a second copy of the document)."""
     context = _context()
-    parts: list[bytes] = []
-    count, last = 0, None
+    out = io.BytesIO()
+    count, alone = 0, None
+    head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": ['
     for org in register.organisations:
         graph = Graph(context)
         _organisation(graph, org)
-        if graph.nodes:
-            parts.append(graph.written("    ").encode("utf-8", "replace"))
-            count += len(graph.nodes)
-            last = graph
+        if not graph.nodes:
+            continue
+        out.write((f"{head}\n" if count == 0 else ",\n").encode())
+        out.write(graph.written("    ").encode("utf-8", "replace"))
+        count += len(graph.nodes)
+        alone = graph if count == 1 else None
     if count == 1:  # a graph of one node is written as that node
-        node = json.loads(last.written())
+        node = json.loads(alone.written())
         return _dumps({"@context": CONTEXT, **node}).encode("utf-8", "replace")
-    head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": '
-    if not parts:
-        return f"{head}[]\n}}".encode()
-    return b"".join([f"{head}[\n".encode(), b",\n".join(parts), b"\n  ]\n}"])
+    if count == 0:
+        return f"{head}]\n}}".encode()
+    out.write(b"\n  ]\n}")
+    return out.getvalue()
