@@ -4,7 +4,8 @@ A register is data typed by people: a value such as ``=HYPERLINK(...)`` or ``+44
 would be run as a formula by a spreadsheet application. An xlsx cell holding such text
 is marked as text by its style (quotePrefix, which shows nothing); csv and ods cells go
 through :func:`safe` (a leading quote). The workbook import undoes :func:`safe` with
-:func:`unsafe`, so the round trip keeps the value as typed.
+:func:`unsafe`, so the round trip keeps the value as typed. The .ods writer is in
+``opendocument.py``.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ class Sheet:
         self.blocks.append((rows, ""))
 
 
-# Characters XML 1.0 cannot hold at all (a register's text may carry them from a paste).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot hold at all (a register's text may carry them from a paste).
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _FORMATS = {
     "": {"text_wrap": True, "valign": "top"},
     "label": {"bold": True, "text_wrap": True, "valign": "top"},
@@ -148,7 +149,7 @@ def _cell_value(value):
     if isinstance(value, bool):
         return yes_no(value)
     if isinstance(value, str):
-        return _ILLEGAL.sub("", value.replace("\0", ""))
+        return ILLEGAL_XML.sub("", value.replace("\0", ""))
     return value
 
 
@@ -315,105 +316,3 @@ def sheet_title(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(title.lower())
     return title
-
-
-# --- OpenDocument ---------------------------------------------------------------------------
-
-#: Inches per character of column width (a character of the default 10-point font).
-_INCHES_PER_CHARACTER = 0.075
-_TABLE = re.compile(r'<table:table table:name="([^"]*)"(/?)>')
-_ODS_STYLES = (
-    '<style:style style:name="ropa-table" style:family="table" '
-    'style:master-page-name="ropa-page"><style:table-properties table:display="true"/>'
-    '</style:style>'
-    '<style:style style:name="ropa-wrap" style:family="table-cell">'
-    '<style:table-cell-properties fo:wrap-option="wrap" style:vertical-align="top"/>'
-    '</style:style>'
-)
-# Landscape A4, scaled to one page wide (ODF 1.3's scale-to-X, which LibreOffice reads).
-_ODS_PAGE = (
-    '<office:automatic-styles><style:page-layout style:name="ropa-landscape">'
-    '<style:page-layout-properties fo:page-width="297mm" fo:page-height="210mm" '
-    'style:print-orientation="landscape" style:scale-to-X="1"/></style:page-layout>'
-    '</office:automatic-styles><office:master-styles><style:master-page '
-    'style:name="ropa-page" style:page-layout-name="ropa-landscape"/></office:master-styles>'
-)
-
-
-def _ods_range(title: str, columns: int, rows: int) -> str:
-    sheet = "'" + title.replace("'", "''") + "'"
-    return f"{sheet}.A1:{sheet}.{_column_letter(max(columns, 1))}{rows}"
-
-
-def _column_letter(number: int) -> str:
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def render_ods(book) -> bytes:
-    """A tablib Databook (a header row and rows per sheet) as .ods, laid out as
-    :func:`render_xlsx` lays out its tables where the format allows: fitted column widths
-    with wrapped text, an autofilter on the header row (a database range with filter
-    buttons), and landscape A4 one page wide.
-
-    Two things are left out. The header row is not marked to repeat on printed pages:
-    ODF does that by moving the row into ``table:table-header-rows``, and the readers of
-    the workbook (tablib's, hence the import) read only the rows directly under a table,
-    so the file would no longer import. A frozen header is a setting of the application
-    (settings.xml), not of the document."""
-    import zipfile
-    from xml.sax.saxutils import quoteattr
-
-    sheets = book.sheets()
-    source = zipfile.ZipFile(io.BytesIO(book.export("ods")))
-    content = source.read("content.xml").decode("utf-8")
-    styles, ranges, parts, done = [_ODS_STYLES], [], [], 0
-    for index, (match, dataset) in enumerate(zip(_TABLE.finditer(content), sheets, strict=True)):
-        if match.group(2) or not dataset.headers:  # an empty sheet: nothing to lay out
-            continue
-        longest = [heading_line(h) for h in dataset.headers or ()]
-        for row in dataset:
-            for column, value in enumerate(row[:len(longest)]):
-                if value not in (None, ""):
-                    longest[column] = max(longest[column], longest_line(value))
-        columns = "".join(
-            f'<table:table-column table:style-name="ropa-col-{index}-{c}" '
-            f'table:default-cell-style-name="ropa-wrap"/>' for c in range(len(longest)))
-        styles += [f'<style:style style:name="ropa-col-{index}-{c}" style:family="table-column">'
-                   f'<style:table-column-properties style:column-width='
-                   f'"{fitted_width(size) * _INCHES_PER_CHARACTER:.3f}in"/></style:style>'
-                   for c, size in enumerate(longest)]
-        parts += [content[done:match.start()],
-                  f'<table:table table:name="{match.group(1)}" table:style-name="ropa-table">',
-                  columns]
-        done = match.end()
-        ranges.append(f'<table:database-range table:name="__Anonymous_Sheet_DB__{index}" '
-                      f'table:target-range-address='
-                      f'{quoteattr(_ods_range(dataset.title, len(longest), len(dataset) + 1))} '
-                      'table:display-filter-buttons="true"/>')
-    end = content.rindex("</office:spreadsheet>")
-    parts += [content[done:end], "<table:database-ranges>", *ranges,
-              "</table:database-ranges>", content[end:]]
-    parts[0] = parts[0].replace("<office:automatic-styles>",
-                                "<office:automatic-styles>" + "".join(styles), 1)
-    page = source.read("styles.xml").decode("utf-8").replace(
-        "<office:automatic-styles></office:automatic-styles>", _ODS_PAGE, 1)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for item in source.infolist():
-            if item.filename == "content.xml":  # written a part at a time, not joined
-                entry = zipfile.ZipInfo("content.xml", item.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                with archive.open(entry, "w") as out:
-                    for part in parts:
-                        out.write(part.encode("utf-8"))
-                continue
-            data = page.encode("utf-8") if item.filename == "styles.xml" else (
-                source.read(item.filename))
-            # The mimetype comes first and stored, as ODF readers look for it.
-            archive.writestr(item, data, compress_type=(zipfile.ZIP_STORED if item.filename ==
-                                                        "mimetype" else zipfile.ZIP_DEFLATED))
-    return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.utils import timezone
 
@@ -20,15 +21,18 @@ class Layout:
     render: Callable[[Register], bytes]
     #: The round-tripping formats carry the whole register; the others show what is in force.
     include_retired: bool
+    #: Writes the file to a binary stream as it is made, where the format is written so;
+    #: the others are made whole by ``render``, then written.
+    write: Callable[[Register, BinaryIO], None] | None = None
 
 
-def _lazy(module: str, function: str) -> Callable[[Register], bytes]:
-    def render(register: Register) -> bytes:
+def _lazy(module: str, function: str) -> Callable:
+    def call(*args):
         from importlib import import_module
 
-        return getattr(import_module(f"processing.exports.{module}"), function)(register)
+        return getattr(import_module(f"processing.exports.{module}"), function)(*args)
 
-    return render
+    return call
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,11 +46,14 @@ LAYOUTS: dict[str, Layout] = {
         Layout("workbook", "Workbook (xlsx)", "xlsx", XLSX,
                _lazy("workbook", "render_workbook_xlsx"), include_retired=True),
         Layout("csv", "Workbook (zip of csv files)", "zip", "application/zip",
-               _lazy("workbook", "render_workbook_csv"), include_retired=True),
+               _lazy("workbook", "render_workbook_csv"), include_retired=True,
+               write=_lazy("workbook", "write_workbook_csv")),
         Layout("ods", "Workbook (OpenDocument)", "ods", "application/vnd.oasis.opendocument.spreadsheet",
-               _lazy("workbook", "render_workbook_ods"), include_retired=True),
+               _lazy("workbook", "render_workbook_ods"), include_retired=True,
+               write=_lazy("workbook", "write_workbook_ods")),
         Layout("json", "Workbook (JSON)", "json", "application/json",
-               _lazy("workbook", "render_workbook_json"), include_retired=True),
+               _lazy("workbook", "render_workbook_json"), include_retired=True,
+               write=_lazy("workbook", "write_workbook_json")),
         Layout("jsonld", "W3C DPV (JSON-LD)", "jsonld", "application/ld+json",
                _lazy("jsonld", "render_jsonld"), include_retired=False),
         Layout("pdf", "Printable register (PDF)", "pdf", "application/pdf",
@@ -60,20 +67,40 @@ class UnknownFormat(ValueError):
     pass
 
 
+def _layout(format: str) -> Layout:
+    try:
+        return LAYOUTS[format]
+    except KeyError:
+        raise UnknownFormat(
+            f"Unknown export format '{format}': use one of {', '.join(FORMATS)}."
+        ) from None
+
+
 def export_register(
     format: str, *, organisation_ids=None, status: str | None = None,
     as_of: datetime.date | datetime.datetime | None = None,
 ) -> tuple[bytes, Layout]:
     """The register (of ``organisation_ids``, all when None) in ``format``, as bytes."""
-    try:
-        layout = LAYOUTS[format]
-    except KeyError:
-        raise UnknownFormat(
-            f"Unknown export format '{format}': use one of {', '.join(FORMATS)}."
-        ) from None
+    layout = _layout(format)
     register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
                               include_retired=layout.include_retired)
     return layout.render(register), layout
+
+
+def write_register(
+    format: str, out: BinaryIO, *, organisation_ids=None, status: str | None = None,
+    as_of: datetime.date | datetime.datetime | None = None,
+) -> Layout:
+    """The file of :func:`export_register`, written to ``out``: as it is made where the
+    format allows, so that the file is never held whole in memory."""
+    layout = _layout(format)
+    register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
+                              include_retired=layout.include_retired)
+    if layout.write is not None:
+        layout.write(register, out)
+    else:
+        out.write(layout.render(register))
+    return layout
 
 
 def filename(layout: Layout, as_of: datetime.date | datetime.datetime | None = None) -> str:

@@ -7,7 +7,8 @@ into another. Exporting, importing into an empty register and exporting again gi
 the same workbook. The format is documented in ``docs/workbook-format.md``.
 
 The same sheets and columns are written as xlsx, ods, a zip of csv files (one per
-sheet) or json.
+sheet) or json, each a sheet at a time and a row at a time, as the rows are read from the
+register: no format holds the whole document in memory.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-
-import tablib
+from typing import BinaryIO
 
 from processing.register.records import Register
 
-from .cells import Sheet, lines, render_ods, render_xlsx, safe, yes_no
+from .cells import Sheet, lines, render_xlsx, safe, yes_no
+from .opendocument import write_ods
 
 FORMAT_VERSION = 1
 
@@ -345,50 +346,90 @@ def _table(spec: SheetSpec, rows: Iterable[dict]) -> Iterator[list]:
 
 
 def render_workbook_xlsx(register: Register) -> bytes:
-    sheets = []
+    return render_xlsx(_sheets(register))
+
+
+def _sheets(register: Register) -> Iterator[Sheet]:
+    """Each sheet of the workbook, its rows read from the register as it is written."""
     for spec in SHEETS:
         sheet = Sheet(spec.name)
         sheet.table(spec.headings, _table(spec, sheet_rows(register, spec)))
-        sheets.append(sheet)
-    return render_xlsx(sheets)
+        yield sheet
 
 
-def render_workbook_ods(register: Register) -> bytes:
-    book = tablib.Databook()
-    for spec in SHEETS:
-        dataset = tablib.Dataset(headers=spec.headings, title=spec.name)
-        for row in _table(spec, sheet_rows(register, spec)):
-            dataset.append([safe(v) if v is not None else "" for v in row])
-        book.add_sheet(dataset)
-    return render_ods(book)
+def write_workbook_ods(register: Register, out: BinaryIO) -> None:
+    write_ods(_sheets(register), out)
 
 
-def render_workbook_csv(register: Register) -> bytes:
-    """A zip holding one UTF-8 csv file per sheet, named after the sheet."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def write_workbook_csv(register: Register, out: BinaryIO) -> None:
+    """A zip holding one UTF-8 csv file per sheet, named after the sheet, each written into
+    the zip a row at a time."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for spec in SHEETS:
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\r\n")
-            writer.writerow(spec.headings)
-            for row in _table(spec, sheet_rows(register, spec)):
-                writer.writerow([safe(v) if v is not None else "" for v in row])
-            archive.writestr(f"{spec.name}.csv", out.getvalue().encode("utf-8"))
-    return buffer.getvalue()
+            with archive.open(f"{spec.name}.csv", "w") as entry, io.TextIOWrapper(
+                    entry, encoding="utf-8", newline="", write_through=False) as text:
+                writer = csv.writer(text, lineterminator="\r\n")
+                writer.writerow(spec.headings)
+                writer.writerows([safe(v) if v is not None else "" for v in row]
+                                 for row in _table(spec, sheet_rows(register, spec)))
 
 
-def render_workbook_json(register: Register) -> bytes:
-    """{"format": "ropa-workbook", "version": 1, "sheets": {sheet: [{heading: value}]}}."""
-    sheets = {}
-    for spec in SHEETS:
-        sheets[spec.name] = [
-            {c.heading: (row.get(c.key).isoformat() if isinstance(row.get(c.key), datetime.date)
-                         else row.get(c.key)) for c in spec.columns}
-            for row in sheet_rows(register, spec)
-        ]
-    document = {
-        "format": "ropa-workbook", "version": FORMAT_VERSION,
-        "as_of": register.as_of.isoformat() if register.as_of else None,
-        "sheets": sheets,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+def _json_value(value, indent: str) -> str:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=2)`` writes it at the
+    depth ``indent`` (the workbook's values: text, lists of text, yes/no, numbers, dates
+    and nothing), with the C encoder for each scalar."""
+    if isinstance(value, str):
+        return _json_text(value)
+    if isinstance(value, datetime.date):
+        return _json_text(value.isoformat())
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return ("[\n" + ",\n".join(inner + _json_value(v, inner) for v in value)
+                + "\n" + indent + "]")
+    return _json_scalar(value)
+
+
+_json_text = json.encoder.encode_basestring  # the C encoder, as json.dumps(ensure_ascii=False)
+_json_scalar = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def write_workbook_json(register: Register, out: BinaryIO) -> None:
+    """{"format": "ropa-workbook", "version": 1, "as_of": ..., "sheets": {sheet: [{heading:
+    value}]}}, written a row at a time: the text ``json.dumps(document, ensure_ascii=False,
+    indent=2)`` gives, without the document ever being held whole."""
+    as_of = register.as_of.isoformat() if register.as_of else None
+    out.write(("{\n"
+               f'  "format": "ropa-workbook",\n  "version": {FORMAT_VERSION},\n'
+               f'  "as_of": {_json_value(as_of, "  ")},\n  "sheets": {{').encode())
+    for number, spec in enumerate(SHEETS):
+        keys = [(c.key, f"        {_json_text(c.heading)}: ") for c in spec.columns]
+        out.write((("," if number else "") + f"\n    {_json_text(spec.name)}: [").encode())
+        chunk, first = [], True
+        for row in sheet_rows(register, spec):
+            chunk.append(("\n" if first else ",\n") + "      {\n" + ",\n".join(
+                prefix + _json_value(row.get(key), "        ") for key, prefix in keys)
+                + "\n      }")
+            first = False
+            if len(chunk) >= 200:
+                out.write("".join(chunk).encode())
+                chunk.clear()
+        chunk.append("]" if first else "\n    ]")
+        out.write("".join(chunk).encode())
+    out.write(b"\n  }\n}")
+
+
+def _bytes(write: Callable[[Register, BinaryIO], None]) -> Callable[[Register], bytes]:
+    def render(register: Register) -> bytes:
+        buffer = io.BytesIO()
+        write(register, buffer)
+        return buffer.getvalue()
+
+    render.__doc__ = write.__doc__
+    return render
+
+
+render_workbook_ods = _bytes(write_workbook_ods)
+render_workbook_csv = _bytes(write_workbook_csv)
+render_workbook_json = _bytes(write_workbook_json)

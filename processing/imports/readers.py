@@ -359,7 +359,7 @@ def _repeat_text(space) -> int:
 
 
 def _ods_value(cell):
-    """A cell's value as tablib read it: numbers, dates, times and yes/no typed, the rest
+    """A cell's value as the spreadsheet types it: numbers, dates, times and yes/no, the rest
     the shown text."""
     kind = cell.get(f"{_OFFICE}value-type")
     try:

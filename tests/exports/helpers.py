@@ -5,10 +5,10 @@ import json
 import zipfile
 
 import openpyxl
-import tablib
 from django.contrib.auth import get_user_model
 
 from entities.models import Contact, Membership, Organisation, Person, ThirdParty
+from processing.imports.readers import read_ods
 from processing.models import ProcessingActivity
 
 
@@ -27,8 +27,9 @@ def workbook_content(content: bytes, fmt: str):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return {name: archive.read(name).decode() for name in archive.namelist()}
     if fmt == "ods":
-        book = tablib.Databook().load(content, "ods")
-        return {s.title: [s.headers, *[list(r) for r in s]] for s in book.sheets()}
+        # Every line of every cell, as the import reads them (one paragraph per line).
+        return {sheet.name: [sheet.headings, *(row for _, row in sheet.rows)]
+                for sheet in read_ods(content)}
     raise ValueError(fmt)
 
 

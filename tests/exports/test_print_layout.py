@@ -125,6 +125,8 @@ ODS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
     "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "config": "urn:oasis:names:tc:opendocument:xmlns:config:1.0",
 }
 
 
@@ -133,18 +135,35 @@ def _attribute(element, name: str) -> str:
     return element.get(f"{{{ODS[prefix]}}}{local}")
 
 
-def test_ods_workbook_fits_filters_and_prints_each_table_and_still_imports(rich_register):
+def _ods_parts(data: bytes):
     import xml.etree.ElementTree as ET
     import zipfile
 
-    import tablib
-
-    data = export_register("ods")[0]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist()[0] == "mimetype"
         assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
-        content = ET.fromstring(archive.read("content.xml"))
-        styles = ET.fromstring(archive.read("styles.xml"))
+        return {name: ET.fromstring(archive.read(name))
+                for name in ("content.xml", "styles.xml", "settings.xml")}
+
+
+def _frozen_rows(settings) -> dict[str, int]:
+    """Rows frozen on screen, by sheet, as LibreOffice reads settings.xml."""
+    frozen = {}
+    for entry in settings.iter(f"{{{ODS['config']}}}config-item-map-entry"):
+        items = {_attribute(i, "config:name"): i.text
+                 for i in entry.findall("config:config-item", ODS)}
+        if _attribute(entry, "config:name") and items.get("VerticalSplitMode") == "2":
+            frozen[_attribute(entry, "config:name")] = int(items["VerticalSplitPosition"])
+    return frozen
+
+
+def test_ods_workbook_fits_filters_freezes_and_prints_each_table_and_still_imports(
+        rich_register):
+    from processing.imports.readers import read_ods
+
+    data = export_register("ods")[0]
+    parts = _ods_parts(data)
+    content, styles = parts["content.xml"], parts["styles.xml"]
     widths = {_attribute(s, "style:name"): _attribute(p, "style:column-width")
               for s in content.iter(f"{{{ODS['style']}}}style")
               for p in s.iter(f"{{{ODS['style']}}}table-column-properties")}
@@ -152,24 +171,57 @@ def test_ods_workbook_fits_filters_and_prints_each_table_and_still_imports(rich_
     assert [_attribute(t, "table:name") for t in tables] == [spec.name for spec in SHEETS]
     ranges = {_attribute(r, "table:target-range-address"): r
               for r in content.iter(f"{{{ODS['table']}}}database-range")}
-    book = tablib.Databook().load(data, "ods")
-    for table, spec, dataset in zip(tables, SHEETS, book.sheets(), strict=True):
-        # Rows stay directly under the table, where the workbook's readers look for them.
-        assert table.find("table:table-header-rows", {"table": ODS["table"]}) is None
-        columns = table.findall("table:table-column", {"table": ODS["table"]})
+    assert _frozen_rows(parts["settings.xml"]) == {spec.name: 1 for spec in SHEETS}
+    for table, spec, sheet in zip(tables, SHEETS, read_ods(data), strict=True):
+        # The header row repeats on each printed page, and the import still reads it.
+        [header] = table.findall("table:table-header-rows/table:table-row", ODS)
+        assert [_attribute(c, "table:style-name") for c in header] == ["ropa-header"] * len(
+            spec.headings)
+        columns = table.findall("table:table-column", ODS)
         assert len(columns) == len(spec.headings)
         for column in columns:
             inches = float(widths[_attribute(column, "table:style-name")].removesuffix("in"))
             assert MIN_WIDTH * 0.075 - 0.001 <= inches <= MAX_WIDTH * 0.075 + 0.001
+            assert _attribute(column, "table:default-cell-style-name") == "ropa-wrap"
         last = get_column_letter(len(spec.headings))
-        address = f"'{spec.name}'.A1:'{spec.name}'.{last}{len(dataset) + 1}"
+        rows = len(table.findall("table:table-row", ODS))
+        address = f"'{spec.name}'.A1:'{spec.name}'.{last}{rows + 1}"
         assert _attribute(ranges[address], "table:display-filter-buttons") == "true"
-        assert dataset.headers == list(spec.headings)  # the file reads back as before
-        assert len(dataset) == len(table.findall("table:table-row", {"table": ODS["table"]})) - 1
+        assert sheet.headings == list(spec.headings)
+        assert len(sheet.rows) == rows
+    assert sum(len(t.findall("table:table-row", ODS)) for t in tables) > 10
     page = next(styles.iter(f"{{{ODS['style']}}}page-layout-properties"))
     assert _attribute(page, "style:print-orientation") == "landscape"
     assert _attribute(page, "style:scale-to-X") == "1"
     master = next(styles.iter(f"{{{ODS['style']}}}master-page"))
+    footer = master.find("style:footer", ODS)
+    assert footer.find("style:region-left/text:p/text:sheet-name", ODS) is not None
+    assert footer.find("style:region-right/text:p/text:page-count", ODS) is not None
     table_style = next(s for s in content.iter(f"{{{ODS['style']}}}style")
                        if _attribute(s, "style:name") == _attribute(tables[0], "table:style-name"))
     assert _attribute(table_style, "style:master-page-name") == _attribute(master, "style:name")
+
+
+def test_an_ods_sheet_lays_out_its_blocks_as_the_xlsx_does():
+    from processing.exports.opendocument import render_ods
+
+    sheet = Sheet("T's")
+    sheet.row(["A title much longer than any column should be, left out of the widths"], "title")
+    sheet.blank()
+    sheet.table(["Short", "Lines", "Long", "Fixed"],
+                [["a", "x" * 5 + "\n" + "y" * 30, "z" * 200, "w"], ["", None, "z", ""]])
+    sheet.widths = {3: 25.0}
+    parts = _ods_parts(render_ods([sheet]))
+    content = parts["content.xml"]
+    [table] = content.iter(f"{{{ODS['table']}}}table")
+    widths = {_attribute(s, "style:name"): _attribute(p, "style:column-width")
+              for s in content.iter(f"{{{ODS['style']}}}style")
+              for p in s.iter(f"{{{ODS['style']}}}table-column-properties")}
+    shown = [round(float(widths[_attribute(c, "table:style-name")][:-2]) / 0.075)
+             for c in table.findall("table:table-column", ODS)]
+    assert shown == [10, 32, 60, 25]
+    [rows] = table.findall("table:table-header-rows", ODS)
+    assert list(table).index(rows) == 4 + 2  # four columns, the title and the blank row
+    [database_range] = content.iter(f"{{{ODS['table']}}}database-range")
+    assert _attribute(database_range, "table:target-range-address") == "'T''s'.A3:'T''s'.D5"
+    assert _frozen_rows(parts["settings.xml"]) == {"T's": 3}

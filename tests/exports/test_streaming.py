@@ -2,6 +2,7 @@
 from the register read as plain slotted records; the file says the same as before."""
 
 import collections
+import datetime
 import io
 import json
 import os
@@ -274,3 +275,140 @@ def test_jsonld_written_out_writes_each_kind_of_value_as_rdflib_does():
         json.loads(_blank_nodes_named_alike(expected)))
     assert isomorphic(Graph().parse(data=written, format="json-ld"),
                       Graph().parse(data=expected, format="json-ld"))
+
+
+def test_each_ods_sheet_is_laid_out_and_its_rows_read_only_when_it_is_written():
+    from processing.exports.opendocument import render_ods
+    from processing.imports.readers import read_ods
+
+    events = []
+
+    def rows(name):
+        events.append(f"rows of {name}")
+        for n in range(3):
+            events.append(f"row {n} of {name}")
+            yield [name, n]
+
+    def sheets():
+        for name in ("First", "Second"):
+            events.append(f"sheet {name}")
+            sheet = Sheet(name)
+            sheet.table(["Name", "No."], rows(name))
+            yield sheet
+
+    content = render_ods(sheets())
+
+    assert events == [event for name in ("First", "Second") for event in (
+        f"sheet {name}", f"rows of {name}", *(f"row {n} of {name}" for n in range(3)))]
+    assert [(s.name, s.headings, [row for _, row in s.rows]) for s in read_ods(content)] == [
+        (name, ["Name", "No."], [{"Name": name, "No.": str(n)} for n in range(3)])
+        for name in ("First", "Second")]
+
+
+#: Text whose spaces, tabs and lines an ODF reader collapses unless they are written out.
+ODS_TEXT = ["  two leading spaces", "trailing space ", "a  b   c", "tab\there",
+            "line 1\nline 2\n\n line 4", "=1+1 & <b>", "-", "ünïcødé 中文 x005F_"]
+
+
+def test_ods_text_is_written_as_odf_keeps_spaces_tabs_and_lines():
+    from processing.exports.opendocument import paragraphs
+
+    assert paragraphs("  a  b") == '<text:p><text:s text:c="2"/>a <text:s/>b</text:p>'
+    assert paragraphs("a \tb\nc ") == "<text:p>a <text:tab/>b</text:p><text:p>c<text:s/></text:p>"
+    assert paragraphs("x <&> y") == "<text:p>x &lt;&amp;&gt; y</text:p>"
+    assert paragraphs("plain text") == "<text:p>plain text</text:p>"
+
+
+def test_ods_text_reads_back_as_typed_by_the_import_and_by_odfpy():
+    from odf import opendocument, table, teletype, text
+
+    from processing.exports.opendocument import render_ods
+    from processing.imports.readers import read_ods
+
+    sheet = Sheet("Text")
+    sheet.table(["Value"], [[value] for value in ODS_TEXT])
+    content = render_ods([sheet])
+
+    [read] = read_ods(content)
+    assert [row["Value"] for _, row in read.rows] == ODS_TEXT
+
+    document = opendocument.load(io.BytesIO(content))
+    cells = document.spreadsheet.getElementsByType(table.TableCell)[1:]
+    shown = ["\n".join(teletype.extractText(p) for p in cell.getElementsByType(text.P))
+             for cell in cells]
+    # As a spreadsheet shows the cells: formula-like text behind its leading quote.
+    assert shown == [("'" + v if v[:1] in "=-" else v) for v in ODS_TEXT]
+
+
+def _json_document(register) -> bytes:
+    """The JSON workbook as one json.dumps of the whole document."""
+    from processing.exports.workbook import SHEETS, sheet_rows
+
+    def plain(value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    return json.dumps({
+        "format": "ropa-workbook", "version": 1,
+        "as_of": register.as_of.isoformat() if register.as_of else None,
+        "sheets": {spec.name: [{c.heading: plain(row.get(c.key)) for c in spec.columns}
+                               for row in sheet_rows(register, spec)] for spec in SHEETS},
+    }, ensure_ascii=False, indent=2).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_of", [None, "today"])
+def test_the_json_workbook_written_a_row_at_a_time_is_the_whole_documents_json(
+        rich_register, as_of):
+    from processing.exports.workbook import render_workbook_json
+
+    ActivityFactory(organisation=rich_register, reference="PA-901",
+                    description='"Quoted", back\\slash, tab\t, line\nbreak, \u2028, 中文')
+    OrganisationFactory(name="Empty Organisation")
+    when = datetime.datetime.now(datetime.UTC) if as_of else None
+    register = read_register(as_of=when)
+
+    written = render_workbook_json(register)
+
+    assert written == _json_document(register)
+    assert json.loads(written)["sheets"]["Activities"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "ods", "json", "workbook"])
+def test_the_command_writes_the_file_the_export_makes(rich_register, tmp_path, fmt):
+    from django.core.management import call_command
+
+    from tests.exports.helpers import workbook_content
+
+    target = tmp_path / f"register.{fmt}"
+    call_command("export_register", "--format", fmt, "-o", str(target), stderr=io.StringIO())
+
+    assert workbook_content(target.read_bytes(), fmt) == workbook_content(
+        export_register(fmt)[0], fmt)
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "ods", "json"])
+def test_an_export_that_fails_midway_leaves_no_file_and_the_old_one_as_it_was(
+        rich_register, tmp_path, monkeypatch, fmt):
+    from django.core.management import call_command
+
+    from processing.exports import workbook
+
+    target = tmp_path / f"register.{fmt}"
+    target.write_bytes(b"the export of yesterday")
+    rows = workbook.sheet_rows
+
+    def failing(register, spec):
+        if spec.name == "Purposes":
+            raise RuntimeError("the database went away")
+        return rows(register, spec)
+
+    monkeypatch.setattr(workbook, "sheet_rows", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        call_command("export_register", "--format", fmt, "-o", str(target),
+                     stderr=io.StringIO())
+
+    assert target.read_bytes() == b"the export of yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]

@@ -3,13 +3,16 @@
 (xlsx, csv, ods, json), W3C DPV JSON-LD or a PDF, as it stands or as of a past day or instant."""
 
 import datetime
+import os
+import shutil
 import sys
+import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
 
 from entities.models import Organisation
 from processing.exports.cells import ValueTooLong
-from processing.exports.registry import FORMATS, export_register
+from processing.exports.registry import FORMATS, write_register
 from processing.models import ActivityStatus
 from processing.register import BadMoment, parse_as_of
 from processing.register.moments import ACCEPTED
@@ -43,14 +46,31 @@ class Command(BaseCommand):
             missing = sorted(set(organisations) - known)
             if missing and as_of_date is None:
                 raise CommandError(f"--organisation: no organisation with id {missing[0]}.")
-        try:
-            content, layout = export_register(format, organisation_ids=organisations,
-                                              status=status, as_of=as_of_date)
-        except ValueTooLong as exc:
-            raise CommandError(str(exc)) from None
+        # Made in a temporary file beside the output and moved onto it once whole: a failed
+        # export leaves no half-written file, and the file is never held in memory.
+        directory = os.path.dirname(os.path.abspath(output)) if output != "-" else None
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".export-", delete=False) as made:
+            try:
+                layout = write_register(format, made, organisation_ids=organisations,
+                                        status=status, as_of=as_of_date)
+            except BaseException as exc:
+                made.close()
+                os.unlink(made.name)
+                if isinstance(exc, ValueTooLong):
+                    raise CommandError(str(exc)) from None
+                raise
         if output == "-":
-            sys.stdout.buffer.write(content)
+            with open(made.name, "rb") as handle:
+                shutil.copyfileobj(handle, sys.stdout.buffer)
+            os.unlink(made.name)
             return
-        with open(output, "wb") as handle:
-            handle.write(content)
-        self.stderr.write(f"Wrote {layout.label} to {output} ({len(content)} bytes).")
+        size = os.path.getsize(made.name)
+        os.chmod(made.name, 0o666 & ~_umask())
+        os.replace(made.name, output)
+        self.stderr.write(f"Wrote {layout.label} to {output} ({size} bytes).")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
