@@ -192,15 +192,15 @@ class ReadableReferenceMixin:
 
 @admin.register(Country)
 class CountryAdmin(ReadableReferenceMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "is_eea", "eu_adequacy", "uk_adequacy"]
+    list_display = ["name", "name_fr", "code", "is_eea", "eu_adequacy", "uk_adequacy"]
     list_filter = ["is_eea", "is_eu", "eu_adequacy", "uk_adequacy"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_fr", "code"]
 
 
 @admin.register(RecipientCategory)
 class RecipientCategoryAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "dpv_iri"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code"]
 
 
 class ContactInline(admin.StackedInline):

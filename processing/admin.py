@@ -53,6 +53,7 @@ from .admin_forms import (
     TransferForm,
     scope_widget,
 )
+from .completeness import activity_completeness
 from .findings import SEVERITY_ORDER, activity_findings
 from .imports import admin_views as import_views
 from .models import (
@@ -77,8 +78,8 @@ from .register import read_activities, read_activity
 
 
 class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "description"]
+    list_display = ["name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "description"]
 
 
 @admin.register(DataSubjectCategory, SecurityMeasure)
@@ -88,14 +89,14 @@ class TaxonomyAdmin(ReferenceAdmin):
 
 @admin.register(PersonalDataCategory)
 class PersonalDataCategoryAdmin(ReferenceAdmin):
-    list_display = ["name", "code", "special_category", "criminal_offence", "dpv_iri"]
+    list_display = ["name", "name_fr", "code", "special_category", "criminal_offence", "dpv_iri"]
     list_filter = ["special_category", "criminal_offence"]
 
 
 @admin.register(LawfulBasis, SpecialCategoryCondition, Schedule1Condition, TransferMechanism)
 class LegalConceptAdmin(ReferenceAdmin):
-    list_display = ["article", "name", "code", "dpv_iri"]
-    search_fields = ["name", "code", "article"]
+    list_display = ["article", "name", "name_fr", "code", "dpv_iri"]
+    search_fields = ["name", "name_fr", "code", "article"]
 
 
 # --- the parts of an activity -----------------------------------------------------------------
@@ -159,7 +160,7 @@ class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     filter_horizontal = ["purposes"]
     fields = ["basis", ("legitimate_interest", "lia_link"),
               ("consent_record_link", "consent_description"), "citation",
-              "data_categories", "purposes", "notes"]
+              "recognised_interest", "data_categories", "purposes", "notes"]
     verbose_name = _("lawful basis")
     verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
 
@@ -268,7 +269,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     change_list_template = "admin/processing/processingactivity/change_list.html"
     object_history_template = "admin/processing/processingactivity/object_history.html"
     list_display = ["reference", "name", "organisation", "role_short", "status_badge", "bases",
-                    "next_review_on", "findings_count"]
+                    "next_review_on", "findings_count", "completeness_score"]
     list_display_links = ["reference", "name"]
     list_filter = [OrganisationFilter, "status", "role", LawfulBasisFilter, SpecialCategoryFilter,
                    OutsideEeaFilter, TransferCountryFilter, ReviewDueFilter, FindingsFilter]
@@ -288,10 +289,13 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     fieldsets = [
         (WHO, {"fields": [
             "organisation", ("reference", "name"), ("business_function", "owner"), "role",
-            "joint_controllers", "controllers_served", "description"]}),
-        (WHAT, {"fields": ["data_subjects", "data_categories", "source_of_data"]}),
+            "joint_controllers", "joint_arrangement_link", "controllers_served", "description"]}),
+        (WHAT, {"fields": ["data_subjects", "data_categories", "data_from_other_sources",
+                           "source_of_data", "privacy_notice_link"]}),
         (BASIS, {
-            "fields": ["special_category_conditions", "schedule1_conditions"],
+            "fields": ["special_category_conditions", "schedule1_conditions",
+                       "policy_document_link", "children_consent",
+                       ("direct_marketing", "electronic_marketing", "soft_opt_in")],
             "description": _("List each Art 6(1) basis below. Special category and criminal "
                              "offence data also need an Art 9 or Schedule 1 condition here."),
         }),
@@ -301,7 +305,10 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         (PROTECTED, {"fields": ["security_measures", "security_description", "data_location"]}),
         (RISK, {"fields": [
             "automated_decision_making", "automated_decision_legal_effect",
-            "automated_decision_description", "systematic_monitoring", "dpia_required",
+            "automated_decision_description", "automated_decision_safeguards",
+            "systematic_monitoring", ("large_scale", "evaluation_or_scoring", "matching_datasets"),
+            ("vulnerable_subjects", "children", "innovative_technology"),
+            "prevents_exercise_of_right", "dpia_required",
             "dpia_status", "dpia_link", "breach_occurred", "breach_link"]}),
         (REVIEW, {"fields": [
             "status", ("last_reviewed_on", "next_review_on"), ("version", "updated_at"),
@@ -431,6 +438,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
                 (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
                 for finding in activity_findings(current)
             ]
+            context["completeness"] = activity_completeness(current)
             context["workflow_actions"] = self.available_transitions(request, current)
             context["current_version"] = current.version
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -466,6 +474,14 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     def bases(self, obj):
         record = getattr(obj, "register_record", None) or read_activity(obj.pk)
         return ", ".join(use.basis.article for use in record.lawful_bases) or "–"
+
+    @admin.display(description=_("completeness"))
+    def completeness_score(self, obj):
+        scored = activity_completeness(getattr(obj, "register_record", obj))
+        gaps = [f"{i.item.article}: {i.get_status_display()}" for i in scored.items
+                if i.status != "complete"]
+        return format_html('<span class="ropa-completeness-score" title="{}">{}%</span>',
+                           "; ".join(gaps), scored.score)
 
     @admin.display(description=_("findings"))
     def findings_count(self, obj):

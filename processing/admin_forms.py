@@ -59,8 +59,10 @@ ACTIVITY_HELP = {
     "security_description": gettext_lazy("Anything the list does not say, in words."),
     "data_location": gettext_lazy("Where the data and the systems holding it are (ICO)."),
     "dpia_required": gettext_lazy(
-        "Art 35: a DPIA is expected for special or criminal data, automated decisions with "
-        "legal effect, or systematic monitoring."),
+        "Art 35: a DPIA is expected when two of the EDPB's nine screening criteria are met "
+        "(evaluation, automated decisions with legal effect, systematic monitoring, "
+        "sensitive data, large scale, matching datasets, vulnerable people, innovative "
+        "technology, preventing a right or service), or for an entry of the ICO's list."),
     "dpia_link": gettext_lazy("Where the DPIA is kept."),
     "retention_policy_link": gettext_lazy("Art 5(1)(e): the retention and erasure policy."),
 }

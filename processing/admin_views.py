@@ -21,7 +21,8 @@ from simple_history.utils import get_m2m_reverse_field_name
 from entities.admin import organisations_with_role
 
 from . import services
-from .dashboard import LABEL_WIDTH, dashboard_charts
+from .completeness import register_completeness
+from .dashboard import LABEL_WIDTH, completeness_table, dashboard_charts
 from .models import (
     ActivityLawfulBasis,
     ActivityRecipient,
@@ -357,9 +358,12 @@ def dashboard(model_admin, request):
         raise PermissionDenied
     activities = model_admin.get_queryset(request)
     changelist_url = reverse("admin:processing_processingactivity_changelist")
+    assessed = register_completeness(activities.order_by().prefetch_related(None))
+    items, completeness_rows = completeness_table(assessed, changelist_url)
     context = _admin_context(
         model_admin, request, title=_("Register dashboard"),
-        charts=dashboard_charts(activities, changelist_url),
+        charts=dashboard_charts(activities, changelist_url, assessed=assessed),
+        completeness_items=items, completeness_rows=completeness_rows,
         label_x=LABEL_WIDTH - 8, bar_x=LABEL_WIDTH,
         activity_count=activities.count(),
     )

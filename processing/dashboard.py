@@ -1,5 +1,6 @@
 """What the DPO's dashboard counts: the register by organisation, status, lawful basis,
-finding severity, review date and transfer destination.
+finding severity, review date and transfer destination, and each organisation's
+completeness per Art 30 item.
 
 Each bar carries the change list filter that lists the activities it counts, so the
 dashboard is a way into the register, not a separate report.
@@ -16,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .admin_filters import REVIEW_SOON_DAYS
-from .findings import SEVERITY_ORDER, Severity, register_findings
+from .completeness import (
+    ITEMS,
+    OrganisationCompleteness,
+    RegisterCompleteness,
+    register_completeness,
+)
+from .findings import SEVERITY_ORDER, Severity
 from .models import ActivityLawfulBasis, ActivityStatus, InternationalTransfer
 
 #: Geometry of the inline SVG bar charts, in SVG user units.
@@ -89,11 +96,11 @@ def _by_lawful_basis(activities) -> Chart:
     ], note=_("An activity with several bases counts once under each."))
 
 
-def _by_severity(activities, today) -> Chart:
-    found = register_findings(activities.order_by().prefetch_related(None), today=today)
+def _by_severity(activities, assessed: RegisterCompleteness) -> Chart:
+    # The findings were read with the completeness; a retired activity has none.
     counts = dict.fromkeys(SEVERITY_ORDER, 0)
-    clean = 0
-    for findings in found.values():
+    clean = activities.filter(status=ActivityStatus.RETIRED).count()
+    for findings in assessed.findings.values():
         severities = {f.severity for f in findings}
         for severity in severities:
             counts[severity] += 1
@@ -133,14 +140,38 @@ def _transfers(activities) -> Chart:
     ])
 
 
-def dashboard_charts(activities, changelist_url: str, *, today: datetime.date | None = None
-                     ) -> list[Chart]:
-    """The dashboard's charts over ``activities`` (the register the user may see)."""
+@dataclass
+class CompletenessRow:
+    """One organisation's line of the completeness table: its mean score and, per Art 30
+    item, the share of its activities where the item is complete (None: applies to none)."""
+
+    organisation: OrganisationCompleteness
+    shares: list[float | None]
+    url: str
+
+
+def completeness_table(assessed: RegisterCompleteness, changelist_url: str
+                       ) -> tuple[list, list[CompletenessRow]]:
+    """The items (columns) and one row per organisation of the register the user may see."""
+    rows = [
+        CompletenessRow(org, [org.items[item.key].share_complete for item in ITEMS],
+                        f"{changelist_url}?{urlencode({'organisation': org.organisation_id})}")
+        for org in assessed.organisations
+    ]
+    return list(ITEMS), rows
+
+
+def dashboard_charts(activities, changelist_url: str, *, today: datetime.date | None = None,
+                     assessed: RegisterCompleteness | None = None) -> list[Chart]:
+    """The dashboard's charts over ``activities`` (the register the user may see);
+    ``assessed``, their completeness and findings when already read."""
     today = today or timezone.localdate()
+    if assessed is None:
+        assessed = register_completeness(activities, today=today)
     charts = [
         _by_organisation(activities),
         _by_status(activities),
-        _by_severity(activities, today),
+        _by_severity(activities, assessed),
         _by_lawful_basis(activities),
         _reviews(activities, today),
         _transfers(activities),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import isodate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 _DAYS_PER_YEAR = 365.25
 _DAYS_PER_MONTH = _DAYS_PER_YEAR / 12
@@ -36,7 +37,8 @@ class RetentionPeriod:
     def humanize(self) -> str:
         if not self.is_range:
             return humanize_duration(self.minimum)
-        return f"{humanize_duration(self.minimum)} to {humanize_duration(self.maximum)}"
+        return _("%(minimum)s to %(maximum)s") % {
+            "minimum": humanize_duration(self.minimum), "maximum": humanize_duration(self.maximum)}
 
 
 def _parse_one(text: str, whole: str):
@@ -91,11 +93,22 @@ def parse_period(value: str) -> RetentionPeriod:
     return RetentionPeriod(minimum=parts[0].strip(), maximum=parts[-1].strip())
 
 
-_UNITS = (("Y", "year"), ("M", "month"), ("W", "week"), ("D", "day"))
+def _amount(unit: str, amount) -> str:
+    count = int(amount) if float(amount) == int(amount) else 2  # 1.5 years: plural
+    words = {
+        "Y": ngettext("%(amount)s year", "%(amount)s years", count),
+        "M": ngettext("%(amount)s month", "%(amount)s months", count),
+        "W": ngettext("%(amount)s week", "%(amount)s weeks", count),
+        "D": ngettext("%(amount)s day", "%(amount)s days", count),
+    }[unit]
+    return words % {"amount": amount}
+
+
+_UNITS = ("Y", "M", "W", "D")
 
 
 def humanize_duration(text: str) -> str:
-    """``P7Y`` -> "7 years", ``P1Y6M`` -> "1 year 6 months"."""
+    """``P7Y`` -> "7 years", ``P1Y6M`` -> "1 year 6 months" (in the active language)."""
     duration = isodate.parse_duration(text)
     if isinstance(duration, isodate.Duration):
         amounts = {"Y": duration.years, "M": duration.months, "D": duration.tdelta.days}
@@ -103,9 +116,9 @@ def humanize_duration(text: str) -> str:
         days = duration.days
         amounts = {"W": days // 7, "D": days % 7} if days % 7 == 0 else {"D": days}
     words = []
-    for unit, word in _UNITS:
+    for unit in _UNITS:
         amount = amounts.get(unit)
         if amount:
             amount = int(amount) if float(amount).is_integer() else amount
-            words.append(f"{amount} {word}{'' if amount == 1 else 's'}")
+            words.append(_amount(unit, amount))
     return " ".join(words) or text

@@ -214,6 +214,54 @@ def _art10(activity, today):
         ) % {"names": ", ".join(criminal)}
 
 
+@rule("SCH1-CONDITION", Severity.ERROR, "DPA 2018 s10, Sch. 1 Pts 1-2",
+      "Sch. 1 condition for Art 9 in the UK")
+def _schedule1(activity, today):
+    if not _is_controller(activity) or activity.jurisdiction != "uk":
+        return
+    for condition in activity.special_category_conditions:
+        part = condition.uk_schedule1_part
+        if part and not any(c.part == part and c.covers_special
+                            for c in activity.schedule1_conditions):
+            yield "schedule1_conditions", _(
+                "%(condition)s needs a DPA 2018 Schedule 1 Part %(part)s condition in the UK: "
+                "record the condition relied on.") % {"condition": condition.label, "part": part}
+
+
+@rule("SCH1-POLICY", Severity.ERROR, "DPA 2018 Sch. 1 Pt 4", "Appropriate policy document")
+def _policy_document(activity, today):
+    needing = [c.article for c in activity.schedule1_conditions if c.needs_policy_document]
+    if needing and not activity.policy_document_link:
+        yield "policy_document_link", _(
+            "No appropriate policy document is linked, but the Schedule 1 conditions relied on "
+            "need one (%(conditions)s; DPA 2018 Sch. 1 Part 4): link it.") % {
+            "conditions": ", ".join(needing)}
+
+
+@rule("A6-EA-CONDITION", Severity.ERROR, "UK GDPR Art 6(1)(ea), Annex 1",
+      "Recognised legitimate interest named")
+def _recognised_interest(activity, today):
+    for basis in _bases(activity):
+        if (basis.basis.kind == LawfulBasisKind.RECOGNISED_LEGITIMATE_INTERESTS
+                and not basis.recognised_interest):
+            yield "lawful_bases", _("A recognised legitimate interest is relied on without "
+                                    "the UK GDPR Annex 1 condition: record which one.")
+
+
+@rule("A6-PUBLIC-AUTHORITY", Severity.WARNING, "Art 6(1) second subparagraph",
+      "Legitimate interests of a public authority")
+def _public_authority(activity, today):
+    if not activity.public_authority:
+        return
+    for basis in _bases(activity):
+        if basis.basis.kind in (LawfulBasisKind.LEGITIMATE_INTERESTS,
+                                LawfulBasisKind.RECOGNISED_LEGITIMATE_INTERESTS):
+            yield "lawful_bases", _(
+                "The organisation is a public authority: %(basis)s is not available for the "
+                "performance of its tasks; rely on public task (Art 6(1)(e)) unless the "
+                "processing is outside them.") % {"basis": basis.basis.label}
+
+
 # --- Transfers and processors -----------------------------------------------------------------
 
 @rule("CH5-MECHANISM", Severity.ERROR, "Art 44-46", "Transfer mechanism")
@@ -273,30 +321,159 @@ def _processor_contract(activity, today):
 
 # --- Risk -----------------------------------------------------------------------------------
 
-def dpia_triggers(activity: Activity | ProcessingActivity) -> list[str]:
-    """Why a DPIA is expected for the activity (Art 35(3), ICO screening)."""
-    activity = _record(activity)
-    triggers = []
+def _sensitive_kinds(activity: Activity) -> list[str]:
+    """What makes the data sensitive or highly personal (EDPB criterion 4)."""
     categories = _categories(activity)
+    kinds = []
     if any(c.special_category for c in categories):
-        triggers.append(str(_("special category data")))
+        kinds.append(str(_("special category data")))
     if any(c.criminal_offence for c in categories):
-        triggers.append(str(_("criminal offence data")))
+        kinds.append(str(_("criminal offence data")))
+    if any(c.biometric for c in categories):
+        kinds.append(str(_("biometric or genetic data")))
+    if any(c.tracking for c in categories):
+        kinds.append(str(_("location or behaviour tracking")))
+    return kinds
+
+
+def dpia_criteria(activity: Activity | ProcessingActivity) -> list[str]:
+    """The EDPB's nine DPIA screening criteria (WP248 rev.01) the activity meets, in the
+    guidelines' order, each named with what meets it. The register says most of them
+    already (its data categories, subjects and decisions); the activity's screening flags
+    say the rest. A decision with legal or similar effect is an evaluation as well (Art
+    35(3)(a)), so it meets two criteria on its own."""
+    activity = _record(activity)
+    criteria = []
+    if (activity.evaluation_or_scoring or activity.automated_decision_making
+            or activity.automated_decision_legal_effect):
+        criteria.append(str(_("evaluation or scoring")))
     if activity.automated_decision_legal_effect:
-        triggers.append(str(_("automated decisions with legal or similar effect")))
+        criteria.append(str(_("automated decisions with legal or similar effect")))
     if activity.systematic_monitoring:
-        triggers.append(str(_("systematic monitoring")))
-    return triggers
+        criteria.append(str(_("systematic monitoring")))
+    sensitive = _sensitive_kinds(activity)
+    if sensitive:
+        criteria.append(", ".join(sensitive))
+    if activity.large_scale:
+        criteria.append(str(_("large scale")))
+    if activity.matching_datasets:
+        criteria.append(str(_("matching or combining datasets")))
+    if activity.involves_vulnerable:
+        criteria.append(str(_("children's data")) if activity.involves_children
+                        else str(_("vulnerable data subjects")))
+    if activity.innovative_technology:
+        criteria.append(str(_("innovative technology")))
+    if activity.prevents_exercise_of_right:
+        criteria.append(str(_("preventing the exercise of a right or the use of a service")))
+    return criteria
+
+
+def _ico_list(activity: Activity) -> list[str]:
+    """Processing on the ICO's list (Art 35(4)) that needs a DPIA on its own, for a UK
+    organisation: matching data from several sources, and children's data used for
+    profiling, automated decisions or marketing. (Its other entries, innovative
+    technology, biometrics, tracking, need another criterion, as the EDPB's do.)"""
+    if activity.jurisdiction != "uk":
+        return []
+    found = []
+    if activity.matching_datasets:
+        found.append(str(_("ICO list: data matching")))
+    if activity.involves_children and (
+            activity.evaluation_or_scoring or activity.automated_decision_making
+            or activity.automated_decision_legal_effect or activity.does_direct_marketing):
+        found.append(str(_("ICO list: children targeted for profiling or marketing")))
+    return found
+
+
+def dpia_triggers(activity: Activity | ProcessingActivity) -> list[str]:
+    """Why a DPIA is expected for the activity (Art 35(1), (3) and (4)): two or more of the
+    EDPB's screening criteria, or an entry of the ICO's list that needs no other. Empty
+    when none is expected: one criterion alone is a matter of screening
+    (``dpia_criteria``)."""
+    activity = _record(activity)
+    criteria = dpia_criteria(activity)
+    ico = _ico_list(activity)
+    if len(criteria) >= 2 or ico:
+        return criteria + ico
+    return []
+
+
+def _dpia_recorded(activity: Activity) -> bool:
+    return bool(activity.dpia_link) or activity.dpia_status in (
+        DpiaStatus.IN_PROGRESS, DpiaStatus.COMPLETED)
 
 
 @rule("A35-DPIA", Severity.ERROR, "Art 35", "DPIA where required")
 def _dpia(activity, today):
     triggers = dpia_triggers(activity)
-    recorded = activity.dpia_link or activity.dpia_status in (
-        DpiaStatus.IN_PROGRESS, DpiaStatus.COMPLETED)
-    if _is_controller(activity) and triggers and not recorded:
+    if _is_controller(activity) and triggers and not _dpia_recorded(activity):
         yield "dpia_status", _("A DPIA is expected (%(why)s) but none is recorded: start one "
                                "and link it.") % {"why": ", ".join(triggers)}
+
+
+@rule("A35-SCREENING", Severity.INFO, "Art 35(1)", "DPIA screening recorded")
+def _dpia_screening(activity, today):
+    criteria = dpia_criteria(activity)
+    if (_is_controller(activity) and len(criteria) == 1 and not dpia_triggers(activity)
+            and not activity.dpia_required and not _dpia_recorded(activity)):
+        yield "dpia_required", _("One DPIA screening criterion is met (%(why)s): a DPIA is "
+                                 "expected when two are; record whether one is required.") % {
+            "why": criteria[0]}
+
+
+@rule("A22-SAFEGUARDS", Severity.ERROR, "Art 22(3)", "Safeguards for automated decisions")
+def _art22(activity, today):
+    if (_is_controller(activity) and activity.automated_decision_legal_effect
+            and not activity.automated_decision_safeguards.strip()):
+        yield "automated_decision_safeguards", _(
+            "Decisions with legal or similarly significant effect are made by automated "
+            "means: describe how people obtain human intervention, give their view and "
+            "contest the decision.")
+
+
+@rule("A8-CHILD-CONSENT", Severity.ERROR, "Art 8(1)-(2)", "Children's consent")
+def _art8(activity, today):
+    consent = any(b.basis.kind == LawfulBasisKind.CONSENT for b in _bases(activity))
+    if (_is_controller(activity) and consent and activity.involves_children
+            and not activity.children_consent.strip()):
+        yield "children_consent", _(
+            "Children's data is processed on consent: record how age is checked and how "
+            "consent is given or authorised by the holder of parental responsibility.")
+
+
+# --- Transparency, joint control, marketing ---------------------------------------------------
+
+@rule("A14-SOURCE", Severity.WARNING, "Art 14(2)(f)", "Source of data not from the person")
+def _art14(activity, today):
+    if (_is_controller(activity) and activity.data_from_other_sources
+            and not activity.source_of_data.strip()):
+        yield "source_of_data", _("Some data is obtained from others: say where it comes "
+                                  "from (people must be told the source).")
+
+
+@rule("A13-NOTICE", Severity.WARNING, "Art 13, 14", "Privacy notice")
+def _notice(activity, today):
+    if _is_controller(activity) and not activity.privacy_notice_link:
+        yield "privacy_notice_link", _("No link to the privacy notice: link the notice that "
+                                       "tells people about this processing.")
+
+
+@rule("A26-ARRANGEMENT", Severity.WARNING, "Art 26(1)-(2)", "Joint controller arrangement")
+def _arrangement(activity, today):
+    if activity.role == ActivityRole.JOINT_CONTROLLER and not activity.joint_arrangement_link:
+        yield "joint_arrangement_link", _(
+            "The organisation is a joint controller with no link to the arrangement that sets "
+            "each controller's duties: link it.")
+
+
+@rule("PECR-CONSENT", Severity.ERROR, "PECR reg 22 / ePrivacy Art 13", "Consent to e-marketing")
+def _pecr(activity, today):
+    consent = any(b.basis.kind == LawfulBasisKind.CONSENT for b in _bases(activity))
+    if activity.electronic_marketing and not consent and not activity.soft_opt_in:
+        yield "electronic_marketing", _(
+            "Electronic direct marketing needs the recipient's consent: rely on consent, or "
+            "record that the soft opt-in applies (existing customers, similar products, a "
+            "chance to refuse each time).")
 
 
 # --- Upkeep ---------------------------------------------------------------------------------

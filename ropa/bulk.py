@@ -1,9 +1,10 @@
 """Writing many rows at once, with the same validation and history as one at a time.
 
-Used where thousands of objects are created together (the workbook import, the synthetic
-register of the benchmarks): each object is still validated like ``full_clean()`` and
-still gets its "+" history row, attributed to the acting user and path, with its
-many-to-many links recorded in that row; but the queries are per batch, not per row.
+Used where thousands of objects are created or changed together (the workbook import,
+the synthetic register of the benchmarks): each object is still validated like
+``full_clean()`` and still gets its history row ("+", "~" or "-"), attributed to the
+acting user and path, with its many-to-many links recorded in that row; but the queries
+are per batch, not per row.
 """
 
 from __future__ import annotations
@@ -50,14 +51,15 @@ def _analyze_on_commit(*tables: str) -> None:
 
 def create_with_history(model: type[models.Model], objs: Sequence[models.Model], *, user=None,
                         path: str = ChangePath.COMMAND, date=None,
-                        owner_version: int = 1) -> dict[int, int]:
+                        owner_version: int | str = 1) -> dict[int, int]:
     """Insert ``objs`` (unsaved, already validated) and one "+" history row for each.
 
     The objects receive their primary keys in place; foreign keys to objects saved just
     before (a parent created in an earlier call) are filled in by Django. The history
     rows are copied from the inserted rows by the database, attributed to ``user`` and
     ``path``, all at ``date`` (default: now): they are one change of the register. The
-    rows of parts of a versioned record carry ``owner_version`` (a new record's: 1).
+    rows of parts of a versioned record carry ``owner_version`` (a new record's: 1; the
+    name of a foreign key: the version its target holds, see :func:`copy_to_history`).
     Returns object id -> history id, which :func:`link_with_history` attaches the
     links to.
     """
@@ -70,12 +72,28 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
     if objs[0].pk is None:
         raise NotSupportedError("Bulk writes need a database that returns the ids of inserted "
                                 "rows (PostgreSQL, SQLite 3.35 or later).")
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    return copy_to_history(model, [obj.pk for obj in objs], "+", user=user, path=path,
+                           date=date, owner_version=owner_version)
+
+
+def copy_to_history(model: type[models.Model], ids: Sequence[int], history_type: str, *,
+                    user=None, path: str = ChangePath.COMMAND, date=None,
+                    owner_version: int | str = 1) -> dict[int, int]:
+    """One history row of type ``history_type`` ("+", "~" or "-") for each object of
+    ``ids``, copied by the database from the object's row as it stands, attributed to
+    ``user`` and ``path`` at ``date`` (default: now). Many-to-many links are not copied
+    (:func:`record_links` does). ``owner_version`` (rows of a part of a versioned record):
+    a number, or the name of the part's foreign key to its owner, whose ``version``
+    column the row then carries (each part its own owner's). Returns object id -> history
+    id.
+    """
+    if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return {}
+    history = get_history_manager_for_model(model).model
     tracked = {f.attname: f for f in history.tracked_fields}
     given = {"history_date": date or timezone.now(), "history_change_reason": None,
-             "history_type": "+", "history_user_id": getattr(user, "pk", None),
-             "history_path": str(path), "owner_version": owner_version}
+             "history_type": history_type, "history_user_id": getattr(user, "pk", None),
+             "history_path": str(path)}
     qn = connection.ops.quote_name
     columns, values, params = [], [], []
     for field in history._meta.concrete_fields:
@@ -83,25 +101,61 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
             continue
         columns.append(qn(field.column))
         if field.attname in tracked:
-            values.append(qn(tracked[field.attname].column))
-        elif field.attname in given:
+            values.append("t." + qn(tracked[field.attname].column))
+        elif field.attname == "owner_version" and isinstance(owner_version, str):
+            owner = model._meta.get_field(owner_version)
+            values.append(
+                f"(SELECT o.{qn(owner.related_model._meta.get_field('version').column)} "
+                f"FROM {qn(owner.related_model._meta.db_table)} o "
+                f"WHERE o.{qn(owner.target_field.column)} = t.{qn(owner.column)})")
+        elif field.attname in given or field.attname == "owner_version":
             values.append(_typed_parameter(field))
-            params.append(field.get_db_prep_save(given[field.attname], connection))
+            value = given.get(field.attname, owner_version)
+            params.append(field.get_db_prep_save(value, connection))
         else:
             raise NotSupportedError(f"{history.__name__}.{field.name} is not filled by bulk writes.")
     pk = qn(model._meta.pk.column)
     sql = (f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(columns)}) "
-           f"SELECT {', '.join(values)} FROM {qn(model._meta.db_table)} WHERE {pk} IN ({{ids}}) "
-           f"ORDER BY {pk} RETURNING {qn(history._meta.get_field(model._meta.pk.attname).column)}, "
+           f"SELECT {', '.join(values)} FROM {qn(model._meta.db_table)} t WHERE t.{pk} IN ({{ids}}) "
+           f"ORDER BY t.{pk} RETURNING {qn(history._meta.get_field(model._meta.pk.attname).column)}, "
            f"{qn(history._meta.pk.column)}")
     history_ids = {}
     size = _chunk_size(len(params))
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            ids = [obj.pk for obj in objs[start:start + size]]
-            cursor.execute(sql.format(ids=", ".join(["%s"] * len(ids))), [*params, *ids])
+        for start in range(0, len(ids), size):
+            chunk = list(ids[start:start + size])
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), [*params, *chunk])
             history_ids.update(cursor.fetchall())
     return history_ids
+
+
+def delete_with_history(model: type[models.Model], ids: Sequence[int], **history) -> None:
+    """Delete the objects ``ids`` with one "-" history row each (``history``: as for
+    :func:`copy_to_history`), as simple-history records a deletion: the row holds the
+    object's fields, and no links (they are gone when the row is written). The links of
+    the objects, both ways, go with them; any other row that refers to them is refused by
+    the database.
+    """
+    if not ids:
+        return
+    copy_to_history(model, ids, "-", **history)
+    fields = [*model._meta.many_to_many,
+              *(rel.field for rel in model._meta.related_objects if rel.many_to_many)]
+    for field in fields:
+        through = field.remote_field.through
+        column = (field.m2m_field_name() if field.model is model
+                  else field.m2m_reverse_field_name())
+        for start in range(0, len(ids), _chunk_size()):
+            through._default_manager.filter(
+                **{f"{column}__in": ids[start:start + _chunk_size()]}).delete()
+    # Django's delete() would send a signal per object, and simple-history would write a
+    # second row for each: the rows were recorded above, so the table is emptied directly.
+    qn = connection.ops.quote_name
+    sql = f"DELETE FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} IN ({{ids}})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _chunk_size()):
+            chunk = list(ids[start:start + _chunk_size()])
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
 
 
 def _chunk_size(other_params: int = 0, per_item: int = 1) -> int:
@@ -131,14 +185,25 @@ def link_with_history(model: type[models.Model], field_name: str, links: Mapping
     if not rows:
         return
     through.objects.bulk_create(rows, batch_size=BATCH)
-    m2m_history = HistoricalRecords.m2m_models.get(field)
     if len(rows) >= ANALYZE_FROM:
+        m2m_history = HistoricalRecords.m2m_models.get(field)
         _analyze_on_commit(through._meta.db_table,
                            *([m2m_history._meta.db_table] if m2m_history else []))
-    if m2m_history is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    record_links(model, field_name, {owner: history_ids[owner] for owner in links
+                                     if owner in history_ids})
+
+
+def record_links(model: type[models.Model], field_name: str, history_ids: Mapping[int, int]) -> None:
+    """Copy the current links of a many-to-many field of objects into their history rows
+    (object id -> history id), as simple-history records the links with each version."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    m2m_history = HistoricalRecords.m2m_models.get(field)
+    if m2m_history is None or not history_ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
     history = get_history_manager_for_model(model)
-    # The links just inserted, copied by the database next to the history row of their owner.
+    # The links, copied by the database next to the history row of their owner.
     qn = connection.ops.quote_name
     names = ("id", source, target)
     copied = [qn(m2m_history._meta.get_field(n).column) for n in names]
@@ -151,7 +216,7 @@ def link_with_history(model: type[models.Model], field_name: str, links: Mapping
            f"FROM {qn(through._meta.db_table)} t INNER JOIN {qn(owner_history.db_table)} h "
            f"ON h.{qn(owner_history.get_field(model._meta.pk.attname).column)} = t.{columns[1]} "
            f"WHERE h.{history_id} IN ({{ids}}) ORDER BY t.{columns[0]}")
-    wanted = [history_ids[owner] for owner in links if owner in history_ids]
+    wanted = list(history_ids.values())
     size = _chunk_size()
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), size):

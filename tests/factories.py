@@ -104,6 +104,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"PA-{n:04d}")
     name = factory.Sequence(lambda n: f"Processing activity {n}")
     business_function = "Sales"
+    privacy_notice_link = "https://example.com/privacy"
 
 
 class PurposeFactory(factory.django.DjangoModelFactory):

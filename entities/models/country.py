@@ -49,6 +49,7 @@ class Country(models.Model):
         validators=[validate_country_code],
     )
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
     is_eu = models.BooleanField(_("EU member state"), default=False)
     is_eea = models.BooleanField(_("EEA member state"), default=False)
     eu_adequacy = models.CharField(

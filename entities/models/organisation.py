@@ -60,6 +60,11 @@ class Organisation(models.Model):
         default=Jurisdiction.UK,
         help_text=_("Decides which adequacy list applies to its international transfers."),
     )
+    public_authority = models.BooleanField(
+        _("public authority or body"), default=False, db_default=False,
+        help_text=_("Public authorities cannot rely on legitimate interests, recognised or "
+                    "not, for the performance of their tasks (Art 6(1) last subparagraph)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -11,6 +11,10 @@ class RecipientCategory(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    name_fr = models.CharField(
+        _("name in French"), max_length=120, blank=True,
+        help_text=_("Shown in the CNIL layout, which French auditors read."),
+    )
     description = models.TextField(_("description"), blank=True)
     dpv_iri = models.URLField(_("DPV IRI"), max_length=255, blank=True)
 

@@ -31,10 +31,12 @@ _CONDITION_MODELS = {
 }
 _ACTIVITY = ("id", "organisation_id", "reference", "name", "status", "version")
 _BASIS = ("code", "article", "name", "kind", "dpv_iri")
-_USE = ("legitimate_interest", "lia_link", "consent_record_link", "citation", "notes")
+_USE = ("legitimate_interest", "lia_link", "consent_record_link", "citation",
+        "recognised_interest", "notes")
 _CATEGORY = ("id", "code", "name", "dpv_iri", "special_category", "criminal_offence")
 _CONDITION = ("id", "code", "article", "name", "dpv_iri")
-_SCHEDULE1 = (*_CONDITION, "part", "applies_to")
+_ART9 = (*_CONDITION, "uk_schedule1_part")
+_SCHEDULE1 = (*_CONDITION, "part", "applies_to", "needs_policy_document")
 
 
 def _term(obj, fields):
@@ -52,10 +54,14 @@ def _conditions(kind, rows):
     """Art 9 conditions by code; Sch. 1 conditions by part, then as the Schedule lists them."""
     if kind == "schedule1_conditions":
         return [{"code": r["code"], "article": r["article"], "name": r["name"],
-                 "part": r["part"], "applies_to": r["applies_to"], "dpv_iri": r["dpv_iri"]}
+                 "part": r["part"], "applies_to": r["applies_to"],
+                 # SQLite answers booleans as 0 / 1
+                 "needs_policy_document": bool(r["needs_policy_document"]),
+                 "dpv_iri": r["dpv_iri"]}
                 for r in sorted(rows, key=lambda r: (r["part"], r["id"]))]
     return [{"code": r["code"], "article": r["article"], "name": r["name"],
-             "dpv_iri": r["dpv_iri"]} for r in sorted(rows, key=lambda r: r["code"])]
+             "dpv_iri": r["dpv_iri"], "uk_schedule1_part": r["uk_schedule1_part"]}
+            for r in sorted(rows, key=lambda r: r["code"])]
 
 
 def _basis_use(basis, use, categories, purposes):
@@ -91,9 +97,11 @@ _COLUMNS = (
     ("name", "VARCHAR"), ("status", "VARCHAR"), ("version", "INTEGER"), ("code", "VARCHAR"),
     ("article", "VARCHAR"), ("kind", "VARCHAR"), ("dpv_iri", "VARCHAR"),
     ("legitimate_interest", "TEXT"), ("lia_link", "VARCHAR"),
-    ("consent_record_link", "VARCHAR"), ("citation", "VARCHAR"), ("notes", "TEXT"),
+    ("consent_record_link", "VARCHAR"), ("citation", "VARCHAR"),
+    ("recognised_interest", "VARCHAR"), ("notes", "TEXT"),
     ("special_category", "BOOLEAN"), ("criminal_offence", "BOOLEAN"), ("part", "VARCHAR"),
     ("applies_to", "VARCHAR"), ("description", "TEXT"), ("position", "INTEGER"),
+    ("uk_schedule1_part", "VARCHAR"), ("needs_policy_document", "BOOLEAN"),
 )
 _NAMES = tuple(name for name, _ in _COLUMNS)
 #: Kinds of rows: the activity, its basis uses, their scopes (owner: the use), conditions.
@@ -137,7 +145,7 @@ def _current_sql() -> tuple[str, str]:
                "ON b.id = u.basis_id", "u.activity_id"),
         terms("c", ActivityLawfulBasis, "data_categories", _CATEGORY),
         terms("p", ActivityLawfulBasis, "purposes", ("id", "description", "position")),
-        terms("s", ProcessingActivity, "special_category_conditions", _CONDITION),
+        terms("s", ProcessingActivity, "special_category_conditions", _ART9),
         terms("1", ProcessingActivity, "schedule1_conditions", _SCHEDULE1),
     ))
     visible = f"SELECT a.id FROM {ProcessingActivity._meta.db_table} a WHERE a.id = %s"
@@ -194,7 +202,7 @@ def lawful_basis_answer(activity, as_of: str | None) -> dict:
                     [_term(c, _CATEGORY) for c in use.data_categories],
                     [_term(p, ("id", "description", "position")) for p in use.purposes])
          for use in activity.lawful_bases],
-        {name: [_term(c, _SCHEDULE1 if name == "schedule1_conditions" else _CONDITION)
+        {name: [_term(c, _SCHEDULE1 if name == "schedule1_conditions" else _ART9)
                 for c in getattr(activity, name)] for name in _CONDITION_MODELS},
     )
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from processing.completeness import activity_completeness
 from processing.findings import activity_findings
+from processing.models.activity import SCREENING_FIELDS
 from processing.register import records as r
 
 _datetime = serializers.DateTimeField().to_representation
@@ -40,7 +42,8 @@ class _Shared:
 
     def subject(self, t: r.Term) -> dict:
         return self.once("subject", t, lambda t: {
-            "code": t.code, "name": t.name, "description": t.description, "dpv_iri": t.dpv_iri})
+            "code": t.code, "name": t.name, "description": t.description, "dpv_iri": t.dpv_iri,
+            "vulnerable": t.vulnerable, "children": t.children})
 
     def data(self, t: r.Term) -> dict:
         return self.once("data", t, lambda t: {
@@ -49,12 +52,14 @@ class _Shared:
 
     def art9(self, t: r.Term) -> dict:
         return self.once("art9", t, lambda t: {
-            "code": t.code, "article": t.article, "name": t.name, "dpv_iri": t.dpv_iri})
+            "code": t.code, "article": t.article, "name": t.name, "dpv_iri": t.dpv_iri,
+            "uk_schedule1_part": t.uk_schedule1_part})
 
     def sch1(self, t: r.Term) -> dict:
         return self.once("sch1", t, lambda t: {
             "code": t.code, "article": t.article, "name": t.name, "part": t.part,
-            "applies_to": t.applies_to, "dpv_iri": t.dpv_iri})
+            "applies_to": t.applies_to, "needs_policy_document": t.needs_policy_document,
+            "dpv_iri": t.dpv_iri})
 
     def measure(self, t: r.Term) -> dict:
         return self.once("measure", t, lambda t: {
@@ -77,6 +82,7 @@ class _Shared:
 
 
 def _activity(a: r.Activity, shared: _Shared) -> dict:
+    found = activity_findings(a)
     return {
         "id": a.id, "organisation": a.organisation_id, "organisation_name": a.organisation,
         "reference": a.reference, "name": a.name, "business_function": a.business_function,
@@ -99,7 +105,8 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
             "purposes": [p.description for p in u.purposes],
             "legitimate_interest": u.legitimate_interest, "lia_link": u.lia_link,
             "consent_record_link": u.consent_record_link, "citation": u.citation,
-            "consent_description": u.consent_description, "notes": u.notes,
+            "consent_description": u.consent_description,
+            "recognised_interest": u.recognised_interest, "notes": u.notes,
         } for u in a.lawful_bases],
         "recipients_none": a.recipients_none,
         "recipients": [{
@@ -135,7 +142,9 @@ def _activity(a: r.Activity, shared: _Shared) -> dict:
         "retention_policy_link": a.retention_policy_link,
         "retention_adhered": a.retention_adhered,
         "retention_non_adherence_reason": a.retention_non_adherence_reason,
-        "findings": [finding.as_dict() for finding in activity_findings(a)],
+        **{name: getattr(a, name) for name in SCREENING_FIELDS},
+        "findings": [finding.as_dict() for finding in found],
+        "completeness": activity_completeness(a, findings=found).as_dict(),
     }
 
 

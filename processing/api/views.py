@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from entities.models import Country, Organisation, RecipientCategory, ThirdParty
+from processing.completeness import OrganisationCompleteness, register_completeness
 from processing.findings import HAS_FINDINGS, with_fresh_summaries
 from processing.models import (
     DataSubjectCategory,
@@ -202,6 +203,21 @@ class OrganisationViewSet(EntityWriteMixin, ETagMixin, viewsets.ReadOnlyModelVie
             return self.queryset
         return (Organisation.objects.for_user(self.request.user)
                 .select_related("country").prefetch_related("contacts").order_by("name"))
+
+    @extend_schema(
+        summary="How complete the organisation's register is, per Art 30 item",
+        description="The mean completeness score of the organisation's current (not retired) "
+                    "activities and, per Art 30 item, how many of the activities it applies "
+                    "to have it complete, partial or missing (docs/completeness.md).",
+        responses={200: s.OrganisationCompletenessSerializer, **errors(401, 404)},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def completeness(self, request, pk=None):
+        organisation = self.get_object()
+        found = register_completeness(ProcessingActivity.objects.filter(organisation=organisation))
+        rolled = found.organisation(organisation.pk) or OrganisationCompleteness(
+            organisation.pk, organisation.name)
+        return Response(rolled.as_dict())
 
 
 @_entity_docs(s.RecipientSerializer, s.ThirdPartyWriteSerializer,

@@ -2,13 +2,20 @@
 
 An "Organisme" sheet (responsable de traitement, délégué à la protection des données,
 représentant, and the list of activities) then one "fiche" sheet per activity with the
-template's sections, in French.
+template's sections, in French: the fixed text is the template's, and the register's
+reference terms (data and subject categories, lawful bases, conditions, mechanisms,
+measures, recipient categories, countries) and derived wording (retention in words,
+kinds of third party) are written under the French translation (their French names and
+the ``locale/fr`` catalogue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils import translation
+
+from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.register.records import Activity, Contact, Organisation, Register
 
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
@@ -43,12 +50,13 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
     for label, value in (
         ("Nom", org.name), ("Nom commercial", org.trading_name), ("Adresse", org.address),
         ("Adresse commerciale", org.trading_address),
-        ("Pays", org.country.name if org.country else ""), ("Téléphone", org.phone),
+        ("Pays", org.country.local_name if org.country else ""), ("Téléphone", org.phone),
         ("Adresse de messagerie", org.email), ("Site web", org.website),
         ("N° d'immatriculation", org.registration_number),
         ("N° de TVA", org.vat_number),
         ("N° d'enregistrement auprès de l'autorité", org.authority_registration_ref),
         ("Société mère (groupe)", org.parent),
+        ("Autorité ou organisme public", "Oui" if org.public_authority else ""),
     ):
         sheet.row([label, value], "label")
     sheet.blank()
@@ -92,11 +100,13 @@ def _basis_lines(activity: Activity) -> list[str]:
         details = [use.basis.label]
         for label, value in (
             ("Limitée à", "; ".join([*(p.description for p in use.purposes),
-                                     *(c.name for c in use.data_categories)])),
+                                     *(c.local_name for c in use.data_categories)])),
             ("Intérêt légitime poursuivi", use.legitimate_interest),
             ("Analyse (LIA)", use.lia_link), ("Texte applicable", use.citation),
             ("Preuve du consentement", use.consent_record_link),
-            ("Recueil du consentement", use.consent_description), ("Notes", use.notes),
+            ("Recueil du consentement", use.consent_description),
+            ("Intérêt légitime reconnu (Annexe 1 UK GDPR)", use.recognised_interest_label),
+            ("Notes", use.notes),
         ):
             if value:
                 details.append(f"{label} : {value}")
@@ -148,10 +158,10 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.blank()
     sheet.row(["Catégories de personnes concernées"], "header")
     for subject in activity.data_subjects:
-        sheet.row([subject.name], "")
+        sheet.row([subject.local_name], "")
     sheet.blank()
     sheet.table(["Catégories de données personnelles concernées", "Description", "Délai d'effacement"],
-                [[c.name, "", _retention_for(activity, c.code)]
+                [[c.local_name, "", _retention_for(activity, c.code)]
                  for c in activity.data_categories
                  if not (c.special_category or c.criminal_offence)], freeze=False)
     sheet.blank()
@@ -160,12 +170,17 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Des données sensibles sont-elles traitées ?", "Oui" if sensitive else "Non"], "label")
     if sensitive:
         sheet.table(["Données sensibles", "Condition", "Délai d'effacement"],
-                    [[c.name, _conditions_for(activity, c), _retention_for(activity, c.code)]
+                    [[c.local_name, _conditions_for(activity, c),
+                      _retention_for(activity, c.code)]
                      for c in sensitive], freeze=False)
     sheet.blank()
-    sheet.table(["Destinataires des données", "Type de destinataire", "Précisions"],
-                [_recipient_row(r) for r in activity.recipients]
-                or [["Aucun destinataire" if activity.recipients_none else "", "", ""]], freeze=False)
+    sheet.row(["Destinataires des données"], "header")
+    if not activity.recipients:
+        sheet.row(["Aucun destinataire" if activity.recipients_none else ""], "")
+    for heading, group in RECIPIENT_GROUPS if activity.recipients else ():
+        sheet.table([heading, "Type de destinataire", "Précisions"],
+                    [_recipient_row(r) for r in activity.recipients if recipient_group(r) == group]
+                    or [["Aucun", "", ""]], freeze=False)
     sheet.blank()
     sheet.table(["Transferts des données hors UE", "Pays", "Type de garanties",
                  "Lien vers la documentation"],
@@ -178,7 +193,7 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.blank()
     sheet.row(["Mesures de sécurité"], "header")
     for measure in activity.security_measures:
-        sheet.row([measure.name], "")
+        sheet.row([measure.local_name], "")
     if activity.security_description:
         sheet.row(["Autres mesures", activity.security_description], "label")
     sheet.blank()
@@ -204,7 +219,27 @@ def _other_details(activity: Activity) -> list[tuple[str, str]]:
         ("Effets juridiques ou similaires (art. 22)",
          _oui_non(activity.automated_decision_legal_effect)),
         ("Décisions automatisées, précisions", activity.automated_decision_description),
+        ("Garanties (art. 22.3)", activity.automated_decision_safeguards),
         ("Surveillance systématique", _oui_non(activity.systematic_monitoring)),
+        ("Traitement à grande échelle", _oui_non(activity.large_scale)),
+        ("Évaluation ou notation", _oui_non(activity.evaluation_or_scoring)),
+        ("Croisement de données", _oui_non(activity.matching_datasets)),
+        ("Personnes vulnérables", _oui_non(activity.vulnerable_subjects)),
+        ("Données d'enfants", _oui_non(activity.children)),
+        ("Vérification de l'âge et consentement parental (art. 8)", activity.children_consent),
+        ("Usage innovant ou nouvelle technologie", _oui_non(activity.innovative_technology)),
+        ("Exclusion du bénéfice d'un droit ou d'un contrat",
+         _oui_non(activity.prevents_exercise_of_right)),
+        ("Données non collectées auprès de la personne (art. 14)",
+         _oui_non(activity.data_from_other_sources)),
+        ("Lien vers la notice d'information", activity.privacy_notice_link),
+        ("Lien vers l'accord entre responsables conjoints (art. 26)",
+         activity.joint_arrangement_link),
+        ("Prospection commerciale", _oui_non(activity.direct_marketing)),
+        ("Prospection par voie électronique", _oui_non(activity.electronic_marketing)),
+        ("Exception « clients existants » (soft opt-in)", _oui_non(activity.soft_opt_in)),
+        ("Lien vers le document de politique (DPA 2018 annexe 1 partie 4)",
+         activity.policy_document_link),
         ("AIPD requise", {"yes": "Oui", "no": "Non"}.get(activity.dpia_required, "")),
         ("État de l'AIPD", _DPIA_STATUSES.get(activity.dpia_status, "")),
         ("Lien vers l'AIPD", activity.dpia_link),
@@ -223,14 +258,34 @@ def _conditions_for(activity: Activity, category) -> str:
     return lines([*(x.label for x in art9), *(x.label for x in activity.schedule1_conditions)])
 
 
+#: The CNIL template's three kinds of recipient, in its order.
+RECIPIENT_GROUPS = (("Services internes", "internal"),
+                    ("Destinataires externes", "external"),
+                    ("Sous-traitants", "processor"))
+
+
+def recipient_group(r) -> str:
+    """Which of the template's kinds a recipient is: the group's own companies are internal
+    services, processors and sub-processors are "sous-traitants", every other third party
+    (independent or joint controller, authority, adviser) is an external recipient. A
+    recipient named only by category is internal when the category is the group's
+    companies, else external."""
+    party = r.third_party
+    if party is None:
+        return "internal" if r.category and r.category.code == "group-companies" else "external"
+    if party.kind == ThirdPartyKind.GROUP_COMPANY:
+        return "internal"
+    return "processor" if party.kind in PROCESSOR_KINDS else "external"
+
+
 def _recipient_row(r) -> list[str]:
     """A recipient: who it is (with its details), its type, and what it receives and why."""
     party = r.third_party
     kind = " – ".join(x for x in (r.category_name, party.kind_label if party else "") if x)
     if party is None:
-        return [r.name, kind, lines([r.purpose, *(c.name for c in r.data_categories)])]
+        return [r.name, kind, lines([r.purpose, *(c.local_name for c in r.data_categories)])]
     return [party.details(), kind, lines([
-        r.purpose, *(c.name for c in r.data_categories),
+        r.purpose, *(c.local_name for c in r.data_categories),
         f"Service : {party.service}" if party.service else "",
         f"Site web : {party.website}" if party.website else "",
         f"Contrat (art. 28) : {party.contract_link}" if party.contract_link else "",
@@ -254,4 +309,6 @@ def cnil_sheets(register: Register) -> Iterator[Sheet]:
 
 
 def render_cnil(register: Register) -> bytes:
-    return render_xlsx(cnil_sheets(register))
+    """The CNIL workbook, in French whatever the language of the request."""
+    with translation.override("fr"):
+        return render_xlsx(cnil_sheets(register))

@@ -65,9 +65,10 @@ PROCESSOR_HEADINGS = (
 )
 
 #: Rows above the header row of both sheets: title, blank, block header, the organisation,
-#: its DPO, its Art 27 representative, its legal representative and its group, blank.
+#: its DPO, its Art 27 representative, its legal representative, its group, its registration
+#: with the ICO (or its supervisory authority), blank.
 CONTACT_BLOCK_HEADINGS = ("", "Name", "Address", "Email", "Telephone")
-HEADER_ROW = 10
+HEADER_ROW = 11
 
 # Individual rights in the order the ICO lists them.
 INFORMED = "Right to be informed"
@@ -98,26 +99,47 @@ RIGHTS_BY_BASIS = {
 }
 
 
-def rights_available(activity: Activity) -> list[str]:
-    """The individual rights that apply, from the activity's lawful bases."""
-    if not activity.lawful_bases:
-        return []
-    rights = set(_ALWAYS)
+#: Art 21(2)-(3): whatever the basis, people may object to direct marketing, and the
+#: objection must be obeyed (no balancing, no compelling grounds).
+MARKETING_OBJECTION = "Absolute right to object to direct marketing (Art 21(2)-(3))"
+
+
+def rights_by_basis(activity: Activity) -> list[tuple[str, list[str]]]:
+    """The individual rights that follow from each lawful basis of the activity, in the
+    ICO's table, one (basis label, rights) pair per basis: an activity relying on consent
+    for one purpose and legitimate interests for another gives portability under the first
+    and objection under the second, never both for the same processing."""
+    found = []
     for use in activity.lawful_bases:
-        rights.update(RIGHTS_BY_BASIS.get(use.basis.kind, ()))
-    if activity.automated_decision_making:
-        rights.add(AUTOMATED)
-    return [r for r in RIGHTS_ORDER if r in rights]
+        rights = set(_ALWAYS) | set(RIGHTS_BY_BASIS.get(use.basis.kind, ()))
+        if activity.automated_decision_making:
+            rights.add(AUTOMATED)
+        found.append((_scoped_label(use), [r for r in RIGHTS_ORDER if r in rights]))
+    return found
+
+
+def _scoped_label(use) -> str:
+    """The basis's label with the purposes and data it is limited to, if any."""
+    scope = [*(p.description for p in use.purposes), *(c.name for c in use.data_categories)]
+    return f"{use.basis.label} (for: {'; '.join(scope)})" if scope else use.basis.label
+
+
+def rights_available(activity: Activity) -> list[str]:
+    """The individual rights of the activity in words, one line per lawful basis ("Art
+    6(1)(b) – Contract: Right to be informed, ..."), then the absolute right to object to
+    direct marketing when the activity does direct marketing."""
+    lines = [f"{label}: {', '.join(rights)}" for label, rights in rights_by_basis(activity)]
+    if activity.does_direct_marketing:
+        lines.append(MARKETING_OBJECTION)
+    return lines
 
 
 def _basis_lines(activity: Activity) -> list[str]:
     result = []
     for use in activity.lawful_bases:
-        text = use.basis.label
-        scope = [p.description for p in use.purposes]
-        scope += [c.name for c in use.data_categories]
-        if scope:
-            text += " (for: " + "; ".join(scope) + ")"
+        text = _scoped_label(use)
+        if use.recognised_interest:
+            text += f" ({use.recognised_interest_label})"
         if use.citation:
             text += f" [{use.citation}]"
         if use.notes:
@@ -196,7 +218,9 @@ def controller_row(activity: Activity) -> list[str]:
         adm = "Yes" + (", with legal or similarly significant effects (Art 22)"
                        if activity.automated_decision_legal_effect else "") + (
             f": {activity.automated_decision_description}"
-            if activity.automated_decision_description else "")
+            if activity.automated_decision_description else "") + (
+            f"\nSafeguards (Art 22(3)): {activity.automated_decision_safeguards}"
+            if activity.automated_decision_safeguards else "")
     elif activity.lawful_bases or activity.purposes:
         adm = "No"
     return [
@@ -204,7 +228,9 @@ def controller_row(activity: Activity) -> list[str]:
         activity.name,
         activity.business_function,
         lines(p.description for p in activity.purposes),
-        lines(t.details() for t in activity.joint_controllers),
+        lines([*(t.details() for t in activity.joint_controllers),
+               f"Arrangement (Art 26): {activity.joint_arrangement_link}"
+               if activity.joint_arrangement_link else ""]),
         lines(s.name for s in activity.data_subjects),
         lines(c.name for c in activity.data_categories),
         lines(_recipient_categories(activity)),
@@ -219,15 +245,21 @@ def controller_row(activity: Activity) -> list[str]:
         lines(u.lia_link for u in li),
         lines(rights_available(activity)),
         adm,
-        activity.source_of_data,
-        lines(x for u in activity.lawful_bases for x in (u.consent_record_link, u.consent_description)),
+        lines(["Obtained from others (Art 14)" if activity.data_from_other_sources else "",
+               activity.source_of_data]),
+        lines([*(x for u in activity.lawful_bases for x in (u.consent_record_link,
+                                                           u.consent_description)),
+               f"Children (Art 8): {activity.children_consent}" if activity.children_consent
+               else ""]),
         activity.data_location,
         {"yes": "Yes", "no": "No"}.get(activity.dpia_required, ""),
         _dpia_progress(activity.dpia_status),
         activity.dpia_link,
         yes_no(activity.breach_occurred),
         activity.breach_link,
-        lines(c.label for c in activity.schedule1_conditions),
+        lines([*(c.label for c in activity.schedule1_conditions),
+               f"Appropriate policy document: {activity.policy_document_link}"
+               if activity.policy_document_link else ""]),
         lines(bases) if activity.schedule1_conditions else "",
         activity.retention_policy_link,
         yes_no(activity.retention_adhered),
@@ -254,6 +286,13 @@ def _contact_row(label: str, contact: Contact | None) -> list[str]:
     return [label, contact.name, contact.address, contact.email, contact.phone]
 
 
+def registration_label(org: Organisation) -> str:
+    """The ICO's data protection fee register for a UK organisation; else its authority's."""
+    if org.jurisdiction == "uk":
+        return "ICO registration number"
+    return "Registration number with the supervisory authority"
+
+
 def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str) -> None:
     sheet.row([f"{title}: {org.name}"], "title")
     sheet.blank()
@@ -265,6 +304,7 @@ def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str)
     sheet.row(_contact_row("Representative (Art 27)", org.representative), "label")
     sheet.row(_contact_row("Legal representative", org.legal_representative), "label")
     sheet.row(["Group (parent company)", org.parent], "label")
+    sheet.row([registration_label(org), org.authority_registration_ref], "label")
     sheet.blank()
 
 

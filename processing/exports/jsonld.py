@@ -3,8 +3,15 @@
 One ``dpv:Process`` per activity with its purposes, legal bases (the reference terms'
 DPV IRIs: ``eu-gdpr:A6-1-b``...), personal data, data subjects, recipients, controllers,
 transfers (``dpv:hasThirdCountry`` and the transfer mechanism as legal basis), storage
-conditions (``dpv:StorageDuration`` with an ISO 8601 duration) and security measures.
-Terms without a DPV IRI are given the project's own IRI.
+conditions and security measures. Terms without a DPV IRI are given the project's own IRI.
+
+Each lawful basis the activity relies on is also a node of its own (``ropa:LawfulBasisUse``)
+with ``dpv:hasLegalBasis`` and the purposes (``dpv:hasPurpose``) and data
+(``dpv:hasPersonalData``) it covers: those it is limited to, else all the activity's (and
+``ropa:limitedToPurposes`` / ``ropa:limitedToData`` say which). A retention period is a
+``dpv:StorageDuration`` that is a ``dpv:TemporalDuration`` with ``time:hasXSDDuration``
+(OWL-Time) and an ``xsd:duration``; a range (``P1Y..P6Y``) has a node for each bound,
+``ropa:minimumDuration`` and ``ropa:maximumDuration``, each with its ``time:hasXSDDuration``.
 """
 
 from __future__ import annotations
@@ -16,6 +23,10 @@ import json
 import textwrap
 from urllib.parse import quote
 
+from django.core.exceptions import ValidationError
+
+from processing.durations import parse_period
+from processing.models.activity import SCREENING_FIELDS
 from processing.reference.data import ROPA_NS
 from processing.register.records import Activity, Organisation, Register, Term
 
@@ -32,7 +43,9 @@ class Literal:
 
     __slots__ = ("datatype", "lang", "value")
 
-    def __init__(self, value, datatype: URIRef | None = None, lang: str | None = None):
+    def __init__(self, value, datatype: URIRef | None = None, lang: str | None = None,
+                 normalize: bool = False):
+        # The lexical form is always written as given (rdflib's normalize=False).
         self.value, self.datatype, self.lang = value, datatype, lang
 
 
@@ -78,12 +91,14 @@ PD = Namespace("https://w3id.org/dpv/pd#")
 EU_GDPR = Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
 LOC = Namespace("https://w3id.org/dpv/loc#")
 ROPA = Namespace(ROPA_NS)
+TIME = Namespace("http://www.w3.org/2006/time#")
 #: Where the register's own resources (organisations, activities) are named.
 REGISTER = Namespace("urn:ropa:")
 
 CONTEXT = {
     "dpv": str(DPV), "pd": str(PD), "eu-gdpr": str(EU_GDPR), "loc": str(LOC),
     "dct": str(DCTERMS), "rdfs": str(RDFS), "skos": str(SKOS), "ropa": str(ROPA),
+    "time": str(TIME),
 }
 
 
@@ -238,10 +253,11 @@ ACTIVITY_LITERALS = (
     "automated_decision_legal_effect", "automated_decision_description", "systematic_monitoring",
     "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
     "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
+    *SCREENING_FIELDS,
 )
 ORGANISATION_LITERALS = (
     "trading_name", "authority_registration_ref", "vat_number", "address", "trading_address",
-    "website", "email", "phone", "jurisdiction",
+    "website", "email", "phone", "jurisdiction", "public_authority",
 )
 PARTY_LITERALS = ("kind", "service", "address", "email", "phone", "website", "contract_link",
                   "dpf_certified", "group_organisation", "notes")
@@ -298,15 +314,19 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         detail = _name(org.name, "activity", a.reference, "basis", use.basis.code)
         graph.add((detail, RDF.type, ROPA.LawfulBasisUse))
         graph.add((detail, ROPA.basis, basis))
+        graph.add((detail, DPV.hasLegalBasis, basis))
         graph.add((node, ROPA.lawfulBasisUse, detail))
         if use.citation:
             graph.add((detail, DCTERMS.source, Literal(use.citation)))
         _literals(graph, detail, use, ("legitimate_interest", "lia_link", "consent_record_link",
-                                       "consent_description", "notes"))
-        for purpose in use.purposes:
+                                       "consent_description", "recognised_interest", "notes"))
+        # What the basis covers: what it is limited to, else the whole activity.
+        graph.add((detail, ROPA.limitedToPurposes, Literal(bool(use.purposes))))
+        graph.add((detail, ROPA.limitedToData, Literal(bool(use.data_categories))))
+        for purpose in use.purposes or a.purposes:
             graph.add((detail, DPV.hasPurpose,
                        _name(org.name, "activity", a.reference, "purpose", str(purpose.number))))
-        for category in use.data_categories:
+        for category in use.data_categories or a.data_categories:
             graph.add((detail, DPV.hasPersonalData, _iri(category, "data")))
     for condition in a.special_category_conditions:
         graph.add((node, DPV.hasLegalBasis, _iri(condition, "art9")))
@@ -356,7 +376,7 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         s = BNode()
         graph.add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
         if rule.period:
-            graph.add((s, DPV.hasDuration, Literal(rule.period, datatype=XSD.string)))
+            _duration(graph, s, rule.period)
         graph.add((s, DCTERMS.description, Literal(rule.describe_in_full())))
         _literals(graph, s, rule, ("period_is_maximum", "trigger", "trigger_description",
                                    "legal_source", "deletion_method", "criteria"))
@@ -372,6 +392,33 @@ def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) ->
         graph.add((node, DPV.hasTechnicalOrganisationalMeasure, _iri(measure, "measure")))
 
 
+def _xsd_duration(graph: Graph, node, period: str) -> None:
+    graph.add((node, RDF.type, DPV.TemporalDuration))
+    # As written: rdflib would otherwise rewrite P18M as P1Y6M.
+    graph.add((node, TIME.hasXSDDuration, Literal(period, datatype=XSD.duration, normalize=False)))
+
+
+def _duration(graph: Graph, node, text: str) -> None:
+    """A period as structured data: one ``xsd:duration``, or a node for each bound of a
+    range. A period recorded before periods were checked, that does not parse, is kept
+    as written."""
+    try:
+        period = parse_period(text)
+    except (ValidationError, ValueError, ArithmeticError):
+        graph.add((node, DPV.hasDuration, Literal(text)))
+        return
+    if not period.is_range:
+        _xsd_duration(graph, node, period.minimum)
+        return
+    graph.add((node, RDF.type, DPV.TemporalDuration))
+    graph.add((node, RDFS.label, Literal(str(period))))
+    for predicate, bound in ((ROPA.minimumDuration, period.minimum),
+                             (ROPA.maximumDuration, period.maximum)):
+        bound_node = BNode()
+        _xsd_duration(graph, bound_node, bound)
+        graph.add((node, predicate, bound_node))
+
+
 def _graph():
     """An rdflib graph that takes the triples of this module: the reference that the
     document written by :class:`Graph` is tested against."""
@@ -382,7 +429,8 @@ def _graph():
             return rdflib.URIRef(value)
         if type(value) is BNode:
             return rdflib.BNode(value.id)
-        return rdflib.Literal(value.value, datatype=value.datatype, lang=value.lang)
+        return rdflib.Literal(value.value, datatype=value.datatype, lang=value.lang,
+                              normalize=False)
 
     class Reference(rdflib.Graph):
         def add(self, triple):

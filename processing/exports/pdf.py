@@ -149,6 +149,7 @@ def _lawful_basis(use: LawfulBasisUse) -> str:
         ("Legal provision", use.citation),
         ("Consent record", use.consent_record_link),
         ("How consent is recorded", use.consent_description),
+        ("Recognised legitimate interest", use.recognised_interest_label),
         ("Limited to purposes", "; ".join(f"{p.number}. {p.description}" for p in use.purposes)),
         ("Limited to data", "; ".join(c.name for c in use.data_categories)),
         ("Notes", use.notes),
@@ -233,7 +234,19 @@ def _automated(activity: Activity) -> str:
             activity.automated_decision_description
     return _join(["Yes" + (", with legal or similarly significant effect"
                            if activity.automated_decision_legal_effect else ""),
-                  activity.automated_decision_description])
+                  activity.automated_decision_description,
+                  _parts(("Safeguards (Art 22(3))", activity.automated_decision_safeguards))])
+
+
+def _screening(activity: Activity) -> list[tuple[str, bool]]:
+    """The DPIA screening criteria the activity's own flags say."""
+    return [("large scale", activity.large_scale),
+            ("evaluation or scoring", activity.evaluation_or_scoring),
+            ("matching datasets", activity.matching_datasets),
+            ("vulnerable data subjects", activity.vulnerable_subjects),
+            ("children's data", activity.children),
+            ("innovative technology", activity.innovative_technology),
+            ("prevents a right or service", activity.prevents_exercise_of_right)]
 
 
 def _dpia(activity: Activity) -> str:
@@ -263,6 +276,7 @@ ORGANISATION_ROWS: list[Row] = [
     Row("Trading address", lambda o: o.trading_address),
     Row("Country", lambda o: o.country.name if o.country else ""),
     Row("Data protection law", lambda o: _label(Jurisdiction, o.jurisdiction)),
+    Row("Public authority", lambda o: "Yes" if o.public_authority else ""),
     Row("Website", lambda o: o.website),
     Row("Email", lambda o: o.email),
     Row("Phone", lambda o: o.phone),
@@ -287,7 +301,16 @@ ACTIVITY_ROWS: list[Row] = [
         lambda a: _inline(c.label for c in a.schedule1_conditions)),
     Row("Data subjects", lambda a: _inline(s.name for s in a.data_subjects), always=True),
     Row("Personal data", _data_categories, always=True),
-    Row("Source of the data", lambda a: a.source_of_data),
+    Row("Source of the data", lambda a: _join([
+        "Obtained from others (Art 14)" if a.data_from_other_sources else "", a.source_of_data])),
+    Row("Privacy notice", lambda a: a.privacy_notice_link),
+    Row("Joint controller arrangement", lambda a: a.joint_arrangement_link),
+    Row("Appropriate policy document", lambda a: a.policy_document_link),
+    Row("Children's consent (Art 8)", lambda a: a.children_consent),
+    Row("Direct marketing", lambda a: _inline_parts(
+        ("direct marketing", "Yes" if a.direct_marketing else ""),
+        ("electronic marketing", "Yes" if a.electronic_marketing else ""),
+        ("soft opt-in", "Yes" if a.soft_opt_in else ""))),
     Row("Recipients", _recipients, always=True),
     Row("International transfers", lambda a: "\n".join(_transfer(t) for t in a.transfers)),
     Row("Retention", lambda a: "\n".join(_retention(r) for r in a.retention_rules),
@@ -298,6 +321,8 @@ ACTIVITY_ROWS: list[Row] = [
     Row("Rights available", lambda a: _inline(rights_available(a))),
     Row("Automated decision-making, including profiling", _automated),
     Row("Systematic monitoring", lambda a: "Yes" if a.systematic_monitoring else ""),
+    Row("DPIA screening", lambda a: _inline_parts(
+        *((label, "Yes") for label, on in _screening(a) if on))),
     Row("Location of the data", lambda a: a.data_location),
     Row("Data protection impact assessment", _dpia),
     Row("Personal data breach", lambda a: _parts(

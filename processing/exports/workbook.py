@@ -68,6 +68,7 @@ ORGANISATIONS = SheetSpec("Organisations", (
     Column("phone", "Telephone"),
     Column("parent", "Parent organisation"),
     Column("jurisdiction", "Jurisdiction"),
+    Column("public_authority", "Public authority", BOOL),
 ))
 CONTACTS = SheetSpec("Contacts", (
     _ORG,
@@ -93,6 +94,26 @@ THIRD_PARTIES = SheetSpec("ThirdParties", (
     Column("group_organisation", "Group organisation"),
     Column("notes", "Notes"),
 ))
+#: The activity's DPIA screening, transparency, marketing and Sch. 1 policy fields: their
+#: values are written as the record holds them.
+ACTIVITY_SCREENING_COLUMNS = (
+    Column("large_scale", "Large scale", BOOL),
+    Column("evaluation_or_scoring", "Evaluation or scoring", BOOL),
+    Column("matching_datasets", "Matching datasets", BOOL),
+    Column("vulnerable_subjects", "Vulnerable data subjects", BOOL),
+    Column("children", "Children's data", BOOL),
+    Column("innovative_technology", "Innovative technology", BOOL),
+    Column("prevents_exercise_of_right", "Prevents a right or service", BOOL),
+    Column("automated_decision_safeguards", "Art 22 safeguards"),
+    Column("children_consent", "Age checks and parental consent"),
+    Column("data_from_other_sources", "Data obtained from others", BOOL),
+    Column("privacy_notice_link", "Privacy notice link"),
+    Column("joint_arrangement_link", "Joint controller arrangement link"),
+    Column("direct_marketing", "Direct marketing", BOOL),
+    Column("electronic_marketing", "Electronic marketing", BOOL),
+    Column("soft_opt_in", "Soft opt-in", BOOL),
+    Column("policy_document_link", "Appropriate policy document link"),
+)
 ACTIVITIES = SheetSpec("Activities", (
     _ORG,
     Column("reference", "Reference", required=True),
@@ -119,6 +140,7 @@ ACTIVITIES = SheetSpec("Activities", (
     Column("automated_decision_legal_effect", "Legal or similar effect", BOOL),
     Column("automated_decision_description", "Automated decisions, in words"),
     Column("systematic_monitoring", "Systematic monitoring", BOOL),
+    *ACTIVITY_SCREENING_COLUMNS,
     Column("data_location", "Location of data"),
     Column("dpia_required", "DPIA required"),
     Column("dpia_status", "DPIA progress"),
@@ -144,6 +166,7 @@ LAWFUL_BASES = SheetSpec("LawfulBases", (
     Column("consent_record_link", "Consent record link"),
     Column("citation", "Legal provision"),
     Column("consent_description", "Consent, in words"),
+    Column("recognised_interest", "Recognised legitimate interest"),
     Column("notes", "Notes"),
 ))
 RECIPIENTS = SheetSpec("Recipients", (
@@ -197,7 +220,7 @@ def _organisation_rows(register: Register) -> Iterator[dict]:
             "trading_address": org.trading_address,
             "country": org.country.code if org.country else "", "website": org.website,
             "email": org.email, "phone": org.phone, "parent": org.parent,
-            "jurisdiction": org.jurisdiction,
+            "jurisdiction": org.jurisdiction, "public_authority": org.public_authority,
         }
 
 
@@ -244,6 +267,7 @@ def _activity_rows(register: Register) -> Iterator[dict]:
                 "automated_decision_legal_effect": a.automated_decision_legal_effect,
                 "automated_decision_description": a.automated_decision_description,
                 "systematic_monitoring": a.systematic_monitoring,
+                **{c.key: getattr(a, c.key) for c in ACTIVITY_SCREENING_COLUMNS},
                 "data_location": a.data_location, "dpia_required": a.dpia_required,
                 "dpia_status": a.dpia_status, "dpia_link": a.dpia_link,
                 "breach_occurred": a.breach_occurred, "breach_link": a.breach_link,
@@ -275,7 +299,8 @@ def _lawful_basis_rows(register: Register) -> Iterator[dict]:
             "purposes": [str(p.number) for p in b.purposes],
             "legitimate_interest": b.legitimate_interest, "lia_link": b.lia_link,
             "consent_record_link": b.consent_record_link, "citation": b.citation,
-            "consent_description": b.consent_description, "notes": b.notes,
+            "consent_description": b.consent_description,
+            "recognised_interest": b.recognised_interest, "notes": b.notes,
         }
 
 

@@ -63,7 +63,7 @@ def _parse(kind: str, value, key: str):
 _CODE_KEYS = {"organisation", "activity", "reference", "name", "role", "kind", "category", "country",
               "parent", "jurisdiction", "owner", "owner_email", "status", "group_organisation", "basis",
               "third_party", "mechanism", "data_category", "trigger", "deletion_method",
-              "dpia_required", "dpia_status", "period"}
+              "dpia_required", "dpia_status", "period", "recognised_interest"}
 
 
 class CellParsing(ImporterBase):

@@ -33,18 +33,22 @@ class Lookups(ImporterBase):
             "mechanism": {t.code: t for t in TransferMechanism.objects.all()},
             "category": {t.code: t for t in RecipientCategory.objects.all()},
         }
-        self.organisations = {o.name: o for o in Organisation.objects.all()}
+        # With what the rows are compared to, so that comparing costs no query per object.
+        self.organisations = {o.name: o for o in Organisation.objects.select_related("country")}
         self.third_parties = {
             (t.organisation.name, t.name): t
-            for t in ThirdParty.objects.select_related("organisation")
+            for t in ThirdParty.objects.select_related("organisation", "category", "country",
+                                                       "group_organisation")
         }
         # What the register holds before the import (the dicts above gain the new objects).
         self.existing_organisations = dict(self.organisations)
         self.existing_third_parties = dict(self.third_parties)
         names = {r.values["organisation"] for r in self.rows["Activities"]}
+        #: (organisation name, reference) -> id of each activity the register holds: the
+        #: activities themselves are read a chunk at a time when they are compared.
         self.activities = {
-            (a.organisation.name, a.reference): a
-            for a in ProcessingActivity.objects.filter(organisation__name__in=names).with_register()
+            (org, reference): pk for pk, org, reference in ProcessingActivity.objects.filter(
+                organisation__name__in=names).values_list("pk", "organisation__name", "reference")
         }
         #: (organisation name, person name) -> the person: those the register holds, and
         #: (at the write) those the import creates.

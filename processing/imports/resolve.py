@@ -12,12 +12,14 @@ from django.core.validators import validate_email
 
 from entities.models import ContactRole, Jurisdiction, Person, ThirdPartyKind
 from processing.durations import parse_period
+from processing.exports.workbook import ACTIVITY_SCREENING_COLUMNS, BOOL
 from processing.models import (
     ActivityRole,
     ActivityStatus,
     DeletionMethod,
     DpiaRequired,
     DpiaStatus,
+    RecognisedInterest,
     RetentionTrigger,
     SccModule,
 )
@@ -74,6 +76,7 @@ class Resolving(Lookups):
         for row in self.rows["Organisations"]:
             row.values["country"] = self._country(row)
             row.values["jurisdiction"] = self._choice(row, "jurisdiction", Jurisdiction, Jurisdiction.UK)
+            row.values["public_authority"] = bool(row.values["public_authority"])
             parent = row.values["parent"]
             if parent and parent not in self.org_names:
                 self.error(row, "parent", "Unknown organisation: add it to the Organisations sheet.")
@@ -121,7 +124,8 @@ class Resolving(Lookups):
                         "security_measures": "security measure"}[name]
                 row.values[name] = self._codes(row, name, self.terms[name], what)
             for name in ("recipients_none", "automated_decision_making",
-                         "automated_decision_legal_effect", "systematic_monitoring", "breach_occurred"):
+                         "automated_decision_legal_effect", "systematic_monitoring", "breach_occurred",
+                         *(c.key for c in ACTIVITY_SCREENING_COLUMNS if c.kind == BOOL)):
                 row.values[name] = bool(row.values[name])
             reviewed, next_review = row.values["last_reviewed_on"], row.values["next_review_on"]
             if reviewed and next_review and next_review < reviewed:
@@ -166,6 +170,8 @@ class Resolving(Lookups):
         for row in self.rows["LawfulBases"]:
             activity = self._activity_of(row)
             row.values["basis"] = self._code(row, "basis", self.terms["basis"], "lawful basis")
+            row.values["recognised_interest"] = self._choice(row, "recognised_interest",
+                                                             RecognisedInterest)
             row.values["data_categories"] = self._codes(row, "data_categories",
                                                         self.terms["data_categories"], "data category")
             if activity is None:
@@ -240,7 +246,8 @@ class Resolving(Lookups):
 
     # -- the fields of the object each row gives, for the writes
     _ORG_FIELDS = ("trading_name", "registration_number", "authority_registration_ref", "vat_number",
-                   "address", "trading_address", "country", "website", "email", "phone", "jurisdiction")
+                   "address", "trading_address", "country", "website", "email", "phone", "jurisdiction",
+                   "public_authority")
     _CONTACT_FIELDS = ("email", "phone", "address")
     _PARTY_FIELDS = ("kind", "category", "service", "country", "address", "email", "phone",
                      "website", "contract_link", "dpf_certified", "notes")
@@ -250,13 +257,13 @@ class Resolving(Lookups):
               "automated_decision_legal_effect", "automated_decision_description",
               "systematic_monitoring", "data_location", "dpia_required", "dpia_status", "dpia_link",
               "breach_occurred", "breach_link", "retention_policy_link", "retention_adhered",
-              "retention_non_adherence_reason")
+              "retention_non_adherence_reason", *(c.key for c in ACTIVITY_SCREENING_COLUMNS))
     _M2M = ("joint_controllers", "controllers_served", "data_subjects", "data_categories",
             "special_category_conditions", "schedule1_conditions", "security_measures")
     _RETENTION_FIELDS = ("period", "period_is_maximum", "trigger", "trigger_description",
                          "legal_source", "deletion_method", "criteria")
     _BASIS_FIELDS = ("legitimate_interest", "lia_link", "consent_record_link", "citation",
-                     "consent_description", "notes")
+                     "consent_description", "recognised_interest", "notes")
     _TRANSFER_FIELDS = ("international_organisation", "safeguards", "safeguard_document_link",
                         "tia_link", "scc_module")
 

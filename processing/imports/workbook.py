@@ -8,8 +8,12 @@
    transaction, with history attributed to the importing user and the "import" path.
    What the register does not hold yet is created by one bulk service
    (``register_bulk_create``: every object validated first, a few queries per kind of
-   object); what it holds is updated one object at a time. A service that still
-   refuses a row adds its error; any error rolls everything back.
+   object); what it holds is compared with the register read a chunk at a time, and
+   the activities that changed are written by one bulk service too
+   (``register_bulk_update``: one version and one history row per changed activity, an
+   unchanged one not written); organisations, contacts and third parties are updated one
+   object at a time. A service that still refuses a row adds its error; any error rolls
+   everything back.
 
 An organisation, third party or activity already in the database (same name, or same
 organisation and reference) is updated, not duplicated; the parts of an imported

@@ -1,6 +1,10 @@
 """Stage 3 of the import, second half: what the register already holds brought in line
-with the workbook, one object at a time through the services (an unchanged object is
-not written); the parts of an activity become exactly those of the workbook.
+with the workbook (an unchanged object is not written). Organisations, contacts and third
+parties are updated one object at a time through the services. Activities are compared
+with the register read as records, a chunk at a time (``processing.register``); the
+changed ones, with their parts, are written together by one bulk service
+(``register_bulk_update``): one version and one history row per changed activity. The
+parts of an activity become exactly those of the workbook.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from collections import defaultdict
 from entities import services as entity_services
 from entities.models import Contact, Organisation, ThirdParty
 from processing import services
-from processing.exports.workbook import SHEETS_BY_NAME
 from processing.models import (
     ActivityLawfulBasis,
     ActivityRecipient,
@@ -19,9 +22,16 @@ from processing.models import (
     Purpose,
     RetentionRule,
 )
+from processing.register import records as r
+from processing.register.reader import read_in_chunks
+from ropa import bulk
 
+from .errors import RowError
 from .resolve import Resolving
 from .rows import Row
+
+#: Activities read as records at a time to compare them with their rows.
+CHUNK = 1000
 
 
 class ChangeWriting(Resolving):
@@ -75,161 +85,170 @@ class ChangeWriting(Resolving):
             else:
                 self.count("ThirdParties", "unchanged")
 
-        for row in self.rows["Activities"]:
-            if row.activity_key not in self.activities:
-                continue
-            # Its status, fields and parts, changed by several service calls: one version.
-            with services.one_version(self.activities[row.activity_key], **kw):
-                activity = self.write_activity(row, kw)
-                if activity is not None:
-                    self.write_parts(activity, parts[row.activity_key], kw)
+        self.write_activities(parts, kw)
 
-    def write_activity(self, row: Row, kw) -> ProcessingActivity | None:
-        """Update an activity the register holds (its status along the review workflow)."""
-        org = self.organisations.get(row.values["organisation"])
-        existing = self.activities.get(row.activity_key)
-        if org is None or existing is None:
-            return None
+    def write_activities(self, parts, kw) -> None:
+        """Compare each activity the register holds with its row and the rows of its parts
+        (the register read a chunk at a time), then write the changed ones in one bulk
+        write: one version each; an unchanged activity is not written."""
+        rows = {self.activities[row.activity_key]: row for row in self.rows["Activities"]
+                if row.activity_key in self.activities
+                and self.organisations.get(row.values["organisation"]) is not None}
+        plans: dict[int, _Plan] = {}
+        for record in read_in_chunks(list(rows), CHUNK):
+            row = rows[record.id]
+            plan = self._plan(record, row, parts[row.activity_key])
+            if plan.changed:
+                plans[record.id] = plan
+        if not plans:
+            return
+        origin: dict[int, Row] = {}
+        changes = []
+        ids = list(plans)
+        for start in range(0, len(ids), bulk.BATCH):
+            loaded = (ProcessingActivity.objects.select_for_update(of=("self",))
+                      .select_related("organisation", "owner")
+                      .in_bulk(ids[start:start + bulk.BATCH]))
+            for pk, activity in loaded.items():
+                plan = plans[pk]
+                origin[id(activity)] = plan.row
+                for part, row in plan.origin:
+                    origin[id(part)] = row
+                changes.append(services.ActivityChange(
+                    activity=activity, fields=plan.fields, status=plan.status,
+                    removed=plan.removed, parts=plan.parts, links=plan.links))
+        try:
+            services.register_bulk_update(changes=changes, **kw)
+        except services.BulkRefused as refused:
+            for obj, error in refused.problems:
+                row = origin.get(id(obj))
+                if row is None:
+                    self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
+                else:
+                    self.service_error(row, error)
+
+    def _plan(self, record: r.Activity, row: Row, rows: dict[str, list[Row]]) -> _Plan:
+        """What makes the activity of ``record`` that of ``row`` and the rows of its parts,
+        as the one-object services would write it; the summary counts what it finds."""
+        org = self.organisations[row.values["organisation"]]
+        plan = _Plan(row)
         plain, m2m = self._activity_fields(row, org)
-        values = row.values
-        changed = False
-        if existing.status != values["status"]:
-            for action in _path(existing.status, values["status"]):
-                if self.call(row, services.activity_transition, activity=existing, action=action,
-                             **kw) is None:
-                    return None
-            changed = True
-            # Read again what the workflow changed; the links and parts loaded with the
-            # register are read again too.
-            existing.refresh_from_db()
-        fields = self._changes(existing, plain)
+        plan.links = m2m
+        status = row.values["status"]
+        if record.status != status:
+            # A workflow action sets dates of its own: every field is given as the row has it.
+            plan.status = status
+            plan.fields = dict(plain)
+        else:
+            plan.fields = {name: value for name, value in plain.items()
+                           if _saved(record, name) != _value(value)}
         for name, targets in m2m.items():
-            if {o.pk for o in getattr(existing, name).all()} != {o.pk for o in targets}:
-                fields[name] = targets
-        if fields:
-            if self.call(row, services.activity_update, activity=existing, **fields, **kw) is None:
-                return None
-            changed = True
-        self.count("Activities", "updated" if changed else "unchanged")
-        return existing
+            if {t.id for t in getattr(record, name)} != {o.pk for o in targets}:
+                plan.fields[name] = targets
+        self.count("Activities", "updated" if plan.fields or plan.status else "unchanged")
+        self._plan_parts(plan, record, org, rows)
+        return plan
 
-    def write_parts(self, activity: ProcessingActivity, rows: dict[str, list[Row]], kw) -> None:
+    def _plan_parts(self, plan: _Plan, record: r.Activity, org, rows: dict[str, list[Row]]) -> None:
         """Make the activity's parts those of the workbook, for each kind of part whose sheet
         the workbook holds; a sheet left out leaves that kind of part as it is."""
-        # The activity comes with its parts (``with_register``): read them as loaded.
-        existing_purposes = list(activity.purposes.all())
-        wanted_purposes = sorted(rows["Purposes"], key=lambda r: r.values["number"])
+        existing_purposes = record.purposes
+        wanted_purposes = sorted(rows["Purposes"], key=lambda row: row.values["number"])
         same_purposes = "Purposes" not in self.present or [
-            p.description for p in existing_purposes] == [r.values["description"] for r in wanted_purposes]
-        if "Purposes" not in self.present:
-            wanted_purposes = existing_purposes
-        existing_bases = {b.basis.code: b for b in activity.lawful_bases.all()}
-        numbers = {p.pk: n for n, p in enumerate(existing_purposes, start=1)}
-
+            p.description for p in existing_purposes] == [w.values["description"] for w in wanted_purposes]
+        existing_bases = {use.basis.code: use for use in record.lawful_bases}
         basis_fields = self._BASIS_FIELDS
 
-        def basis_state(b: ActivityLawfulBasis):
-            return (sorted(c.code for c in b.data_categories.all()),
-                    sorted(numbers.get(p.pk, 0) for p in b.purposes.all()),
-                    *(getattr(b, f) for f in basis_fields))
+        def basis_state(use: r.LawfulBasisUse):
+            return (sorted(c.code for c in use.data_categories), sorted(p.number for p in use.purposes),
+                    *(getattr(use, f) for f in basis_fields))
 
-        def row_state(r: Row):
-            v = r.values
+        def row_state(w: Row):
+            v = w.values
             return (sorted(c.code for c in v["data_categories"]), v["purposes"],
                     *(v[f] for f in basis_fields))
 
         if "LawfulBases" not in self.present:
             existing_bases = {}  # left as they are
-        wanted_bases = {r.values["basis"].code: r for r in rows["LawfulBases"] if r.values["basis"]}
+        wanted_bases = {w.values["basis"].code: w for w in rows["LawfulBases"] if w.values["basis"]}
         keep_bases = {
-            code for code, b in existing_bases.items()
-            if code in wanted_bases and basis_state(b) == row_state(wanted_bases[code])
-            and (same_purposes or not b.purposes.all())
+            code for code, use in existing_bases.items()
+            if code in wanted_bases and basis_state(use) == row_state(wanted_bases[code])
+            and (same_purposes or not use.purposes)
         }
-        for code, b in existing_bases.items():
+        for code, use in existing_bases.items():
             if code not in keep_bases:
-                self.call(_fallback_row(activity), services.part_delete, instance=b, **kw)
+                plan.remove(ActivityLawfulBasis, use.id, record.id)
                 if code not in wanted_bases:
                     self.count("LawfulBases", "removed")
         purpose_by_number = {}
         if same_purposes:
             if "Purposes" in self.present:
                 self.count("Purposes", "unchanged", len(wanted_purposes))
-            purpose_by_number = dict(enumerate(existing_purposes, start=1))
+            purpose_by_number = {p.number: Purpose(pk=p.id, activity_id=record.id)
+                                 for p in existing_purposes}
         else:
             for p in existing_purposes:
-                self.call(_fallback_row(activity), services.part_delete, instance=p, **kw)
+                plan.remove(Purpose, p.id, record.id)
             self.count("Purposes", "removed", max(0, len(existing_purposes) - len(wanted_purposes)))
-            for r in wanted_purposes:
-                p = self.call(r, services.part_save, model=Purpose, activity=activity,
-                              description=r.values["description"], position=r.values["number"], **kw)
-                if p is not None:
-                    purpose_by_number[r.values["number"]] = p
-                    self.count("Purposes", "updated" if existing_purposes else "created")
-        for code, r in wanted_bases.items():
+            for w in wanted_purposes:
+                purpose_by_number[w.values["number"]] = plan.add(
+                    w, Purpose(description=w.values["description"], position=w.values["number"]))
+                self.count("Purposes", "updated" if existing_purposes else "created")
+        for code, w in wanted_bases.items():
             if code in keep_bases:
                 self.count("LawfulBases", "unchanged")
                 continue
-            v = r.values
+            v = w.values
             scope = {"data_categories": v["data_categories"],
                      "purposes": [purpose_by_number[n] for n in v["purposes"] if n in purpose_by_number]}
-            created = self.call(
-                r, services.part_save, model=ActivityLawfulBasis, activity=activity, basis=v["basis"],
-                **{f: v[f] for f in basis_fields}, **{k: links for k, links in scope.items() if links}, **kw,
-            )
-            if created is not None:
-                self.count("LawfulBases", "updated" if code in existing_bases else "created")
+            plan.add(w, ActivityLawfulBasis(basis=v["basis"], **{f: v[f] for f in basis_fields}),
+                     {k: links for k, links in scope.items() if links})
+            self.count("LawfulBases", "updated" if code in existing_bases else "created")
+
+        def party(name: str):
+            return self.third_parties.get((org.name, name)) if name else None
+
+        def code(term) -> str:
+            return term.code if term is not None else ""
 
         self._sync_multiset(
-            activity, rows["Recipients"], "Recipients", ActivityRecipient,
-            lambda: activity.recipients.all(),
-            lambda o: (o.third_party.name if o.third_party_id else "",
-                       o.category.code if o.category_id else "",
-                       sorted(c.code for c in o.data_categories.all()), o.purpose),
-            lambda v: (v["third_party"], v["category"].code if v["category"] else "",
+            plan, record, record.recipients, rows["Recipients"], "Recipients",
+            lambda o: (o.third_party.name if o.third_party else "", code(o.category),
+                       sorted(c.code for c in o.data_categories), o.purpose),
+            lambda v: (v["third_party"], code(v["category"]),
                        sorted(c.code for c in v["data_categories"]), v["purpose"]),
-            lambda v: {"third_party": self.third_parties.get((activity.organisation.name, v["third_party"]))
-                       if v["third_party"] else None,
-                       "category": v["category"], "purpose": v["purpose"],
-                       **({"data_categories": v["data_categories"]} if v["data_categories"] else {})},
-            kw,
+            lambda v: (ActivityRecipient(third_party=party(v["third_party"]), category=v["category"],
+                                         purpose=v["purpose"]),
+                       {"data_categories": v["data_categories"]} if v["data_categories"] else {}),
         )
         transfer_fields = self._TRANSFER_FIELDS
         self._sync_multiset(
-            activity, rows["Transfers"], "Transfers", InternationalTransfer,
-            lambda: activity.transfers.all(),
-            lambda o: (o.country.code if o.country_id else "",
-                       o.third_party.name if o.third_party_id else "",
-                       o.mechanism.code if o.mechanism_id else "",
-                       *(getattr(o, f) for f in transfer_fields)),
-            lambda v: (v["country"].code if v["country"] else "", v["third_party"],
-                       v["mechanism"].code if v["mechanism"] else "",
+            plan, record, record.transfers, rows["Transfers"], "Transfers",
+            lambda o: (o.country.code if o.country else "", o.third_party.name if o.third_party else "",
+                       code(o.mechanism), *(getattr(o, f) for f in transfer_fields)),
+            lambda v: (code(v["country"]), v["third_party"], code(v["mechanism"]),
                        *(v[f] for f in transfer_fields)),
-            lambda v: {"country": v["country"],
-                       "third_party": self.third_parties.get((activity.organisation.name, v["third_party"]))
-                       if v["third_party"] else None,
-                       "mechanism": v["mechanism"], **{f: v[f] for f in transfer_fields}},
-            kw,
+            lambda v: (InternationalTransfer(country=v["country"], third_party=party(v["third_party"]),
+                                             mechanism=v["mechanism"],
+                                             **{f: v[f] for f in transfer_fields}), {}),
         )
         retention_fields = self._RETENTION_FIELDS
         self._sync_multiset(
-            activity, rows["Retention"], "Retention", RetentionRule,
-            lambda: activity.retention_rules.all(),
-            lambda o: (o.data_category.code if o.data_category_id else "",
-                       *(getattr(o, f) for f in retention_fields)),
-            lambda v: (v["data_category"].code if v["data_category"] else "",
-                       *(v[f] for f in retention_fields)),
-            lambda v: {"data_category": v["data_category"], **{f: v[f] for f in retention_fields}},
-            kw,
+            plan, record, record.retention_rules, rows["Retention"], "Retention",
+            lambda o: (code(o.data_category), *(getattr(o, f) for f in retention_fields)),
+            lambda v: (code(v["data_category"]), *(v[f] for f in retention_fields)),
+            lambda v: (RetentionRule(data_category=v["data_category"],
+                                     **{f: v[f] for f in retention_fields}), {}),
         )
 
-    def _sync_multiset(self, activity, rows, sheet, model, existing_qs, obj_key, row_key,
-                       row_fields, kw) -> None:
+    def _sync_multiset(self, plan: _Plan, record: r.Activity, existing: list, rows: list[Row],
+                       sheet: str, obj_key, row_key, new_part) -> None:
         """Make the parts of one kind exactly the rows: keep equal ones, remove the rest, add
         what is missing (in sheet order)."""
         if sheet not in self.present:
             return  # the sheet was left out: these parts are left as they are
-        existing = list(existing_qs())
+        model = _MODELS[sheet]
         pool = defaultdict(list)
         for obj in existing:
             pool[repr(obj_key(obj))].append(obj)
@@ -243,30 +262,48 @@ class ChangeWriting(Resolving):
                 to_create.append(row)
         for leftovers in pool.values():
             for obj in leftovers:
-                self.call(_fallback_row(activity), services.part_delete, instance=obj, **kw)
+                plan.remove(model, obj.id, record.id)
                 self.count(sheet, "removed")
         for row in to_create:
-            if self.call(row, services.part_save, model=model, activity=activity,
-                         **row_fields(row.values), **kw) is not None:
-                self.count(sheet, "created")
+            plan.add(row, *new_part(row.values))
+            self.count(sheet, "created")
 
 
-def _fallback_row(activity) -> Row:
-    """Where to report a problem that belongs to an activity rather than to one row."""
-    return Row(SHEETS_BY_NAME["Activities"], 0, {}, {"reference": activity.reference})
+_MODELS = {"Recipients": ActivityRecipient, "Transfers": InternationalTransfer,
+           "Retention": RetentionRule}
 
 
-def _path(source: str, target: str) -> list[str]:
-    """The shortest list of workflow actions from one status to another."""
-    from processing.services import TRANSITIONS  # the review workflow, defined once
+class _Plan:
+    """The change of one activity the workbook asks for (see services.ActivityChange)."""
 
-    frontier, seen = [(source, [])], {source}
-    while frontier:
-        status, actions = frontier.pop(0)
-        if status == target:
-            return actions
-        for action, (sources, to) in TRANSITIONS.items():
-            if status in sources and to not in seen:
-                seen.add(to)
-                frontier.append((to, [*actions, action]))
-    return []
+    def __init__(self, row: Row):
+        self.row = row
+        self.fields: dict = {}
+        self.status: str | None = None
+        self.links: dict = {}
+        self.removed: list = []
+        self.parts: list[services.NewPart] = []
+        #: (new part, the row it comes from)
+        self.origin: list[tuple[object, Row]] = []
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields or self.status or self.removed or self.parts)
+
+    def remove(self, model, pk: int, activity_id: int) -> None:
+        self.removed.append(model(pk=pk, activity_id=activity_id))
+
+    def add(self, row: Row, obj, links: dict | None = None):
+        self.parts.append(services.NewPart(obj, links or {}))
+        self.origin.append((obj, row))
+        return obj
+
+
+def _saved(record: r.Activity, name: str):
+    """A plain field of the activity as the register holds it (the owner: its id)."""
+    return record.owner_id if name == "owner" else getattr(record, name)
+
+
+def _value(value):
+    """A value of a row as :func:`_saved` gives it (an object: its id)."""
+    return getattr(value, "pk", value)

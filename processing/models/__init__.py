@@ -10,7 +10,7 @@ from .activity import (
     Purpose,
 )
 from .finding_summary import FindingSummary
-from .lawful_basis import ActivityLawfulBasis
+from .lawful_basis import ActivityLawfulBasis, RecognisedInterest
 from .recipient import ActivityRecipient
 from .reference import (
     ConditionScope,
@@ -48,6 +48,7 @@ __all__ = [
     "PersonalDataCategory",
     "ProcessingActivity",
     "Purpose",
+    "RecognisedInterest",
     "RetentionRule",
     "RetentionTrigger",
     "SccModule",

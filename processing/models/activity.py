@@ -38,6 +38,17 @@ class DpiaStatus(models.TextChoices):
     COMPLETED = "completed", _("completed")
 
 
+#: The activity's fields for the DPIA screening, Art 22 and Art 8, transparency, joint
+#: control, marketing and the Sch. 1 policy document, in the order forms and layouts list them.
+SCREENING_FIELDS = (
+    "large_scale", "evaluation_or_scoring", "matching_datasets", "vulnerable_subjects",
+    "children", "innovative_technology", "prevents_exercise_of_right",
+    "automated_decision_safeguards", "children_consent", "data_from_other_sources",
+    "privacy_notice_link", "joint_arrangement_link", "direct_marketing", "electronic_marketing",
+    "soft_opt_in", "policy_document_link",
+)
+
+
 class ActivityQuerySet(models.QuerySet):
     def for_user(self, user):
         """Activities of the organisations ``user`` is a member of."""
@@ -197,6 +208,84 @@ class ProcessingActivity(models.Model):
     systematic_monitoring = models.BooleanField(
         _("systematic monitoring"), default=False,
         help_text=_("Art 35(3)(c): systematic monitoring of a publicly accessible area or of people."),
+    )
+    # DPIA screening: the EDPB criteria (WP248 rev.01) and the ICO's list (Art 35(4)) that
+    # the register does not already say through its data, subjects and decisions.
+    large_scale = models.BooleanField(
+        _("large scale"), default=False,
+        help_text=_("Many people, much data, a long time or a wide area (EDPB criterion 5)."),
+    )
+    evaluation_or_scoring = models.BooleanField(
+        _("evaluation or scoring"), default=False,
+        help_text=_("Profiling or predicting: performance, credit, health, behaviour... "
+                    "(EDPB criterion 1)."),
+    )
+    matching_datasets = models.BooleanField(
+        _("matching or combining datasets"), default=False,
+        help_text=_("Data sets from different operations or controllers are combined in ways "
+                    "people would not expect (EDPB criterion 6)."),
+    )
+    vulnerable_subjects = models.BooleanField(
+        _("vulnerable data subjects"), default=False,
+        help_text=_("Employees, patients, the elderly, asylum seekers... where the categories "
+                    "of data subjects do not already say so (EDPB criterion 7)."),
+    )
+    children = models.BooleanField(
+        _("children's data"), default=False,
+        help_text=_("Children's data is processed, or services are offered to children, where "
+                    "the categories of data subjects do not already say so (Art 8)."),
+    )
+    innovative_technology = models.BooleanField(
+        _("innovative technology"), default=False,
+        help_text=_("New technology or a new use of it: AI, IoT, biometrics... (EDPB "
+                    "criterion 8)."),
+    )
+    prevents_exercise_of_right = models.BooleanField(
+        _("prevents the exercise of a right or the use of a service"), default=False,
+        help_text=_("Decides access to a service, a contract or a benefit (EDPB criterion 9)."),
+    )
+    automated_decision_safeguards = models.TextField(
+        _("Art 22 safeguards"), blank=True,
+        help_text=_("Art 22(3): how people obtain human intervention, express their point of "
+                    "view and contest a decision."),
+    )
+    children_consent = models.TextField(
+        _("age checks and parental consent"), blank=True,
+        help_text=_("Art 8: how age is checked and consent given or authorised by the holder "
+                    "of parental responsibility, for children's consent to online services."),
+    )
+    # Transparency (Art 13, 14) and joint control (Art 26)
+    data_from_other_sources = models.BooleanField(
+        _("data obtained from others"), default=False,
+        help_text=_("Art 14: some of the data is not collected from the person it is about."),
+    )
+    privacy_notice_link = models.URLField(
+        _("link to privacy notice"), max_length=500, blank=True,
+        help_text=_("Art 13, 14: the notice that tells people about this processing."),
+    )
+    joint_arrangement_link = models.URLField(
+        _("link to joint controller arrangement"), max_length=500, blank=True,
+        help_text=_("Art 26(1): the arrangement that sets each joint controller's duties."),
+    )
+    # Direct marketing (Art 21(2)-(3)) and electronic marketing (PECR regs 22, 23)
+    direct_marketing = models.BooleanField(
+        _("direct marketing"), default=False,
+        help_text=_("Art 21(2): people have an absolute right to object to it."),
+    )
+    electronic_marketing = models.BooleanField(
+        _("electronic direct marketing"), default=False,
+        help_text=_("Marketing by email, text or automated calls (PECR reg 22, ePrivacy Art "
+                    "13): consent is needed unless the soft opt-in applies."),
+    )
+    soft_opt_in = models.BooleanField(
+        _("soft opt-in relied on"), default=False,
+        help_text=_("PECR reg 22(3): existing customers, similar products and services, a "
+                    "chance to refuse at collection and in every message."),
+    )
+    # UK DPA 2018 Sch. 1 Part 4
+    policy_document_link = models.URLField(
+        _("link to appropriate policy document"), max_length=500, blank=True,
+        help_text=_("DPA 2018 Sch. 1 Part 4: needed for the conditions that require it."),
     )
     data_location = models.TextField(
         _("location of personal data"), blank=True,

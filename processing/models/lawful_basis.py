@@ -6,6 +6,19 @@ from ropa.audit import part_history
 from .activity import ActivityPart
 
 
+class RecognisedInterest(models.TextChoices):
+    """UK GDPR Annex 1 (Data (Use and Access) Act 2025 s70, in force 5 February 2026): the
+    recognised legitimate interests that Art 6(1)(ea) may rely on, with their paragraph."""
+
+    PUBLIC_TASK_DISCLOSURE = "disclosure_public_task", _(
+        "Annex 1 para 1: disclosure on request for a task in the public interest")
+    NATIONAL_SECURITY = "national_security", _(
+        "Annex 1 para 2: national security, public security and defence")
+    EMERGENCIES = "emergencies", _("Annex 1 para 3: emergencies")
+    CRIME = "crime", _("Annex 1 para 4: detecting, investigating or preventing crime")
+    SAFEGUARDING = "safeguarding", _("Annex 1 para 5: safeguarding vulnerable individuals")
+
+
 class ActivityLawfulBasis(ActivityPart, models.Model):
     """An Art 6 lawful basis the activity relies on, optionally limited to some of its
     data categories or purposes (Akixi: consent covers only the marketing purpose).
@@ -50,6 +63,11 @@ class ActivityLawfulBasis(ActivityPart, models.Model):
     citation = models.CharField(
         _("legal provision"), max_length=500, blank=True,
         help_text=_("Art 6(3): the law that sets the obligation or the public task."),
+    )
+    recognised_interest = models.CharField(
+        _("recognised legitimate interest"), max_length=32, blank=True,
+        choices=RecognisedInterest.choices,
+        help_text=_("UK GDPR Art 6(1)(ea): the Annex 1 condition relied on."),
     )
     notes = models.TextField(_("notes"), blank=True)
 

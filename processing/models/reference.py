@@ -26,6 +26,10 @@ class ReferenceTerm(models.Model):
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(
+        _("name in French"), max_length=200, blank=True,
+        help_text=_("Shown in the CNIL layout, which French auditors read."),
+    )
     description = models.TextField(_("description"), blank=True)
     dpv_iri = models.URLField(
         _("DPV IRI"), max_length=255, blank=True,
@@ -46,7 +50,21 @@ class ReferenceTerm(models.Model):
 
 
 class DataSubjectCategory(ReferenceTerm):
-    """Whose personal data: customers, end users, job applicants... Art 30(1)(c)."""
+    """Whose personal data: customers, end users, job applicants... Art 30(1)(c).
+
+    A category of vulnerable people or of children says so once, here: the DPIA screening
+    reads it from every activity that names the category.
+    """
+
+    vulnerable = models.BooleanField(
+        _("vulnerable people"), default=False,
+        help_text=_("People in a weaker position than the controller: employees, patients, "
+                    "children, the elderly... (EDPB DPIA criterion 7)."),
+    )
+    children = models.BooleanField(
+        _("children"), default=False,
+        help_text=_("The category is, or mostly is, children (Art 8, recital 38)."),
+    )
 
     history = history()
 
@@ -70,6 +88,15 @@ class PersonalDataCategory(ReferenceTerm):
     criminal_offence = models.BooleanField(
         _("criminal offence data (Art 10)"), default=False,
         help_text=_("Criminal convictions and offences or related security measures."),
+    )
+    biometric = models.BooleanField(
+        _("biometric or genetic data"), default=False,
+        help_text=_("On the ICO's list of processing likely to be high risk (Art 35(4))."),
+    )
+    tracking = models.BooleanField(
+        _("location or behaviour tracking"), default=False,
+        help_text=_("Data that tracks where people are or what they do, online or offline "
+                    "(ICO's Art 35(4) list; data of a highly personal nature for the EDPB)."),
     )
 
     history = history()
@@ -153,6 +180,12 @@ class LawfulBasis(LegalConcept):
 class SpecialCategoryCondition(LegalConcept):
     """An Art 9(2) condition for processing special category data."""
 
+    uk_schedule1_part = models.CharField(
+        _("Sch. 1 part needed in the UK"), max_length=2, blank=True,
+        help_text=_("DPA 2018 s10(2)-(3): Art 9(2)(b), (h), (i), (j) need a Part 1 condition, "
+                    "Art 9(2)(g) a Part 2 condition; empty when none is needed."),
+    )
+
     history = history()
 
     class Meta(LegalConcept.Meta):
@@ -172,6 +205,11 @@ class Schedule1Condition(LegalConcept):
 
     part = models.CharField(_("Schedule 1 part"), max_length=2, blank=True)
     applies_to = models.CharField(_("applies to"), max_length=8, choices=ConditionScope.choices)
+    needs_policy_document = models.BooleanField(
+        _("needs an appropriate policy document"), default=False,
+        help_text=_("DPA 2018 Sch. 1 paras 1(1)(b), 5 and Part 4: the controller must have an "
+                    "appropriate policy document in place."),
+    )
 
     history = history()
 

@@ -2,7 +2,7 @@ import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from processing.durations import parse_period
@@ -144,17 +144,18 @@ def _describe_retention(period: str, trigger: str, trigger_description: str, leg
         text = parse_period(period).humanize()
     except (ValidationError, ArithmeticError, ValueError):
         text = period
+    bare = text
     if maximum and ".." not in period:  # a range already says how long at most
-        text = f"up to {text}"
+        text = gettext("up to %(period)s") % {"period": text}
     event = trigger_description.strip() or _label(RetentionTrigger, trigger)
     if event:
         lowered = event.lower()
-        if text.removeprefix("up to ").lower() in lowered:
+        if bare.lower() in lowered:
             text = event
         elif lowered.startswith(_CONNECTIVES):
             text = f"{text} {event}"
         else:
-            text = f"{text} after {event}"
+            text = gettext("%(period)s after %(event)s") % {"period": text, "event": event}
     if legal_source:
         text = f"{text} ({legal_source})"
     if criteria.strip():

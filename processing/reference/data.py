@@ -4,10 +4,12 @@ Pure-Python constants only (no Django imports). A data migration loads each
 list idempotently into its table, keyed on ``code``: codes are unique within
 each list and must never be changed once released (add new entries instead).
 
-``dpv_iri`` values point at W3C Data Privacy Vocabulary (DPV 2.x) concepts,
-checked against the w3c/dpv repository (dpv core, ``pd`` personal data
-extension, ``eu-gdpr`` legal extension). Where DPV has no matching concept,
-the project's own IRI under ``ROPA_NS`` is used instead.
+``dpv_iri`` values point at W3C Data Privacy Vocabulary (DPV 2.2) concepts
+(dpv core, ``pd`` personal data extension, ``eu-gdpr`` legal extension); the
+tests hold each of them to the DPV 2.2 term list in ``tests/data``. Where DPV
+has no matching concept, the project's own IRI under ``ROPA_NS`` is used instead.
+
+Each term's French name (for the CNIL layout) is in ``french.py``, by code.
 
 Legal status reflects the position as of early 2026, including the UK Data
 (Use and Access) Act 2025 provisions commenced on 5 February 2026 (recognised
@@ -248,6 +250,14 @@ ART9_CONDITIONS = [
 ]
 
 
+#: DPA 2018 s10(2)-(3): in the UK these Art 9(2) conditions are met only with a condition
+#: of this part of Schedule 1 (code -> part).
+UK_SCHEDULE1_PART_NEEDED = {"A9-2-b": "1", "A9-2-g": "2", "A9-2-h": "1", "A9-2-i": "1",
+                            "A9-2-j": "1"}
+for _condition in ART9_CONDITIONS:
+    _condition["uk_schedule1_part"] = UK_SCHEDULE1_PART_NEEDED.get(_condition["code"], "")
+
+
 # ---------------------------------------------------------------------------
 # 3. UK Data Protection Act 2018, Schedule 1 conditions (+ GDPR Art 10)
 # ---------------------------------------------------------------------------
@@ -431,6 +441,7 @@ SCHEDULE1_CONDITIONS = [
           "condition (para 20) without the requirements that it is one of the "
           "listed data categories or necessary for substantial public interest, "
           "if it would otherwise meet that condition."),
+    # The ``needs_policy_document`` flags are set below the list.
     {
         "code": "A10-official-authority",
         "article": "Art 10",
@@ -446,6 +457,17 @@ SCHEDULE1_CONDITIONS = [
         ),
     },
 ]
+
+
+#: DPA 2018 Sch. 1 paras 1(1)(b), 5(1) and Part 4 (para 38): the conditions met only when the
+#: controller has an appropriate policy document in place: the employment condition, every
+#: substantial public interest condition of Part 2 (para 5(1); a few of them spare some
+#: disclosures, e.g. para 10(3) to a competent authority) and para 35 of Part 3. Part 1
+#: paras 2-4 and the other Part 3 conditions need none of their own.
+NEEDS_POLICY_DOCUMENT = {"DPA2018-S1-P1-1", "DPA2018-S1-P3-35"} | {
+    f"DPA2018-S1-P2-{para}" for para in range(6, 29)}
+for _condition in SCHEDULE1_CONDITIONS:
+    _condition["needs_policy_document"] = _condition["code"] in NEEDS_POLICY_DOCUMENT
 
 
 # ---------------------------------------------------------------------------
@@ -902,6 +924,20 @@ DATA_SUBJECT_CATEGORIES = [
 # ---------------------------------------------------------------------------
 
 
+#: EDPB DPIA criterion 7 (WP248 rev.01): data subjects in a weaker position than the
+#: controller; children are vulnerable and also need Art 8.
+VULNERABLE_SUBJECTS = {"children", "employees", "patients", "vulnerable-individuals"}
+CHILDREN_SUBJECTS = {"children"}
+for _category in DATA_SUBJECT_CATEGORIES:
+    _category["vulnerable"] = _category["code"] in VULNERABLE_SUBJECTS
+    _category["children"] = _category["code"] in CHILDREN_SUBJECTS
+
+#: On the ICO's list of processing likely to result in high risk (Art 35(4)): biometric and
+#: genetic data, and data that tracks people's location or behaviour.
+BIOMETRIC_DATA = {"biometric", "genetic"}
+TRACKING_DATA = {"location"}
+
+
 def _pdc(code, name, description, dpv_iri, special=False, criminal=False):
     return {
         "code": code,
@@ -909,6 +945,8 @@ def _pdc(code, name, description, dpv_iri, special=False, criminal=False):
         "description": description,
         "special_category": special,
         "criminal_offence": criminal,
+        "biometric": code in BIOMETRIC_DATA,
+        "tracking": code in TRACKING_DATA,
         "dpv_iri": dpv_iri,
     }
 
@@ -950,7 +988,7 @@ PERSONAL_DATA_CATEGORIES = [
     _pdc("usage", "Usage data",
          "How the individual uses websites, products and services, e.g. "
          "pages viewed, features used, session times.",
-         PD + "ServiceConsumptionBehavior"),
+         PD + "ServiceConsumptionBehaviour"),
     _pdc("profile", "Profile data",
          "Account profile, preferences, interests, feedback and survey "
          "responses.", PD + "Profile"),
@@ -986,14 +1024,16 @@ PERSONAL_DATA_CATEGORIES = [
     # Special category data (Art 9)
     _pdc("racial-ethnic-origin", "Racial or ethnic origin",
          "Data revealing racial or ethnic origin.",
-         ROPA_NS + "RacialOrEthnicOrigin", special=True),
+         # DPV's concept of both: the parent of pd:Race and pd:EthnicOrigin.
+         PD + "Ethnicity", special=True),
     _pdc("political-opinions", "Political opinions",
          "Data revealing political opinions.", PD + "PoliticalOpinion",
          special=True),
     _pdc("religious-philosophical-beliefs", "Religious or philosophical "
                                             "beliefs",
          "Data revealing religious or philosophical beliefs.",
-         ROPA_NS + "ReligiousOrPhilosophicalBelief", special=True),
+         # DPV has no one concept for both; religion is the one DPV marks special.
+         PD + "Religion", special=True),
     _pdc("trade-union-membership", "Trade union membership",
          "Data revealing trade union membership.",
          PD + "TradeUnionMembership", special=True),
@@ -1012,7 +1052,7 @@ PERSONAL_DATA_CATEGORIES = [
          "Data concerning a person's sex life.", PD + "Sexual", special=True),
     _pdc("sexual-orientation", "Sexual orientation",
          "Data concerning a person's sexual orientation.",
-         ROPA_NS + "SexualOrientation", special=True),
+         PD + "SexualPreference", special=True),
     # Criminal offence data (Art 10)
     _pdc("criminal-offences", "Criminal convictions and offences",
          "Data relating to criminal convictions and offences or related "

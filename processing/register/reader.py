@@ -10,8 +10,9 @@ The number of queries is fixed, whatever the number of activities: the activitie
 for every many-to-many link of the activities and their parts (a UNION), one per kind of
 part (purposes, lawful bases, recipients, transfers, retention rules), the third parties
 they name and the reference terms (a UNION); a whole register adds its organisations and
-their contacts. Rows are read as tuples (``values_list``) straight into records; a term
-or a third party named many times is one shared record.
+their contacts. The roles of the activities' organisations' contacts, which Art 30(1)(a)
+asks about, travel in the UNION of the links. Rows are read as tuples (``values_list``) straight into
+records; a term or a third party named many times is one shared record.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
-from django.db.models import Max, Q, Value
+from django.db.models import Case, Max, Q, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -85,7 +87,7 @@ def _columns(model: type[models.Model], *skip: str) -> list[str]:
 
 _TERM_FIELDS: dict[str, models.Field] = {
     "id": models.IntegerField(), "code": models.CharField(), "name": models.CharField(),
-    "dpv_iri": models.CharField(), "description": models.TextField(),
+    "name_fr": models.CharField(), "dpv_iri": models.CharField(), "description": models.TextField(),
     "article": models.CharField(), "kind": models.CharField(),
     "special_category": models.BooleanField(), "criminal_offence": models.BooleanField(),
     "part": models.CharField(), "applies_to": models.CharField(),
@@ -93,9 +95,13 @@ _TERM_FIELDS: dict[str, models.Field] = {
     "is_eu": models.BooleanField(), "is_eea": models.BooleanField(),
     "eu_adequacy": models.CharField(), "eu_adequacy_note": models.CharField(),
     "uk_adequacy": models.CharField(), "uk_adequacy_note": models.CharField(),
+    "vulnerable": models.BooleanField(), "children": models.BooleanField(),
+    "biometric": models.BooleanField(), "tracking": models.BooleanField(),
+    "uk_schedule1_part": models.CharField(), "needs_policy_document": models.BooleanField(),
 }
-_COUNTRY_FIELDS = ("id", "code", "name", "is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note",
-                   "uk_adequacy", "uk_adequacy_note")
+_COUNTRY_ONLY = ("is_eu", "is_eea", "eu_adequacy", "eu_adequacy_note", "uk_adequacy",
+                 "uk_adequacy_note")
+_COUNTRY_FIELDS = ("id", "code", "name", "name_fr", *_COUNTRY_ONLY)
 #: Reference tables, by the name a read gives them, with the order their terms are listed
 #: in (the model's ordering).
 _TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
@@ -154,7 +160,7 @@ class Terms:
                     made[row["id"]] = r.Country(**{k: row[k] for k in _COUNTRY_FIELDS})
                 else:
                     made[row["id"]] = r.Term(**{k: row[k] for k in _TERM_FIELDS if k not in
-                                                _COUNTRY_FIELDS[3:]})
+                                                _COUNTRY_ONLY})
             self.by_table[table] = made
             self.rank[table] = {pk: i for i, pk in enumerate(made)}
 
@@ -178,7 +184,9 @@ ACTIVITY_LINKS = {
 }
 #: What the reader reads of an activity's row: its columns, and of its organisation and owner.
 ACTIVITY_VALUES = [*_columns(processing.ProcessingActivity), "organisation__name",
-                   "organisation__jurisdiction", "owner__name", "owner__email", "owner__login_id"]
+                   "organisation__jurisdiction", "organisation__public_authority", "owner__name",
+                   "owner__email", "owner__login_id", "organisation__email", "organisation__phone",
+                   "organisation__address", "organisation__country_id"]
 _PART_MODELS = {
     "purposes": processing.Purpose,
     "lawful_bases": processing.ActivityLawfulBasis,
@@ -186,6 +194,16 @@ _PART_MODELS = {
     "transfers": processing.InternationalTransfer,
     "retention_rules": processing.RetentionRule,
 }
+
+
+#: Yes/no and text fields of the activity read as they are (DPIA screening, transparency,
+#: marketing, the Sch. 1 policy document).
+_ACTIVITY_FLAGS = ("large_scale", "evaluation_or_scoring", "matching_datasets",
+                   "vulnerable_subjects", "children", "innovative_technology",
+                   "prevents_exercise_of_right", "data_from_other_sources", "direct_marketing",
+                   "electronic_marketing", "soft_opt_in")
+_ACTIVITY_TEXTS = ("automated_decision_safeguards", "children_consent", "privacy_notice_link",
+                   "joint_arrangement_link", "policy_document_link")
 
 
 def _activity(row: dict) -> r.Activity:
@@ -212,7 +230,14 @@ def _activity(row: dict) -> r.Activity:
         retention_policy_link=row["retention_policy_link"],
         retention_adhered=row["retention_adhered"],
         retention_non_adherence_reason=row["retention_non_adherence_reason"],
+        public_authority=bool(row["organisation__public_authority"]),
+        **{name: bool(row[name]) for name in _ACTIVITY_FLAGS},
+        **{name: row[name] for name in _ACTIVITY_TEXTS},
     )
+
+
+#: Tags of the contact rows in the links' UNION.
+_CONTACT, _REACHABLE = "contact:", ":reachable"
 
 
 class Reading:
@@ -224,6 +249,8 @@ class Reading:
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
+        #: The organisation of the activities read, one record each, shared by its activities.
+        self.controllers: dict[int, r.Controller] = {}
 
     def activities(self, selection: models.QuerySet | list[dict],
                    third_parties_of: Iterable[int] = (),
@@ -235,7 +262,10 @@ class Reading:
         parts by a subquery rather than by their ids (a whole register has many)."""
         if isinstance(selection, models.QuerySet):
             selection = _rows(selection, ACTIVITY_VALUES)
-        activities = {row["id"]: _activity(row) for row in selection}
+        activities = {}
+        for row in selection:
+            activity = activities[row["id"]] = _activity(row)
+            activity.controller = self._controller(row)
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
             return activities
@@ -256,10 +286,12 @@ class Reading:
                               tag="basis_purposes"),
             self.source.links(processing.ActivityRecipient, "data_categories", parts["recipients"],
                               tag="recipient_data"),
+            self._contact_roles({a.organisation_id for a in activities.values()}),
         ]
         links = defaultdict(list)
         for name, owner_id, target_id in link_queries[0].union(*link_queries[1:], all=True):
             links[name].append((owner_id, target_id))
+        self._note_contacts(links)
 
         rows = {name: list(_rows(qs, _columns(_PART_MODELS[name])))
                 for name, qs in parts.items()}
@@ -293,6 +325,41 @@ class Reading:
                 group_organisation_id=row["group_organisation_id"],
                 group_organisation=row["group_organisation__name"] or "", notes=row["notes"],
             )
+
+    def _controller(self, row: dict) -> r.Controller:
+        """The organisation of an activity's row, one record per organisation."""
+        pk = row["organisation_id"]
+        found = self.controllers.get(pk)
+        if found is None:
+            found = self.controllers[pk] = r.Controller(
+                id=pk, name=row["organisation__name"] or "",
+                jurisdiction=row["organisation__jurisdiction"] or "",
+                email=row["organisation__email"] or "", phone=row["organisation__phone"] or "",
+                address=row["organisation__address"] or "",
+                country=self.terms["country"].get(row["organisation__country_id"]))
+        return found
+
+    def _contact_roles(self, organisation_ids: set[int]) -> models.QuerySet:
+        """Rows of the links' UNION for the contacts of ``organisation_ids``: (``contact:`` and
+        its role, with ``:reachable`` when it has an email, telephone or address; the
+        organisation; the contact). What Art 30(1)(a) asks of them costs no query of its own."""
+        reachable = ~Q(email="") | ~Q(phone="") | ~Q(address="")
+        tag = Concat(Value(_CONTACT), "role",
+                     Case(When(reachable, then=Value(_REACHABLE)), default=Value("")),
+                     output_field=models.CharField())
+        return (self.source.objects(entities.Contact)
+                .filter(organisation_id__in=sorted(organisation_ids))
+                .order_by().values_list(tag, "organisation_id", "id"))
+
+    def _note_contacts(self, links: dict) -> None:
+        """Each organisation's contact roles, from the contact rows of the links."""
+        for name in [n for n in links if n.startswith(_CONTACT)]:
+            role = name.removeprefix(_CONTACT).removesuffix(_REACHABLE)
+            for organisation_id, _contact in links.pop(name):
+                controller = self.controllers.get(organisation_id)
+                if controller is not None:
+                    roles = controller.contact_roles
+                    roles[role] = roles.get(role, False) or name.endswith(_REACHABLE)
 
     def _link_activities(self, activities, links) -> None:
         terms, parties = self.terms, self.third_parties
@@ -330,7 +397,8 @@ class Reading:
                     id=row["id"], basis=basis, data_categories=[], purposes=[],
                     legitimate_interest=row["legitimate_interest"], lia_link=row["lia_link"],
                     consent_record_link=row["consent_record_link"], citation=row["citation"],
-                    notes=row["notes"], consent_description=row["consent_description"])
+                    notes=row["notes"], consent_description=row["consent_description"],
+                    recognised_interest=row["recognised_interest"])
                 activity.lawful_bases.append(use)
                 owner_of[row["id"]] = activity
         _attach(links["basis_data"], bases, "data_categories", terms["data"])
@@ -491,6 +559,8 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     activities_of = defaultdict(list)
     for activity in activities.values():
         activity.organisation = all_names.get(activity.organisation_id, activity.organisation)
+        if activity.controller is not None:
+            activity.controller.name = activity.organisation
         activities_of[activity.organisation_id].append(activity)
     third_parties_of = defaultdict(list)
     for party in sorted(reading.third_parties.values(), key=lambda t: (t.name, t.id)):
@@ -506,6 +576,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
                 country=countries.get(row["country_id"]), website=row["website"],
                 email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
                 jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
+                public_authority=bool(row["public_authority"]),
                 contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
                 third_parties=third_parties_of[row["id"]],
                 activities=activities_of[row["id"]],

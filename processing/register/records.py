@@ -16,13 +16,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext
+
 from entities.models.country import adequate_for
-from entities.models.organisation import ContactRole
+from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
+from processing.models.lawful_basis import RecognisedInterest
 from processing.models.reference import ConditionScope
 from processing.models.retention import DeletionMethod, RetentionTrigger, describe_retention
 from processing.models.transfer import SccModule
+from processing.reference.french import article_in_french
 
 #: A transfer's destination when the organisation does not name the countries.
 NOT_NAMED = "destinations not named"
@@ -30,6 +34,11 @@ NOT_NAMED = "destinations not named"
 
 def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
+
+
+def in_french() -> bool:
+    """Whether French is the active language (the CNIL layout is written under it)."""
+    return (get_language() or "").startswith("fr")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,7 @@ class Term:
     name: str
     dpv_iri: str = ""
     description: str = ""
+    name_fr: str = ""
     article: str = ""
     kind: str = ""
     special_category: bool = False
@@ -51,11 +61,32 @@ class Term:
     applies_to: str = ""
     jurisdiction: str = ""
     requires_documented_safeguards: bool = False
+    #: A data subject category of vulnerable people, of children.
+    vulnerable: bool = False
+    children: bool = False
+    #: A data category of biometric or genetic data, of location or behaviour tracking.
+    biometric: bool = False
+    tracking: bool = False
+    #: An Art 9 condition: the DPA 2018 Sch. 1 part it needs in the UK ("" when none).
+    uk_schedule1_part: str = ""
+    #: A Sch. 1 condition met only with an appropriate policy document (Sch. 1 Part 4).
+    needs_policy_document: bool = False
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
+
+    @property
+    def local_article(self) -> str:
+        """The article as cited in the active language ("art. 6(1)(f)" in French)."""
+        return article_in_french(self.article) if in_french() else self.article
 
     @property
     def label(self) -> str:
-        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any."""
-        return f"{self.article} – {self.name}" if self.article else self.name
+        """"Art 6(1)(f) – Legitimate interests": the article before the name, if any (in
+        the active language: "art. 6(1)(f) – Intérêts légitimes" in French)."""
+        return f"{self.local_article} – {self.local_name}" if self.article else self.local_name
 
     @property
     def covers_criminal(self) -> bool:
@@ -77,6 +108,12 @@ class Country:
     eu_adequacy_note: str = ""
     uk_adequacy: str = ""
     uk_adequacy_note: str = ""
+    name_fr: str = ""
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: the French name where French is active."""
+        return self.name_fr or self.name if in_french() else self.name
 
     def adequate_for(self, jurisdiction: str) -> bool:
         return adequate_for(self, jurisdiction)
@@ -90,6 +127,10 @@ class Contact:
     phone: str = ""
     address: str = ""
 
+    @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
+
     def details(self) -> str:
         """Name and contact details on one line each: what a contact block shows."""
         return "\n".join(v for v in (self.name, self.address, self.email, self.phone) if v)
@@ -97,6 +138,52 @@ class Contact:
     @property
     def role_label(self) -> str:
         return _label(ContactRole, self.role)
+
+
+def _reachable(*values: str) -> bool:
+    return any(v.strip() for v in values)
+
+
+@dataclass(slots=True)
+class Controller:
+    """The organisation that keeps an activity's record, as Art 30(1)(a) and 30(2)(a) ask
+    about it: its name and contact details, and whether it has a DPO, privacy contact and
+    Art 27 representative who can be reached (their details are the ``Organisation``'s of a
+    whole register). One record per organisation, shared by its activities."""
+
+    id: int
+    name: str
+    jurisdiction: str
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    country: Country | None = None
+    #: The roles of its contacts (DPO, representative, privacy contact...), each with
+    #: whether a contact of that role has contact details (email, telephone or address).
+    contact_roles: dict[str, bool] = field(default_factory=dict)
+
+    def has_contact(self, role: str) -> bool:
+        return role in self.contact_roles
+
+    def reachable(self, role: str) -> bool:
+        return self.contact_roles.get(role, False)
+
+    @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
+
+    @property
+    def needs_representative(self) -> bool:
+        """Art 27: an organisation established outside the territory of its law (the EEA
+        for the EU GDPR, the United Kingdom for the UK GDPR) names a representative there.
+        Unknown when its country is not recorded: then not asked for."""
+        if self.country is None:
+            return False
+        if self.jurisdiction == Jurisdiction.EU:
+            return not self.country.is_eea
+        if self.jurisdiction == Jurisdiction.UK:
+            return self.country.code != "GB"
+        return False
 
 
 @dataclass(slots=True)
@@ -125,11 +212,15 @@ class ThirdParty:
         return _label(ThirdPartyKind, self.kind)
 
     @property
+    def has_contact_details(self) -> bool:
+        return _reachable(self.email, self.phone, self.address)
+
+    @property
     def needs_contract(self) -> bool:
         return self.kind in PROCESSOR_KINDS
 
     def details(self) -> str:
-        parts = [self.name, self.address, self.country.name if self.country else "", self.email,
+        parts = [self.name, self.address, self.country.local_name if self.country else "", self.email,
                  self.phone]
         return ", ".join(p.replace("\n", ", ") for p in parts if p)
 
@@ -160,6 +251,12 @@ class LawfulBasisUse:
     citation: str
     notes: str
     consent_description: str = ""
+    #: UK 6(1)(ea): the Annex 1 condition relied on (a ``RecognisedInterest`` value).
+    recognised_interest: str = ""
+
+    @property
+    def recognised_interest_label(self) -> str:
+        return _label(RecognisedInterest, self.recognised_interest) if self.recognised_interest else ""
 
 
 @dataclass(slots=True)
@@ -173,9 +270,9 @@ class Recipient:
     @property
     def category_name(self) -> str:
         if self.category:
-            return self.category.name
+            return self.category.local_name
         if self.third_party and self.third_party.category:
-            return self.third_party.category.name
+            return self.third_party.category.local_name
         return ""
 
     @property
@@ -198,7 +295,7 @@ class Transfer:
     @property
     def destination(self) -> str:
         """The country or international organisation; "" when the destinations are not named."""
-        return self.country.name if self.country else self.international_organisation
+        return self.country.local_name if self.country else self.international_organisation
 
     @property
     def destination_named(self) -> bool:
@@ -236,7 +333,9 @@ class RetentionRule:
     def describe_in_full(self) -> str:
         """The rule in words with what happens at the end: "... ; then deletion"."""
         text = self.describe()
-        return f"{text}; then {self.deletion_label}" if self.deletion_method else text
+        if not self.deletion_method:
+            return text
+        return gettext("%(rule)s; then %(end)s") % {"rule": text, "end": self.deletion_label}
 
     @property
     def deletion_label(self) -> str:
@@ -286,9 +385,30 @@ class Activity:
     retention_policy_link: str
     retention_adhered: bool | None
     retention_non_adherence_reason: str
+    large_scale: bool = False
+    evaluation_or_scoring: bool = False
+    matching_datasets: bool = False
+    vulnerable_subjects: bool = False
+    children: bool = False
+    innovative_technology: bool = False
+    prevents_exercise_of_right: bool = False
+    automated_decision_safeguards: str = ""
+    children_consent: str = ""
+    data_from_other_sources: bool = False
+    privacy_notice_link: str = ""
+    joint_arrangement_link: str = ""
+    direct_marketing: bool = False
+    electronic_marketing: bool = False
+    soft_opt_in: bool = False
+    policy_document_link: str = ""
+    #: The organisation is a public authority (it cannot rely on legitimate interests for
+    #: its tasks).
+    public_authority: bool = False
     owner_email: str = ""
     #: The user account of the owner, if it has one: a contributor edits what it owns.
     owner_login_id: int | None = None
+    #: The organisation keeping the record, with its contacts (Art 30(1)(a), 30(2)(a)).
+    controller: Controller | None = None
     joint_controllers: list[ThirdParty] = field(default_factory=list)
     controllers_served: list[ThirdParty] = field(default_factory=list)
     data_subjects: list[Term] = field(default_factory=list)
@@ -321,6 +441,22 @@ class Activity:
     def special_data(self) -> list[Term]:
         return [c for c in self.data_categories if c.special_category or c.criminal_offence]
 
+    @property
+    def involves_children(self) -> bool:
+        """Children's data: the activity says so, or a category of its data subjects does."""
+        return self.children or any(s.children for s in self.data_subjects)
+
+    @property
+    def involves_vulnerable(self) -> bool:
+        """Vulnerable data subjects (children included), said by the activity or a category."""
+        return (self.vulnerable_subjects or self.involves_children
+                or any(s.vulnerable for s in self.data_subjects))
+
+    @property
+    def does_direct_marketing(self) -> bool:
+        """Direct marketing, by any means (electronic marketing is direct marketing)."""
+        return self.direct_marketing or self.electronic_marketing
+
     def __str__(self):
         return f"{self.reference} {self.name}"
 
@@ -341,6 +477,7 @@ class Organisation:
     parent: str
     jurisdiction: str
     trading_address: str = ""
+    public_authority: bool = False
     contacts: list[Contact] = field(default_factory=list)
     third_parties: list[ThirdParty] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)

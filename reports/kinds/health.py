@@ -1,8 +1,9 @@
 """Register health: the findings of the rule engine, and how complete the Art 30 items are.
 
-Counts findings by rule, severity and organisation, measures for each Article 30 item
-the share of records where it is filled, and compares with the previous health report
-of the same organisation.
+Counts findings by rule, severity and organisation, gives each organisation's completeness
+score and, per Article 30 item, the share of records where it is complete
+(processing/completeness.py), and compares with the previous health report of the same
+organisation.
 """
 
 from __future__ import annotations
@@ -11,36 +12,19 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
-from processing.findings import RULES_BY_CODE, Severity, register_findings
-from processing.models import PROCESSOR_ROLES
+from processing.completeness import ITEMS, organisations_by_item, register_completeness
+from processing.findings import RULES_BY_CODE, Severity
 
 from ..selectors import activities_in_scope
 from .base import Chart, Figure, ReportContent, Section
 
 TITLE = "Register health"
 
-_ALL, _CONTROLLER, _PROCESSOR = "all", "controller", "processor"
-
-#: Article 30 items: label, finding code that says it is missing, records it applies to.
-ART30_ITEMS = (
-    ("Purposes of the processing", "A30-PURPOSES", _ALL),
-    ("Categories of data subjects", "A30-SUBJECTS", _CONTROLLER),
-    ("Categories of personal data", "A30-DATA", _CONTROLLER),
-    ("Recipients", "A30-RECIPIENTS", _CONTROLLER),
-    ("Retention", "A30-RETENTION", _CONTROLLER),
-    ("Security measures", "A30-SECURITY", _ALL),
-    ("Controllers served (processor record)", "A30-CONTROLLERS", _PROCESSOR),
-    ("Lawful basis", "A6-BASIS", _CONTROLLER),
-)
-
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 
-def _applies(scope: str, role: str) -> bool:
-    if scope == _ALL:
-        return True
-    is_processor = role in PROCESSOR_ROLES
-    return is_processor if scope == _PROCESSOR else not is_processor
+def _percent(value):
+    return "" if value is None else value
 
 
 def _change(current, previous: dict | None, *keys):
@@ -54,6 +38,14 @@ def _change(current, previous: dict | None, *keys):
     return current - (value or 0)
 
 
+def _completeness_change(score, before: dict | None):
+    """The change of the mean score since the previous report, when both have one."""
+    earlier = ((before or {}).get("completeness") or {}).get("score")
+    if score is None or not isinstance(earlier, int | float):
+        return None
+    return round(score - earlier, 1)
+
+
 def build(report, previous) -> ReportContent:
     period = report.period
     activities = activities_in_scope(report.organisation).current()
@@ -61,13 +53,13 @@ def build(report, previous) -> ReportContent:
         row["id"]: row
         for row in activities.values("id", "reference", "name", "role", "organisation__name")
     }
-    findings = register_findings(activities, today=period)
+    assessed = register_completeness(activities, today=period)
+    findings = assessed.findings
     before = previous.summary if previous is not None else None
 
     by_code: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     by_org: dict[str, Counter] = defaultdict(Counter)
-    missing: dict[str, set[int]] = defaultdict(set)
     detail_rows = []
     for activity_id, found in findings.items():
         info = labels[activity_id]
@@ -79,20 +71,24 @@ def build(report, previous) -> ReportContent:
             by_code[finding.code] += 1
             by_severity[finding.severity] += 1
             by_org[org][finding.severity] += 1
-            missing[finding.code].add(activity_id)
             detail_rows.append([
                 org, info["reference"], info["name"], finding.severity, finding.code,
                 finding.article, finding.field, finding.message,
             ])
     detail_rows.sort(key=lambda r: (r[0], r[1], SEVERITIES.index(r[3]), r[4]))
 
-    completeness = []
-    for label, code, scope in ART30_ITEMS:
-        applicable = [i for i, info in labels.items() if _applies(scope, info["role"])]
-        complete = sum(1 for i in applicable if i not in missing[code])
-        percent = round(100 * complete / len(applicable), 1) if applicable else 100.0
-        completeness.append((label, RULES_BY_CODE[code].article, code, complete,
-                             len(applicable), percent))
+    item_rows = [
+        [str(share.item.title), share.item.article, share.records, share.complete, share.partial,
+         share.missing, _percent(share.share_complete)]
+        for share in organisations_by_item(assessed)
+    ]
+    scores = [c.score for c in assessed.activities.values()]
+    mean_score = round(sum(scores) / len(scores), 1) if scores else None
+    completeness_rows = [
+        [o.name, o.activities, o.complete_activities, _percent(o.score)]
+        + [_percent(o.items[item.key].share_complete) for item in ITEMS]
+        for o in assessed.organisations
+    ]
 
     total = sum(by_code.values())
     with_findings = sum(1 for found in findings.values() if found)
@@ -103,7 +99,12 @@ def build(report, previous) -> ReportContent:
         "by_severity": {s.value: by_severity.get(s, 0) for s in SEVERITIES},
         "by_code": dict(sorted(by_code.items())),
         "by_organisation": {org: dict(c) for org, c in sorted(by_org.items())},
-        "completeness": {code: percent for _, _, code, _, _, percent in completeness},
+        "completeness": {
+            "score": mean_score,
+            "by_item": {share.item.key: share.share_complete
+                        for share in organisations_by_item(assessed)},
+            "by_organisation": {o.name: o.score for o in assessed.organisations},
+        },
     }
 
     figures = [
@@ -112,6 +113,8 @@ def build(report, previous) -> ReportContent:
         Figure("Activities with findings", with_findings,
                _change(with_findings, before, "with_findings")),
         Figure("Findings", total, _change(total, before, "total")),
+        Figure("Mean completeness score (%)", _percent(mean_score),
+               _completeness_change(mean_score, before)),
     ] + [
         Figure(f"Findings of severity {s.label}", by_severity.get(s, 0),
                _change(by_severity.get(s, 0), before, "by_severity", s.value))
@@ -156,11 +159,19 @@ def build(report, previous) -> ReportContent:
             Section("Findings by organisation", ["Organisation", "Activities",
                                                  "Activities with findings", "Errors",
                                                  "Warnings", "Information"], org_rows),
+            Section("Completeness by organisation",
+                    ["Organisation", "Activities", "Activities complete", "Mean score (%)"]
+                    + [f"{item.article} complete (%)" for item in ITEMS], completeness_rows,
+                    description="Each current (not retired) activity is scored on the items of "
+                                "Art 30(1) (controller record) or Art 30(2) (processor record): "
+                                "the share of its items that are complete. Per item, the share "
+                                "of the organisation's activities it applies to where it is "
+                                "complete; empty where it applies to none."),
             Section("Completeness of Art 30 items",
-                    ["Item", "Article", "Rule", "Records complete", "Records concerned",
-                     "Complete (%)"], [list(row) for row in completeness],
-                    description="Share of the current (not retired) records where the item "
-                                "is filled, among the records it applies to."),
+                    ["Item", "Article", "Records concerned", "Complete", "Partial", "Missing",
+                     "Complete (%)"], item_rows,
+                    description="Among the current (not retired) records each item applies to: "
+                                "how many have it complete, partly recorded or missing."),
             Section("Findings", ["Organisation", "Reference", "Activity", "Severity", "Code",
                                  "Article", "Field", "What to do"], detail_rows,
                     empty_text="No finding: every record is complete."),
@@ -168,7 +179,7 @@ def build(report, previous) -> ReportContent:
         charts=[
             Chart("Findings by severity", [(s.label, by_severity.get(s, 0)) for s in SEVERITIES]),
             Chart("Completeness per Article 30 item",
-                  [(label, percent) for label, _, _, _, _, percent in completeness],
+                  [(row[1], row[6]) for row in item_rows if row[6] != ""],
                   unit="%", maximum=100),
             Chart("Findings by rule", [(row[0], row[4]) for row in rule_rows if row[4]]),
         ],

@@ -28,6 +28,10 @@ SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 TIME_ZONE = env("TIME_ZONE", default="Europe/London")
 LANGUAGE_CODE = "en-gb"
+# French is the language of the CNIL layout (its fixed text and the reference data).
+# https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#how-django-discovers-translations
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 SITE_NAME = env("SITE_NAME", default="ROPA register")

@@ -21,6 +21,7 @@ from tests.factories import (
     LawfulBasisUseFactory,
     TransferFactory,
     basis,
+    complete_activity,
     country,
     data_category,
     mechanism,
@@ -153,3 +154,29 @@ def test_findings_filter_separates_complete_records(client, org_a, dpo_a, activi
     assert [a.reference for a in response.context["cl"].result_list] == ["PA-001"]
     response = client.get(f"{CHANGELIST}?findings=any")
     assert [a.reference for a in response.context["cl"].result_list] == ["EMPTY"]
+
+
+@pytest.mark.django_db
+def test_the_change_list_shows_each_activitys_completeness(client, org_a, dpo_a):
+    complete_activity(organisation=org_a, reference="FULL")
+    ActivityFactory(organisation=org_a, reference="EMPTY")
+    client.force_login(dpo_a)
+    content = client.get(CHANGELIST).content.decode()
+    # org_a has contact details but no DPO: (a) is partial for both.
+    assert 'title="Art 30(1)(a): partial">86%</span>' in content
+    assert "Art 30(1)(b): missing" in content and ">14%</span>" in content
+
+
+@pytest.mark.parametrize("url,french", [
+    ("admin:processing_personaldatacategory_changelist", "Données de santé"),
+    ("admin:processing_lawfulbasis_changelist", "Intérêts légitimes"),
+    ("admin:entities_recipientcategory_changelist", "Sociétés du groupe"),
+    ("admin:entities_country_changelist", "Allemagne"),
+])
+def test_reference_data_lists_show_the_french_names(client, dpo_a, url, french):
+    client.force_login(dpo_a)
+    response = client.get(reverse(url), {"q": french})
+    assert response.status_code == 200
+    names = [obj.name_fr for obj in response.context["cl"].result_list]
+    assert names == [french]
+    assert french in response.content.decode()

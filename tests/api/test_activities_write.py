@@ -322,3 +322,54 @@ def test_bad_input_on_update_writes_nothing(org, dpo_client, activity):
     activity.refresh_from_db()
     assert activity.version == version and activity.name != "New"
     assert activity.retention_rules.count() == 1
+
+
+def test_screening_marketing_and_policy_fields_go_in_and_come_out_with_their_findings(
+        org, dpo_client):
+    """The DPIA screening flags, Art 22 / Art 8 details, the notice, arrangement and policy
+    document links, the marketing flags and the Annex 1 condition are written and read back
+    as sent, and the findings follow them."""
+    fields = {
+        "large_scale": True, "evaluation_or_scoring": True, "matching_datasets": False,
+        "vulnerable_subjects": False, "children": True, "innovative_technology": False,
+        "prevents_exercise_of_right": False,
+        "automated_decision_safeguards": "A case officer reviews any refusal on request.",
+        "children_consent": "", "data_from_other_sources": True, "source_of_data": "",
+        "privacy_notice_link": "https://acme.example/privacy",
+        "joint_arrangement_link": "https://acme.example/art26", "direct_marketing": True,
+        "electronic_marketing": True, "soft_opt_in": False,
+        "policy_document_link": "https://acme.example/apd",
+    }
+    body = payload(org, **fields, dpia_status="", lawful_bases=[
+        {"basis": "UK-A6-1-ea"}, {"basis": "A6-1-a", "consent_record_link": "https://c.example"}])
+    response = dpo_client.post(URL, body, format="json")
+    assert response.status_code == 201, response.data
+    read = dpo_client.get(f"{URL}{response.data['id']}/").data
+    assert {name: read[name] for name in fields} == fields
+    codes = {f["code"] for f in read["findings"]}
+    # Children on consent with no age check, data from others with no source, no Annex 1
+    # condition, three screening criteria and no DPIA.
+    assert {"A8-CHILD-CONSENT", "A14-SOURCE", "A6-EA-CONDITION", "A35-DPIA"} <= codes
+    assert "PECR-CONSENT" not in codes  # consent is relied on
+
+    fixed = payload(org, **fields | {"children_consent": "Parents confirm by email.",
+                                     "source_of_data": "Partner referrals"},
+                    dpia_status="in_progress", lawful_bases=[
+                        {"basis": "UK-A6-1-ea", "recognised_interest": "safeguarding"},
+                        {"basis": "A6-1-a", "consent_record_link": "https://c.example"}])
+    response = dpo_client.put(f"{URL}{read['id']}/", fixed, format="json",
+                              HTTP_IF_MATCH=f'"v{read["version"]}"')
+    assert response.status_code == 200, response.data
+    read = dpo_client.get(f"{URL}{read['id']}/").data
+    recognised = next(b for b in read["lawful_bases"] if b["basis"] == "UK-A6-1-ea")
+    assert recognised["recognised_interest"] == "safeguarding"
+    assert not {"A8-CHILD-CONSENT", "A14-SOURCE", "A6-EA-CONDITION", "A35-DPIA"} & {
+        f["code"] for f in read["findings"]}
+
+
+def test_an_unknown_annex_1_condition_is_refused_by_name(org, dpo_client):
+    body = payload(org, lawful_bases=[{"basis": "UK-A6-1-ea", "recognised_interest": "marketing"}])
+    response = dpo_client.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "recognised_interest" in json.dumps(response.data)
+    assert not ProcessingActivity.objects.exists()

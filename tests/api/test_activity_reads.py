@@ -71,7 +71,7 @@ def varied(org, activity, marketing):
                          data_category=data_category("contact"))
 
     joint = ActivityFactory(organisation=org, reference="PA-400", role="joint_controller",
-                            next_review_on=datetime.date(2020, 1, 1))
+                            next_review_on=datetime.date(2020, 1, 1), large_scale=True)
     joint.joint_controllers.set([a_party])
     joint.data_categories.set([data_category("health"), data_category("contact")])
     joint.special_category_conditions.set(SpecialCategoryCondition.objects.order_by("-code")[:2])

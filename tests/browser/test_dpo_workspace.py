@@ -54,6 +54,7 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     page.fill("#id_retention_rules-0-period", "P7Y")
     page.select_option("#id_retention_rules-0-trigger", "end_of_relationship")
     choose(page, "#row-security_measures", "Access management", search="access")
+    page.fill("#id_privacy_notice_link", "https://acme.example/privacy")
     screenshot(page, "02-activity-add-form")
     page.click("input[name=_continue]")
 

@@ -71,6 +71,19 @@ RULE_TABLE = {
     "CH5-DPF-CERTIFIED": ("warning", "Art 45(3)", "transfers", set(ROLES)),
     "A28-CONTRACT": ("error", "Art 28(3)", "recipients", set(ROLES)),
     "A35-DPIA": ("error", "Art 35", "dpia_status", CONTROLLER_ROLES),
+    "A35-SCREENING": ("info", "Art 35(1)", "dpia_required", CONTROLLER_ROLES),
+    "A22-SAFEGUARDS": ("error", "Art 22(3)", "automated_decision_safeguards", CONTROLLER_ROLES),
+    "A8-CHILD-CONSENT": ("error", "Art 8(1)-(2)", "children_consent", CONTROLLER_ROLES),
+    "A14-SOURCE": ("warning", "Art 14(2)(f)", "source_of_data", CONTROLLER_ROLES),
+    "A13-NOTICE": ("warning", "Art 13, 14", "privacy_notice_link", CONTROLLER_ROLES),
+    "A26-ARRANGEMENT": ("warning", "Art 26(1)-(2)", "joint_arrangement_link",
+                        {ActivityRole.JOINT_CONTROLLER}),
+    "PECR-CONSENT": ("error", "PECR reg 22 / ePrivacy Art 13", "electronic_marketing", set(ROLES)),
+    "SCH1-CONDITION": ("error", "DPA 2018 s10, Sch. 1 Pts 1-2", "schedule1_conditions",
+                       CONTROLLER_ROLES),
+    "SCH1-POLICY": ("error", "DPA 2018 Sch. 1 Pt 4", "policy_document_link", set(ROLES)),
+    "A6-EA-CONDITION": ("error", "UK GDPR Art 6(1)(ea), Annex 1", "lawful_bases", set(ROLES)),
+    "A6-PUBLIC-AUTHORITY": ("warning", "Art 6(1) second subparagraph", "lawful_bases", set(ROLES)),
     "REVIEW-OVERDUE": ("warning", "Art 5(2), 24(1)", "next_review_on", set(ROLES)),
     "DRAFT-STALE": ("info", "Art 30(1)", "status", set(ROLES)),
 }
@@ -110,7 +123,8 @@ def build(spec: dict) -> ProcessingActivity:
     ``served`` (counts of third parties), ``bases``, ``recipients``, ``retention``,
     ``transfers`` (dicts of their fields, with codes and names for the references)."""
     spec = dict(spec)
-    organisation = OrganisationFactory(jurisdiction=spec.pop("jurisdiction", "uk"))
+    organisation = OrganisationFactory(jurisdiction=spec.pop("jurisdiction", "uk"),
+                                       public_authority=spec.pop("public_authority", False))
     purposes, measures = spec.pop("purposes", 0), spec.pop("measures", 0)
     subjects, categories = spec.pop("subjects", ()), spec.pop("categories", ())
     art9, sch1 = spec.pop("art9", ()), spec.pop("sch1", ())
@@ -515,24 +529,211 @@ cases(
 
 # --- Risk and upkeep ------------------------------------------------------------------------------
 
-ALL_TRIGGERS = ("special category data, criminal offence data, automated decisions with legal or "
-                "similar effect, systematic monitoring")
+ALL_TRIGGERS = ("evaluation or scoring, automated decisions with legal or similar effect, "
+                "systematic monitoring, special category data, criminal offence data")
+CHILDREN_ICO = "ICO list: children targeted for profiling or marketing"
+TWO = {"systematic_monitoring": True, "large_scale": True}
 cases(
     "A35-DPIA",
-    ("special-data", {"categories": [HEALTH]}, [no_dpia("special category data")]),
-    ("criminal-data", {"categories": [CRIMINAL]}, [no_dpia("criminal offence data")]),
+    ("special-data-at-large-scale", {"categories": [HEALTH], "large_scale": True},
+     [no_dpia("special category data, large scale")]),
+    ("criminal-data-of-vulnerable-people", {"categories": [CRIMINAL], "vulnerable_subjects": True},
+     [no_dpia("criminal offence data, vulnerable data subjects")]),
     ("automated-decisions-with-legal-effect", {"automated_decision_legal_effect": True},
-     [no_dpia("automated decisions with legal or similar effect")]),
-    ("systematic-monitoring", {"systematic_monitoring": True}, [no_dpia("systematic monitoring")]),
+     [no_dpia("evaluation or scoring, automated decisions with legal or similar effect")]),
+    ("systematic-monitoring-at-large-scale", TWO, [no_dpia("systematic monitoring, large scale")]),
     ("every-trigger", {"categories": [HEALTH, CRIMINAL], "automated_decision_legal_effect": True,
                        "systematic_monitoring": True}, [no_dpia(ALL_TRIGGERS)]),
-    ("trigger-dpia-not-started", {"systematic_monitoring": True, "dpia_status": "not_started"},
-     [no_dpia("systematic monitoring")]),
-    ("trigger-dpia-in-progress", {"systematic_monitoring": True, "dpia_status": "in_progress"}, []),
-    ("trigger-dpia-completed", {"systematic_monitoring": True, "dpia_status": "completed"}, []),
-    ("trigger-dpia-linked", {"systematic_monitoring": True, "dpia_link": "https://example.com/dpia"}, []),
+    ("biometrics-with-innovative-technology",
+     {"categories": ["biometric"], "innovative_technology": True},
+     [no_dpia("special category data, biometric or genetic data, innovative technology")]),
+    ("location-tracking-with-scoring", {"categories": ["location"], "evaluation_or_scoring": True},
+     [no_dpia("evaluation or scoring, location or behaviour tracking")]),
+    ("health-data-of-employees", {"subjects": ["employees"], "categories": [HEALTH]},
+     [no_dpia("special category data, vulnerable data subjects")]),
+    ("children-profiled", {"subjects": ["children"], "automated_decision_making": True},
+     [no_dpia(f"evaluation or scoring, children's data, {CHILDREN_ICO}")]),
+    ("refused-service-on-scoring", {"evaluation_or_scoring": True,
+                                    "prevents_exercise_of_right": True},
+     [no_dpia("evaluation or scoring, preventing the exercise of a right or the use of a "
+              "service")]),
+    ("uk-data-matching-alone", {"matching_datasets": True},
+     [no_dpia("matching or combining datasets, ICO list: data matching")]),
+    ("uk-marketing-to-children", {"children": True, "direct_marketing": True},
+     [no_dpia(f"children's data, {CHILDREN_ICO}")]),
+    ("eu-data-matching-alone", {"matching_datasets": True, "jurisdiction": "eu"}, []),
+    ("eu-marketing-to-children", {"children": True, "direct_marketing": True,
+                                  "jurisdiction": "eu"}, []),
+    ("trigger-dpia-not-started", TWO | {"dpia_status": "not_started"},
+     [no_dpia("systematic monitoring, large scale")]),
+    ("trigger-dpia-in-progress", TWO | {"dpia_status": "in_progress"}, []),
+    ("trigger-dpia-completed", TWO | {"dpia_status": "completed"}, []),
+    ("trigger-dpia-linked", TWO | {"dpia_link": "https://example.com/dpia"}, []),
+    ("special-data-alone", {"categories": [HEALTH]}, []),
+    ("criminal-data-alone", {"categories": [CRIMINAL]}, []),
+    ("systematic-monitoring-alone", {"systematic_monitoring": True}, []),
+    ("biometrics-alone", {"categories": ["biometric"]}, []),
+    ("children-alone", {"subjects": ["children"]}, []),
     ("automated-decisions-without-legal-effect", {"automated_decision_making": True}, []),
     ("no-trigger", {"categories": [CONTACT]}, []),
+)
+
+
+def one_criterion(why):
+    return (f"One DPIA screening criterion is met ({why}): a DPIA is expected when two are; "
+            "record whether one is required.")
+
+
+cases(
+    "A35-SCREENING",
+    ("large-scale-alone", {"large_scale": True}, [one_criterion("large scale")]),
+    ("special-data-alone", {"categories": [HEALTH]}, [one_criterion("special category data")]),
+    ("children-alone", {"subjects": ["children"]}, [one_criterion("children's data")]),
+    ("eu-data-matching-alone", {"matching_datasets": True, "jurisdiction": "eu"},
+     [one_criterion("matching or combining datasets")]),
+    ("screened-not-required", {"large_scale": True, "dpia_required": "no"}, []),
+    ("screened-required", {"large_scale": True, "dpia_required": "yes"}, []),
+    ("dpia-completed", {"large_scale": True, "dpia_status": "completed"}, []),
+    ("two-criteria", TWO, []),
+    ("uk-data-matching-alone", {"matching_datasets": True}, []),
+    ("no-criterion", {"categories": [CONTACT]}, []),
+)
+NO_SAFEGUARDS_22 = ("Decisions with legal or similarly significant effect are made by automated "
+                    "means: describe how people obtain human intervention, give their view and "
+                    "contest the decision.")
+cases(
+    "A22-SAFEGUARDS",
+    ("legal-effect-no-safeguards", {"automated_decision_legal_effect": True}, [NO_SAFEGUARDS_22]),
+    *[(f"legal-effect-safeguards-{name}", {"automated_decision_legal_effect": True,
+                                           "automated_decision_safeguards": text},
+       [NO_SAFEGUARDS_22]) for name, text in BLANKS],
+    ("legal-effect-with-safeguards", {"automated_decision_legal_effect": True,
+                                      "automated_decision_safeguards": "Review by an officer."}, []),
+    ("automated-without-legal-effect", {"automated_decision_making": True}, []),
+)
+NO_CHILD_CONSENT = ("Children's data is processed on consent: record how age is checked and how "
+                    "consent is given or authorised by the holder of parental responsibility.")
+cases(
+    "A8-CHILD-CONSENT",
+    ("children-flag-on-consent", {"children": True, "bases": [{"basis": CONSENT}]},
+     [NO_CHILD_CONSENT]),
+    ("children-subjects-on-consent", {"subjects": ["children"], "bases": [{"basis": CONSENT}]},
+     [NO_CHILD_CONSENT]),
+    ("children-on-consent-blank", {"children": True, "children_consent": "  ",
+                                   "bases": [{"basis": CONSENT}]}, [NO_CHILD_CONSENT]),
+    ("children-on-consent-recorded", {"children": True, "bases": [{"basis": CONSENT}],
+                                      "children_consent": "Age declared; parent confirms by email."},
+     []),
+    ("children-on-contract", {"children": True, "bases": [{"basis": CONTRACT}]}, []),
+    ("adults-on-consent", {"subjects": ["customers"], "bases": [{"basis": CONSENT}]}, []),
+)
+NO_SOURCE = ("Some data is obtained from others: say where it comes from (people must be told the "
+             "source).")
+cases(
+    "A14-SOURCE",
+    *[(f"from-others-source-{name}", {"data_from_other_sources": True, "source_of_data": text},
+       [NO_SOURCE]) for name, text in BLANKS],
+    ("from-others-source-named", {"data_from_other_sources": True,
+                                  "source_of_data": "Credit reference agencies"}, []),
+    ("from-the-person", {"source_of_data": ""}, []),
+)
+NO_NOTICE = ("No link to the privacy notice: link the notice that tells people about this "
+             "processing.")
+cases(
+    "A13-NOTICE",
+    ("no-notice", {"privacy_notice_link": ""}, [NO_NOTICE]),
+    ("notice-linked", {"privacy_notice_link": "https://example.com/notice"}, []),
+)
+NO_ARRANGEMENT = ("The organisation is a joint controller with no link to the arrangement that "
+                  "sets each controller's duties: link it.")
+cases(
+    "A26-ARRANGEMENT",
+    ("joint-no-arrangement", {"role": "joint_controller", "joint": 1}, [NO_ARRANGEMENT]),
+    ("joint-with-arrangement", {"role": "joint_controller", "joint": 1,
+                                "joint_arrangement_link": "https://example.com/art26"}, []),
+    ("sole-controller", {"role": "controller"}, []),
+)
+NO_PECR = ("Electronic direct marketing needs the recipient's consent: rely on consent, or record "
+           "that the soft opt-in applies (existing customers, similar products, a chance to "
+           "refuse each time).")
+cases(
+    "PECR-CONSENT",
+    ("email-marketing-no-basis", {"electronic_marketing": True}, [NO_PECR]),
+    ("email-marketing-on-legitimate-interests",
+     {"electronic_marketing": True, "bases": [{"basis": LI, "legitimate_interest": "Sales"}]},
+     [NO_PECR]),
+    ("email-marketing-on-consent", {"electronic_marketing": True, "bases": [{"basis": CONSENT}]},
+     []),
+    ("email-marketing-soft-opt-in", {"electronic_marketing": True, "soft_opt_in": True}, []),
+    ("postal-marketing", {"direct_marketing": True}, []),
+)
+
+
+def needs_sch1(condition, part):
+    return (f"{condition} needs a DPA 2018 Schedule 1 Part {part} condition in the UK: record the "
+            "condition relied on.")
+
+
+EMPLOYMENT_9 = "Art 9(2)(b) – Employment, social security and social protection law"
+SPI_9 = "Art 9(2)(g) – Substantial public interest"
+cases(
+    "SCH1-CONDITION",
+    ("uk-employment-no-sch1", {"categories": [HEALTH], "art9": ["A9-2-b"]},
+     [needs_sch1(EMPLOYMENT_9, 1)]),
+    ("uk-public-interest-with-part-1", {"art9": ["A9-2-g"], "sch1": ["DPA2018-S1-P1-1"]},
+     [needs_sch1(SPI_9, 2)]),
+    ("uk-two-conditions", {"art9": ["A9-2-b", "A9-2-g"]},
+     [needs_sch1(EMPLOYMENT_9, 1), needs_sch1(SPI_9, 2)]),
+    ("uk-employment-with-para-1", {"art9": ["A9-2-b"], "sch1": ["DPA2018-S1-P1-1"]}, []),
+    ("uk-public-interest-with-part-2", {"art9": ["A9-2-g"], "sch1": ["DPA2018-S1-P2-10"]}, []),
+    ("uk-explicit-consent", {"art9": ["A9-2-a"]}, []),
+    ("eu-employment", {"art9": ["A9-2-b"], "jurisdiction": "eu"}, []),
+)
+
+
+def no_policy(conditions):
+    return ("No appropriate policy document is linked, but the Schedule 1 conditions relied on "
+            f"need one ({conditions}; DPA 2018 Sch. 1 Part 4): link it.")
+
+
+cases(
+    "SCH1-POLICY",
+    ("employment-no-policy", {"sch1": ["DPA2018-S1-P1-1"]},
+     [no_policy("DPA 2018 Sch. 1 Pt 1 para 1")]),
+    ("two-needing-no-policy", {"sch1": ["DPA2018-S1-P2-10", "DPA2018-S1-P1-1"]},
+     [no_policy("DPA 2018 Sch. 1 Pt 1 para 1, DPA 2018 Sch. 1 Pt 2 para 10")]),
+    ("employment-with-policy", {"sch1": ["DPA2018-S1-P1-1"],
+                                "policy_document_link": "https://example.com/apd"}, []),
+    ("health-care-needs-none", {"sch1": ["DPA2018-S1-P1-2"]}, []),
+    ("legal-claims-needs-none", {"sch1": ["DPA2018-S1-P3-33"]}, []),
+)
+NO_ANNEX1 = ("A recognised legitimate interest is relied on without the UK GDPR Annex 1 "
+             "condition: record which one.")
+cases(
+    "A6-EA-CONDITION",
+    ("recognised-no-condition", {"bases": [{"basis": RLI}]}, [NO_ANNEX1]),
+    ("recognised-crime", {"bases": [{"basis": RLI, "recognised_interest": "crime"}]}, []),
+    ("legitimate-interests", {"bases": [{"basis": LI, "legitimate_interest": "Fraud"}]}, []),
+)
+
+
+def public_authority(label):
+    return (f"The organisation is a public authority: {label} is not available for the "
+            "performance of its tasks; rely on public task (Art 6(1)(e)) unless the processing "
+            "is outside them.")
+
+
+cases(
+    "A6-PUBLIC-AUTHORITY",
+    ("authority-on-recognised", {"public_authority": True, "bases": [
+        {"basis": RLI, "recognised_interest": "crime"}]},
+     [public_authority("UK GDPR Art 6(1)(ea) – Recognised legitimate interest")]),
+    ("authority-on-legitimate-interests", {"public_authority": True, "bases": [
+        {"basis": LI, "legitimate_interest": "Fraud"}]},
+     [public_authority("Art 6(1)(f) – Legitimate interests")]),
+    ("authority-on-public-task", {"public_authority": True, "bases": [
+        {"basis": PUBLIC, "citation": "Local Government Act 1972"}]}, []),
+    ("company-on-recognised", {"bases": [{"basis": RLI, "recognised_interest": "crime"}]}, []),
 )
 cases(
     "REVIEW-OVERDUE",

@@ -5,7 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from processing.findings import RULES, activity_findings, dpia_triggers, register_findings
+from processing.findings import (
+    RULES,
+    activity_findings,
+    dpia_criteria,
+    dpia_triggers,
+    register_findings,
+)
 from processing.models import ProcessingActivity, SpecialCategoryCondition
 from tests.factories import (
     LawfulBasisUseFactory,
@@ -125,7 +131,44 @@ def _break_contract(a):
 
 def _break_dpia(a):
     a.systematic_monitoring = True
+    a.large_scale = True
     a.save()
+
+
+def _setter(**values):
+    def change(a):
+        for name, value in values.items():
+            setattr(a, name, value)
+        a.save()
+    return change
+
+
+def _break_child_consent(a):
+    a.children = True
+    a.save()
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-a"),
+                          consent_record_link="https://example.com/consents")
+
+
+def _break_schedule1(a):
+    a.special_category_conditions.add(SpecialCategoryCondition.objects.get(code="A9-2-b"))
+
+
+def _break_policy(a):
+    from processing.models import Schedule1Condition
+
+    a.schedule1_conditions.add(Schedule1Condition.objects.get(code="DPA2018-S1-P1-1"))
+
+
+def _break_recognised(a):
+    LawfulBasisUseFactory(activity=a, basis=basis("UK-A6-1-ea"))
+
+
+def _break_public_authority(a):
+    a.organisation.public_authority = True
+    a.organisation.save()
+    LawfulBasisUseFactory(activity=a, basis=basis("A6-1-f"), legitimate_interest="Fraud",
+                          lia_link="https://example.com/lia")
 
 
 def _break_review(a):
@@ -160,6 +203,18 @@ BREAKERS = {
     "CH5-DPF-CERTIFIED": _break_dpf,
     "A28-CONTRACT": _break_contract,
     "A35-DPIA": _break_dpia,
+    "A35-SCREENING": _setter(large_scale=True),
+    "A22-SAFEGUARDS": _setter(automated_decision_making=True, automated_decision_legal_effect=True,
+                              dpia_link="https://example.com/dpia"),
+    "A8-CHILD-CONSENT": _break_child_consent,
+    "A14-SOURCE": _setter(data_from_other_sources=True, source_of_data=""),
+    "A13-NOTICE": _setter(privacy_notice_link=""),
+    "A26-ARRANGEMENT": _break_joint,
+    "PECR-CONSENT": _setter(electronic_marketing=True),
+    "SCH1-CONDITION": _break_schedule1,
+    "SCH1-POLICY": _break_policy,
+    "A6-EA-CONDITION": _break_recognised,
+    "A6-PUBLIC-AUTHORITY": _break_public_authority,
     "REVIEW-OVERDUE": _break_review,
     "DRAFT-STALE": _break_draft,
 }
@@ -271,6 +326,20 @@ FIXERS = {
     "CH5-DPF-CERTIFIED": _fix_dpf,
     "A28-CONTRACT": _fix_contract,
     "A35-DPIA": _restore("dpia_status", "in_progress"),
+    "A35-SCREENING": _restore("dpia_required", "no"),
+    "A22-SAFEGUARDS": _restore("automated_decision_safeguards", "An officer reviews on request."),
+    "A8-CHILD-CONSENT": _restore("children_consent", "Parents confirm by email."),
+    "A14-SOURCE": _restore("source_of_data", "Credit reference agencies"),
+    "A13-NOTICE": _restore("privacy_notice_link", "https://example.com/notice"),
+    "A26-ARRANGEMENT": _restore("joint_arrangement_link", "https://example.com/art26"),
+    "PECR-CONSENT": _restore("soft_opt_in", True),
+    "SCH1-CONDITION": lambda a: a.schedule1_conditions.add(
+        __import__("processing.models", fromlist=["x"]).Schedule1Condition.objects.get(
+            code="DPA2018-S1-P1-1")),
+    "SCH1-POLICY": _restore("policy_document_link", "https://example.com/apd"),
+    "A6-EA-CONDITION": lambda a: a.lawful_bases.filter(basis__code="UK-A6-1-ea").update(
+        recognised_interest="crime"),
+    "A6-PUBLIC-AUTHORITY": lambda a: a.lawful_bases.filter(basis__code="A6-1-f").delete(),
     "REVIEW-OVERDUE": _restore("next_review_on", None),
     "DRAFT-STALE": _restore("status", "in_review"),
 }
@@ -307,7 +376,15 @@ def test_dpia_triggers_name_the_reasons():
     activity = complete_activity(automated_decision_legal_effect=True)
     activity.data_categories.add(data_category("health"))
     assert dpia_triggers(activity) == [
-        "special category data", "automated decisions with legal or similar effect"]
+        "evaluation or scoring", "automated decisions with legal or similar effect",
+        "special category data"]
+
+
+def test_one_criterion_is_screening_not_a_dpia():
+    activity = complete_activity()
+    activity.data_categories.add(data_category("health"))
+    assert dpia_triggers(activity) == []
+    assert dpia_criteria(activity) == ["special category data"]
 
 
 def test_register_findings_costs_a_constant_number_of_queries(django_assert_max_num_queries):

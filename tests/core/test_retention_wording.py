@@ -31,3 +31,21 @@ def words(period="", trigger="", trigger_description="", legal_source="", criter
 ])
 def test_retention_in_words(rule, expected):
     assert words(**rule) == expected
+
+
+@pytest.mark.parametrize("rule,expected", [
+    ({"period": "P7Y", "trigger": "end_of_relationship", "legal_source": "Code de commerce"},
+     "7 ans après la fin de la relation client (Code de commerce)"),
+    ({"period": "P1Y", "trigger": "collection", "maximum": True},
+     "jusqu'à 1 an après la collecte des données"),
+    ({"period": "P1Y..P6Y"}, "1 an à 6 ans"),
+    ({"period": "P18M"}, "18 mois"),
+    ({"period": "P2W"}, "2 semaines"),
+])
+def test_retention_in_words_in_french(rule, expected):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert words(**rule) == expected
+    # The same rule reads in English outside French.
+    assert words(**rule) != expected

@@ -65,7 +65,7 @@ def build() -> Organisation:
         vat_number="GB-VAT-551177", address=marker("organisation.address"),
         trading_address=marker("organisation.trading_address"), country=country("MT"),
         website=url("organisation.website"), email=email("organisation.email"),
-        phone="+356 2122 0099", parent=parent, jurisdiction="eu",
+        phone="+356 2122 0099", parent=parent, jurisdiction="eu", public_authority=True,
     )
     for number, role in enumerate(ContactRole.values, start=1):
         entity_services.contact_create(
@@ -113,6 +113,15 @@ def build() -> Organisation:
         breach_occurred=True, breach_link=url("activity.breach_link"),
         retention_policy_link=url("activity.retention_policy_link"), retention_adhered=False,
         retention_non_adherence_reason=marker("activity.retention_non_adherence_reason"),
+        large_scale=True, evaluation_or_scoring=True, matching_datasets=True,
+        vulnerable_subjects=True, children=True, innovative_technology=True,
+        prevents_exercise_of_right=True,
+        automated_decision_safeguards=marker("activity.automated_decision_safeguards"),
+        children_consent=marker("activity.children_consent"), data_from_other_sources=True,
+        privacy_notice_link=url("activity.privacy_notice_link"),
+        joint_arrangement_link=url("activity.joint_arrangement_link"), direct_marketing=True,
+        electronic_marketing=True, soft_opt_in=True,
+        policy_document_link=url("activity.policy_document_link"),
     )
     second = services.purpose_add(activity=main, description=PURPOSE_SECOND, position=2)
     first = services.purpose_add(activity=main, description=PURPOSE_FIRST, position=1)
@@ -130,6 +139,10 @@ def build() -> Organisation:
         activity=main, basis=LawfulBasis.objects.get(code="A6-1-f"),
         legitimate_interest=marker("lawful_basis.legitimate_interest"),
         lia_link=url("lawful_basis.lia_link"),
+    )
+    services.lawful_basis_add(
+        activity=main, basis=LawfulBasis.objects.get(code="UK-A6-1-ea"),
+        recognised_interest="safeguarding",
     )
     services.recipient_add(activity=main, third_party=vendor, data_categories=[credentials],
                            purpose=marker("recipient.purpose"))

@@ -127,10 +127,11 @@ def same(value: str) -> Spec:
     return Spec(Text(value))
 
 
-def term(code: str, name: str, iri_end: str, *, column: str, predicate: str) -> Spec:
-    """A reference term: its code in the workbook, its name where people read, its IRI
-    in the graph."""
-    return Spec(Text(name), workbook=Near(column, code), jsonld=Near(predicate, iri_end))
+def term(code: str, name: str, iri_end: str, *, column: str, predicate: str, cnil: str) -> Spec:
+    """A reference term: its code in the workbook, its name where people read (its French
+    name in the CNIL layout), its IRI in the graph."""
+    return Spec(Text(name), workbook=Near(column, code), jsonld=Near(predicate, iri_end),
+                cnil=Text(cnil))
 
 
 def flag(*, workbook: str, ico: str | None = None, cnil: str | None = None, jsonld: str,
@@ -164,6 +165,7 @@ SPECS: dict[str, Spec] = {
     "organisation.address": same(marker("organisation.address")),
     "organisation.trading_address": same(marker("organisation.trading_address")),
     "organisation.country": Spec(Text("Malta"), workbook=Near("Country (ISO)", "MT"),
+                                 cnil=Text("Malte"),
                                  jsonld=Near("hasCountry", "loc#MT")),
     "organisation.website": same(url("organisation.website")),
     "organisation.email": same(email("organisation.email")),
@@ -173,6 +175,9 @@ SPECS: dict[str, Spec] = {
         ico=Near("Group (parent company)", reg.PARENT),
         cnil=Near("Société mère (groupe)", reg.PARENT),
         jsonld=Near("parentOrganisation", PARENT_IRI), pdf=Near("parent", reg.PARENT)),
+    "organisation.public_authority": flag(
+        workbook="Public authority", cnil="Autorité ou organisme public",
+        jsonld="publicAuthority", pdf="public authority"),
     "organisation.jurisdiction": Spec(workbook=Near("Jurisdiction", "eu"),
                                       jsonld=Near("jurisdiction", "eu"), pdf=Text("EU GDPR")),
     **{
@@ -191,15 +196,17 @@ SPECS: dict[str, Spec] = {
     "owner.login": Spec(),
     "third_party.name": Spec(Text(reg.VENDOR), ico=Near(ICO_RECIPIENTS, reg.VENDOR)),
     "third_party.kind": Spec(Text("sub-processor"), workbook=Near("Kind", "sub_processor"),
-                             cnil=Text("Payment processors – sub-processor"),
+                             cnil=Text("Prestataires de services de paiement – "
+                                       "sous-traitant ultérieur"),
                              jsonld=Near("kind", "sub_processor")),
     "third_party.category": Spec(
         Text("Payment processors"), workbook=Near("Recipient category", "payment-processor"),
         ico=Text(f"Payment processors: {reg.VENDOR}"),
-        cnil=Together((reg.VENDOR, "Payment processors")),
+        cnil=Together((reg.VENDOR, "Prestataires de services de paiement")),
         jsonld=Near("recipientCategory", "recipient-payment-processor")),
     "third_party.service": same(marker("third_party.service")),
     "third_party.country": Spec(Text("India"), workbook=Near("Country (ISO)", "IN"),
+                                cnil=Text("Inde"),
                                 jsonld=Near("hasCountry", "loc#IN")),
     "third_party.address": same(marker("third_party.address")),
     "third_party.email": same(email("third_party.email")),
@@ -240,23 +247,26 @@ SPECS: dict[str, Spec] = {
     "activity.next_review_on": Spec(Text("2031-07-19"),
                                     jsonld=Near("nextReviewOn", "2031-07-19")),
     "activity.data_subjects": term("volunteers", "Volunteers", "ns#Volunteer",
-                                   column="Data subjects", predicate="hasDataSubject"),
+                                   column="Data subjects", predicate="hasDataSubject",
+                                   cnil="Bénévoles"),
     "activity.data_categories": term(
         "trade-union-membership", "Trade union membership", "pd#TradeUnionMembership",
-        column="Data categories", predicate="hasPersonalData"),
+        column="Data categories", predicate="hasPersonalData", cnil="Appartenance syndicale"),
     "activity.special_category_conditions": term(
         "A9-2-d", "Art 9(2)(d)", "gdpr#A9-2-d", column="Art 9 conditions",
-        predicate="hasLegalBasis"),
+        predicate="hasLegalBasis", cnil="art. 9(2)(d) – Organismes à but non lucratif"),
     "activity.schedule1_conditions": term(
         "DPA2018-S1-P2-23", "Sch. 1 Pt 2 para 23", "ns#DPA2018-S1-P2-23",
-        column="Schedule 1 conditions", predicate="hasLegalBasis"),
+        column="Schedule 1 conditions", predicate="hasLegalBasis",
+        cnil="ann. 1, partie 2, § 23 – Élus répondant à des demandes"),
     "activity.recipients_none": Spec(
         workbook=Near("No recipients", "Yes"), ico=Near(ICO_RECIPIENTS, "None"),
         cnil=Text("Aucun destinataire"), jsonld=Near("recipientsNone", "true"),
         pdf=Near("recipients", "None")),
     "activity.security_measures": term(
         "penetration-testing", "Penetration testing", "PenetrationTestingMethods",
-        column="Security measures", predicate="hasTechnicalOrganisationalMeasure"),
+        column="Security measures", predicate="hasTechnicalOrganisationalMeasure",
+        cnil="Tests d'intrusion"),
     "activity.security_description": same(marker("activity.security_description")),
     "activity.source_of_data": same(marker("activity.source_of_data")),
     "activity.automated_decision_making": flag(
@@ -295,18 +305,62 @@ SPECS: dict[str, Spec] = {
         cnil=Near("Conservation conforme à la politique", "Non"),
         jsonld=Near("retentionAdhered", "false"), pdf=Near("policy", "No")),
     "activity.retention_non_adherence_reason": same(marker("activity.retention_non_adherence_reason")),
+    "activity.large_scale": flag(
+        workbook="Large scale", cnil="Traitement à grande échelle", jsonld="largeScale",
+        pdf="large scale"),
+    "activity.evaluation_or_scoring": flag(
+        workbook="Evaluation or scoring", cnil="Évaluation ou notation",
+        jsonld="evaluationOrScoring", pdf="evaluation or scoring"),
+    "activity.matching_datasets": flag(
+        workbook="Matching datasets", cnil="Croisement de données", jsonld="matchingDatasets",
+        pdf="matching datasets"),
+    "activity.vulnerable_subjects": flag(
+        workbook="Vulnerable data subjects", cnil="Personnes vulnérables",
+        jsonld="vulnerableSubjects", pdf="vulnerable data subjects"),
+    "activity.children": flag(
+        workbook="Children's data", cnil="Données d'enfants", jsonld="children",
+        pdf="children's data"),
+    "activity.innovative_technology": flag(
+        workbook="Innovative technology", cnil="Usage innovant ou nouvelle technologie",
+        jsonld="innovativeTechnology", pdf="innovative technology"),
+    "activity.prevents_exercise_of_right": flag(
+        workbook="Prevents a right or service",
+        cnil="Exclusion du bénéfice d'un droit ou d'un contrat",
+        jsonld="preventsExerciseOfRight", pdf="prevents a right or service"),
+    "activity.automated_decision_safeguards": same(marker("activity.automated_decision_safeguards")),
+    "activity.children_consent": same(marker("activity.children_consent")),
+    "activity.data_from_other_sources": Spec(
+        Text("Obtained from others (Art 14)"),
+        workbook=Near("Data obtained from others", "Yes"),
+        cnil=Near("Données non collectées auprès de la personne (art. 14)", "Oui"),
+        jsonld=Near("dataFromOtherSources", "true")),
+    "activity.privacy_notice_link": same(url("activity.privacy_notice_link")),
+    "activity.joint_arrangement_link": same(url("activity.joint_arrangement_link")),
+    "activity.direct_marketing": Spec(
+        workbook=Near("Direct marketing", "Yes"),
+        ico=Text("Absolute right to object to direct marketing"),
+        cnil=Near("Prospection commerciale", "Oui"), jsonld=Near("directMarketing", "true"),
+        pdf=Near("direct marketing", "Yes")),
+    "activity.electronic_marketing": flag(
+        workbook="Electronic marketing", cnil="Prospection par voie électronique",
+        jsonld="electronicMarketing", pdf="electronic marketing"),
+    "activity.soft_opt_in": flag(
+        workbook="Soft opt-in", cnil="Exception « clients existants » (soft opt-in)",
+        jsonld="softOptIn", pdf="soft opt-in"),
+    "activity.policy_document_link": same(url("activity.policy_document_link")),
     "activity.findings": Spec(Text("names no destination country")),
     "activity.rights_available": Spec(Text("Right to withdraw consent")),
     "purpose.description": same(reg.PURPOSE_FIRST),
     "purpose.position": Spec(Before(reg.PURPOSE_FIRST, reg.PURPOSE_SECOND),
                              jsonld=Together(("/purpose/1", reg.PURPOSE_FIRST))),
     "lawful_basis.basis": Spec(Text("Art 6(1)(e)"), workbook=Near("Lawful basis", "A6-1-e"),
+                               cnil=Text("art. 6(1)(e) – Mission d'intérêt public"),
                                jsonld=Near("hasLegalBasis", "gdpr#A6-1-e")),
     "lawful_basis.data_categories": Spec(
         Together(("Art 6(1)(a)", f"; {EDUCATION}")),
         pdf=Together(("Art 6(1)(a)", f"Limited to data: {EDUCATION}")),
         workbook=Near("Limited to data categories", "education"),
-        cnil=Text(f"Limitée à : {reg.PURPOSE_FIRST}; {EDUCATION}"),
+        cnil=Text(f"Limitée à : {reg.PURPOSE_FIRST}; Formation et diplômes"),
         jsonld=Together(("gdpr#A6-1-a", "pd#Education"))),
     "lawful_basis.purposes": Spec(
         Together(("Art 6(1)(a)", reg.PURPOSE_FIRST)),
@@ -319,22 +373,28 @@ SPECS: dict[str, Spec] = {
     "lawful_basis.consent_description": same(marker("lawful_basis.consent_description")),
     "lawful_basis.citation": same(marker("lawful_basis.citation")),
     "lawful_basis.notes": same(marker("lawful_basis.notes")),
+    "lawful_basis.recognised_interest": Spec(
+        Text("Annex 1 para 5: safeguarding vulnerable individuals"),
+        workbook=Near("Recognised legitimate interest", "safeguarding"),
+        jsonld=Near("recognisedInterest", "safeguarding")),
     "recipient.third_party": Spec(
         workbook=Near("Third party", reg.VENDOR), ico=Near(ICO_RECIPIENTS, reg.VENDOR),
         cnil=Near("Destinataires des données", reg.VENDOR),
         jsonld=Near("hasRecipient", reg.VENDOR), pdf=Near("recipients", reg.VENDOR)),
     "recipient.category": Spec(
         Text("Credit reference and company information providers"),
+        cnil=Text("Agences de renseignement commercial et de solvabilité"),
         workbook=Near("Recipient category", "credit-reference"),
         jsonld=Near("hasRecipient", "recipient-credit-reference")),
     "recipient.data_categories": Spec(
         Together((reg.VENDOR, "Authentication credentials")),
         workbook=Near("Data disclosed", "credentials"),
         ico=Text(f"{reg.VENDOR} (Authentication credentials"),
-        cnil=Near("Précisions", "Authentication credentials"),
+        cnil=Near("Précisions", "Données d'authentification"),
         jsonld=Together(("ns#Disclosure", "pd#Authenticating"))),
     "recipient.purpose": same(marker("recipient.purpose")),
     "transfer.country": Spec(Text("Brazil"), workbook=Near("Country (ISO)", "BR"),
+                             cnil=Text("Brésil"),
                              jsonld=Near("hasThirdCountry", "loc#BR")),
     "transfer.international_organisation": same(marker("transfer.international_organisation")),
     "transfer.third_party": Spec(
@@ -345,24 +405,28 @@ SPECS: dict[str, Spec] = {
     "transfer.mechanism": Spec(Text("2021/914"), workbook=Near("Mechanism", "EU-SCC-2021"),
                                jsonld=Near("hasLegalBasis", "gdpr#A46-2-c")),
     "transfer.scc_module": Spec(Text("Module 3: processor to processor"),
-                                workbook=Near("SCC module", "3"), jsonld=Near("sccModule", "3")),
+                                workbook=Near("SCC module", "3"), jsonld=Near("sccModule", "3"),
+                                cnil=Text("Module 3 : de sous-traitant à sous-traitant")),
     "transfer.safeguards": same(marker("transfer.safeguards")),
     "transfer.safeguard_document_link": same(url("transfer.safeguard_document_link")),
     "transfer.tia_link": same(url("transfer.tia_link")),
     "retention.data_category": Spec(
         Text(f"{SOCIAL}: 9 months"), workbook=Near("Data category", "social-media"),
-        cnil=Together((SOCIAL, marker("retention.criteria"))),
+        cnil=Together(("Données de réseaux sociaux", marker("retention.criteria"))),
         jsonld=Together(("P9M", "pd#SocialMedia"))),
-    "retention.period": Spec(Text("13 years"), workbook=Near("Period", "P13Y"),
-                             jsonld=Near("hasDuration", "P13Y")),
+    "retention.period": Spec(Text("13 years"), workbook=Near("Period", "P13Y"), cnil=Text("13 ans"),
+                             jsonld=Near("hasXSDDuration", "P13Y")),
     "retention.period_is_maximum": Spec(Text("up to 13 years"), workbook=Near("At most", "Yes"),
+                                        cnil=Text("jusqu'à 13 ans"),
                                         jsonld=Near("periodIsMaximum", "true")),
     "retention.trigger": choice("application_decision", "decision on the application",
-                                column="Counted from", predicate="trigger"),
+                                column="Counted from", predicate="trigger",
+                                cnil="la décision sur la candidature"),
     "retention.trigger_description": same(marker("retention.trigger_description")),
     "retention.legal_source": same(marker("retention.legal_source")),
     "retention.deletion_method": choice("delete_or_anonymise", "deletion or anonymisation",
-                                        column="At the end", predicate="deletionMethod"),
+                                        column="At the end", predicate="deletionMethod",
+                                        cnil="puis suppression ou anonymisation"),
     "retention.criteria": same(marker("retention.criteria")),
 }
 

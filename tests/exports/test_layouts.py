@@ -5,10 +5,17 @@ import json
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING, rights_available
+from processing.exports.ico import (
+    HEADER_ROW,
+    ICO_HEADINGS,
+    ICO_LEADING,
+    MARKETING_OBJECTION,
+    rights_available,
+    rights_by_basis,
+)
 from processing.exports.registry import export_register
 from processing.register import read_register
 from tests.exports.helpers import xlsx_cells
@@ -71,6 +78,7 @@ def test_ico_contact_block(ico):
         ("Representative (Art 27)", "EU Rep GmbH", "Berlin", "rep@example.eu", None),
         ("Legal representative", None, None, None, None),
         ("Group (parent company)", None, None, None, None),
+        ("ICO registration number", "ZA073957", None, None, None),
         (None, None, None, None, None),
     ]
     # Text that starts like a formula is text by its style, with no visible quote.
@@ -113,10 +121,15 @@ def test_ico_controller_rows_cell_by_cell(ico):
         "Legitimate interests for the processing (if applicable)":
             "Direct marketing to business contacts",
         ICO_EXACT[14]: "https://intranet.example.com/lia/1",
-        "Rights available to individuals": "Right to be informed\nRight of access\n"
-            "Right to rectification\nRight to erasure\nRight to restrict processing\n"
-            "Right to data portability\nRight to object\nRight to withdraw consent\n"
-            "Rights in relation to automated decision making and profiling",
+        "Rights available to individuals":
+            "Art 6(1)(a) – Consent (for: Send newsletters): Right to be informed, Right of "
+            "access, Right to rectification, Right to erasure, Right to restrict processing, "
+            "Right to data portability, Right to withdraw consent, Rights in relation to "
+            "automated decision making and profiling\n"
+            "Art 6(1)(f) – Legitimate interests (for: Identity data): Right to be informed, "
+            "Right of access, Right to rectification, Right to erasure, Right to restrict "
+            "processing, Right to object, Rights in relation to automated decision making and "
+            "profiling",
         ICO_EXACT[16]: "Yes: Lead scoring",
         "The source of the personal data (if applicable)": "Trade shows",
         "Link to record of consent": "https://consent.example.com/records",
@@ -141,7 +154,8 @@ def test_ico_controller_rows_cell_by_cell(ico):
         "Art 6(1)(c) – Legal obligation [Employment Rights Act 1996]")
     # Legal obligation: no erasure, portability or objection.
     assert hr["Rights available to individuals"] == (
-        "Right to be informed\nRight of access\nRight to rectification\nRight to restrict processing")
+        "Art 6(1)(c) – Legal obligation: Right to be informed, Right of access, Right to "
+        "rectification, Right to restrict processing")
     assert (hr[ICO_EXACT[20]], hr[ICO_EXACT[21]], hr[ICO_EXACT[23]]) == ("Yes", "In progress", "Yes")
     assert (hr[ICO_EXACT[28]], hr[ICO_EXACT[29]]) == ("No", "Legacy paper files")
 
@@ -183,10 +197,28 @@ def test_rights_by_basis_follow_the_ico_table(rich_register):
     support = by_ref["PA-003"]  # no lawful basis recorded (processor): no rights claimed
     assert rights_available(support) == []
     marketing = by_ref["PA-001"]
-    marketing.lawful_bases = [b for b in marketing.lawful_bases if b.basis.kind == "legitimate_interests"]
     marketing.automated_decision_making = False
-    assert "Right to object" in rights_available(marketing)
-    assert "Right to data portability" not in rights_available(marketing)
+    # One line per basis: portability under consent, objection under legitimate interests,
+    # never both for the same basis.
+    assert rights_by_basis(marketing) == [
+        ("Art 6(1)(a) – Consent (for: Send newsletters)", [
+            "Right to be informed", "Right of access", "Right to rectification",
+            "Right to erasure", "Right to restrict processing", "Right to data portability",
+            "Right to withdraw consent"]),
+        ("Art 6(1)(f) – Legitimate interests (for: Identity data)", [
+            "Right to be informed", "Right of access", "Right to rectification",
+            "Right to erasure", "Right to restrict processing", "Right to object"]),
+    ]
+    assert MARKETING_OBJECTION not in rights_available(marketing)
+    marketing.direct_marketing = True
+    lines = rights_available(marketing)
+    assert lines[-1] == MARKETING_OBJECTION == (
+        "Absolute right to object to direct marketing (Art 21(2)-(3))")
+    assert lines[0].startswith("Art 6(1)(a) – Consent (for: Send newsletters): ")
+    marketing.direct_marketing, marketing.electronic_marketing = False, True
+    assert rights_available(marketing)[-1] == MARKETING_OBJECTION
+    marketing.lawful_bases = [b for b in marketing.lawful_bases if b.basis.kind == "legal_obligation"]
+    assert rights_available(marketing) == [MARKETING_OBJECTION]
 
 
 def test_cnil_layout(rich_register):
@@ -197,7 +229,7 @@ def test_cnil_layout(rich_register):
     assert [row[:2] for row in organisme[2:15]] == [
         ("Responsable du traitement", None), ("Nom", "Mondago Limited"), ("Nom commercial", "Mondago"),
         ("Adresse", "Enterprise House\nReading RG1 1AA"), ("Adresse commerciale", None),
-        ("Pays", "United Kingdom"),
+        ("Pays", "Royaume-Uni"),
         ("Téléphone", "+44 118 000 0000"), ("Adresse de messagerie", "privacy@mondago.com"),
         ("Site web", "https://www.mondago.com"), ("N° d'immatriculation", "04567890"),
         ("N° de TVA", None), ("N° d'enregistrement auprès de l'autorité", "ZA073957"),
@@ -224,19 +256,22 @@ def test_cnil_layout(rich_register):
         ("Prochaine revue",), ("Description",),
     ]
     assert ("Finalité principale", "Manage sickness absence") in fiche
-    assert ("Catégories de personnes concernées",) in fiche and ("Employees",) in fiche
-    assert ("Identity data", "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Catégories de personnes concernées",) in fiche and ("Salariés",) in fiche
+    assert ("État civil, identité, données d'identification",
+            "6 ans après la fin du contrat (Limitation Act 1980)") in fiche
     assert ("Des données sensibles sont-elles traitées ?", "Oui") in fiche
     # The Art 9 condition and, in the UK, the Sch. 1 condition it relies on.
-    assert ("Health data", "Art 9(2)(b) – Employment, social security and social protection law\n"
-            "DPA 2018 Sch. 1 Pt 1 para 1 – Employment, social security and social protection",
-            "6 years after end of the contract (Limitation Act 1980)") in fiche
+    assert ("Données de santé", "art. 9(2)(b) – Droit du travail, de la sécurité sociale et de "
+            "la protection sociale\n"
+            "DPA 2018 ann. 1, partie 1, § 1 – Emploi, sécurité sociale et protection sociale",
+            "6 ans après la fin du contrat (Limitation Act 1980)") in fiche
     assert ("Aucun destinataire",) in fiche and ("Aucun transfert",) in fiche
     marketing = [tuple(v for v in row if v is not None) for row in cells["Fiche PA-001"]]
     assert ("Sous-finalité 1", "Measure campaign results") in marketing
-    assert ("Marketing and communications preferences", "Until consent is withdrawn") in marketing
-    assert ("Salesforce", "United States", "Art 46(2)(c); Decision (EU) 2021/914 – EU Standard "
-            "Contractual Clauses (2021)\nSCCs module 2 with UK Addendum",
+    assert ("Préférences de prospection et de communication",
+            "Until consent is withdrawn") in marketing
+    assert ("Salesforce", "États-Unis", "art. 46(2)(c); décision (UE) 2021/914 – Clauses "
+            "contractuelles types de l'UE (2021)\nSCCs module 2 with UK Addendum",
             "https://contracts.example.com/scc") in marketing
     assert ("Autres mesures", "+ MFA for all staff") in marketing
 
@@ -256,9 +291,11 @@ def test_jsonld_is_dpv_and_parses_with_rdflib(rich_register):
         URIRef("https://w3id.org/dpv/legal/eu/gdpr#A6-1-f")}
     assert URIRef("https://w3id.org/dpv/pd#Contact") in set(graph.objects(marketing, DPV.hasPersonalData))
     assert set(graph.objects(marketing, DPV.hasThirdCountry)) == {URIRef("https://w3id.org/dpv/loc#US")}
-    durations = {graph.value(s, DPV.hasDuration) for s in graph.objects(marketing, DPV.hasStorageCondition)
+    time = Namespace("http://www.w3.org/2006/time#")
+    durations = {str(graph.value(s, time.hasXSDDuration))
+                 for s in graph.objects(marketing, DPV.hasStorageCondition)
                  if (s, RDF.type, DPV.StorageDuration) in graph}
-    assert durations == {Literal("P2Y")}
+    assert durations == {"P2Y"}
     transfer = next(graph.objects(marketing, DPV.hasProcess))
     assert graph.value(transfer, DPV.hasLegalBasis) is not None
     assert len(set(graph.objects(marketing, DPV.hasPurpose))) == 2

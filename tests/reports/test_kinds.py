@@ -50,7 +50,8 @@ def test_health_counts_findings_by_rule_severity_and_organisation(register):
 
     book = workbook(report.xlsx_file)
     assert book.sheetnames == ["Summary", "Findings by rule", "Findings by organisation",
-                               "Completeness of Art 30 items", "Findings"]
+                               "Completeness by organisation", "Completeness of Art 30 items",
+                               "Findings"]
     findings = _rows_by_header(book, "Findings")
     assert {(r["Reference"], r["Code"]) for r in findings if r["Reference"] == "ACM-03"} == {
         ("ACM-03", "REVIEW-OVERDUE"), ("ACM-03", "CH5-MECHANISM")}
@@ -63,14 +64,52 @@ def test_health_completeness_per_article_30_item(register):
     report = produce("health", register["acme"])
 
     book = workbook(report.xlsx_file)
-    completeness = {r["Item"]: r for r in _rows_by_header(book, "Completeness of Art 30 items")}
-    purposes = completeness["Purposes of the processing"]
-    assert (purposes["Records complete"], purposes["Records concerned"],
-            purposes["Complete (%)"]) == (3, 4, 75.0)
+    completeness = {r["Article"]: r for r in _rows_by_header(book, "Completeness of Art 30 items")}
+    purposes = completeness["Art 30(1)(b)"]
+    assert purposes["Item"] == "Purposes of the processing"
+    assert (purposes["Records concerned"], purposes["Complete"], purposes["Partial"],
+            purposes["Missing"], purposes["Complete (%)"]) == (4, 3, 0, 1, 75.0)
+    # The transfer to India has no mechanism; the one to the US is under SCCs.
+    transfers = completeness["Art 30(1)(e)"]
+    assert (transfers["Complete"], transfers["Missing"]) == (3, 1)
     # No processor record in the register: the item concerns no record.
-    served = completeness["Controllers served (processor record)"]
-    assert (served["Records concerned"], served["Complete (%)"]) == (0, 100.0)
-    assert report.summary["completeness"]["A30-RETENTION"] == 75.0
+    served = completeness["Art 30(2)(a)"]
+    assert (served["Records concerned"], served["Complete (%)"]) == (0, None)
+    assert report.summary["completeness"]["by_item"]["1f"] == 75.0
+    assert report.summary["completeness"]["by_item"]["2a"] is None
+
+
+def test_health_completeness_per_organisation(register):
+    report = produce("health", register["acme"])
+
+    # ACM-01 and ACM-04 complete; ACM-02 has only (a) and (e); ACM-03 misses (e).
+    mean = round((100 + round(200 / 7) + round(600 / 7) + 100) / 4, 1)
+    assert report.summary["completeness"]["score"] == mean
+    assert report.summary["completeness"]["by_organisation"] == {"Acme Ltd": mean}
+    rows = _rows_by_header(workbook(report.xlsx_file), "Completeness by organisation")
+    assert [r["Organisation"] for r in rows] == ["Acme Ltd"]  # Other Ltd is not reported on
+    acme = rows[0]
+    assert (acme["Activities"], acme["Activities complete"], acme["Mean score (%)"]) == (4, 2, mean)
+    assert acme["Art 30(1)(a) complete (%)"] == 100.0
+    assert acme["Art 30(1)(c) complete (%)"] == 75.0
+    assert acme["Art 30(2)(b) complete (%)"] is None
+    figures = {f["label"]: f for f in report.summary["figures"]}
+    assert figures["Mean completeness score (%)"]["value"] == mean
+    assert "Completeness by organisation" in html_of(report)
+
+
+def test_health_completeness_trend(register, today):
+    produce("health", register["acme"], period=today - datetime.timedelta(days=7))
+    PurposeFactory(activity=register["empty"], description="Now documented")
+
+    second = produce("health", register["acme"])
+
+    figures = {f["label"]: f for f in second.summary["figures"]}
+    # ACM-02 gains (b): three of its seven items complete instead of two.
+    before = round((100 + round(200 / 7) + round(600 / 7) + 100) / 4, 1)
+    after = round((100 + round(300 / 7) + round(600 / 7) + 100) / 4, 1)
+    assert figures["Mean completeness score (%)"]["value"] == after
+    assert figures["Mean completeness score (%)"]["change"] == round(after - before, 1) > 0
 
 
 def test_health_trend_against_the_previous_report(register, today):

@@ -8,6 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
+from processing.completeness import ITEMS_BY_KEY, activity_completeness
+from processing.completeness import Record as CompletenessRecord
+from processing.completeness import Status as CompletenessStatus
 from processing.findings import activity_findings
 from processing.models import (
     ActivityLawfulBasis,
@@ -24,6 +27,7 @@ from processing.models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
+from processing.models.activity import SCREENING_FIELDS
 
 from .base import ReadSerializer
 
@@ -40,13 +44,14 @@ class CountrySerializer(ReadSerializer):
 class DataSubjectCategorySerializer(ReadSerializer):
     class Meta:
         model = DataSubjectCategory
-        fields = ["code", "name", "description", "dpv_iri"]
+        fields = ["code", "name", "description", "dpv_iri", "vulnerable", "children"]
 
 
 class PersonalDataCategorySerializer(ReadSerializer):
     class Meta:
         model = PersonalDataCategory
-        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence"]
+        fields = ["code", "name", "description", "dpv_iri", "special_category", "criminal_offence",
+                  "biometric", "tracking"]
 
 
 class LawfulBasisSerializer(ReadSerializer):
@@ -58,13 +63,14 @@ class LawfulBasisSerializer(ReadSerializer):
 class SpecialCategoryConditionSerializer(ReadSerializer):
     class Meta:
         model = SpecialCategoryCondition
-        fields = ["code", "article", "name", "dpv_iri"]
+        fields = ["code", "article", "name", "dpv_iri", "uk_schedule1_part"]
 
 
 class Schedule1ConditionSerializer(ReadSerializer):
     class Meta:
         model = Schedule1Condition
-        fields = ["code", "article", "name", "part", "applies_to", "dpv_iri"]
+        fields = ["code", "article", "name", "part", "applies_to", "needs_policy_document",
+                  "dpv_iri"]
 
 
 class SecurityMeasureSerializer(ReadSerializer):
@@ -106,7 +112,8 @@ class OrganisationSerializer(ReadSerializer):
         model = Organisation
         fields = ["id", "name", "trading_name", "registration_number", "authority_registration_ref",
                   "vat_number", "address", "trading_address", "country", "website", "email",
-                  "phone", "parent", "jurisdiction", "contacts", "created_at", "updated_at"]
+                  "phone", "parent", "jurisdiction", "public_authority", "contacts", "created_at",
+                  "updated_at"]
 
 
 class RecipientSerializer(ReadSerializer):
@@ -139,6 +146,55 @@ class FindingSerializer(serializers.Serializer):
     article = serializers.CharField()
 
 
+class ItemCompletenessSerializer(serializers.Serializer):
+    """One Art 30 item of an activity: complete, partial or missing, and what is missing."""
+
+    item = serializers.ChoiceField(choices=list(ITEMS_BY_KEY),
+                                   help_text="1a-1g: Art 30(1)(a)-(g); 2a-2d: Art 30(2)(a)-(d).")
+    article = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=CompletenessStatus.values)
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class CompletenessSerializer(serializers.Serializer):
+    """How complete an activity's record is, item by item of Article 30
+    (docs/completeness.md)."""
+
+    record = serializers.ChoiceField(choices=CompletenessRecord.values)
+    score = serializers.IntegerField(min_value=0, max_value=100,
+                                     help_text="Per cent of the items that are complete.")
+    items = ItemCompletenessSerializer(many=True)
+
+
+class ItemShareSerializer(serializers.Serializer):
+    """One Art 30 item across an organisation's current activities it applies to."""
+
+    item = serializers.ChoiceField(choices=list(ITEMS_BY_KEY))
+    article = serializers.CharField()
+    title = serializers.CharField()
+    records = serializers.IntegerField(help_text="Activities the item applies to.")
+    complete = serializers.IntegerField()
+    partial = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    share_complete = serializers.FloatField(
+        allow_null=True, help_text="Per cent of those activities where it is complete; null "
+                                   "when it applies to none.")
+
+
+class OrganisationCompletenessSerializer(serializers.Serializer):
+    """An organisation's register: the mean completeness score of its current (not retired)
+    activities, and each item's share complete."""
+
+    organisation = serializers.IntegerField()
+    name = serializers.CharField()
+    activities = serializers.IntegerField()
+    complete_activities = serializers.IntegerField(help_text="Activities that score 100.")
+    score = serializers.FloatField(allow_null=True,
+                                   help_text="Mean score of its activities; null without any.")
+    items = ItemShareSerializer(many=True)
+
+
 class PurposeSerializer(ReadSerializer):
     class Meta:
         model = Purpose
@@ -164,7 +220,7 @@ class ActivityLawfulBasisSerializer(ReadSerializer):
         model = ActivityLawfulBasis
         fields = ["id", "basis", "article", "label", "kind", "dpv_iri", "data_categories",
                   "purposes", "legitimate_interest", "lia_link", "consent_record_link",
-                  "citation", "consent_description", "notes"]
+                  "citation", "consent_description", "recognised_interest", "notes"]
 
 
 class ActivityRecipientSerializer(ReadSerializer):
@@ -235,6 +291,7 @@ class ActivitySerializer(ReadSerializer):
     retention_rules = RetentionRuleSerializer(many=True, read_only=True)
     security_measures = SecurityMeasureSerializer(many=True, read_only=True)
     findings = serializers.SerializerMethodField()
+    completeness = serializers.SerializerMethodField()
 
     class Meta:
         model = ProcessingActivity
@@ -249,13 +306,17 @@ class ActivitySerializer(ReadSerializer):
             "automated_decision_legal_effect", "automated_decision_description",
             "systematic_monitoring", "data_location", "dpia_required", "dpia_status", "dpia_link",
             "breach_occurred", "breach_link", "retention_policy_link", "retention_adhered",
-            "retention_non_adherence_reason", "findings",
+            "retention_non_adherence_reason", *SCREENING_FIELDS, "findings", "completeness",
         ]
         read_only_fields = fields
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, activity):
         return [finding.as_dict() for finding in activity_findings(activity)]
+
+    @extend_schema_field(CompletenessSerializer)
+    def get_completeness(self, activity):
+        return activity_completeness(activity).as_dict()
 
     @extend_schema_field(OwnerSerializer(allow_null=True))
     def get_owner(self, activity) -> dict | None:
@@ -289,6 +350,8 @@ class BasisUseSerializer(serializers.Serializer):
     lia_link = serializers.CharField()
     consent_record_link = serializers.CharField()
     citation = serializers.CharField()
+    recognised_interest = serializers.CharField(
+        help_text="UK 6(1)(ea): the Annex 1 condition relied on; empty otherwise.")
     notes = serializers.CharField()
 
 

@@ -23,6 +23,7 @@ from processing.models import (
     SpecialCategoryCondition,
     TransferMechanism,
 )
+from processing.models.activity import SCREENING_FIELDS
 
 from ..fields import CodeField, IdField, StrictFieldsMixin
 from .read import (
@@ -66,7 +67,8 @@ class LawfulBasisWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer)
     class Meta:
         model = ActivityLawfulBasis
         fields = ["basis", "data_categories", "purposes", "legitimate_interest", "lia_link",
-                  "consent_record_link", "citation", "consent_description", "notes"]
+                  "consent_record_link", "citation", "consent_description", "recognised_interest",
+                  "notes"]
 
 
 class RecipientWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -185,6 +187,7 @@ class ActivityWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "automated_decision_description", "systematic_monitoring", "data_location",
             "dpia_required", "dpia_status", "dpia_link", "breach_occurred", "breach_link",
             "retention_policy_link", "retention_adhered", "retention_non_adherence_reason",
+            *SCREENING_FIELDS,
         ]
         validators = []  # uniqueness of the reference is checked by the service
 
@@ -259,7 +262,7 @@ class OrganisationWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer
         model = Organisation
         fields = ["name", "trading_name", "registration_number", "authority_registration_ref",
                   "vat_number", "address", "trading_address", "country", "website", "email",
-                  "phone", "parent", "jurisdiction", "contacts"]
+                  "phone", "parent", "jurisdiction", "public_authority", "contacts"]
         validators = []  # uniqueness of the name is the service's
 
     def validate_parent(self, parent):
