@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import threading
@@ -26,7 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_PORT = 8765
+#: How long a server may take to answer once started.
+BOOT_SECONDS = 300
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now: on a shared machine a fixed one may already
+    be another server's, whose answers would then be measured."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -155,16 +165,19 @@ def serve(env: dict[str, str], server: Server, port: int) -> subprocess.Popen:
              "GUNICORN_BIND": f"127.0.0.1:{port}",
              "GUNICORN_WORKERS": str(server.workers)},
         cwd=ROOT, stdout=subprocess.DEVNULL)
-    for _ in range(150):
+    # On a busy shared machine a worker's start (Django, the app, the warm-up) can take
+    # a minute or more.
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5)
             return process
         except OSError:
             if process.poll() is not None:
                 raise SystemExit(f"gunicorn on port {port} stopped") from None
-            time.sleep(0.2)
+            time.sleep(0.5)
     process.kill()
-    raise SystemExit(f"gunicorn on port {port} did not answer")
+    raise SystemExit(f"gunicorn on port {port} did not answer within {BOOT_SECONDS} s")
 
 
 def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int = 5,
@@ -177,7 +190,7 @@ def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int =
     try:
         for each in loads:
             if each.server not in ports:
-                ports[each.server] = FIRST_PORT + len(ports)
+                ports[each.server] = free_port()
                 processes[each.server] = serve(env, each.server, ports[each.server])
         urls = [f"http://127.0.0.1:{ports[each.server]}{each.path}" for each in loads]
         for url in urls:

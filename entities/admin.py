@@ -27,6 +27,7 @@ from . import services
 from .models import (
     Contact,
     Country,
+    InternationalOrganisation,
     MemberRole,
     Membership,
     Organisation,
@@ -195,6 +196,13 @@ class CountryAdmin(ReadableReferenceMixin, admin.ModelAdmin):
     list_display = ["name", "name_fr", "code", "is_eea", "eu_adequacy", "uk_adequacy"]
     list_filter = ["is_eea", "is_eu", "eu_adequacy", "uk_adequacy"]
     search_fields = ["name", "name_fr", "code"]
+
+
+@admin.register(InternationalOrganisation)
+class InternationalOrganisationAdmin(ReadableReferenceMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "eu_adequacy", "uk_adequacy"]
+    list_filter = ["eu_adequacy", "uk_adequacy"]
+    search_fields = ["name", "code"]
 
 
 @admin.register(RecipientCategory)

@@ -46,8 +46,11 @@ def _create(model, objs: list, user) -> dict[int, int]:
 
 @transaction.atomic
 def generate_register(*, activities: int, organisations: int = 20, third_parties: int = 500,
-                      seed: int = 1, user=None) -> dict[str, int]:
-    """Create a synthetic register next to whatever exists; returns what was created."""
+                      seed: int = 1, user=None, chunk: int = 5000) -> dict[str, int]:
+    """Create a synthetic register next to whatever exists; returns what was created.
+
+    Activities are written ``chunk`` at a time with all they hold, so that 100,000 of them
+    (the growth benchmark) take no more memory than 5,000."""
     rng = random.Random(seed)
     categories = list(PersonalDataCategory.objects.filter(
         special_category=False, criminal_offence=False).values_list("pk", flat=True))
@@ -79,9 +82,30 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
     for party in parties:
         parties_by_org[party.organisation_id].append(party)
 
+    controllers_of = {org: [p.pk for p in parties if p.kind == "controller"][:1]
+                      for org, parties in parties_by_org.items()}
+    numbers = range(activities)
+    width = max(5, len(str(activities)))  # SYN-00001, or SYN-000001 from 100,000 on
+    for start in range(0, activities, chunk):
+        # A chunk of activities with everything they hold at a time: the memory held is
+        # one chunk's, whatever the size of the register.
+        _activities_with_parts(rng, orgs, numbers[start:start + chunk], width, user,
+                               categories=categories, subjects=subjects, measures=measures,
+                               bases=bases, basis_choices=basis_choices, mechanisms=mechanisms,
+                               countries=countries, parties_by_org=parties_by_org,
+                               controllers_of=controllers_of)
+    return {"organisations": len(orgs), "third_parties": len(parties), "activities": activities}
+
+
+def _activities_with_parts(rng, orgs, numbers, width, user, *, categories, subjects, measures, bases,
+                           basis_choices, mechanisms, countries, parties_by_org,
+                           controllers_of) -> None:
+    """Create the activities numbered ``numbers`` (from 0, references ``width`` digits
+    long), each with its lists and parts."""
+    organisations = len(orgs)
     acts = [
         ProcessingActivity(
-            organisation=orgs[i % organisations], reference=f"SYN-{i + 1:05d}",
+            organisation=orgs[i % organisations], reference=f"SYN-{i + 1:0{width}d}",
             name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {i + 1}",
             business_function=rng.choice(FUNCTIONS),
             role=rng.choice(["controller"] * 9 + ["processor"]),
@@ -89,7 +113,7 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
             description="Synthetic activity for benchmarks.",
             data_location="United Kingdom",
         )
-        for i in range(activities)]
+        for i in numbers]
     history = _create(ProcessingActivity, acts, user)
 
     data_of = {a.pk: rng.sample(categories, 5) for a in acts}
@@ -99,8 +123,7 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
     link_with_history(ProcessingActivity, "security_measures",
                       {a.pk: rng.sample(measures, 3) for a in acts}, history)
     link_with_history(ProcessingActivity, "controllers_served", {
-        a.pk: [p.pk for p in parties_by_org[a.organisation_id] if p.kind == "controller"][:1]
-        for a in acts if a.role == "processor"}, history)
+        a.pk: controllers_of[a.organisation_id] for a in acts if a.role == "processor"}, history)
 
     _create(Purpose, [Purpose(activity=a, description=f"{verb} {a.name.lower()}", position=n)
                       for a in acts for n, verb in enumerate(("To", "To report on"), 1)], user)
@@ -125,4 +148,3 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
                       trigger=rng.choice(TRIGGERS), deletion_method="deletion")
         # A rule names some of the activity's own data, as the services require.
         for a in acts for category in rng.sample(data_of[a.pk], 2)], user)
-    return {"organisations": len(orgs), "third_parties": len(parties), "activities": len(acts)}

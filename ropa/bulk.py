@@ -10,12 +10,13 @@ are per batch, not per row.
 from __future__ import annotations
 
 import operator
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.db import NotSupportedError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connection, connections, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -30,6 +31,12 @@ BATCH = 1000
 ANALYZE_FROM = 1000
 
 
+#: Tables whose statistics a commit is to refresh, per connection (each thread has its own):
+#: a transaction that writes a table in many bulk writes (a register generated or imported a
+#: chunk at a time) has it analysed once, by the first of its callbacks.
+_PENDING_ANALYZE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _analyze_on_commit(*tables: str) -> None:
     """Refresh PostgreSQL's planner statistics of ``tables`` once the writing transaction
     commits. Autovacuum would do it only a while later; until then the planner takes a
@@ -37,11 +44,18 @@ def _analyze_on_commit(*tables: str) -> None:
     and plans the register's reads badly."""
     if connection.vendor != "postgresql":
         return
-    statement = f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}"
+    pending = _PENDING_ANALYZE.setdefault(connections[DEFAULT_DB_ALIAS], set())
+    pending.update(tables)
 
     def analyze():
+        # Those a callback of the same commit has not analysed yet (a transaction rolled
+        # back leaves its tables here: they are analysed at the next commit that writes them).
+        due = [t for t in tables if t in pending]
+        if not due:
+            return
+        pending.difference_update(due)
         with connection.cursor() as cursor:
-            cursor.execute(statement)
+            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in due)}")
 
     transaction.on_commit(analyze)
 

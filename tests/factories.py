@@ -139,7 +139,7 @@ class TransferFactory(factory.django.DjangoModelFactory):
 
     activity = factory.SubFactory(ActivityFactory)
     country = factory.LazyFunction(lambda: country("US"))
-    mechanism = factory.LazyFunction(lambda: TransferMechanism.objects.filter(kind="scc").first())
+    mechanism = factory.LazyFunction(lambda: TransferMechanism.objects.get(code="EU-SCC-2021"))
 
 
 class RetentionRuleFactory(factory.django.DjangoModelFactory):

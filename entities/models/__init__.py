@@ -1,6 +1,6 @@
 """Who keeps the register and who receives the data."""
 
-from .country import Adequacy, Country
+from .country import Adequacy, Country, InternationalOrganisation
 from .organisation import (
     Contact,
     ContactRole,
@@ -18,6 +18,7 @@ __all__ = [
     "Contact",
     "ContactRole",
     "Country",
+    "InternationalOrganisation",
     "Jurisdiction",
     "MemberRole",
     "Membership",

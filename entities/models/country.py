@@ -80,13 +80,69 @@ class Country(models.Model):
         return adequate_for(self, jurisdiction)
 
 
-def adequate_for(country, jurisdiction: str) -> bool:
-    """True when personal data may flow to ``country`` without further safeguard.
+#: The regimes whose Chapter V transfer rules the register checks.
+CHAPTER_V_REGIMES = ("eu", "uk")
 
-    ``jurisdiction`` is "uk" or "eu". Partial adequacy does not count: the transfer then
-    needs the certification (DPF) or another mechanism to be recorded. ``country`` is a
-    Country or any object with its code, EEA membership and adequacy fields.
-    """
+
+def adequacy_for(destination, jurisdiction: str) -> str:
+    """The adequacy ``destination`` enjoys for an exporter under ``jurisdiction`` ("uk" or
+    "eu"): ``Adequacy.FULL``, ``Adequacy.PARTIAL`` (some sectors or certified organisations
+    only) or ``Adequacy.NONE``. ``destination`` is a Country, an InternationalOrganisation
+    or any object with their code, EEA membership and adequacy fields. For a UK exporter the
+    UK and the EEA are adequate; for an EU exporter the EEA."""
+    is_eea = getattr(destination, "is_eea", False)
     if jurisdiction == "uk":
-        return country.code == "GB" or country.is_eea or country.uk_adequacy == Adequacy.FULL
-    return country.is_eea or country.eu_adequacy == Adequacy.FULL
+        if is_eea or destination.code == "GB":
+            return Adequacy.FULL
+        return destination.uk_adequacy
+    if is_eea:
+        return Adequacy.FULL
+    return destination.eu_adequacy
+
+
+def adequate_for(destination, jurisdiction: str) -> bool:
+    """True when personal data may flow to ``destination`` without further safeguard.
+
+    ``jurisdiction`` is the exporter's: "uk" or "eu"; under another regime no EU or UK
+    Chapter V restriction applies, and every destination answers True. Partial adequacy
+    does not count: the transfer then needs the certification (DPF) or another mechanism
+    to be recorded.
+    """
+    if jurisdiction not in CHAPTER_V_REGIMES:
+        return True
+    return adequacy_for(destination, jurisdiction) == Adequacy.FULL
+
+
+class InternationalOrganisation(models.Model):
+    """An international organisation (Art 4(26)) that can receive transfers, with the EU
+    and UK adequacy it enjoys (the European Patent Organisation has an EU adequacy
+    decision). A transfer names its international organisation in words; when the words
+    are this organisation's name or code, the transfer rules read its adequacy."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True,
+                            help_text=_("Its usual abbreviation (EPO, WHO...)."))
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    eu_adequacy = models.CharField(
+        _("EU adequacy"), max_length=8, choices=Adequacy.choices, blank=True,
+        help_text=_("Adequacy decision of the European Commission under Art 45(3) GDPR."),
+    )
+    eu_adequacy_note = models.CharField(_("EU adequacy note"), max_length=255, blank=True)
+    uk_adequacy = models.CharField(
+        _("UK adequacy"), max_length=8, choices=Adequacy.choices, blank=True,
+        help_text=_("UK adequacy regulations under UK GDPR Art 45A."),
+    )
+    uk_adequacy_note = models.CharField(_("UK adequacy note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("international organisation")
+        verbose_name_plural = _("international organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def adequate_for(self, jurisdiction: str) -> bool:
+        return adequate_for(self, jurisdiction)

@@ -11,6 +11,7 @@ from ropa.audit import history
 class Jurisdiction(models.TextChoices):
     UK = "uk", _("UK GDPR and DPA 2018")
     EU = "eu", _("EU GDPR")
+    OTHER = "other", _("another regime (no EU or UK transfer rules)")
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -56,9 +57,11 @@ class Organisation(models.Model):
         help_text=_("The group company this organisation belongs to, if any."),
     )
     jurisdiction = models.CharField(
-        _("main data protection law"), max_length=2, choices=Jurisdiction.choices,
+        _("main data protection law"), max_length=8, choices=Jurisdiction.choices,
         default=Jurisdiction.UK,
-        help_text=_("Decides which adequacy list applies to its international transfers."),
+        help_text=_("The law the organisation exports data under: it decides which transfer "
+                    "mechanisms and adequacy list apply to its international transfers. Under "
+                    "another regime no EU or UK Chapter V rule is checked."),
     )
     public_authority = models.BooleanField(
         _("public authority or body"), default=False, db_default=False,

@@ -87,6 +87,16 @@ class ThirdParty(models.Model):
         _("EU-US Data Privacy Framework certified"), default=False,
         help_text=_("Tick when the US organisation is on the DPF list."),
     )
+    dpo_contact = models.TextField(
+        _("its DPO (name and contact details)"), blank=True,
+        help_text=_("For a controller served by a processor record (Art 30(2)(a)): its data "
+                    "protection officer, or that it has none."),
+    )
+    representative_contact = models.TextField(
+        _("its Art 27 representative (name and contact details)"), blank=True,
+        help_text=_("For a controller served established outside the UK / EU: its "
+                    "representative (Art 27), where it has one."),
+    )
     group_organisation = models.ForeignKey(
         "entities.Organisation", on_delete=models.PROTECT, null=True, blank=True,
         related_name="as_third_party", verbose_name=_("group organisation"),

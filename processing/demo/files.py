@@ -71,7 +71,8 @@ CONTACT = {"role": REQUIRED, "name": REQUIRED, "email": "", "phone": "", "addres
 THIRD_PARTY = {
     "name": REQUIRED, "kind": REQUIRED, "category": None, "service": "", "country": None,
     "address": "", "email": "", "phone": "", "website": "", "contract_link": "",
-    "dpf_certified": False, "group_organisation": None, "notes": "",
+    "dpf_certified": False, "group_organisation": None, "dpo_contact": "",
+    "representative_contact": "", "notes": "",
 }
 ACTIVITY = {
     "reference": REQUIRED, "name": REQUIRED, "role": "controller", "status": "active",

@@ -142,11 +142,11 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Représentant légal",
                org.legal_representative.details() if org.legal_representative else ""], "label")
     sheet.row(["Société mère (groupe)", org.parent], "label")
-    sheet.row(["Responsable(s) conjoint(s)", lines(t.details() for t in activity.joint_controllers)],
+    sheet.row(["Responsable(s) conjoint(s)", lines(_details(t) for t in activity.joint_controllers)],
               "label")
     if activity.is_processor_record:
         sheet.row(["Responsable(s) de traitement pour le compte duquel/desquels le traitement est "
-                   "effectué", lines(t.details() for t in activity.controllers_served)], "label")
+                   "effectué", lines(_details(t) for t in activity.controllers_served)], "label")
     sheet.blank()
     sheet.row(["Logiciel / localisation des données", activity.data_location], "label")
     sheet.blank()
@@ -258,6 +258,11 @@ def _conditions_for(activity: Activity, category) -> str:
     return lines([*(x.label for x in art9), *(x.label for x in activity.schedule1_conditions)])
 
 
+def _details(party) -> str:
+    """A third party's name and contact details, its DPO and representative labelled in French."""
+    return party.details(dpo_label="DPO", representative_label="Représentant (art. 27)")
+
+
 #: The CNIL template's three kinds of recipient, in its order.
 RECIPIENT_GROUPS = (("Services internes", "internal"),
                     ("Destinataires externes", "external"),
@@ -284,7 +289,7 @@ def _recipient_row(r) -> list[str]:
     kind = " – ".join(x for x in (r.category_name, party.kind_label if party else "") if x)
     if party is None:
         return [r.name, kind, lines([r.purpose, *(c.local_name for c in r.data_categories)])]
-    return [party.details(), kind, lines([
+    return [_details(party), kind, lines([
         r.purpose, *(c.local_name for c in r.data_categories),
         f"Service : {party.service}" if party.service else "",
         f"Site web : {party.website}" if party.website else "",

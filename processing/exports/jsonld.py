@@ -260,7 +260,8 @@ ORGANISATION_LITERALS = (
     "website", "email", "phone", "jurisdiction", "public_authority",
 )
 PARTY_LITERALS = ("kind", "service", "address", "email", "phone", "website", "contract_link",
-                  "dpf_certified", "group_organisation", "notes")
+                  "dpf_certified", "group_organisation", "dpo_contact", "representative_contact",
+                  "notes")
 CONTACT_LITERALS = ("role", "email", "phone", "address")
 
 

@@ -171,6 +171,8 @@ def _party_details(party: ThirdParty) -> str:
         ("Group company", party.group_organisation),
         ("Contract", party.contract_link),
         ("EU-US Data Privacy Framework certified", "Yes" if party.dpf_certified else ""),
+        ("DPO", party.dpo_contact.replace("\n", ", ")),
+        ("Representative (Art 27)", party.representative_contact.replace("\n", ", ")),
         ("Notes", party.notes),
     )])
 

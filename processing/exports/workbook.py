@@ -92,6 +92,8 @@ THIRD_PARTIES = SheetSpec("ThirdParties", (
     Column("contract_link", "Contract link"),
     Column("dpf_certified", "DPF certified", BOOL),
     Column("group_organisation", "Group organisation"),
+    Column("dpo_contact", "DPO"),
+    Column("representative_contact", "Representative (Art 27)"),
     Column("notes", "Notes"),
 ))
 #: The activity's DPIA screening, transparency, marketing and Sch. 1 policy fields: their
@@ -240,7 +242,8 @@ def _third_party_rows(register: Register) -> Iterator[dict]:
                 "country": t.country.code if t.country else "", "address": t.address,
                 "email": t.email, "phone": t.phone, "website": t.website,
                 "contract_link": t.contract_link, "dpf_certified": t.dpf_certified,
-                "group_organisation": t.group_organisation, "notes": t.notes,
+                "group_organisation": t.group_organisation, "dpo_contact": t.dpo_contact,
+                "representative_contact": t.representative_contact, "notes": t.notes,
             }
 
 

@@ -250,7 +250,8 @@ class Resolving(Lookups):
                    "public_authority")
     _CONTACT_FIELDS = ("email", "phone", "address")
     _PARTY_FIELDS = ("kind", "category", "service", "country", "address", "email", "phone",
-                     "website", "contract_link", "dpf_certified", "notes")
+                     "website", "contract_link", "dpf_certified", "dpo_contact",
+                     "representative_contact", "notes")
 
     _PLAIN = ("name", "business_function", "role", "description", "last_reviewed_on", "next_review_on",
               "recipients_none", "security_description", "source_of_data", "automated_decision_making",

@@ -242,6 +242,14 @@ class TransferMechanism(LegalConcept):
     """A Chapter V ground for an international transfer."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=TransferMechanismKind.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=8, choices=LegalJurisdiction.choices,
+        default=LegalJurisdiction.EU_UK,
+        help_text=_("The exporters it can serve: an EU instrument (EU adequacy, the EU-US DPF, "
+                    "the EU SCCs) cannot cover a UK exporter's transfer, nor a UK one (UK "
+                    "adequacy, the UK-US data bridge, the IDTA, the UK Addendum) an EU "
+                    "exporter's."),
+    )
     requires_documented_safeguards = models.BooleanField(
         _("needs documented safeguards"), default=False,
         help_text=_("The DPO must record the assessment and safeguards relied on."),
@@ -253,3 +261,12 @@ class TransferMechanism(LegalConcept):
         verbose_name = _("transfer mechanism")
         verbose_name_plural = _("transfer mechanisms")
         ordering = ["code"]
+
+    def serves(self, exporter_jurisdiction: str) -> bool:
+        return serves(self.jurisdiction, exporter_jurisdiction)
+
+
+def serves(mechanism_jurisdiction: str, exporter_jurisdiction: str) -> bool:
+    """True when a mechanism of ``mechanism_jurisdiction`` can cover a transfer by an
+    exporter under ``exporter_jurisdiction`` ("eu" or "uk")."""
+    return mechanism_jurisdiction in (LegalJurisdiction.EU_UK, exporter_jurisdiction)

@@ -483,6 +483,7 @@ _DEROGATION_NOTE = (
 TRANSFER_MECHANISMS = [
     {
         "code": "A45-3",
+        "jurisdiction": "eu",
         "article": "Art 45(3)",
         "label": "EU adequacy decision",
         "kind": "adequacy",
@@ -496,6 +497,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "UK-A45A",
+        "jurisdiction": "uk",
         "article": "UK GDPR Art 45A (formerly DPA 2018 s17A)",
         "label": "UK adequacy regulations (transfers approved by regulations)",
         "kind": "adequacy",
@@ -511,6 +513,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "EU-US-DPF",
+        "jurisdiction": "eu",
         "article": "Art 45(3); Decision (EU) 2023/1795",
         "label": "EU-US Data Privacy Framework certification",
         "kind": "dpf",
@@ -526,6 +529,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "UK-US-DATA-BRIDGE",
+        "jurisdiction": "uk",
         "article": "UK GDPR Art 45A; Data Protection (Adequacy) (United States "
                    "of America) Regulations 2023",
         "label": "UK Extension to the EU-US DPF (UK-US data bridge)",
@@ -540,6 +544,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "EU-SCC-2021",
+        "jurisdiction": "eu",
         "article": "Art 46(2)(c); Decision (EU) 2021/914",
         "label": "EU Standard Contractual Clauses (2021)",
         "kind": "scc",
@@ -554,6 +559,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "UK-IDTA",
+        "jurisdiction": "uk",
         "article": "UK GDPR Art 46(2)(d); DPA 2018 s119A",
         "label": "UK International Data Transfer Agreement (IDTA)",
         "kind": "idta",
@@ -567,6 +573,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "UK-ADDENDUM",
+        "jurisdiction": "uk",
         "article": "UK GDPR Art 46(2)(d); DPA 2018 s119A",
         "label": "UK International Data Transfer Addendum to the EU SCCs",
         "kind": "uk_addendum",
@@ -580,6 +587,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "BCR",
+        "jurisdiction": "eu_uk",
         "article": "Art 47; Art 46(2)(b)",
         "label": "Binding Corporate Rules",
         "kind": "bcr",
@@ -593,6 +601,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A46-2-e",
+        "jurisdiction": "eu_uk",
         "article": "Art 46(2)(e)",
         "label": "Approved code of conduct with binding commitments",
         "kind": "other_safeguard",
@@ -606,6 +615,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A46-2-f",
+        "jurisdiction": "eu_uk",
         "article": "Art 46(2)(f)",
         "label": "Approved certification mechanism with binding commitments",
         "kind": "other_safeguard",
@@ -618,7 +628,53 @@ TRANSFER_MECHANISMS = [
         ),
     },
     {
+        "code": "A46-2-a",
+        "jurisdiction": "eu_uk",
+        "article": "Art 46(2)(a)",
+        "label": "Legally binding instrument between public authorities or bodies",
+        "kind": "other_safeguard",
+        "requires_documented_safeguards": True,
+        "dpv_iri": EU_GDPR + "A46-2-a",
+        "description": (
+            "A legally binding and enforceable instrument between public "
+            "authorities or bodies (a treaty or an agreement between them), "
+            "needing no authorisation of the supervisory authority."
+        ),
+    },
+    {
+        "code": "A46-2-d",
+        "jurisdiction": "eu",
+        "article": "Art 46(2)(d)",
+        "label": "Standard data protection clauses adopted by a supervisory authority",
+        "kind": "scc",
+        "requires_documented_safeguards": True,
+        "dpv_iri": EU_GDPR + "A46-2-d",
+        "description": (
+            "Standard data protection clauses adopted by a supervisory authority "
+            "and approved by the Commission (Art 93(2)), supported by a documented "
+            "transfer impact assessment. (For the UK, the ICO's IDTA and Addendum "
+            "are the clauses issued under DPA 2018 s119A.)"
+        ),
+    },
+    {
+        "code": "A46-3-b",
+        "jurisdiction": "eu_uk",
+        "article": "Art 46(3)(b)",
+        "label": "Administrative arrangements between public authorities, authorised by "
+                 "the supervisory authority",
+        "kind": "other_safeguard",
+        "requires_documented_safeguards": True,
+        "dpv_iri": EU_GDPR + "A46-3-b",
+        "description": (
+            "Provisions inserted into administrative arrangements between public "
+            "authorities or bodies which include enforceable and effective rights "
+            "for data subjects, authorised by the competent supervisory authority; "
+            "record the authorisation."
+        ),
+    },
+    {
         "code": "A46-3-a",
+        "jurisdiction": "eu_uk",
         "article": "Art 46(3)(a)",
         "label": "Ad hoc contractual clauses authorised by the supervisory "
                  "authority",
@@ -633,6 +689,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-a",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(a)",
         "label": "Derogation: explicit consent",
         "kind": "derogation",
@@ -646,6 +703,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-b",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(b)",
         "label": "Derogation: contract with the data subject",
         "kind": "derogation",
@@ -659,6 +717,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-c",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(c)",
         "label": "Derogation: contract in the data subject's interest",
         "kind": "derogation",
@@ -672,6 +731,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-d",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(d)",
         "label": "Derogation: important reasons of public interest",
         "kind": "derogation",
@@ -685,6 +745,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-e",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(e)",
         "label": "Derogation: legal claims",
         "kind": "derogation",
@@ -697,6 +758,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-f",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(f)",
         "label": "Derogation: vital interests",
         "kind": "derogation",
@@ -710,6 +772,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-g",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1)(g)",
         "label": "Derogation: public register",
         "kind": "derogation",
@@ -724,6 +787,7 @@ TRANSFER_MECHANISMS = [
     },
     {
         "code": "A49-1-compelling-li",
+        "jurisdiction": "eu_uk",
         "article": "Art 49(1) second subparagraph",
         "label": "Derogation: compelling legitimate interests",
         "kind": "derogation",
@@ -805,6 +869,21 @@ UK_ADEQUACY.update({
                       "Regulations 2023: UK Extension to the DPF, certified "
                       "organisations only"),
 })
+
+
+# International organisations (Art 4(26)) that enjoy adequacy: a transfer naming one of them
+# (by name or code) is read with its adequacy.
+INTERNATIONAL_ORGANISATIONS = [
+    {
+        "code": "EPO",
+        "name": "European Patent Organisation",
+        "eu_adequacy": "full",
+        "eu_adequacy_note": "Commission adequacy decision of 2025 (the first for an "
+                            "international organisation)",
+        "uk_adequacy": "",
+        "uk_adequacy_note": "",
+    },
+]
 
 
 # ---------------------------------------------------------------------------

@@ -90,6 +90,10 @@ TRANSFER_MECHANISMS = {
     "BCR": "Règles d'entreprise contraignantes (BCR)",
     "A46-2-e": "Code de conduite approuvé assorti d'engagements contraignants",
     "A46-2-f": "Mécanisme de certification approuvé assorti d'engagements contraignants",
+    "A46-2-a": "Instrument juridiquement contraignant entre autorités ou organismes publics",
+    "A46-2-d": "Clauses types de protection des données adoptées par une autorité de contrôle",
+    "A46-3-b": "Arrangements administratifs entre autorités publiques, autorisés par "
+               "l'autorité de contrôle",
     "A46-3-a": "Clauses contractuelles ad hoc autorisées par l'autorité de contrôle",
     "A49-1-a": "Dérogation : consentement explicite",
     "A49-1-b": "Dérogation : contrat avec la personne concernée",

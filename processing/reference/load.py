@@ -27,7 +27,7 @@ _TERMS = (
       "needs_policy_document": "needs_policy_document",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "TransferMechanism", "TRANSFER_MECHANISMS",
-     {"article": "article", "name": "label", "kind": "kind",
+     {"article": "article", "name": "label", "kind": "kind", "jurisdiction": "jurisdiction",
       "requires_documented_safeguards": "requires_documented_safeguards",
       "dpv_iri": "dpv_iri", "description": "description"}),
     ("processing", "DataSubjectCategory", "DATA_SUBJECT_CATEGORIES",
@@ -108,6 +108,13 @@ def load_reference_data(apps=None) -> dict[str, tuple[int, int]]:
         from django.apps import apps
     report = {}
     report["Country"] = _upsert(apps.get_model("entities", "Country"), country_rows())
+    try:
+        organisations = apps.get_model("entities", "InternationalOrganisation")
+    except LookupError:  # a data migration that runs before the model was added
+        pass
+    else:
+        report["InternationalOrganisation"] = _upsert(
+            organisations, [dict(row) for row in data.INTERNATIONAL_ORGANISATIONS])
     for app_label, model_name, constant, mapping in _TERMS:
         names_fr = getattr(french, constant)
         rows = [

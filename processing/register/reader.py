@@ -114,7 +114,10 @@ _TERM_TABLES: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "mechanism": (processing.TransferMechanism, ("code",)),
     "recipient_category": (entities.RecipientCategory, ("name", "code")),
     "country": (entities.Country, ("name", "code")),
+    "international_organisation": (entities.InternationalOrganisation, ("name", "code")),
 }
+_ORGANISATION_FIELDS = ("id", "code", "name", "eu_adequacy", "eu_adequacy_note", "uk_adequacy",
+                        "uk_adequacy_note")
 
 
 def _terms_query() -> models.QuerySet:
@@ -158,11 +161,23 @@ class Terms:
             for row in sorted(rows[table], key=lambda row, order=order: [row[k] for k in order]):
                 if table == "country":
                     made[row["id"]] = r.Country(**{k: row[k] for k in _COUNTRY_FIELDS})
+                elif table == "international_organisation":
+                    made[row["id"]] = r.InternationalOrganisation(
+                        **{k: row[k] for k in _ORGANISATION_FIELDS})
                 else:
                     made[row["id"]] = r.Term(**{k: row[k] for k in _TERM_FIELDS if k not in
                                                 _COUNTRY_ONLY})
             self.by_table[table] = made
             self.rank[table] = {pk: i for i, pk in enumerate(made)}
+        self._organisations = {
+            key.casefold(): organisation
+            for organisation in self.by_table["international_organisation"].values()
+            for key in (organisation.code, organisation.name)}
+
+    def international_organisation(self, words: str) -> r.InternationalOrganisation | None:
+        """The international organisation of the reference data that ``words`` name (its
+        name or code, whatever the case), if any."""
+        return self._organisations.get(words.strip().casefold()) if words else None
 
     def __getitem__(self, table: str) -> dict:
         return self.by_table[table]
@@ -249,6 +264,9 @@ class Reading:
         self.source = source
         self.terms = terms or Terms()
         self.third_parties: dict[int, r.ThirdParty] = {}
+        #: Organisations whose third parties are all read: a later chunk does not read
+        #: them again (a register's chunks each span most of its organisations).
+        self.organisations_read: set[int] = set()
         #: The organisation of the activities read, one record each, shared by its activities.
         self.controllers: dict[int, r.Controller] = {}
 
@@ -309,7 +327,11 @@ class Reading:
     def read_third_parties(self, organisation_ids: set[int], ids: set[int]) -> None:
         """The third parties of ``organisation_ids``, and those of ``ids`` (named by an
         activity, whatever their organisation), unless already read."""
-        wanted = Q(organisation_id__in=organisation_ids) | Q(id__in=ids - set(self.third_parties))
+        organisations = set(organisation_ids) - self.organisations_read
+        missing = set(ids) - set(self.third_parties)
+        if not organisations and not missing:
+            return  # everything asked for is read already (a later chunk)
+        wanted = Q(organisation_id__in=organisations) | Q(id__in=missing)
         names = [*_columns(entities.ThirdParty), "group_organisation__name"]
         terms = self.terms
         for row in _rows(self.source.objects(entities.ThirdParty).filter(wanted), names):
@@ -324,7 +346,9 @@ class Reading:
                 dpf_certified=bool(row["dpf_certified"]),
                 group_organisation_id=row["group_organisation_id"],
                 group_organisation=row["group_organisation__name"] or "", notes=row["notes"],
+                dpo_contact=row["dpo_contact"], representative_contact=row["representative_contact"],
             )
+        self.organisations_read |= organisations
 
     def _controller(self, row: dict) -> r.Controller:
         """The organisation of an activity's row, one record per organisation."""
@@ -432,7 +456,9 @@ class Reading:
                     mechanism=terms["mechanism"].get(row["mechanism_id"]),
                     safeguards=row["safeguards"],
                     safeguard_document_link=row["safeguard_document_link"],
-                    tia_link=row["tia_link"], scc_module=row["scc_module"]))
+                    tia_link=row["tia_link"], scc_module=row["scc_module"],
+                    organisation=terms.international_organisation(
+                        row["international_organisation"])))
         for row in sorted(rows["retention_rules"], key=lambda row: row["id"]):
             activity = activities.get(row["activity_id"])
             if activity is not None:

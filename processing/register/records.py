@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language, gettext
 
-from entities.models.country import adequate_for
+from entities.models.country import Adequacy, adequacy_for, adequate_for
 from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.models.activity import PROCESSOR_ROLES, ActivityRole
@@ -118,6 +118,28 @@ class Country:
     def adequate_for(self, jurisdiction: str) -> bool:
         return adequate_for(self, jurisdiction)
 
+    def adequacy_for(self, jurisdiction: str) -> str:
+        return adequacy_for(self, jurisdiction)
+
+
+@dataclass(frozen=True, slots=True)
+class InternationalOrganisation:
+    """An international organisation of the reference data, with its adequacy."""
+
+    id: int
+    code: str
+    name: str
+    eu_adequacy: str = ""
+    eu_adequacy_note: str = ""
+    uk_adequacy: str = ""
+    uk_adequacy_note: str = ""
+
+    def adequate_for(self, jurisdiction: str) -> bool:
+        return adequate_for(self, jurisdiction)
+
+    def adequacy_for(self, jurisdiction: str) -> str:
+        return adequacy_for(self, jurisdiction)
+
 
 @dataclass(slots=True)
 class Contact:
@@ -206,6 +228,9 @@ class ThirdParty:
     group_organisation_id: int | None
     group_organisation: str
     notes: str
+    #: A controller served's DPO and Art 27 representative (Art 30(2)(a)), in words.
+    dpo_contact: str = ""
+    representative_contact: str = ""
 
     @property
     def kind_label(self) -> str:
@@ -219,10 +244,18 @@ class ThirdParty:
     def needs_contract(self) -> bool:
         return self.kind in PROCESSOR_KINDS
 
-    def details(self) -> str:
+    def details(self, *, dpo_label: str = "DPO",
+                representative_label: str = "Representative (Art 27)") -> str:
+        """Name and contact details on one line, then (for a controller served or a joint
+        controller) its DPO and representative, each after its label."""
         parts = [self.name, self.address, self.country.local_name if self.country else "", self.email,
                  self.phone]
-        return ", ".join(p.replace("\n", ", ") for p in parts if p)
+        text = ", ".join(p.replace("\n", ", ") for p in parts if p)
+        for label, value in ((dpo_label, self.dpo_contact),
+                             (representative_label, self.representative_contact)):
+            if value.strip():
+                text += f"; {label}: " + value.strip().replace("\n", ", ")
+        return text
 
     def __str__(self):
         return self.name
@@ -291,6 +324,9 @@ class Transfer:
     safeguard_document_link: str
     tia_link: str
     scc_module: int | None = None
+    #: The international organisation of the reference data that ``international_organisation``
+    #: names (by its name or code), if any: it carries the organisation's adequacy.
+    organisation: InternationalOrganisation | None = None
 
     @property
     def destination(self) -> str:
@@ -305,6 +341,20 @@ class Transfer:
     def destination_label(self) -> str:
         """The destination, or words that say it is not named."""
         return self.destination or NOT_NAMED
+
+    def adequacy_for(self, jurisdiction: str) -> str | None:
+        """The adequacy of the destination for an exporter under ``jurisdiction``
+        (``Adequacy`` values), or None when the destination is not known to the reference
+        data (not named, or an international organisation it does not list)."""
+        if self.country is not None:
+            return self.country.adequacy_for(jurisdiction)
+        if self.organisation is not None:
+            return self.organisation.adequacy_for(jurisdiction)
+        return None
+
+    def adequate_for(self, jurisdiction: str) -> bool:
+        """True when the destination is adequate for the exporter: no mechanism is needed."""
+        return self.adequacy_for(jurisdiction) == Adequacy.FULL
 
     @property
     def scc_module_label(self) -> str:

@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 
 from entities.models import Adequacy
+from entities.models.country import CHAPTER_V_REGIMES
 from processing.models import TransferMechanismKind
+from processing.models.reference import serves
 from processing.register.reader import read_in_chunks
 
 from ..selectors import activities_in_scope
@@ -18,8 +20,12 @@ from .base import Chart, Figure, ReportContent, Section
 TITLE = "Transfers and retention"
 
 
-def _adequacy(country, jurisdiction: str) -> str:
+def _adequacy(transfer, jurisdiction: str) -> str:
+    country = transfer.country
     if country is None:
+        if transfer.organisation is not None:
+            return {Adequacy.FULL: "adequate international organisation"}.get(
+                transfer.adequacy_for(jurisdiction), "international organisation")
         return "international organisation"
     if country.is_eea:
         return "EEA"
@@ -30,12 +36,16 @@ def _adequacy(country, jurisdiction: str) -> str:
         status, "no adequacy")
 
 
-def _issue(transfer, country, jurisdiction: str) -> str:
+def _issue(transfer, jurisdiction: str) -> str:
+    if jurisdiction not in CHAPTER_V_REGIMES:
+        return ""  # another regime: no EU or UK transfer rule is checked
     mechanism = transfer.mechanism
     if mechanism is None:
-        if country is None or not country.adequate_for(jurisdiction):
+        if not transfer.adequate_for(jurisdiction):
             return "No transfer mechanism recorded"
         return ""
+    if not serves(mechanism.jurisdiction, jurisdiction):
+        return "Mechanism of another law than the exporter's"
     if (mechanism.kind == TransferMechanismKind.DEROGATION
             and mechanism.requires_documented_safeguards
             and not (transfer.safeguards.strip() or transfer.safeguard_document_link)):
@@ -62,14 +72,14 @@ def build(report, previous) -> ReportContent:
             destination = country.name if country else transfer.international_organisation
             mechanism = transfer.mechanism
             mechanism_name = mechanism.name if mechanism else "none"
-            issue = _issue(transfer, country, jurisdiction)
+            issue = _issue(transfer, jurisdiction)
             issues += bool(issue)
             by_destination[destination] += 1
             activities_by_destination[destination].add(activity.id)
             by_mechanism[mechanism_name] += 1
             transfer_rows.append([
                 organisation, activity.reference, activity.name, destination,
-                _adequacy(country, jurisdiction),
+                _adequacy(transfer, jurisdiction),
                 str(transfer.third_party) if transfer.third_party else "",
                 mechanism_name, mechanism.article if mechanism else "", transfer.safeguards,
                 transfer.safeguard_document_link, transfer.tia_link, issue,

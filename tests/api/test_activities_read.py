@@ -9,6 +9,7 @@ from tests.factories import (
     TransferFactory,
     complete_activity,
     country,
+    mechanism,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,8 @@ def register(org, other_org):
     a = complete_activity(organisation=org, reference="PA-001", name="Sales pipeline",
                           description="Leads from the website")
     RecipientFactory(activity=a, third_party=crm)
-    TransferFactory(activity=a, country=country("US"))
+    # A UK exporter's US transfer under the UK's own instrument: nothing to report.
+    TransferFactory(activity=a, country=country("US"), mechanism=mechanism("UK-US-DATA-BRIDGE"))
     b = complete_activity(organisation=org, reference="PA-002", name="Call recording",
                           role="processor", status="active")
     ActivityLawfulBasis.objects.create(activity=b, basis=LawfulBasis.objects.get(code="A6-1-f"))

@@ -128,6 +128,27 @@ def test_a_dpo_adds_and_changes_third_parties_of_its_register(org, other_org, dp
     assert moved.status_code == 400
 
 
+def test_a_controller_served_carries_its_dpo_and_representative(org, dpo_client):
+    """Art 30(2)(a): written and read back through the API, kept in the history."""
+    body = {"organisation": org.pk, "name": "Client SAS", "kind": "controller", "country": "FR",
+            "dpo_contact": "Camille Martin, dpo@client.example",
+            "representative_contact": ""}
+    response = dpo_client.post(PARTIES, body, format="json")
+    assert response.status_code == 201, response.data
+    party = ThirdParty.objects.get(name="Client SAS")
+    assert party.dpo_contact == "Camille Martin, dpo@client.example"
+    url = f"{PARTIES}{party.pk}/"
+    read = dpo_client.get(url)
+    assert (read.data["dpo_contact"], read.data["representative_contact"]) == (
+        "Camille Martin, dpo@client.example", "")
+    changed = dpo_client.patch(url, {"representative_contact": "Rep Ltd, London"}, format="json",
+                               HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200, changed.data
+    assert changed.data["representative_contact"] == "Rep Ltd, London"
+    assert [h.representative_contact for h in party.history.order_by("history_id")] == [
+        "", "Rep Ltd, London"]
+
+
 def test_an_unknown_category_points_to_the_list_of_codes(org, dpo_client):
     response = dpo_client.post(PARTIES, {"organisation": org.pk, "name": "X", "kind": "processor",
                                          "category": "cloud"}, format="json")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from entities.models import RecipientCategory
+from entities.models import RecipientCategory, ThirdParty
 from processing.models import (
     ActivityRole,
     ProcessingActivity,
@@ -57,6 +57,7 @@ RULE_TABLE = {
     "A30-RETENTION": ("error", "Art 30(1)(f)", "retention_rules", CONTROLLER_ROLES),
     "A30-SECURITY": ("error", "Art 30(1)(g) / 30(2)(d)", "security_measures", set(ROLES)),
     "A30-CONTROLLERS": ("error", "Art 30(2)(a)", "controllers_served", PROCESSOR_ROLES),
+    "A30-CONTROLLER-CONTACTS": ("warning", "Art 30(2)(a)", "controllers_served", PROCESSOR_ROLES),
     "A26-JOINT": ("error", "Art 26 / 30(1)(a)", "joint_controllers", {ActivityRole.JOINT_CONTROLLER}),
     "A6-BASIS": ("error", "Art 6(1)", "lawful_bases", CONTROLLER_ROLES),
     "A6-LI-INTEREST": ("error", "Art 6(1)(f)", "lawful_bases", set(ROLES)),
@@ -66,6 +67,10 @@ RULE_TABLE = {
     "A9-CONDITION": ("error", "Art 9(2)", "special_category_conditions", CONTROLLER_ROLES),
     "A10-CONDITION": ("error", "Art 10 / DPA 2018 Sch. 1 Pt 3", "schedule1_conditions", CONTROLLER_ROLES),
     "CH5-MECHANISM": ("error", "Art 44-46", "transfers", set(ROLES)),
+    "CH5-MECHANISM-REGIME": ("error", "Art 44; UK GDPR Art 44", "transfers", set(ROLES)),
+    "CH5-MECHANISM-DESTINATION": ("error", "Art 45(1)", "transfers", set(ROLES)),
+    "CH5-TRANSFER-MISSING": ("error", "Art 30(1)(e); Art 44", "transfers", set(ROLES)),
+    "CH5-TIA": ("warning", "Art 46(1)", "transfers", set(ROLES)),
     "A49-SAFEGUARDS": ("error", "Art 49(1) / 30(1)(e)", "transfers", set(ROLES)),
     "CH5-TIA-UNNAMED": ("warning", "Art 46(1)", "transfers", set(ROLES)),
     "CH5-DPF-CERTIFIED": ("warning", "Art 45(3)", "transfers", set(ROLES)),
@@ -121,7 +126,9 @@ def build(spec: dict) -> ProcessingActivity:
     a field of the activity. Related rows: ``purposes`` (a count), ``subjects``,
     ``categories``, ``art9``, ``sch1`` (codes), ``measures`` (a count), ``joint`` and
     ``served`` (counts of third parties), ``bases``, ``recipients``, ``retention``,
-    ``transfers`` (dicts of their fields, with codes and names for the references)."""
+    ``transfers`` (dicts of their fields, with codes and names for the references). ``served``
+    may also list the fields of each controller served; a recipient's ``country`` is a code,
+    and a transfer's ``importer`` the fields of a new third party or the name of a recipient's."""
     spec = dict(spec)
     organisation = OrganisationFactory(jurisdiction=spec.pop("jurisdiction", "uk"),
                                        public_authority=spec.pop("public_authority", False))
@@ -152,8 +159,9 @@ def build(spec: dict) -> ProcessingActivity:
         activity.joint_controllers.set([ThirdPartyFactory(organisation=organisation, kind="joint_controller")
                                         for _ in range(joint)])
     if served:
-        activity.controllers_served.set([ThirdPartyFactory(organisation=organisation, kind="controller")
-                                         for _ in range(served)])
+        fields = [{}] * served if isinstance(served, int) else served
+        activity.controllers_served.set([ThirdPartyFactory(organisation=organisation, kind="controller",
+                                                           **party) for party in fields])
     for use in bases:
         use = dict(use)
         limited_to = use.pop("limited_to", ())
@@ -165,6 +173,9 @@ def build(spec: dict) -> ProcessingActivity:
             RecipientFactory(activity=activity, third_party=None,
                              category=RecipientCategory.objects.order_by("code").first())
         else:
+            recipient = dict(recipient)
+            if recipient.get("country"):
+                recipient["country"] = country(recipient["country"])
             RecipientFactory(activity=activity, third_party=ThirdPartyFactory(
                 organisation=organisation, **recipient))
     for rule in retention:
@@ -175,10 +186,13 @@ def build(spec: dict) -> ProcessingActivity:
         transfer = dict(transfer)
         importer = transfer.pop("importer", None)
         code = transfer.pop("country", None)
+        if isinstance(importer, str):
+            importer = ThirdParty.objects.get(organisation=organisation, name=importer)
+        elif importer:
+            importer = ThirdPartyFactory(organisation=organisation, **importer)
         TransferFactory(
             activity=activity, country=country(code) if code else None,
-            mechanism=_mechanism(transfer.pop("mechanism", None)),
-            third_party=ThirdPartyFactory(organisation=organisation, **importer) if importer else None,
+            mechanism=_mechanism(transfer.pop("mechanism", None)), third_party=importer,
             **transfer)
     if created_at is not None:
         ProcessingActivity.objects.filter(pk=activity.pk).update(created_at=created_at)
@@ -258,6 +272,52 @@ def no_art10(names):
 def no_mechanism(destination):
     return (f"The transfer to {destination} has no transfer mechanism: record the safeguard "
             "(SCCs, IDTA, DPF...) or the Art 49 derogation relied on.")
+
+
+MECHANISM_NAMES = {
+    "EU-US-DPF": "EU-US Data Privacy Framework certification",
+    "UK-US-DATA-BRIDGE": "UK Extension to the EU-US DPF (UK-US data bridge)",
+    "UK-IDTA": "UK International Data Transfer Agreement (IDTA)",
+    "UK-ADDENDUM": "UK International Data Transfer Addendum to the EU SCCs",
+    "A45-3": "EU adequacy decision",
+    "UK-A45A": "UK adequacy regulations (transfers approved by regulations)",
+    "EU-SCC-2021": "EU Standard Contractual Clauses (2021)",
+    "A46-2-d": "Standard data protection clauses adopted by a supervisory authority",
+}
+LAW = {"eu": "EU law", "uk": "UK law"}
+
+
+def wrong_regime(destination, code, theirs, ours, instead):
+    return (f"The transfer to {destination} relies on {MECHANISM_NAMES[code]}, an instrument of "
+            f"{LAW[theirs]}, but the organisation exports under {LAW[ours]}: record {instead}.")
+
+
+def not_adequate(destination, code, ours):
+    return (f"The transfer to {destination} relies on {MECHANISM_NAMES[code]}, but {destination} "
+            f"has no adequacy under {LAW[ours]}: record the Art 46 safeguard (SCCs, IDTA...) or "
+            "the Art 49 derogation relied on.")
+
+
+def not_us(destination, code):
+    return (f"The transfer to {destination} relies on {MECHANISM_NAMES[code]}, which covers "
+            f"certified organisations in the United States only: record the mechanism that covers "
+            f"{destination}.")
+
+
+def transfer_missing(name, country_name, ours):
+    return (f"{name} receives the data in {country_name}, which is not adequate under {LAW[ours]}, "
+            "but no transfer to it is recorded: record the transfer and its mechanism.")
+
+
+def no_tia(destination, code):
+    return (f"The transfer to {destination} relies on {MECHANISM_NAMES[code]} with no transfer "
+            "impact assessment: assess the law and practice of the destination and link the TIA.")
+
+
+def no_controller_contacts(name):
+    return (f"{name} is a controller served with neither its DPO nor its Art 27 representative "
+            "recorded: record their names and contact details on its third-party record (or that "
+            "it has none).")
 
 
 def unnamed(code):
@@ -461,6 +521,15 @@ cases(
     ("uk-to-uk", {"transfers": [{"country": "GB"}]}, []),
     ("uk-to-eea-norway", {"transfers": [{"country": "NO"}]}, []),
     ("eu-to-eea-norway", {"jurisdiction": "eu", "transfers": [{"country": "NO"}]}, []),
+    ("other-regime-to-india-no-mechanism", {"jurisdiction": "other", "transfers": [{"country": "IN"}]},
+     []),
+    ("eu-to-european-patent-organisation", {"jurisdiction": "eu", "transfers": [
+        {"country": None, "international_organisation": "European Patent Organisation"}]}, []),
+    ("eu-to-epo-by-its-code", {"jurisdiction": "eu", "transfers": [
+        {"country": None, "international_organisation": " epo "}]}, []),
+    ("uk-to-european-patent-organisation-no-uk-adequacy", {"transfers": [
+        {"country": None, "international_organisation": "European Patent Organisation"}]},
+     [no_mechanism("European Patent Organisation")]),
     ("eu-to-uk", {"jurisdiction": "eu", "transfers": [{"country": "GB"}]}, []),
 )
 cases(
@@ -476,6 +545,8 @@ cases(
     ("named-country", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
     ("named-organisation", {"transfers": [{"country": None, "international_organisation": "WHO",
                                            "mechanism": "A46-2-f"}]}, []),
+    ("other-regime-unnamed", {"jurisdiction": "other",
+                              "transfers": [{"country": None, "mechanism": "EU-SCC-2021"}]}, []),
 )
 cases(
     "A49-SAFEGUARDS",
@@ -494,6 +565,8 @@ cases(
                                                        "mechanism": UNDOCUMENTED_DEROGATION}]}, []),
     ("scc-no-safeguards", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
     ("no-mechanism", {"transfers": [{"country": "IN"}]}, []),
+    ("other-regime-derogation-undocumented",
+     {"jurisdiction": "other", "transfers": [{"country": "IN", "mechanism": "A49-1-a"}]}, []),
 )
 UNCERTIFIED = {"name": "Acme Inc", "kind": "processor", "dpf_certified": False}
 cases(
@@ -508,8 +581,130 @@ cases(
      {"transfers": [{"country": "US", "mechanism": "EU-US-DPF",
                      "importer": UNCERTIFIED | {"dpf_certified": True}}]}, []),
     ("dpf-no-importer", {"transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]}, []),
+    ("other-regime-importer-not-certified",
+     {"jurisdiction": "other", "transfers": [{"country": "US", "mechanism": "EU-US-DPF",
+                                              "importer": UNCERTIFIED}]}, []),
     ("scc-importer-not-certified",
      {"transfers": [{"country": "US", "mechanism": "EU-SCC-2021", "importer": UNCERTIFIED}]}, []),
+)
+US_PROCESSOR = {"name": "Helpdesk Inc", "country": "US"}
+cases(
+    "CH5-MECHANISM-REGIME",
+    ("uk-exporter-eu-us-dpf", {"transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]},
+     [wrong_regime("United States", "EU-US-DPF", "eu", "uk",
+                   "the UK Extension to the DPF (UK-US data bridge)")]),
+    ("eu-exporter-uk-idta", {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "UK-IDTA"}]},
+     [wrong_regime("India", "UK-IDTA", "uk", "eu", "the EU standard contractual clauses")]),
+    ("eu-exporter-uk-addendum",
+     {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "UK-ADDENDUM"}]},
+     [wrong_regime("India", "UK-ADDENDUM", "uk", "eu", "the EU standard contractual clauses")]),
+    ("eu-exporter-uk-us-data-bridge",
+     {"jurisdiction": "eu", "transfers": [{"country": "US", "mechanism": "UK-US-DATA-BRIDGE"}]},
+     [wrong_regime("United States", "UK-US-DATA-BRIDGE", "uk", "eu",
+                   "the EU-US Data Privacy Framework")]),
+    ("uk-exporter-eu-adequacy", {"transfers": [{"country": "JP", "mechanism": "A45-3"}]},
+     [wrong_regime("Japan", "A45-3", "eu", "uk", "UK adequacy regulations")]),
+    ("uk-exporter-eu-sccs-alone", {"transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]},
+     [wrong_regime("India", "EU-SCC-2021", "eu", "uk", "the UK Addendum to the EU SCCs, or the IDTA")]),
+    ("uk-exporter-sa-clauses", {"transfers": [{"country": "IN", "mechanism": "A46-2-d"}]},
+     [wrong_regime("India", "A46-2-d", "eu", "uk", "the UK Addendum to the EU SCCs, or the IDTA")]),
+    ("uk-exporter-uk-us-data-bridge", {"transfers": [{"country": "US", "mechanism": "UK-US-DATA-BRIDGE"}]},
+     []),
+    ("eu-exporter-eu-us-dpf",
+     {"jurisdiction": "eu", "transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]}, []),
+    ("uk-exporter-uk-idta", {"transfers": [{"country": "IN", "mechanism": "UK-IDTA"}]}, []),
+    ("eu-exporter-eu-sccs",
+     {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]}, []),
+    ("either-exporter-bcr", {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "BCR"}]}, []),
+    ("uk-exporter-derogation", {"transfers": [{"country": "IN", "mechanism": "A49-1-a"}]}, []),
+    ("other-regime-eu-us-dpf",
+     {"jurisdiction": "other", "transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]}, []),
+)
+cases(
+    "CH5-MECHANISM-DESTINATION",
+    ("eu-adequacy-to-india", {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "A45-3"}]},
+     [not_adequate("India", "A45-3", "eu")]),
+    ("uk-adequacy-to-brazil", {"transfers": [{"country": "BR", "mechanism": "UK-A45A"}]},
+     [not_adequate("Brazil", "UK-A45A", "uk")]),
+    ("eu-dpf-to-india", {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "EU-US-DPF"}]},
+     [not_us("India", "EU-US-DPF")]),
+    ("uk-adequacy-to-epo", {"transfers": [{"country": None, "mechanism": "UK-A45A",
+                                           "international_organisation": "EPO"}]},
+     [not_adequate("EPO", "UK-A45A", "uk")]),
+    ("eu-adequacy-to-brazil", {"jurisdiction": "eu", "transfers": [{"country": "BR", "mechanism": "A45-3"}]},
+     []),
+    ("eu-adequacy-to-partly-adequate-japan",
+     {"jurisdiction": "eu", "transfers": [{"country": "JP", "mechanism": "A45-3"}]}, []),
+    ("uk-adequacy-to-korea", {"transfers": [{"country": "KR", "mechanism": "UK-A45A"}]}, []),
+    ("eu-adequacy-to-epo", {"jurisdiction": "eu", "transfers": [
+        {"country": None, "mechanism": "A45-3", "international_organisation": "EPO"}]}, []),
+    ("eu-adequacy-to-unlisted-organisation", {"jurisdiction": "eu", "transfers": [
+        {"country": None, "mechanism": "A45-3", "international_organisation": "World Bank"}]}, []),
+    ("eu-dpf-to-us", {"jurisdiction": "eu", "transfers": [{"country": "US", "mechanism": "EU-US-DPF"}]}, []),
+    ("uk-adequacy-of-another-law-to-india", {"transfers": [{"country": "IN", "mechanism": "A45-3"}]}, []),
+    ("other-regime-eu-adequacy-to-india",
+     {"jurisdiction": "other", "transfers": [{"country": "IN", "mechanism": "A45-3"}]}, []),
+)
+cases(
+    "CH5-TRANSFER-MISSING",
+    ("us-processor-no-transfer", {"recipients": [US_PROCESSOR]},
+     [transfer_missing("Helpdesk Inc", "United States", "uk")]),
+    ("eu-exporter-us-processor-no-transfer", {"jurisdiction": "eu", "recipients": [US_PROCESSOR]},
+     [transfer_missing("Helpdesk Inc", "United States", "eu")]),
+    ("uk-exporter-brazilian-processor", {"recipients": [{"name": "Nuvem Ltda", "country": "BR"}]},
+     [transfer_missing("Nuvem Ltda", "Brazil", "uk")]),
+    ("transfer-to-another-importer", {
+        "recipients": [US_PROCESSOR],
+        "transfers": [{"country": "US", "mechanism": "UK-IDTA", "importer": {"name": "Other Inc"}}]},
+     [transfer_missing("Helpdesk Inc", "United States", "uk")]),
+    ("us-processor-with-transfer", {
+        "recipients": [US_PROCESSOR],
+        "transfers": [{"country": "US", "mechanism": "UK-IDTA", "importer": "Helpdesk Inc"}]}, []),
+    ("us-processor-transfer-to-its-country-no-importer", {
+        "recipients": [US_PROCESSOR], "transfers": [{"country": "US", "mechanism": "UK-IDTA"}]}, []),
+    ("eu-exporter-brazilian-processor", {"jurisdiction": "eu",
+                                         "recipients": [{"name": "Nuvem Ltda", "country": "BR"}]}, []),
+    ("uk-processor", {"recipients": [{"name": "Hosting Ltd", "country": "GB"}]}, []),
+    ("eu-exporter-irish-processor", {"jurisdiction": "eu",
+                                     "recipients": [{"name": "Cloud Ltd", "country": "IE"}]}, []),
+    ("recipient-without-country", {"recipients": [{"name": "Somewhere Ltd", "country": None}]}, []),
+    ("category-only", {"recipients": ["category"]}, []),
+    ("other-regime-us-processor", {"jurisdiction": "other", "recipients": [US_PROCESSOR]}, []),
+)
+cases(
+    "CH5-TIA",
+    ("idta-without-tia", {"transfers": [{"country": "IN", "mechanism": "UK-IDTA"}]},
+     [no_tia("India", "UK-IDTA")]),
+    ("uk-addendum-without-tia", {"transfers": [{"country": "US", "mechanism": "UK-ADDENDUM"}]},
+     [no_tia("United States", "UK-ADDENDUM")]),
+    ("eu-sccs-without-tia",
+     {"jurisdiction": "eu", "transfers": [{"country": "IN", "mechanism": "EU-SCC-2021"}]},
+     [no_tia("India", "EU-SCC-2021")]),
+    ("idta-with-tia", {"transfers": [{"country": "IN", "mechanism": "UK-IDTA",
+                                      "tia_link": "https://example.com/tia.pdf"}]}, []),
+    ("bridge-needs-no-tia", {"transfers": [{"country": "US", "mechanism": "UK-US-DATA-BRIDGE"}]}, []),
+    ("derogation-needs-no-tia", {"transfers": [{"country": "IN", "mechanism": "A49-1-b",
+                                                "safeguards": "Occasional."}]}, []),
+    ("unnamed-destination-left-to-its-own-rule", {"transfers": [{"country": None, "mechanism": "UK-IDTA"}]},
+     []),
+    ("other-regime-idta", {"jurisdiction": "other", "transfers": [{"country": "IN", "mechanism": "UK-IDTA"}]},
+     []),
+)
+cases(
+    "A30-CONTROLLER-CONTACTS",
+    ("controller-served-without-dpo-or-representative",
+     {"role": "processor", "served": [{"name": "Client Ltd"}]}, [no_controller_contacts("Client Ltd")]),
+    ("blank-contacts", {"role": "processor", "served": [{"name": "Client Ltd", "dpo_contact": "  ",
+                                                         "representative_contact": "\n"}]},
+     [no_controller_contacts("Client Ltd")]),
+    ("one-of-two-without", {"role": "processor", "served": [
+        {"name": "Client Ltd", "dpo_contact": "Jo Bloggs, dpo@client.example"}, {"name": "Beta GmbH"}]},
+     [no_controller_contacts("Beta GmbH")]),
+    ("controller-served-with-dpo", {"role": "processor", "served": [
+        {"name": "Client Ltd", "dpo_contact": "Jo Bloggs, dpo@client.example"}]}, []),
+    ("controller-served-with-representative", {"role": "processor", "served": [
+        {"name": "Client Inc", "representative_contact": "Rep Ltd, London"}]}, []),
+    ("no-controller-served", {"role": "processor"}, []),
 )
 cases(
     "A28-CONTRACT",

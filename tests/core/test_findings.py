@@ -124,6 +124,29 @@ def _break_dpf(a):
                     third_party=importer)
 
 
+def _break_regime(a):
+    TransferFactory(activity=a, country=country("US"), mechanism=mechanism("EU-US-DPF"))
+
+
+def _break_destination(a):
+    TransferFactory(activity=a, country=country("IN"), mechanism=mechanism("UK-A45A"))
+
+
+def _break_transfer_missing(a):
+    RecipientFactory(activity=a, third_party=ThirdPartyFactory(
+        organisation=a.organisation, name="Helpdesk Inc", country=country("US")))
+
+
+def _break_tia(a):
+    TransferFactory(activity=a, country=country("IN"), mechanism=mechanism("UK-IDTA"), tia_link="")
+
+
+def _break_controller_contacts(a):
+    a.role = "processor"
+    a.save()
+    a.controllers_served.add(ThirdPartyFactory(organisation=a.organisation, kind="controller"))
+
+
 def _break_contract(a):
     RecipientFactory(activity=a, third_party=ThirdPartyFactory(
         organisation=a.organisation, kind="processor", contract_link=""))
@@ -201,6 +224,11 @@ BREAKERS = {
     "CH5-TIA-UNNAMED": _break_unnamed,
     "A49-SAFEGUARDS": _break_derogation,
     "CH5-DPF-CERTIFIED": _break_dpf,
+    "CH5-MECHANISM-REGIME": _break_regime,
+    "CH5-MECHANISM-DESTINATION": _break_destination,
+    "CH5-TRANSFER-MISSING": _break_transfer_missing,
+    "CH5-TIA": _break_tia,
+    "A30-CONTROLLER-CONTACTS": _break_controller_contacts,
     "A28-CONTRACT": _break_contract,
     "A35-DPIA": _break_dpia,
     "A35-SCREENING": _setter(large_scale=True),
@@ -280,6 +308,22 @@ def _fix_dpf(a):
         transfer.third_party.save()
 
 
+def _fix_mechanism(code):
+    def fix(a):
+        a.transfers.update(mechanism=mechanism(code))
+    return fix
+
+
+def _fix_transfer_missing(a):
+    importer = a.recipients.get(third_party__name="Helpdesk Inc").third_party
+    TransferFactory(activity=a, country=importer.country, third_party=importer,
+                    mechanism=mechanism("UK-IDTA"), tia_link="https://example.com/tia.pdf")
+
+
+def _fix_controller_contacts(a):
+    a.controllers_served.update(dpo_contact="Jo Bloggs, dpo@client.example")
+
+
 def _fix_contract(a):
     for recipient in a.recipients.select_related("third_party"):
         recipient.third_party.contract_link = "https://example.com/dpa"
@@ -324,6 +368,11 @@ FIXERS = {
     "CH5-TIA-UNNAMED": lambda a: a.transfers.update(tia_link="https://example.com/tia.pdf"),
     "A49-SAFEGUARDS": _fix_derogation,
     "CH5-DPF-CERTIFIED": _fix_dpf,
+    "CH5-MECHANISM-REGIME": _fix_mechanism("UK-US-DATA-BRIDGE"),
+    "CH5-MECHANISM-DESTINATION": _fix_mechanism("UK-IDTA"),
+    "CH5-TRANSFER-MISSING": _fix_transfer_missing,
+    "CH5-TIA": lambda a: a.transfers.update(tia_link="https://example.com/tia.pdf"),
+    "A30-CONTROLLER-CONTACTS": _fix_controller_contacts,
     "A28-CONTRACT": _fix_contract,
     "A35-DPIA": _restore("dpia_status", "in_progress"),
     "A35-SCREENING": _restore("dpia_required", "no"),

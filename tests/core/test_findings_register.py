@@ -110,3 +110,31 @@ def test_one_activity_record_is_checked_without_a_query(django_assert_num_querie
         codes = {f.code for f in activity_findings(record)}
     assert codes == {"A28-CONTRACT"}
     assert activity_findings(activity) == activity_findings(record)
+
+
+def test_chunks_read_each_organisations_third_parties_once():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from processing.register.reader import read_in_chunks
+
+    organisation = OrganisationFactory()
+    ids = [complete_activity(organisation=organisation).pk for _ in range(4)]
+
+    def read(chunk_ids):
+        with CaptureQueriesContext(connection) as ctx:
+            records = list(read_in_chunks(chunk_ids, chunk_size=2))
+        return records, [q for q in ctx.captured_queries
+                         if 'FROM "entities_thirdparty"' in q["sql"]]
+
+    records, reads = read(ids)
+    assert [record.id for record in records] == ids
+    assert all(use.third_party is not None for record in records for use in record.recipients)
+    assert len(reads) == 1  # the second chunk's organisation is read already
+
+    other = complete_activity()  # another organisation, met in the second chunk: read then
+    assert other.organisation_id != organisation.pk
+    records, reads = read([ids[0], ids[1], other.pk])
+    assert len(reads) == 2
+    assert [use.third_party.organisation_id for use in records[-1].recipients] == [
+        other.organisation_id]

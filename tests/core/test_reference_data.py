@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from entities.models import Country, RecipientCategory
+from entities.models import Country, InternationalOrganisation, RecipientCategory
 from processing.models import (
     DataSubjectCategory,
     LawfulBasis,
@@ -99,10 +99,33 @@ def test_a_cleared_flag_is_set_again_by_loading():
 def test_transfer_mechanisms_cover_chapter_v():
     kinds = set(TransferMechanism.objects.values_list("kind", flat=True))
     assert {"adequacy", "dpf", "scc", "idta", "uk_addendum", "bcr", "derogation"} <= kinds
-    scc = TransferMechanism.objects.get(kind="scc")
+    scc = TransferMechanism.objects.get(code="EU-SCC-2021")
     assert scc.dpv_iri == "https://w3id.org/dpv/legal/eu/gdpr#A46-2-c"
+    for code in ("A46-2-a", "A46-2-d", "A46-3-b"):
+        assert TransferMechanism.objects.get(code=code).dpv_iri == (
+            f"https://w3id.org/dpv/legal/eu/gdpr#{code}")
     assert all(m.requires_documented_safeguards
                for m in TransferMechanism.objects.filter(kind="derogation"))
+
+
+def test_each_transfer_mechanism_belongs_to_the_law_that_made_it():
+    law = dict(TransferMechanism.objects.values_list("code", "jurisdiction"))
+    assert {code for code, j in law.items() if j == "eu"} == {
+        "A45-3", "EU-US-DPF", "EU-SCC-2021", "A46-2-d"}
+    assert {code for code, j in law.items() if j == "uk"} == {
+        "UK-A45A", "UK-US-DATA-BRIDGE", "UK-IDTA", "UK-ADDENDUM"}
+    assert law["BCR"] == law["A49-1-a"] == law["A46-2-a"] == law["A46-3-b"] == "eu_uk"
+    bridge = TransferMechanism.objects.get(code="UK-US-DATA-BRIDGE")
+    assert bridge.serves("uk") and not bridge.serves("eu")
+    assert TransferMechanism.objects.get(code="BCR").serves("eu")
+
+
+def test_international_organisations_carry_their_adequacy():
+    epo = InternationalOrganisation.objects.get(code="EPO")
+    assert epo.name == "European Patent Organisation"
+    assert epo.adequate_for("eu") and not epo.adequate_for("uk")
+    # Under another regime no EU or UK transfer rule applies.
+    assert epo.adequate_for("other") and Country.objects.get(code="IN").adequate_for("other")
 
 
 def test_countries_with_eea_membership_and_adequacy():

@@ -46,3 +46,17 @@ def test_same_seed_gives_the_same_register():
 def test_impossible_shape_is_refused():
     with pytest.raises(CommandError, match="third-parties"):
         call_command("generate_register", activities=5, organisations=4, third_parties=2)
+
+
+def test_a_register_written_in_chunks_has_every_activity_whole():
+    from processing.synthetic import generate_register
+
+    created = generate_register(activities=7, organisations=2, third_parties=6, chunk=3)
+    assert created == {"organisations": 2, "third_parties": 6, "activities": 7}
+    activities = ProcessingActivity.objects.with_register().order_by("reference")
+    assert [a.reference for a in activities] == [f"SYN-0000{n}" for n in range(1, 8)]
+    for activity in activities:  # the last, short chunk as whole as the first
+        assert len(activity.data_categories.all()) == 5
+        assert len(activity.purposes.all()) == 2
+        assert len(activity.retention_rules.all()) == 2
+        assert activity.history.get(history_type="+").data_categories.count() == 5

@@ -134,7 +134,7 @@ def test_a_data_file_the_demo_does_not_read_is_refused(data_dir):
     ("    country: LU\n", "    country: XX\n",
      "connexai.yaml: Third party Amazon Web Services EMEA SARL (ConnexAI), country: no country "
      "with code 'XX' (is the reference data loaded?"),
-    ("Zendesk\n        mechanism: EU-US-DPF\n", "Zendesk\n        mechanism: SCC-2022\n",
+    ("Zendesk\n        mechanism: UK-US-DATA-BRIDGE\n", "Zendesk\n        mechanism: SCC-2022\n",
      "connexai.yaml: Activity CNX-01 (ConnexAI), transfers, item 1, mechanism: no transfer "
      "mechanism with code 'SCC-2022'"),
     ("    email: compliance@connexone.ng\n    website", "    email: compliance\n    website",

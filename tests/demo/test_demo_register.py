@@ -349,16 +349,41 @@ def test_akixi_processor_record_names_the_controllers_served(summary):
         reference="AKX-01").values_list("role", flat=True)) == {"controller"}
 
 
-def test_connexai_us_transfers_rely_on_the_data_privacy_framework(summary):
+def test_connexai_us_transfers_rely_on_the_uk_extension_to_the_data_privacy_framework(summary):
+    """ConnexAI is an English company regulated by the ICO: it exports under UK law, so its US
+    transfers rely on the UK Extension to the DPF; the policy does not say that Zendesk or
+    Salesforce are certified, so the DPO is asked to check the DPF list."""
+    assert Organisation.objects.get(name="ConnexAI").jurisdiction == "uk"
+    for name in ("Zendesk", "Salesforce"):
+        assert not ThirdParty.objects.get(organisation__name="ConnexAI", name=name).dpf_certified
     for reference, importers in (("CNX-01", {"Zendesk", "Salesforce"}),
                                  ("CNX-02", {"Zendesk", "Salesforce"}),
                                  ("CNX-03", {"Salesforce"})):
         record = activity("ConnexAI", reference)
         transfers = list(record.transfers.all())
         assert {t.third_party.name for t in transfers} == importers
-        assert {(t.country.code, t.mechanism.code) for t in transfers} == {("US", "EU-US-DPF")}
+        assert {(t.country.code, t.mechanism.code) for t in transfers} == {
+            ("US", "UK-US-DATA-BRIDGE")}
         assert "European Economic Area" in record.data_location
-        assert not {"CH5-MECHANISM", "CH5-DPF-CERTIFIED"} & set(codes(record))
+        found = codes(record)
+        assert not {"CH5-MECHANISM", "CH5-MECHANISM-REGIME", "CH5-MECHANISM-DESTINATION",
+                    "CH5-TRANSFER-MISSING"} & set(found)
+        assert found.count("CH5-DPF-CERTIFIED") == len(importers)
+
+
+def test_each_company_of_the_mondago_group_exports_under_its_own_law(summary):
+    """Mondago Inc, the US company of the group, exports under another regime; Mondago
+    Limited's transfer to it is checked under UK law."""
+    assert Organisation.objects.get(name="Mondago Inc").jurisdiction == "other"
+    assert Organisation.objects.get(name="Mondago Limited").jurisdiction == "uk"
+
+
+def test_mondago_licence_control_rests_on_the_contract(summary):
+    mon02 = activity("Mondago Limited", "MON-02")
+    contract = mon02.lawful_bases.get(basis__code="A6-1-b")
+    purposes = list(mon02.purposes.order_by("position").values_list("description", flat=True))
+    assert "license control" in purposes[0]
+    assert sorted(contract.purposes.values_list("description", flat=True)) == sorted(purposes)
 
 
 def test_akixi_us_providers_under_the_uk_addendum(summary):
@@ -422,14 +447,22 @@ def test_findings_report_the_gaps_the_policies_leave(summary):
     assert "AKX-10" in where("A6-LI-LIA") and "MON-06" in where("A6-LI-LIA")
     # Mondago does not say which safeguard covers Mondago Inc.
     assert where("CH5-MECHANISM") == {"MON-01", "MON-02", "MON-03"}
+    # ConnexAI does not say that Zendesk and Salesforce are on the DPF list.
+    assert where("CH5-DPF-CERTIFIED") == {"CNX-01", "CNX-02", "CNX-03"}
+    # Akixi's US transfers under the UK Addendum link no transfer risk assessment.
+    assert where("CH5-TIA") == set(ProcessingActivity.objects.filter(
+        transfers__mechanism__code="UK-ADDENDUM").values_list("reference", flat=True)) > {"AKX-04"}
+    # Akixi's processor record names its controllers served without their DPO or representative.
+    assert where("A30-CONTROLLER-CONTACTS") == {"AKX-01"}
 
 
 def test_findings_do_not_report_what_the_policies_state(summary):
     found = _findings_by_reference()
     reported = {code for codes_ in found.values() for code in codes_}
     for code in ("A30-PURPOSES", "A30-SUBJECTS", "A30-DATA", "A30-SECURITY", "A30-CONTROLLERS",
-                 "A6-LI-INTEREST", "CH5-DPF-CERTIFIED", "A49-SAFEGUARDS", "A9-CONDITION",
-                 "A10-CONDITION", "A35-DPIA", "DRAFT-STALE", "REVIEW-OVERDUE"):
+                 "A6-LI-INTEREST", "A49-SAFEGUARDS", "A9-CONDITION", "A10-CONDITION", "A35-DPIA",
+                 "DRAFT-STALE", "REVIEW-OVERDUE", "CH5-MECHANISM-REGIME",
+                 "CH5-MECHANISM-DESTINATION", "CH5-TRANSFER-MISSING"):
         assert code not in reported, code
     # Retention is stated (a period or the criteria) for every Akixi and Mondago activity.
     assert not [ref for ref, codes_ in found.items()

@@ -86,8 +86,10 @@ def build() -> Organisation:
     )
     joint = entity_services.third_party_create(organisation=org, name=JOINT,
                                                kind="joint_controller", country=gb)
-    client = entity_services.third_party_create(organisation=org, name=CLIENT, kind="controller",
-                                                country=country("FR"))
+    client = entity_services.third_party_create(
+        organisation=org, name=CLIENT, kind="controller", country=country("FR"),
+        dpo_contact=marker("third_party.dpo_contact"),
+        representative_contact=marker("third_party.representative_contact"))
     sister = entity_services.third_party_create(organisation=org, name=GROUP_COMPANY,
                                                 kind="group_company", group_organisation=parent)
 

@@ -220,6 +220,8 @@ SPECS: dict[str, Spec] = {
         workbook=Near("Group organisation", reg.PARENT),
         cnil=Text(f"Société du groupe : {reg.PARENT}"),
         jsonld=Near("groupOrganisation", reg.PARENT), pdf=Near(reg.GROUP_COMPANY, reg.PARENT)),
+    "third_party.dpo_contact": same(marker("third_party.dpo_contact")),
+    "third_party.representative_contact": same(marker("third_party.representative_contact")),
     "third_party.notes": same(marker("third_party.notes")),
     "activity.reference": same(reg.MAIN),
     "activity.name": same(marker("activity.name")),

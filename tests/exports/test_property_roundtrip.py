@@ -88,6 +88,7 @@ def registers(draw, ref):
             "service": _plain(255), "country": st.none() | st.sampled_from(ref["countries"]),
             "address": _free(), "email": _EMAIL, "phone": _PHONE, "website": _URL,
             "contract_link": _URL, "dpf_certified": st.booleans(), "notes": _free(),
+            "dpo_contact": _free(), "representative_contact": _free(),
         }), max_size=3, unique_by=lambda p: p["name"]))
         people = draw(st.lists(st.fixed_dictionaries({"name": _NAME, "email": _EMAIL}),
                                max_size=2, unique_by=lambda p: p["name"]))
@@ -99,7 +100,7 @@ def registers(draw, ref):
                 "trading_name": _plain(200), "registration_number": _plain(40),
                 "authority_registration_ref": _plain(40), "vat_number": _plain(40),
                 "address": _free(), "trading_address": _free(), "website": _URL,
-                "email": _EMAIL, "phone": _plain(40), "jurisdiction": st.sampled_from(["uk", "eu"]),
+                "email": _EMAIL, "phone": _plain(40), "jurisdiction": st.sampled_from(["uk", "eu", "other"]),
                 "country": st.none() | st.sampled_from(ref["countries"]),
             })),
             "contacts": draw(st.lists(st.fixed_dictionaries({

@@ -119,7 +119,8 @@ def register(db, today):
         organisation=acme, reference="ACM-04", name="Recruitment", status="active",
         last_reviewed_on=today - datetime.timedelta(days=355),
         next_review_on=today + datetime.timedelta(days=10))
-    TransferFactory(activity=complete, country=country("US"), mechanism=mechanism("EU-SCC-2021"))
+    TransferFactory(activity=complete, country=country("US"), mechanism=mechanism("UK-ADDENDUM"),
+                    tia_link="https://example.com/tia.pdf")
     TransferFactory(activity=overdue, country=country("IN"), mechanism=None)
     complete_activity(organisation=other, reference="OTH-01", name="Other processing")
     ActivityFactory(organisation=other, reference="OTH-02", name="Other empty record")

@@ -15,8 +15,10 @@ from reports.models import ReportStatus
 from tests.factories import (
     ActivityFactory,
     PurposeFactory,
+    TransferFactory,
     UserFactory,
     complete_activity,
+    country,
     data_category,
     mechanism,
 )
@@ -276,7 +278,7 @@ def test_transfers_destinations_mechanisms_and_issues(register):
     book = workbook(report.xlsx_file)
     transfers = {r["Destination"]: r for r in _rows_by_header(book, "International transfers")}
     assert set(transfers) == {"United States", "India"}
-    assert transfers["United States"]["Mechanism"] == mechanism("EU-SCC-2021").name
+    assert transfers["United States"]["Mechanism"] == mechanism("UK-ADDENDUM").name
     assert transfers["United States"]["Needs attention"] in ("", None)
     assert transfers["India"]["Mechanism"] == "none"
     assert transfers["India"]["Needs attention"] == "No transfer mechanism recorded"
@@ -284,6 +286,36 @@ def test_transfers_destinations_mechanisms_and_issues(register):
     assert report.summary["transfers"] == 2
     assert report.summary["transfers_with_issue"] == 1
     assert report.summary["by_destination"] == {"United States": 1, "India": 1}
+
+
+def _transfer_rows(organisation) -> dict:
+    return {r["Destination"]: r for r in _rows_by_header(
+        workbook(produce("transfers", organisation).xlsx_file), "International transfers")}
+
+
+def test_a_mechanism_of_another_law_than_the_exporters_needs_attention(register):
+    """Acme exports under UK law: an EU adequacy decision cannot cover its transfer."""
+    acme = register["acme"]
+    TransferFactory(activity=acme.activities.get(reference="ACM-01"), country=country("JP"),
+                    mechanism=mechanism("A45-3"))
+
+    rows = _transfer_rows(acme)
+
+    assert rows["Japan"]["Needs attention"] == "Mechanism of another law than the exporter's"
+    assert rows["India"]["Needs attention"] == "No transfer mechanism recorded"
+
+
+def test_under_another_regime_no_transfer_needs_attention(register):
+    acme = register["acme"]
+    TransferFactory(activity=acme.activities.get(reference="ACM-01"), country=country("JP"),
+                    mechanism=mechanism("A45-3"))
+    acme.jurisdiction = "other"
+    acme.save()
+
+    rows = _transfer_rows(acme)
+
+    assert rows["Japan"]["Needs attention"] in ("", None)
+    assert rows["India"]["Needs attention"] in ("", None)
 
 
 def test_retention_periods_by_data_category(register):

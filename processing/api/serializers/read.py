@@ -126,7 +126,7 @@ class RecipientSerializer(ReadSerializer):
         model = ThirdParty
         fields = ["id", "organisation", "name", "kind", "category", "service", "country",
                   "address", "email", "phone", "website", "contract_link", "dpf_certified",
-                  "group_organisation", "notes"]
+                  "group_organisation", "dpo_contact", "representative_contact", "notes"]
 
 
 class ThirdPartyRefSerializer(ReadSerializer):

@@ -293,7 +293,7 @@ class ThirdPartyWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         model = ThirdParty
         fields = ["organisation", "name", "kind", "category", "service", "country", "address",
                   "email", "phone", "website", "contract_link", "dpf_certified",
-                  "group_organisation", "notes"]
+                  "group_organisation", "dpo_contact", "representative_contact", "notes"]
         validators = []
 
     def validate_organisation(self, organisation):

@@ -1,0 +1,125 @@
+"""The growth run of the benchmarks (bench/run.py --growth): results kept per size, the
+report rendered with both sizes side by side and the growth of each measure."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import run
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(activities: int, measures: dict, **extra) -> dict:
+    return {
+        "activities": activities, "organisations": activities // 500, "date": "2026-11-30",
+        "command": "make bench", "pg_version": "15", "machine": "2 cores",
+        "generate_seconds": 1.0, "load_average": {"start": "1.00, 1.00, 1.00", "end": "1.00"},
+        "rows": [("Export csv: time", "1.0 s", "< 10 s", "met")], "notes": [],
+        "measures": {name: {"kind": kind, "unit": unit, "value": value}
+                     for name, (kind, unit, value) in measures.items()},
+        "throughput": {"rows": [], "notes": [], "measured_by": "the run above"}, **extra,
+    }
+
+
+@pytest.mark.parametrize(("kind", "small", "large", "linear"), [
+    ("time", 2.0, 20.0, True), ("time", 2.0, 20.5, False),
+    ("memory", 150.0, 299.0, True), ("memory", 150.0, 300.0, False),
+    ("queries", 12, 12, True), ("queries", 12, 13, False),
+    ("count", 12, 120, True), ("count", 12, 121, False),
+    ("rate", 1000.0, 800.0, True), ("rate", 1000.0, 700.0, False),
+])
+def test_growth_is_judged_no_worse_than_linear_per_kind_of_measure(kind, small, large, linear):
+    ratio, ok = run.growth_verdict(kind, small, large, 10)
+    assert ok is linear
+    assert ratio == f"{large / small:.2f}x"
+
+
+def test_a_run_of_one_size_keeps_the_other_sizes_results_and_renders_the_growth(tmp_path):
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    small = _run(10_000, {"Export csv: time": ("time", "s", 2.0),
+                          "Export csv: peak memory": ("memory", "MB", 150.0),
+                          "API list, page size 100: queries": ("queries", "", 12),
+                          "Export ods: time": ("time", "s", 5.0)})
+    large = _run(100_000, {"Export csv: time": ("time", "s", 25.0),
+                           "Export csv: peak memory": ("memory", "MB", 180.0),
+                           "API list, page size 100: queries": ("queries", "", 12),
+                           "Export ods: time": ("time", "s", None)})  # stopped
+
+    run.save(results, report, 10_000, small, None)
+    assert "## Growth" not in report.read_text()  # one size: nothing to compare
+    run.save(results, report, 100_000, large, None)
+    again = _run(10_000, {**{k: (m["kind"], m["unit"], m["value"])
+                             for k, m in small["measures"].items()},
+                          "Export csv: time": ("time", "s", 2.5)})
+    run.save(results, report, 10_000, again, None)  # the 10,000 run again: 100,000 kept
+
+    kept = json.loads(results.read_text())
+    assert set(kept) == {"10000", "100000"}
+    assert kept["100000"]["measures"]["Export csv: time"]["value"] == 25.0
+    text = report.read_text()
+    assert text.index("| measure | value |") < text.index(run.GROWTH_HEADING)
+    assert "| measure | 10,000 | 100,000 | growth | no worse than linear |" in text
+    assert "| Export csv: time | 2.5 s | 25.0 s | 10.00x | met |" in text
+    assert "| Export csv: peak memory | 150 MB | 180 MB | 1.20x | met |" in text
+    assert "| API list, page size 100: queries | 12 | 12 | 1.00x | met |" in text
+    assert "| Export ods: time | 5.0 s | stopped |  | MISSED |" in text
+
+    slower = _run(100_000, {"Export csv: time": ("time", "s", 26.0)})
+    run.save(results, report, 100_000, slower, None)
+    assert "| Export csv: time | 2.5 s | 26.0 s | 10.40x | MISSED |" in report.read_text()
+
+
+def test_a_throughput_only_run_replaces_only_the_throughput_of_its_size(tmp_path):
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    run.save(results, report, 10_000, _run(10_000, {"Export csv: time": ("time", "s", 2.0)}),
+             None)
+    throughput = _run(10_000, {
+        "Lawful-basis lookup through gunicorn: throughput": ("rate", "req/s", 900.0)},
+        rows=[], throughput={"rows": [("lookup", "900 req/s", "", "")], "notes": [],
+                             "measured_by": "a throughput run"})
+    run.save(results, report, 10_000, throughput, "throughput")
+    kept = json.loads(results.read_text())["10000"]
+    assert kept["rows"] == [["Export csv: time", "1.0 s", "< 10 s", "met"]]
+    assert set(kept["measures"]) == {"Export csv: time",
+                                     "Lawful-basis lookup through gunicorn: throughput"}
+    assert "Measured by a throughput run." in report.read_text()
+
+
+def test_growth_run_at_a_tiny_scale(tmp_path):
+    """``--growth`` end to end: two registers generated and measured (the exports, imports
+    and report each in their own process), both kept, the growth table written."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the benchmarks run on PostgreSQL: run with DATABASE_URL=postgres://...")
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    env = {**os.environ, "BENCH_DATABASE_URL": f"{url.rsplit('/', 1)[0]}/"
+           f"{url.rsplit('/', 1)[1]}_growth_test"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--growth", "--activities", "50",
+         "--organisations", "2", "--growth-activities", "100", "--growth-organisations", "4",
+         "--throughput", "none", "--formats", "json", "--results", str(results),
+         "--report", str(report)], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+
+    kept = json.loads(results.read_text())
+    assert [(r["activities"], r["organisations"]) for r in kept.values()] == [(50, 2), (100, 4)]
+    text = report.read_text()
+    assert "| measure | 50 | 100 | growth | no worse than linear |" in text
+    growth = text.split(run.GROWTH_HEADING)[1]
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| ([^|]+) \| ([^|]*) \| ([^|]*) \|$", growth,
+                      re.MULTILINE)
+    measured = {name: rest for name, *rest in rows if name not in ("measure", "---")}
+    for name in ("Export json: time", "Export workbook: peak memory", "Import of the workbook: time",
+                 "Re-import, unchanged: time", "Health report: time",
+                 "API list, page size 100: median", "Admin change list: queries"):
+        assert re.fullmatch(r"\d+\.\d\dx", measured[name][2]), (name, measured[name])
+        assert measured[name][3] in ("met", "MISSED")
+    # The list reads a page in the same queries whatever the size of the register.
+    assert measured["API list, page size 100: queries"][2:] == ["1.00x", "met"]
+    assert "Export ods: time" not in measured  # formats not asked for are not measured
