@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import xlsxwriter
+from xlsxwriter.exceptions import DuplicateWorksheetName
 
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -169,7 +170,46 @@ class ValueTooLong(ValueError):
             "in the register, or export as ods, csv, json, jsonld or pdf.")
 
 
-def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
+class Workbook(xlsxwriter.Workbook):
+    """XlsxWriter's workbook, for thousands of sheets (a CNIL fiche per activity).
+
+    Two steps of XlsxWriter's are replaced, through its private names (see
+    docs/architecture.md, "Fast paths kept"; tests/exports/test_xlsxwriter_internals.py
+    fails if XlsxWriter changes underneath them):
+
+    - a new sheet's name is checked for a case-insensitive repeat against the set of
+      names taken, not against each sheet in turn (which, for the n-th sheet, lowers the
+      names of the n - 1 before it: quadratic in sheets); XlsxWriter's own checks of the
+      name itself (length, characters, apostrophes) still run;
+    - a sheet that is done closes its temporary file (:meth:`done`; XlsxWriter reopens
+      it to assemble the workbook), so thousands of sheets do not hold thousands of files
+      open.
+    """
+
+    def __init__(self, filename=None, options=None):
+        super().__init__(filename, options)
+        self._names_taken: set[str] = set()
+
+    def _check_sheetname(self, sheetname, is_chartsheet=False):
+        sheets, self.worksheets_objs = self.worksheets_objs, []
+        try:  # XlsxWriter's checks, against no sheet
+            sheetname = super()._check_sheetname(sheetname, is_chartsheet)
+        finally:
+            self.worksheets_objs = sheets
+        key = sheetname.lower()
+        if key in self._names_taken:
+            raise DuplicateWorksheetName(
+                f"Sheetname '{sheetname}', with case ignored, is already in use.")
+        self._names_taken.add(key)
+        return sheetname
+
+    def done(self, worksheet) -> None:
+        """The sheet is written: close its temporary file (constant memory mode)."""
+        if self.constant_memory:
+            worksheet._opt_close()
+
+
+def render_xlsx(sheets: Iterable[Sheet], *, workbook_class: type[Workbook] = Workbook) -> bytes:
     """The sheets as an .xlsx file: frozen headers, fitted widths, wrapped text, and every
     text cell neutralised: text is always written as text, never as a formula or URL, and
     text that starts like a formula carries the quotePrefix style (no visible quote).
@@ -179,9 +219,11 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
     Each sheet is written as it comes and each row as it is read: XlsxWriter's constant
     memory mode keeps one row in memory and the rest in a temporary file per sheet (its
     strings are inline rather than shared), so a whole register never sits in cells.
+    ``workbook_class`` is :class:`Workbook`; bench/run.py passes XlsxWriter's own to
+    compare the two.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
+    workbook = workbook_class(buffer, {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False,
     })
@@ -247,9 +289,7 @@ def render_xlsx(sheets: Iterable[Sheet]) -> bytes:
             worksheet.autofilter(first, 0, last, max(columns - 1, 0))
         for column, size in enumerate(longest):
             worksheet.set_column(column, column, sheet.widths.get(column, fitted_width(size)))
-        # Done with this sheet: close its temporary file (XlsxWriter reopens it to assemble
-        # the workbook), so a register of thousands of sheets does not hold thousands open.
-        worksheet._opt_close()
+        workbook.done(worksheet)
     workbook.close()
     return buffer.getvalue()
 

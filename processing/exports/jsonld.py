@@ -17,20 +17,75 @@ with ``dpv:hasLegalBasis`` and the purposes (``dpv:hasPurpose``) and data
 from __future__ import annotations
 
 import datetime
+import io
+import itertools
 import json
 import textwrap
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.serializers.jsonld import from_rdf
 
 from processing.durations import parse_period
 from processing.models.activity import SCREENING_FIELDS
 from processing.reference.data import ROPA_NS
 from processing.register.records import Activity, Organisation, Register, Term
 
+
+class URIRef(str):
+    """An IRI (rdflib's term of the same name, without its machinery)."""
+
+    __slots__ = ()
+
+
+class Literal:
+    """A literal: a Python value (text, a yes or no, a number) or a lexical form with its
+    datatype, as rdflib's ``Literal`` takes them."""
+
+    __slots__ = ("datatype", "lang", "value")
+
+    def __init__(self, value, datatype: URIRef | None = None, lang: str | None = None,
+                 normalize: bool = False):
+        # The lexical form is always written as given (rdflib's normalize=False).
+        self.value, self.datatype, self.lang = value, datatype, lang
+
+
+_blank_ids = itertools.count()
+
+
+class BNode:
+    """A blank node, named as rdflib names its own (``N`` and 32 hex digits)."""
+
+    __slots__ = ("id",)
+
+    def __init__(self):
+        self.id = f"N{next(_blank_ids):032x}"
+
+
+class Namespace:
+    """IRIs under ``base``: ``DPV.Process``, ``ROPA["lawful-basis-x"]``."""
+
+    def __init__(self, base: str):
+        self._base = base
+
+    def __str__(self) -> str:
+        return self._base
+
+    def __getitem__(self, name: str) -> URIRef:
+        return URIRef(self._base + name)
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = URIRef(self._base + name)
+        setattr(self, name, term)  # the next look-up finds it without coming here
+        return term
+
+
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
 DPV = Namespace("https://w3id.org/dpv#")
 PD = Namespace("https://w3id.org/dpv/pd#")
 EU_GDPR = Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
@@ -45,6 +100,120 @@ CONTEXT = {
     "dct": str(DCTERMS), "rdfs": str(RDFS), "skos": str(SKOS), "ropa": str(ROPA),
     "time": str(TIME),
 }
+
+
+#: Datatypes whose literals JSON-LD writes as JSON's own values (as rdflib does).
+_NATIVE = frozenset({XSD.boolean, XSD.integer, XSD.double, XSD.string})
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _context():
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    return Context(CONTEXT)
+
+
+class Graph:
+    """The nodes of a graph as JSON-LD writes them, made as the triples are added.
+
+    The document is the one rdflib's JSON-LD serializer writes for the same triples (a
+    flat list of nodes, compacted with ``CONTEXT``, one value alone and several as a
+    list, a triple added twice held once), without holding rdflib's graph and indexes:
+    each node keeps its properties' values as the JSON text they are written as.
+    """
+
+    def __init__(self, context=None):
+        self.context = context or _context()
+        #: subject -> {property: {value: None}} (a dict keeps the order and no repeats),
+        #: the values as the JSON text they are written as.
+        self.nodes: dict[object, dict[str, dict]] = {}
+        self._keys: dict[str, str] = {}
+        self._types: dict[str, str] = {}
+        self._ids: dict[object, tuple] = {}
+
+    def _key(self, predicate: URIRef) -> str:
+        key = self._keys.get(predicate)
+        if key is None:
+            key = "@type" if predicate == RDF.type else self.context.to_symbol(predicate)
+            self._keys[predicate] = key
+        return key
+
+    def _id(self, node) -> tuple:
+        written = self._ids.get(node)
+        if written is None:
+            name = "_:" + node.id if type(node) is BNode else self.context.shrink_iri(node)
+            written = self._ids[node] = (("@id", _encode(name)),)
+        return written
+
+    def add(self, triple) -> None:
+        subject, predicate, value = triple
+        key = self._key(predicate)
+        kind = type(value)
+        if kind is Literal:
+            written = self._literal(value)
+        elif key == "@type" and kind is URIRef:
+            written = self._types.get(value)
+            if written is None:
+                written = self._types[value] = _encode(self.context.to_symbol(value))
+        else:
+            written = self._id(value)
+        node = self.nodes.get(subject)
+        if node is None:
+            node = self.nodes[subject] = {"@id": {self._id(subject)[0][1]: None}}
+        values = node.get(key)
+        if values is None:
+            node[key] = {written: None}
+        else:
+            values[written] = None
+
+    def _literal(self, literal: Literal):
+        value, datatype = literal.value, literal.datatype
+        if literal.lang:
+            return (("@language", _encode(literal.lang)), ("@value", _encode(str(value))))
+        if datatype is None:
+            if isinstance(value, (str, bool, int, float)):
+                return _encode(value)
+        elif isinstance(value, str):
+            if datatype == XSD.string:
+                return _encode(value)
+            if datatype not in _NATIVE:
+                return (("@type", _encode(self.context.to_symbol(datatype))),
+                        ("@value", _encode(value)))
+        # Any other value: as rdflib types it and writes it.
+        from rdflib import Literal as RDFLiteral
+        from rdflib import URIRef as RDFURIRef
+
+        term = RDFLiteral(value, datatype=RDFURIRef(datatype) if datatype else None)
+        if term.datatype in _NATIVE:
+            return _encode(term.toPython())
+        return (("@type", _encode(self.context.to_symbol(term.datatype))),
+                ("@value", _encode(str(term))))
+
+    def written(self, indent: str = "") -> str:
+        """Each node as ``json.dumps(node, indent=2, sort_keys=True)`` writes it, every
+        line after ``indent``; the nodes joined by commas."""
+        return ",\n".join(_node(node, indent) for node in self.nodes.values())
+
+
+def _value(value, indent: str) -> str:
+    if type(value) is str:
+        return value
+    inner = indent + "  "
+    return "{\n" + ",\n".join(f'{inner}"{k}": {v}' for k, v in value) + f"\n{indent}}}"
+
+
+def _node(node: dict[str, dict], indent: str) -> str:
+    inner = indent + "  "
+    lines = []
+    for key in sorted(node):
+        values = node[key]
+        if len(values) == 1:
+            lines.append(f"{inner}{_encode(key)}: {_value(next(iter(values)), inner)}")
+        else:
+            item = inner + "  "
+            lines.append(f"{inner}{_encode(key)}: [\n" + ",\n".join(
+                item + _value(v, item) for v in values) + f"\n{inner}]")
+    return f"{indent}{{\n" + ",\n".join(lines) + f"\n{indent}}}"
 
 
 def _iri(term: Term, kind: str) -> URIRef:
@@ -251,8 +420,24 @@ def _duration(graph: Graph, node, text: str) -> None:
         graph.add((node, predicate, bound_node))
 
 
-def _graph() -> Graph:
-    graph = Graph()
+def _graph():
+    """An rdflib graph that takes the triples of this module: the reference that the
+    document written by :class:`Graph` is tested against."""
+    import rdflib
+
+    def term(value):
+        if type(value) is URIRef:
+            return rdflib.URIRef(value)
+        if type(value) is BNode:
+            return rdflib.BNode(value.id)
+        return rdflib.Literal(value.value, datatype=value.datatype, lang=value.lang,
+                              normalize=False)
+
+    class Reference(rdflib.Graph):
+        def add(self, triple):
+            return super().add(tuple(term(t) for t in triple))
+
+    graph = Reference()
     for prefix, ns in CONTEXT.items():
         graph.bind(prefix, ns)
     return graph
@@ -296,28 +481,28 @@ def _dumps(value) -> str:
 
 
 def render_jsonld(register: Register) -> bytes:
-    """The document rdflib writes for the register's graph, one organisation at a time:
-    every node of the graph is named under its organisation (blank nodes included), so
-    the organisations' graphs share no node and only one of them is held at once."""
-    nodes: list[bytes] = []
-    last = None
+    """The document rdflib would write for the register's graph, written one
+    organisation at a time: every node of the graph is named under its organisation
+    (blank nodes included), so the organisations' graphs share no node and only one of
+    them is held at once. The text goes to one buffer as it is written, and the bytes
+    returned are that buffer's (never a second copy of the document)."""
+    context = _context()
+    out = io.BytesIO()
+    count, alone = 0, None
+    head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": ['
     for org in register.organisations:
-        graph = _graph()
+        graph = Graph(context)
         _organisation(graph, org)
-        document = from_rdf(graph, context_data=CONTEXT)
-        del graph
-        if "@graph" in document:
-            found = document["@graph"]
-        else:  # a graph of one node is written as that node
-            del document["@context"]
-            found = [document]
-        for node in found:
-            nodes.append(textwrap.indent(_dumps(node), "    ").encode("utf-8", "replace"))
-        if found:
-            last = found[-1]
-    if len(nodes) == 1:
-        return _dumps({"@context": CONTEXT, **last}).encode("utf-8", "replace")
-    head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": '
-    if not nodes:
-        return f"{head}[]\n}}".encode()
-    return b"".join([f"{head}[\n".encode(), b",\n".join(nodes), b"\n  ]\n}"])
+        if not graph.nodes:
+            continue
+        out.write((f"{head}\n" if count == 0 else ",\n").encode())
+        out.write(graph.written("    ").encode("utf-8", "replace"))
+        count += len(graph.nodes)
+        alone = graph if count == 1 else None
+    if count == 1:  # a graph of one node is written as that node
+        node = json.loads(alone.written())
+        return _dumps({"@context": CONTEXT, **node}).encode("utf-8", "replace")
+    if count == 0:
+        return f"{head}]\n}}".encode()
+    out.write(b"\n  ]\n}")
+    return out.getvalue()

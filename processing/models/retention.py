@@ -1,6 +1,8 @@
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from processing.durations import parse_period
@@ -125,7 +127,17 @@ def describe_retention(*, period: str, trigger: str, trigger_description: str, l
     (tax law); criteria: ...". The criteria alone when no period is set; the criteria
     follow the period when both are held. A period that does not parse (recorded before
     it was validated) is shown as it is. An event described with the period in its own
-    words ("3 years following the request") is shown as written, not repeated."""
+    words ("3 years following the request") is shown as written, not repeated.
+
+    The words depend on these values and the language alone, and a register repeats
+    its rules: a whole-register export describes each distinct rule once."""
+    return _describe_retention(period, trigger, trigger_description, legal_source, criteria,
+                               maximum, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _describe_retention(period: str, trigger: str, trigger_description: str, legal_source: str,
+                        criteria: str, maximum: bool, language: str | None) -> str:
     if not period:
         return criteria
     try:

@@ -210,6 +210,73 @@ def test_pdf_pages_go_to_the_file_as_each_is_done(rich_register, monkeypatch):
     assert written == sorted(written) and len(set(written)) == len(written)
 
 
+def _the_same_triples_by_rdflib(register) -> str:
+    whole = jsonld._graph()
+    for org in register.organisations:
+        jsonld._organisation(whole, org)
+    return whole.serialize(format="json-ld", context=jsonld.CONTEXT, indent=2)
+
+
+@pytest.mark.django_db
+def test_jsonld_written_out_is_the_graph_rdflib_writes_for_a_generated_register():
+    from django.core.management import call_command
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    call_command("generate_register", activities=40, organisations=3, third_parties=12,
+                 stdout=io.StringIO())
+    register = read_register(include_retired=False)
+    expected = _the_same_triples_by_rdflib(register)
+
+    written = jsonld.render_jsonld(register).decode()
+
+    ours, theirs = (Graph().parse(data=text, format="json-ld") for text in (written, expected))
+    assert len(ours) == len(theirs) > 40 * 20
+    assert isomorphic(ours, theirs)
+    assert _canonical(json.loads(_blank_nodes_named_alike(written))) == _canonical(
+        json.loads(_blank_nodes_named_alike(expected)))
+
+
+def test_jsonld_written_out_writes_each_kind_of_value_as_rdflib_does():
+    """Values alone and several, repeated triples, yes and no, numbers, dates, typed and
+    tagged literals, blank nodes and IRIs with and without a prefix of the context."""
+    import datetime
+    from decimal import Decimal
+
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    def triples(graph):
+        node, other, blank = jsonld._name("Org", "x"), jsonld.DPV.Thing, jsonld.BNode()
+        for value in ("text", "text", True, False, 0, 7, 1.5, Decimal("2.50"),
+                      datetime.date(2024, 2, 29), "ünïcødé \"quoted\"\n\t<&>"):
+            graph.add((node, jsonld.ROPA.value, jsonld.Literal(value)))
+        graph.add((node, jsonld.ROPA.alone, jsonld.Literal(False)))
+        graph.add((node, jsonld.RDF.type, jsonld.DPV.Process))
+        graph.add((node, jsonld.RDF.type, jsonld.DPV.Process))
+        graph.add((node, jsonld.DCTERMS.date, jsonld.Literal("2024-02-29",
+                                                             datatype=jsonld.XSD.date)))
+        graph.add((node, jsonld.DPV.hasDuration, jsonld.Literal("P7Y",
+                                                                datatype=jsonld.XSD.string)))
+        graph.add((node, jsonld.SKOS.prefLabel, jsonld.Literal("registre", lang="fr")))
+        graph.add((node, jsonld.DPV.hasProcess, blank))
+        graph.add((blank, jsonld.RDF.type, other))
+        graph.add((blank, jsonld.DPV.hasRecipient, jsonld.URIRef("https://example.org/a b")))
+        graph.add((node, jsonld.DPV.hasRecipient, node))
+
+    ours = jsonld.Graph()
+    triples(ours)
+    theirs = jsonld._graph()
+    triples(theirs)
+    expected = theirs.serialize(format="json-ld", context=jsonld.CONTEXT, indent=2)
+    written = f'{{"@context": {json.dumps(jsonld.CONTEXT)}, "@graph": [\n{ours.written("    ")}\n]}}'
+
+    assert _canonical(json.loads(_blank_nodes_named_alike(written))) == _canonical(
+        json.loads(_blank_nodes_named_alike(expected)))
+    assert isomorphic(Graph().parse(data=written, format="json-ld"),
+                      Graph().parse(data=expected, format="json-ld"))
+
+
 def test_each_ods_sheet_is_laid_out_and_its_rows_read_only_when_it_is_written():
     from processing.exports.opendocument import render_ods
     from processing.imports.readers import read_ods
