@@ -42,8 +42,9 @@ def controller(**kwargs) -> r.Controller:
     return r.Controller(**values)
 
 
-SCC = term("SCC-2021", kind="scc", article="Art 46(2)(c)")
-DEROGATION = term("A49-1-B", kind="derogation", article="Art 49(1)(b)",
+# The records are of a UK exporter: its safeguard is the IDTA; a derogation serves both laws.
+SCC = term("UK-IDTA", kind="idta", article="UK GDPR Art 46(2)(d)", jurisdiction="uk")
+DEROGATION = term("A49-1-B", kind="derogation", article="Art 49(1)(b)", jurisdiction="eu_uk",
                   requires_documented_safeguards=True)
 
 
@@ -82,7 +83,8 @@ def record(**kwargs) -> r.Activity:
 
 def processor_record(**kwargs) -> r.Activity:
     values = {"role": "processor", "controllers_served": [party("Client plc", kind="controller",
-                                                              email="dpo@client.example")],
+                                                              email="dpo@client.example",
+                                                              dpo_contact="Jo Bloggs, DPO")],
                   "data_subjects": [], "data_categories": [], "recipients": [], "retention_rules": []}
     values.update(kwargs)
     return record(**values)
@@ -228,9 +230,16 @@ def test_1f_and_1g():
 
 def test_2a_missing_without_controllers_served_partial_when_one_cannot_be_reached():
     assert statuses(processor_record(controllers_served=[]))["2a"] == "missing"
-    unreachable = party("Client plc", kind="controller", address="")
+    unreachable = party("Client plc", kind="controller", address="", dpo_contact="Jo Bloggs")
     item = activity_completeness(processor_record(controllers_served=[unreachable])).item("2a")
     assert item.status == "partial" and "Client plc (controller served)" in item.missing[0]
+    # Art 30(2)(a) names each controller's DPO or representative too.
+    no_contacts = party("Client plc", kind="controller", email="dpo@client.example")
+    item = activity_completeness(processor_record(controllers_served=[no_contacts])).item("2a")
+    assert item.status == "partial"
+    assert item.missing == ("Client plc is a controller served with neither its DPO nor its "
+                            "Art 27 representative recorded: record their names and contact "
+                            "details on its third-party record (or that it has none).",)
     no_dpo = processor_record(controller=controller(contact_roles={}))
     assert statuses(no_dpo)["2a"] == "partial"
 
