@@ -561,7 +561,17 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
 
     categories = {c.pk for c in item.links.get("data_categories", ())}
     purposes = {id(p.obj) for p in item.parts if isinstance(p.obj, Purpose)}
-    for part in item.parts:
+    problems += _new_part_problems(item.parts, activity, categories,
+                                   lambda p: id(p) in purposes)
+    return problems
+
+
+def _new_part_problems(parts, activity, categories, purpose_belongs) -> list:
+    """What is wrong with each new part of ``activity`` (its own checks and the register's
+    invariants), as (part, ValidationError) pairs; a part of no activity's kind, or a link
+    the part does not have, is a programming error."""
+    problems = []
+    for part in parts:
         model = type(part.obj)
         if model not in _CHILDREN:
             raise TypeError(f"{model.__name__} is not a part of an activity")
@@ -575,7 +585,7 @@ def _activity_problems(item: NewActivity) -> list[tuple[models.Model, Validation
             errors = error.update_error_dict(errors)
         invariants.merge(errors, invariants.part_errors(
             part.obj, part.links, organisation=activity.organisation, data_categories=categories,
-            purpose_belongs=lambda p: id(p) in purposes))
+            purpose_belongs=purpose_belongs))
         if errors:
             problems.append((part.obj, ValidationError(errors)))
     return problems
@@ -717,23 +727,7 @@ def _change_problems(change: ActivityChange, now) -> list[tuple[models.Model, Va
         return (purpose.pk is not None and getattr(purpose, "activity_id", None) == activity.pk
                 and (Purpose, purpose.pk) not in removed)
 
-    for part in change.parts:
-        model = type(part.obj)
-        if model not in _CHILDREN:
-            raise TypeError(f"{model.__name__} is not a part of an activity")
-        unknown = sorted(set(part.links) - set(_CHILDREN[model]))
-        if unknown:
-            raise ValidationError({name: _("Unknown field.") for name in unknown})
-        part.obj.activity = activity
-        errors = {}
-        error = bulk.clean_new(part.obj)
-        if error is not None:
-            errors = error.update_error_dict(errors)
-        invariants.merge(errors, invariants.part_errors(
-            part.obj, part.links, organisation=activity.organisation, data_categories=categories,
-            purpose_belongs=purpose_belongs))
-        if errors:
-            problems.append((part.obj, ValidationError(errors)))
+    problems += _new_part_problems(change.parts, activity, categories, purpose_belongs)
     for part in change.removed:
         if type(part) not in _CHILDREN:
             raise TypeError(f"{type(part).__name__} is not a part of an activity")

@@ -64,7 +64,7 @@ def _run(activity: r.Activity) -> None:
 
 def test_every_rule_runs_on_the_empty_activity():
     for role in ["", *ActivityRole.values]:
-        for jurisdiction in ("", "uk", "eu"):
+        for jurisdiction in ("", "uk", "eu", "other"):
             _run(empty_activity(role=role, jurisdiction=jurisdiction, status="active"))
 
 
@@ -110,6 +110,12 @@ parties = st.builds(
     category=st.none() | terms, service=text, country=st.none() | countries, address=text,
     email=text, phone=text, website=text, contract_link=text, dpf_certified=flag,
     group_organisation_id=st.none() | ids, group_organisation=text, notes=text,
+    dpo_contact=text, representative_contact=text,
+)
+international_organisations = st.builds(
+    r.InternationalOrganisation, id=ids, code=text, name=text,
+    eu_adequacy=one_of_or_text(["", "full", "partial"]),
+    uk_adequacy=one_of_or_text(["", "full", "partial"]),
 )
 purposes = st.builds(r.Purpose, id=ids, number=ids, description=text, position=ids)
 bases = st.builds(
@@ -125,6 +131,7 @@ transfers = st.builds(
     r.Transfer, id=ids, country=st.none() | countries, international_organisation=text,
     third_party=st.none() | parties, mechanism=st.none() | terms, safeguards=text,
     safeguard_document_link=text, tia_link=text, scc_module=st.none() | st.integers(1, 4),
+    organisation=st.none() | international_organisations,
 )
 retention = st.builds(
     r.RetentionRule, id=ids, data_category=st.none() | terms, period=text, trigger=text,
@@ -133,7 +140,7 @@ retention = st.builds(
 )
 activities = st.builds(
     empty_activity,
-    jurisdiction=one_of_or_text(["uk", "eu"]), role=one_of_or_text(ActivityRole.values),
+    jurisdiction=one_of_or_text(["uk", "eu", "other"]), role=one_of_or_text(ActivityRole.values),
     status=one_of_or_text(ActivityStatus.values), status_changed_at=st.none() | aware,
     created_at=st.none() | aware, last_reviewed_on=dates, next_review_on=dates,
     recipients_none=flag, security_description=text, source_of_data=text,
