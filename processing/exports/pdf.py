@@ -988,6 +988,7 @@ def render_pdf(register: Register) -> bytes:
 
 
 def _render(register: Register) -> bytes:
+    register = dataclasses.replace(register, organisations=list(register.organisations))
     today = register.as_of or timezone.localdate()
     findings = {a.id: activity_findings(a, today=today) for a in register.activities}
     pages = _Pages(title=TITLE, subject="Register as of " + (

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from processing.register import Register, read_register
+from processing.register.reader import one_snapshot
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,13 @@ def export_register(
     format: str, *, organisation_ids=None, status: str | None = None,
     as_of: datetime.date | datetime.datetime | None = None,
 ) -> tuple[bytes, Layout]:
-    """The register (of ``organisation_ids``, all when None) in ``format``, as bytes."""
+    """The register (of ``organisation_ids``, all when None) in ``format``, as bytes: read
+    a batch of organisations at a time, all of one moment (:func:`one_snapshot`)."""
     layout = _layout(format)
-    register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
-                              include_retired=layout.include_retired)
-    return layout.render(register), layout
+    with one_snapshot():
+        register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
+                                  include_retired=layout.include_retired)
+        return layout.render(register), layout
 
 
 def write_register(
@@ -94,12 +97,13 @@ def write_register(
     """The file of :func:`export_register`, written to ``out``: as it is made where the
     format allows, so that the file is never held whole in memory."""
     layout = _layout(format)
-    register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
-                              include_retired=layout.include_retired)
-    if layout.write is not None:
-        layout.write(register, out)
-    else:
-        out.write(layout.render(register))
+    with one_snapshot():
+        register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
+                                  include_retired=layout.include_retired)
+        if layout.write is not None:
+            layout.write(register, out)
+        else:
+            out.write(layout.render(register))
     return layout
 
 

@@ -14,6 +14,7 @@ register: no format holds the whole document in memory.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -377,8 +378,14 @@ def render_workbook_xlsx(register: Register) -> bytes:
     return render_xlsx(_sheets(register))
 
 
+def _whole(register: Register) -> Register:
+    """The register with its organisations held: the sheets each walk all of them."""
+    return dataclasses.replace(register, organisations=list(register.organisations))
+
+
 def _sheets(register: Register) -> Iterator[Sheet]:
     """Each sheet of the workbook, its rows read from the register as it is written."""
+    register = _whole(register)
     for spec in SHEETS:
         sheet = Sheet(spec.name)
         sheet.table(spec.headings, _table(spec, sheet_rows(register, spec)))
@@ -392,6 +399,7 @@ def write_workbook_ods(register: Register, out: BinaryIO) -> None:
 def write_workbook_csv(register: Register, out: BinaryIO) -> None:
     """A zip holding one UTF-8 csv file per sheet, named after the sheet, each written into
     the zip a row at a time."""
+    register = _whole(register)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for spec in SHEETS:
             with archive.open(f"{spec.name}.csv", "w") as entry, io.TextIOWrapper(
@@ -427,6 +435,7 @@ def write_workbook_json(register: Register, out: BinaryIO) -> None:
     """{"format": "ropa-workbook", "version": 1, "as_of": ..., "sheets": {sheet: [{heading:
     value}]}}, written a row at a time: the text ``json.dumps(document, ensure_ascii=False,
     indent=2)`` gives, without the document ever being held whole."""
+    register = _whole(register)
     as_of = register.as_of.isoformat() if register.as_of else None
     out.write(("{\n"
                f'  "format": "ropa-workbook",\n  "version": {FORMAT_VERSION},\n'

@@ -17,12 +17,13 @@ records; a term or a third party named many times is one shared record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, models
-from django.db.models import Case, Max, Q, Value, When
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, Max, Q, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -534,19 +535,146 @@ def read_activity(pk: int, *, as_of=None) -> r.Activity | None:
     return found[0] if found else None
 
 
+#: Activities a whole register's reading holds at a time: the organisations are read in
+#: batches of about this many activities (an organisation is never split), so that an
+#: export of any size holds one batch of records.
+BATCH_ACTIVITIES = 2_000
+
+
+class OrganisationBatches:
+    """The organisations of a register (:func:`read_register`), in name order, each whole:
+    contacts, third parties and activities with everything they hold.
+
+    Iterating reads them a batch at a time (consecutive organisations whose activities add
+    up to about ``batch_activities``) and lets the previous batch go, so the records held
+    are one batch's whatever the size of the register; each batch costs the fixed queries of
+    a reading, the reference terms are read once. A second iteration reads again. ``len()``
+    and :meth:`outline` read no activity's parts."""
+
+    def __init__(self, source: Source, rows: list[dict], selection: models.QuerySet,
+                 names: dict[int, str], counts: dict[int, int],
+                 batch_activities: int = BATCH_ACTIVITIES):
+        self.source, self.rows, self.selection = source, rows, selection
+        self.names, self.counts, self.batch_activities = names, counts, batch_activities
+        self._terms: Terms | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def terms(self) -> Terms:
+        if self._terms is None:
+            self._terms = Terms()
+        return self._terms
+
+    def batches(self) -> Iterator[list[dict]]:
+        """The organisations' rows, a batch at a time."""
+        batch, size = [], 0
+        for row in self.rows:
+            count = self.counts.get(row["id"], 0)
+            if batch and size + count > self.batch_activities:
+                yield batch
+                batch, size = [], 0
+            batch.append(row)
+            size += count
+        if batch:
+            yield batch
+
+    def __iter__(self) -> Iterator[r.Organisation]:
+        for batch in self.batches():
+            yield from self.read(batch)
+
+    def read(self, rows: list[dict]) -> list[r.Organisation]:
+        """The organisations of ``rows``, read whole."""
+        ids = [row["id"] for row in rows]
+        reading = Reading(self.source, self.terms)
+        countries = reading.terms["country"]
+        selection = self.selection.filter(organisation_id__in=ids)
+        activities = reading.activities(selection.order_by("reference", "id"),
+                                        third_parties_of=ids, scope=selection)
+        contacts = defaultdict(list)
+        for row in _rows(self.source.objects(entities.Contact).filter(organisation_id__in=ids),
+                         _columns(entities.Contact)):
+            contacts[row["organisation_id"]].append(r.Contact(
+                role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
+                address=row["address"]))
+        # Names as the register stood: an organisation renamed since keeps its old name here.
+        names = self.names
+        for party in reading.third_parties.values():
+            if party.group_organisation_id:
+                party.group_organisation = names.get(party.group_organisation_id,
+                                                     party.group_organisation)
+        activities_of = defaultdict(list)
+        for activity in activities.values():
+            activity.organisation = names.get(activity.organisation_id, activity.organisation)
+            if activity.controller is not None:
+                activity.controller.name = activity.organisation
+            activities_of[activity.organisation_id].append(activity)
+        third_parties_of = defaultdict(list)
+        for party in sorted(reading.third_parties.values(), key=lambda t: (t.name, t.id)):
+            third_parties_of[party.organisation_id].append(party)
+        return [
+            r.Organisation(
+                id=row["id"], name=row["name"], trading_name=row["trading_name"],
+                registration_number=row["registration_number"],
+                authority_registration_ref=row["authority_registration_ref"],
+                vat_number=row["vat_number"], address=row["address"],
+                country=countries.get(row["country_id"]), website=row["website"],
+                email=row["email"], phone=row["phone"], parent=names.get(row["parent_id"], ""),
+                jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
+                public_authority=bool(row["public_authority"]),
+                contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
+                third_parties=third_parties_of[row["id"]],
+                activities=activities_of[row["id"]],
+            )
+            for row in rows
+        ]
+
+    def outline(self) -> list[r.OrganisationOutline]:
+        """Each organisation with its activities' ids, references, names and statuses, in
+        the order of the iteration: one query, the activities' parts unread."""
+        outlines = {row["id"]: r.OrganisationOutline(id=row["id"], name=row["name"])
+                    for row in self.rows}
+        values = ("id", "reference", "name", "status", "organisation_id")
+        for pk, reference, name, status, organisation_id in (
+                self.selection.order_by("reference", "id").values_list(*values)):
+            outline = outlines.get(organisation_id)
+            if outline is not None:
+                outline.activities.append(r.ActivityOutline(
+                    id=pk, reference=reference, name=name, status=status))
+        return list(outlines.values())
+
+
+@contextlib.contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every query inside reads the database as it stood at the first: on PostgreSQL a
+    read-only transaction at REPEATABLE READ, so that a register read a batch at a time
+    while others write is still the register of one moment. Inside a transaction already,
+    that transaction decides."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def read_register(*, organisation_ids: Iterable[int] | None = None, status: str | None = None,
                   as_of: datetime.date | datetime.datetime | None = None,
-                  include_retired: bool = True) -> r.Register:
+                  include_retired: bool = True,
+                  batch_activities: int = BATCH_ACTIVITIES) -> r.Register:
     """The register of the given organisations (all when None), current or as of a day
     (its end) or a moment: organisations with their contacts, third parties and
-    activities. ``status`` keeps only activities with that status; without it, retired
-    activities are left out unless ``include_retired``."""
+    activities, read a batch of organisations at a time as they are iterated
+    (:class:`OrganisationBatches`). ``status`` keeps only activities with that status;
+    without it, retired activities are left out unless ``include_retired``."""
     source = _source(as_of)
-    reading = Reading(source)
-    countries = reading.terms["country"]
-
     organisations = source.objects(entities.Organisation)
-    all_names = dict(organisations.values_list("id", "name"))
+    names = dict(organisations.values_list("id", "name"))
     if organisation_ids is not None:
         organisation_ids = list(organisation_ids)
         organisations = organisations.filter(id__in=organisation_ids)
@@ -559,56 +687,19 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
         selection = selection.filter(status=status)
     elif not include_retired:
         selection = selection.exclude(status=processing.ActivityStatus.RETIRED)
-    activities = reading.activities(selection.order_by("reference", "id"),
-                                    third_parties_of=list(org_rows), scope=selection)
+    counts = dict(selection.order_by().values("organisation_id").annotate(n=Count("id"))
+                  .values_list("organisation_id", "n"))
     # An organisation whose history starts after its activities' (loaded without history)
     # is shown as it stands now, rather than its activities left out.
-    missing = {a.organisation_id for a in activities.values()} - set(org_rows)
+    missing = set(counts) - set(org_rows)
     if missing:
         current = entities.Organisation.objects.filter(id__in=missing)
         org_rows.update((row["id"], row) for row in _rows(current, _columns(entities.Organisation)))
-        all_names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in all_names)
-    org_ids = list(org_rows)
-
-    contacts = defaultdict(list)
-    for row in _rows(source.objects(entities.Contact).filter(organisation_id__in=org_ids),
-                     _columns(entities.Contact)):
-        contacts[row["organisation_id"]].append(r.Contact(
-            role=row["role"], name=row["name"], email=row["email"], phone=row["phone"],
-            address=row["address"]))
-
-    # Names as the register stood: an organisation renamed since keeps its old name here.
-    for party in reading.third_parties.values():
-        if party.group_organisation_id:
-            party.group_organisation = all_names.get(party.group_organisation_id,
-                                                     party.group_organisation)
-    activities_of = defaultdict(list)
-    for activity in activities.values():
-        activity.organisation = all_names.get(activity.organisation_id, activity.organisation)
-        if activity.controller is not None:
-            activity.controller.name = activity.organisation
-        activities_of[activity.organisation_id].append(activity)
-    third_parties_of = defaultdict(list)
-    for party in sorted(reading.third_parties.values(), key=lambda t: (t.name, t.id)):
-        third_parties_of[party.organisation_id].append(party)
-
+        names.update((pk, row["name"]) for pk, row in org_rows.items() if pk not in names)
+    rows = sorted(org_rows.values(), key=lambda row: (row["name"], row["id"]))
     return r.Register(
-        organisations=[
-            r.Organisation(
-                id=row["id"], name=row["name"], trading_name=row["trading_name"],
-                registration_number=row["registration_number"],
-                authority_registration_ref=row["authority_registration_ref"],
-                vat_number=row["vat_number"], address=row["address"],
-                country=countries.get(row["country_id"]), website=row["website"],
-                email=row["email"], phone=row["phone"], parent=all_names.get(row["parent_id"], ""),
-                jurisdiction=row["jurisdiction"], trading_address=row["trading_address"],
-                public_authority=bool(row["public_authority"]),
-                contacts=sorted(contacts[row["id"]], key=lambda c: (c.role, c.name, c.email)),
-                third_parties=third_parties_of[row["id"]],
-                activities=activities_of[row["id"]],
-            )
-            for row in sorted(org_rows.values(), key=lambda row: row["name"])
-        ],
+        organisations=OrganisationBatches(source, rows, selection, names, counts,
+                                          batch_activities),
         generated_at=timezone.now(),
         as_of=as_of,
     )

@@ -14,6 +14,7 @@ the rows that name it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language, gettext
@@ -549,12 +550,42 @@ class Organisation:
 
 
 @dataclass(slots=True)
+class ActivityOutline:
+    id: int
+    reference: str
+    name: str
+    status: str
+
+
+@dataclass(slots=True)
+class OrganisationOutline:
+    """An organisation and what identifies its activities, without what they hold."""
+    id: int
+    name: str
+    activities: list[ActivityOutline] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Register:
-    organisations: list[Organisation]
+    #: A list, or (from the reader) a sequence read a batch of organisations at a time as it
+    #: is iterated: a layout iterates it once, keeping nothing of the organisations behind.
+    organisations: Sequence[Organisation]
     generated_at: datetime.datetime
     #: The day (its end) or the instant the register is read as of; None: as it stands.
     as_of: datetime.date | datetime.datetime | None = None
 
     @property
     def activities(self) -> list[Activity]:
+        """Every activity, organisation by organisation: the whole register held at once,
+        for small registers and tests (a layout iterates ``organisations``)."""
         return [a for org in self.organisations for a in org.activities]
+
+    def outline(self) -> list[OrganisationOutline]:
+        """Each organisation with its activities' ids, references, names and statuses, in
+        the order of ``organisations``, without reading what the activities hold."""
+        outline = getattr(self.organisations, "outline", None)
+        if outline is not None:
+            return outline()
+        return [OrganisationOutline(id=org.id, name=org.name, activities=[
+            ActivityOutline(id=a.id, reference=a.reference, name=a.name, status=a.status)
+            for a in org.activities]) for org in self.organisations]

@@ -1,0 +1,100 @@
+"""A whole register is read a batch of organisations at a time (``OrganisationBatches``):
+the same records as one reading, queries fixed per batch, one moment of the database."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from processing.models import ProcessingActivity
+from processing.register import read_register
+from processing.register.reader import one_snapshot
+from processing.synthetic import generate_register
+
+
+def _organisations(**kwargs):
+    return list(read_register(**kwargs).organisations)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch", [1, 7, 40])
+def test_batches_read_the_same_records_as_one_reading(batch):
+    generate_register(activities=60, organisations=5, third_parties=15, seed=3)
+
+    whole = _organisations(batch_activities=10**6)
+    batched = _organisations(batch_activities=batch)
+
+    assert [o.name for o in whole] == sorted(o.name for o in whole)
+    assert sum(len(o.activities) for o in whole) == 60
+    assert batched == whole
+
+
+@pytest.mark.django_db
+def test_batches_of_a_register_as_of_a_day_are_its_records_of_that_day():
+    generate_register(activities=20, organisations=3, third_parties=9, seed=4)
+    import datetime
+
+    today = datetime.date.today()
+    assert _organisations(as_of=today, batch_activities=1) == _organisations(as_of=today)
+    assert _organisations(as_of=today) == _organisations()
+
+
+def _queries(**kwargs) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        for organisation in read_register(**kwargs).organisations:
+            assert organisation.name
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_queries_are_fixed_per_batch_whatever_the_batch_holds():
+    generate_register(activities=12, organisations=4, third_parties=12, seed=5)
+    one_batch = _queries()
+    per_organisation = _queries(batch_activities=1)
+    generate_register(activities=120, organisations=4, third_parties=12, seed=6)
+
+    # Twice the organisations, ten times the activities: one batch costs the same queries,
+    # a batch per organisation the same again per organisation.
+    assert _queries() == one_batch
+    per_batch = (per_organisation - one_batch) // 3
+    assert _queries(batch_activities=1) == one_batch + per_batch * 7
+    assert per_batch <= 10
+
+
+@pytest.mark.django_db
+def test_the_outline_names_every_activity_read_without_reading_them():
+    generate_register(activities=30, organisations=3, third_parties=9, seed=8)
+    register = read_register(status="active", batch_activities=4)
+
+    with CaptureQueriesContext(connection) as captured:
+        outline = register.outline()
+    assert len(captured) == 1
+    assert [(o.id, o.name, [(a.id, a.reference, a.name, a.status) for a in o.activities])
+            for o in outline] == [
+        (o.id, o.name, [(a.id, a.reference, a.name, a.status) for a in o.activities])
+        for o in register.organisations]
+    assert {a.status for o in outline for a in o.activities} == {"active"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_register_read_in_batches_is_one_moment_while_others_write():
+    generate_register(activities=4, organisations=2, third_parties=6, seed=9)
+    first_name, second_name = sorted(
+        read_register().organisations, key=lambda o: o.name)[1].activities[0].name, None
+
+    def rename_the_last_organisations_activities():
+        last = sorted(read_register().organisations, key=lambda o: o.name)[-1]
+        ProcessingActivity.objects.filter(organisation_id=last.id).update(name="Renamed meanwhile")
+        connection.close()
+
+    with one_snapshot():
+        batches = iter(read_register(batch_activities=1).organisations)
+        next(batches)
+        writer = threading.Thread(target=rename_the_last_organisations_activities)
+        writer.start()
+        writer.join()
+        second_name = next(batches).activities[0].name
+
+    assert second_name == first_name != "Renamed meanwhile"
+    assert ProcessingActivity.objects.filter(name="Renamed meanwhile").exists()
