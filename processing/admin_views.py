@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import get_m2m_reverse_field_name
 
 from entities.admin import organisations_with_role
+from entities.models import Organisation
 
 from . import services
 from .completeness import register_completeness
@@ -34,7 +36,7 @@ from .models import (
     Purpose,
     RetentionRule,
 )
-from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_register
+from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_activities
 from .register.reader import Source
 
 #: Fields a revert leaves alone: identity, workflow state and review dates belong to the
@@ -317,6 +319,10 @@ def revert(model_admin, request, object_id, history_id):
 
 # --- the register as of a date ------------------------------------------------------------------
 
+#: Activities on a page of the register as of a date.
+AS_OF_PAGE_SIZE = 100
+
+
 def register_as_of(model_admin, request):
     """The register as it stood at the end of a past day or at an instant: the read model
     as of then, with who last changed each activity by then (from its history)."""
@@ -329,13 +335,24 @@ def register_as_of(model_admin, request):
         day = timezone.localdate()
     include_retired = request.GET.get("retired") == "1"
     organisation_ids = None if request.user.is_superuser else organisations_with_role(request)
-    register = read_register(organisation_ids=organisation_ids, as_of=day,
-                             include_retired=include_retired)
-    activities = sorted(register.activities, key=lambda a: (a.organisation_id, a.reference))
+    source = Source(cutoff(day))
+    selection = source.objects(ProcessingActivity)
+    if organisation_ids is not None:
+        selection = selection.filter(organisation_id__in=organisation_ids)
+    if not include_retired:
+        selection = selection.exclude(status=ActivityStatus.RETIRED)
+    # A page of the register read as it stood (one page's records, whatever its size).
+    page = Paginator(selection.order_by("organisation_id", "reference", "id")
+                     .values_list("id", flat=True), AS_OF_PAGE_SIZE).get_page(request.GET.get("page"))
+    activities = read_activities(list(page), as_of=day)
+    # Organisations by the name they had then.
+    names = dict(source.objects(Organisation).filter(
+        id__in={a.organisation_id for a in activities}).values_list("id", "name"))
+    for activity in activities:
+        activity.organisation = names.get(activity.organisation_id, activity.organisation)
     last_changes = {
         record.id: record for record in
-        Source(cutoff(day)).objects(ProcessingActivity).filter(id__in=[a.id for a in activities])
-        .select_related("history_user")
+        selection.filter(id__in=[a.id for a in activities]).select_related("history_user")
     }
     rows = [{
         "activity": activity,
@@ -347,6 +364,7 @@ def register_as_of(model_admin, request):
     context = _admin_context(
         model_admin, request, title=_("The register as of %(day)s") % {"day": as_of_text(day)},
         day=day, as_of=raw or as_of_text(day), rows=rows, error=error, include_retired=include_retired,
+        page=page, paginator=page.paginator,
     )
     return TemplateResponse(request, "processing/register_as_of.html", context)
 

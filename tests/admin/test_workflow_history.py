@@ -196,3 +196,33 @@ def test_retired_activity_keeps_its_record(client, dpo_a, activity_a):
     client.force_login(dpo_a)
     transition(client, activity_a, "retire")
     assert ProcessingActivity.objects.filter(pk=activity_a.pk, status="retired").exists()
+
+
+@pytest.mark.django_db
+def test_register_as_of_is_read_a_page_at_a_time(client, org_a, dpo_a, django_assert_max_num_queries):
+    from processing import admin_views
+
+    with time_machine.travel(datetime.datetime(2024, 1, 10, 12, tzinfo=datetime.UTC)):
+        org_a.save()  # its history starts with the name it had then
+        made = [services.activity_create(organisation=org_a, name=f"Activity {i:02d}")
+                for i in range(7)]
+    with time_machine.travel(datetime.datetime(2024, 2, 10, 12, tzinfo=datetime.UTC)):
+        org_a.name = "Renamed since"
+        org_a.save()
+    client.force_login(dpo_a)
+    url = reverse("admin:processing_processingactivity_as_of")
+    admin_views.AS_OF_PAGE_SIZE, size = 3, admin_views.AS_OF_PAGE_SIZE
+    try:
+        pages = []
+        for number in (1, 2, 3):
+            response = client.get(url, {"date": "2024-01-31", "page": number})
+            pages.append([r["activity"].reference for r in response.context["rows"]])
+            assert {r["activity"].organisation for r in response.context["rows"]} == {"Akixi Limited"}
+        with django_assert_max_num_queries(30):
+            last = client.get(url, {"date": "2024-01-31", "page": 3})
+    finally:
+        admin_views.AS_OF_PAGE_SIZE = size
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert sum(pages, []) == sorted(a.reference for a in made)
+    content = last.content.decode()
+    assert "7 activities" in content and "page 3 of 3" in content and 'rel="prev"' in content
