@@ -169,9 +169,9 @@ def build_pack(out: BinaryIO, *, organisation: Organisation,
 def pack_create(*, organisation: Organisation,
                 as_of: datetime.date | datetime.datetime | None = None,
                 user=None, path: str = ChangePath.COMMAND) -> RegulatorPack:
-    """Makes the pack of ``organisation`` as of ``as_of`` (the instant it is made, to the
-    second, when None), keeps the zip in ``STORAGES["packs"]`` and records it."""
-    generated_at = timezone.now().replace(microsecond=0)
+    """Makes the pack of ``organisation`` as of ``as_of`` (the instant it is made when
+    None), keeps the zip in ``STORAGES["packs"]`` and records it."""
+    generated_at = timezone.now()
     moment = as_of or generated_at
     generated_by = ({"user": user.get_username(), "through": str(path)} if user is not None
                     else {"command": "manage.py regulator_pack", "through": str(path)})
