@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
@@ -27,6 +28,11 @@ class Verification:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+#: What reading a member whose bytes were damaged in the zip raises: its CRC does not
+#: match, or its compressed data is not deflate data.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 def _sha256(archive: zipfile.ZipFile, name: str) -> str:
@@ -57,7 +63,7 @@ def verify_pack(file, public_key: Ed25519PublicKey) -> Verification:
                 continue
             try:
                 contents[name] = archive.read(name)
-            except zipfile.BadZipFile as exc:
+            except DAMAGED as exc:
                 problems.append(f"{name}: damaged in the zip ({exc})")
         if len(contents) < 2:
             return result
@@ -89,7 +95,7 @@ def verify_pack(file, public_key: Ed25519PublicKey) -> Verification:
                 continue
             try:
                 actual = _sha256(archive, name)
-            except zipfile.BadZipFile as exc:
+            except DAMAGED as exc:
                 problems.append(f"{name}: damaged in the zip ({exc})")
                 continue
             if actual != sha256:

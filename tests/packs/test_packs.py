@@ -154,20 +154,21 @@ def test_one_byte_changed_in_any_file_fails_naming_it(pack, tmp_path, member):
     assert "verification failed" in err
 
 
-def test_a_damaged_zip_member_is_named(pack, tmp_path):
+@pytest.mark.parametrize("where", [0, 1 / 3, 1 / 2, 2 / 3])
+def test_a_damaged_zip_member_is_named(pack, tmp_path, where):
     data = bytearray(pack.read_bytes())
     with zipfile.ZipFile(pack) as archive:
         info = archive.getinfo("register.pdf")
     # A byte of the member's compressed data: the zip's CRC check fails on reading it.
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    data[start + info.compress_size // 2] ^= 0xFF
+    data[start + int(info.compress_size * where)] ^= 0xFF
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(bytes(data))
 
     ok, _out, err = verify(damaged)
 
     assert not ok
-    assert "register.pdf: damaged in the zip" in err or "register.pdf: expected sha256" in err
+    assert "register.pdf: damaged in the zip (" in err
 
 
 def test_missing_and_unexpected_files_are_named(pack, tmp_path):
