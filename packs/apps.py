@@ -6,3 +6,6 @@ class PacksConfig(AppConfig):
     name = "packs"
     verbose_name = _("Regulator packs")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the signing key's checks)

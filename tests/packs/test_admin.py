@@ -118,3 +118,20 @@ def test_packs_are_not_changed_or_deleted_in_the_admin(admin_client, organisatio
     assert response.status_code == 403
     assert RegulatorPack.objects.filter(pk=pack.pk).exists()
     assert admin_client.get(reverse("admin:packs_regulatorpack_add")).status_code == 403
+
+
+def test_a_pack_that_cannot_be_made_says_why_on_the_form(client, member, organisations):
+    from processing import services
+    from processing.exports.cells import XLSX_CELL_LIMIT
+    from processing.models import ProcessingActivity
+
+    activity = ProcessingActivity.objects.filter(organisation=organisations[0]).exclude(
+        status="retired").first()
+    services.activity_update(activity=activity, description="x" * (XLSX_CELL_LIMIT + 1))
+    client.force_login(member)
+
+    response = client.post(MAKE, {"organisation": organisations[0].pk, "as_of": ""})
+
+    assert response.status_code == 200
+    assert "cnil-registre.xlsx: sheet" in response.content.decode()
+    assert not RegulatorPack.objects.exists()

@@ -233,3 +233,35 @@ def test_the_command_names_what_is_wrong(generated, tmp_path):
         make_pack(generated, tmp_path / "x.zip", "--as-of", "yesterday")
     assert not (tmp_path / "x.zip").exists()
     assert not RegulatorPack.objects.exists()
+
+
+def test_a_value_a_layout_cannot_hold_stops_the_pack_naming_it_and_nothing_is_kept(
+        generated, tmp_path, settings):
+    from processing.exports.cells import XLSX_CELL_LIMIT
+
+    activity = ProcessingActivity.objects.filter(organisation=generated).exclude(
+        status="retired").first()
+    services.activity_update(activity=activity, description="Long. " + "x" * XLSX_CELL_LIMIT)
+
+    with pytest.raises(CommandError, match=r"^cnil-registre.xlsx: sheet .*, row \d+, column "
+                                           r"[A-Z]+: 32,773 characters"):
+        make_pack(generated, tmp_path / "pack.zip")
+
+    assert not (tmp_path / "pack.zip").exists()
+    assert not RegulatorPack.objects.exists()
+    store = settings.STORAGES["packs"]["OPTIONS"]["location"]
+    assert not os.path.exists(store) or not any(files for _d, _s, files in os.walk(store))
+
+
+def test_the_system_checks_name_a_key_others_can_read_or_one_that_is_not_a_key(settings):
+    from packs.checks import check_signing_key
+
+    assert check_signing_key() == []  # no key yet: made on first use
+    signing.public_key()
+    assert check_signing_key() == []
+    os.chmod(settings.ROPA_PACK_SIGNING_KEY, 0o644)
+    assert [found.id for found in check_signing_key()] == ["packs.W001"]
+    with open(settings.ROPA_PACK_SIGNING_KEY, "w") as handle:
+        handle.write("not a key")
+    os.chmod(settings.ROPA_PACK_SIGNING_KEY, 0o600)
+    assert [found.id for found in check_signing_key()] == ["packs.E001"]
