@@ -989,7 +989,10 @@ def render_pdf(register: Register) -> bytes:
 
 def _render(register: Register) -> bytes:
     register = dataclasses.replace(register, organisations=list(register.organisations))
+    # The findings of the day of the register's moment (an instant is read in its day).
     today = register.as_of or timezone.localdate()
+    if isinstance(today, datetime.datetime):
+        today = timezone.localdate(today)
     findings = {a.id: activity_findings(a, today=today) for a in register.activities}
     pages = _Pages(title=TITLE, subject="Register as of " + (
         register.as_of.isoformat() if register.as_of else "the export date"))

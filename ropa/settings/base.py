@@ -92,6 +92,7 @@ LOCAL_APPS = [
     "entities",
     "processing",
     "reports",
+    "packs",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -219,10 +220,22 @@ if ROPA_IMPORT_STORAGE["BACKEND"] == _FILE_SYSTEM:
         "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
         **ROPA_IMPORT_STORAGE["OPTIONS"],
     }
+# "packs": the regulator packs as made (personal data too), kept to be handed again.
+ROPA_PACK_STORAGE = {
+    "BACKEND": env("ROPA_PACK_STORAGE", default=_FILE_SYSTEM),
+    "OPTIONS": env.json("ROPA_PACK_STORAGE_OPTIONS", default={}),
+}
+if ROPA_PACK_STORAGE["BACKEND"] == _FILE_SYSTEM:
+    ROPA_PACK_STORAGE["OPTIONS"] = {
+        "location": env("ROPA_PACK_DIR", default=str(Path(MEDIA_ROOT) / "packs")),
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+        **ROPA_PACK_STORAGE["OPTIONS"],
+    }
 STORAGES = {
     "default": {"BACKEND": _FILE_SYSTEM},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "imports": ROPA_IMPORT_STORAGE,
+    "packs": ROPA_PACK_STORAGE,
 }
 
 # ------------------------------------------------------------------------------
@@ -371,6 +384,10 @@ SPECTACULAR_SETTINGS = {
 ROPA_DRAFT_STALE_DAYS = env.int("ROPA_DRAFT_STALE_DAYS", default=30)
 # Default interval between two reviews of an activity, in days.
 ROPA_REVIEW_INTERVAL_DAYS = env.int("ROPA_REVIEW_INTERVAL_DAYS", default=365)
+# The Ed25519 private key that signs regulator packs (PEM), made with mode 0600 on first
+# use. Back it up: packs verify only with its public key (docs/regulator-pack.md).
+ROPA_PACK_SIGNING_KEY = env("ROPA_PACK_SIGNING_KEY",
+                            default=str(VAR_DIR / "keys" / "regulator-pack-ed25519.pem"))
 
 # ------------------------------------------------------------------------------
 # LOGGING
