@@ -92,6 +92,7 @@ LOCAL_APPS = [
     "entities",
     "processing",
     "reports",
+    "campaigns",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -280,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
     "Reports: queue again those left running by a lost worker (every 5 minutes)": {
         "task": "reports.requeue_stuck_reports", "schedule": 300.0,
     },
+    "Review campaigns: remind owners, tell the DPO (daily)": {
+        "task": "campaigns.send_reminders", "schedule": crontab(minute=0, hour=8),
+    },
     "Findings: run the rules for the new day (nightly)": {
         "task": "processing.refresh_finding_summaries",
         "schedule": crontab(minute=15, hour=0),
@@ -371,6 +375,8 @@ SPECTACULAR_SETTINGS = {
 ROPA_DRAFT_STALE_DAYS = env.int("ROPA_DRAFT_STALE_DAYS", default=30)
 # Default interval between two reviews of an activity, in days.
 ROPA_REVIEW_INTERVAL_DAYS = env.int("ROPA_REVIEW_INTERVAL_DAYS", default=365)
+# The address the app is reached at, for links sent by email (review campaigns).
+ROPA_SITE_URL = env("ROPA_SITE_URL", default="http://127.0.0.1:8000")
 
 # ------------------------------------------------------------------------------
 # LOGGING
