@@ -17,10 +17,14 @@ from . import services
 from .models import ANSWERED, Campaign, TaskState
 
 
+def _subject(task) -> str:
+    return task.activity.reference if task.activity_id else task.third_party.name
+
+
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["organisation", "title", "scope", "link_days", "remind_days"]
+        fields = ["organisation", "kind", "title", "scope", "link_days", "remind_days"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,10 +37,11 @@ class CampaignForm(forms.ModelForm):
 
 @admin.register(Campaign)
 class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "organisation", "started_at", "progress", "closed_at"]
-    list_filter = ["organisation"]
+    list_display = ["title", "organisation", "kind", "started_at", "progress", "closed_at"]
+    list_filter = ["organisation", "kind"]
     change_form_template = "admin/campaigns/campaign/change_form.html"
-    readonly_fields = ["organisation", "scope", "started_by", "started_at", "summary_sent_at"]
+    readonly_fields = ["organisation", "kind", "scope", "started_by", "started_at",
+                       "summary_sent_at"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -56,7 +61,7 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return CampaignForm.Meta.fields
-        return ["title", "organisation", "scope", "started_by", "started_at", "link_days",
+        return ["title", "organisation", "kind", "scope", "started_by", "started_at", "link_days",
                 "remind_days", "summary_sent_at", "closed_at"]
 
     @admin.display(description=_("progress"))
@@ -72,7 +77,8 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         started = services.start_campaign(
-            organisation=obj.organisation, title=obj.title, scope=obj.scope, user=request.user,
+            organisation=obj.organisation, title=obj.title, kind=obj.kind, scope=obj.scope,
+            user=request.user,
             link_days=obj.link_days, remind_days=obj.remind_days)
         obj.pk = started.pk
         obj.title = started.title
@@ -81,12 +87,13 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
         campaign = self.get_object(request, object_id)
         extra = {}
         if campaign is not None:
-            invitations = list(campaign.invitations.select_related("person"))
+            invitations = list(campaign.invitations.select_related("person", "third_party"))
             extra = {
-                "invitations": [(i, None if i.person.login_id else services.link_for(i))
+                "invitations": [(i, None if i.has_login else services.link_for(i))
                                 for i in invitations],
                 "tasks": [(t, services.diff(t)) for t in campaign.tasks.select_related(
-                    "activity", "invitation__person", "decided_by")],
+                    "activity", "third_party__country", "invitation__person",
+                    "invitation__third_party", "decided_by")],
                 "counts": services.progress(campaign),
                 "may_decide": self.has_change_permission(request, campaign),
                 "answered": ANSWERED,
@@ -114,7 +121,8 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         campaign = self._campaign(request, campaign_id)
-        task = get_object_or_404(campaign.tasks.select_related("activity"), pk=task_id)
+        task = get_object_or_404(campaign.tasks.select_related("activity", "third_party"),
+                                 pk=task_id)
         try:
             if request.POST.get("decision") == "accept":
                 task = services.accept(task, user=request.user)
@@ -122,13 +130,13 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
                     messages.error(request, _(
                         "%(ref)s changed since its owner was sent it: nothing was applied. "
                         "Reject the answer, or start a new review of it.") % {
-                        "ref": task.activity.reference})
+                        "ref": _subject(task)})
                 else:
                     messages.success(request, _("%(ref)s: accepted, review dates set.") % {
-                        "ref": task.activity.reference})
+                        "ref": _subject(task)})
             else:
                 services.reject(task, user=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, _("%(ref)s: rejected.") % {"ref": task.activity.reference})
+                messages.success(request, _("%(ref)s: rejected.") % {"ref": _subject(task)})
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk])
@@ -141,5 +149,5 @@ class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
         invitation = get_object_or_404(campaign.invitations, pk=invitation_id)
         services.revoke(invitation)
         messages.success(request, _("The link of %(name)s no longer opens.") % {
-            "name": invitation.person.name})
+            "name": invitation.name})
         return HttpResponseRedirect(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))

@@ -17,22 +17,25 @@ from .models import Campaign, Invitation, TaskState
 def invitation_email(invitation: Invitation, *, reminder: bool = False, now=None) -> bool:
     """Send the owner its link (or, with a login, the page to sign in to); False when the
     owner has no email address (the campaign page shows the link to pass on)."""
-    person = invitation.person
-    if not person.email:
+    if not invitation.email:
         return False
-    if person.login_id:
+    if invitation.has_login:
         link = settings.ROPA_SITE_URL.rstrip("/") + reverse(
             "campaigns:review_signed_in", args=[invitation.campaign_id])
     else:
         link = services.link_for(invitation)
-    pending = invitation.tasks.filter(state=TaskState.PENDING).select_related("activity")
+    pending = invitation.tasks.filter(state=TaskState.PENDING).select_related(
+        "activity", "third_party")
     context = {"invitation": invitation, "campaign": invitation.campaign, "link": link,
-               "reminder": reminder, "activities": [t.activity for t in pending],
+               "reminder": reminder, "records": [t.subject for t in pending],
+               "processor": bool(invitation.third_party_id),
                "expires_days": invitation.campaign.link_days}
+    organisation = invitation.campaign.organisation.name
     subject = ("Reminder: " if reminder else "") + (
-        f"Please review your processing records ({invitation.campaign.organisation.name})")
+        f"Please confirm the processing you do for {organisation}" if invitation.third_party_id
+        else f"Please review your processing records ({organisation})")
     EmailMessage(subject=subject, body=render_to_string("campaigns/invitation.txt", context),
-                 from_email=settings.DEFAULT_FROM_EMAIL, to=[person.email]).send()
+                 from_email=settings.DEFAULT_FROM_EMAIL, to=[invitation.email]).send()
     now = now or timezone.now()
     if reminder:
         invitation.reminded_at, invitation.reminders = now, invitation.reminders + 1

@@ -18,11 +18,18 @@ class Scope(models.TextChoices):
     DUE = "due", _("activities whose review is due")
 
 
+class Kind(models.TextChoices):
+    OWNERS = "owners", _("activity owners review their records")
+    PROCESSORS = "processors", _("processors confirm the processing done for us")
+
+
 class Campaign(models.Model):
     organisation = models.ForeignKey("entities.Organisation", on_delete=models.PROTECT,
                                      related_name="review_campaigns",
                                      verbose_name=_("organisation"))
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("who is asked"), max_length=12, choices=Kind.choices,
+                            default=Kind.OWNERS)
     scope = models.CharField(_("activities"), max_length=8, choices=Scope.choices,
                              default=Scope.ALL)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
@@ -54,11 +61,15 @@ class Campaign(models.Model):
 
 
 class Invitation(models.Model):
-    """One owner's part in a campaign: the link it is sent, and its reminders."""
+    """One owner's (or one processor's) part in a campaign: the link it is sent, and its
+    reminders."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey("entities.Person", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("owner"))
+                               null=True, blank=True, verbose_name=_("owner"))
+    third_party = models.ForeignKey("entities.ThirdParty", on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True,
+                                    verbose_name=_("processor"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
     reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
@@ -66,12 +77,30 @@ class Invitation(models.Model):
 
     class Meta:
         verbose_name = _("invitation")
-        ordering = ["person__name"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "person"],
-                                               name="invitation_one_per_owner")]
+        ordering = ["person__name", "third_party__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person"], name="invitation_one_per_owner"),
+            models.UniqueConstraint(fields=["campaign", "third_party"],
+                                    name="invitation_one_per_processor"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True) ^ models.Q(third_party__isnull=True),
+                name="invitation_owner_or_processor"),
+        ]
 
     def __str__(self):
-        return f"{self.person} ({self.campaign})"
+        return f"{self.name} ({self.campaign})"
+
+    @property
+    def name(self) -> str:
+        return self.person.name if self.person_id else self.third_party.name
+
+    @property
+    def email(self) -> str:
+        return self.person.email if self.person_id else self.third_party.email
+
+    @property
+    def has_login(self) -> bool:
+        return bool(self.person_id and self.person.login_id)
 
 
 class TaskState(models.TextChoices):
@@ -90,14 +119,20 @@ DECIDED = (TaskState.ACCEPTED, TaskState.REJECTED)
 
 
 class Task(models.Model):
-    """One activity to review: its owner's answer and the DPO's decision."""
+    """One record to review (an activity, or a processor's own record): the answer and the
+    DPO's decision."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tasks")
     activity = models.ForeignKey("processing.ProcessingActivity", on_delete=models.CASCADE,
-                                 related_name="review_tasks", verbose_name=_("activity"))
-    #: The activity's version when the campaign started: a proposal applies to it only.
-    version_sent = models.PositiveIntegerField(_("version sent"))
+                                 null=True, blank=True, related_name="review_tasks",
+                                 verbose_name=_("activity"))
+    third_party = models.ForeignKey("entities.ThirdParty", on_delete=models.CASCADE,
+                                    null=True, blank=True, related_name="review_tasks",
+                                    verbose_name=_("processor"))
+    #: The record's version when the campaign started (an activity's version; a third
+    #: party's last history row): a proposal applies to it only.
+    version_sent = models.PositiveBigIntegerField(_("version sent"))
     state = models.CharField(_("state"), max_length=16, choices=TaskState.choices,
                              default=TaskState.PENDING)
     #: The change set proposed: field -> value (``purposes``: a list of descriptions).
@@ -112,9 +147,20 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = _("review task")
-        ordering = ["activity__reference"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "activity"],
-                                               name="task_one_per_activity")]
+        ordering = ["activity__reference", "third_party__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "activity"], name="task_one_per_activity"),
+            models.UniqueConstraint(fields=["campaign", "third_party"],
+                                    name="task_one_per_processor"),
+            models.CheckConstraint(
+                condition=models.Q(activity__isnull=True) ^ models.Q(third_party__isnull=True),
+                name="task_activity_or_processor"),
+        ]
 
     def __str__(self):
-        return f"{self.activity} ({self.get_state_display()})"
+        return f"{self.subject} ({self.get_state_display()})"
+
+    @property
+    def subject(self):
+        """The record reviewed: the activity, or the processor."""
+        return self.activity if self.activity_id else self.third_party

@@ -23,7 +23,7 @@ def send_invitations(campaign_id: int) -> int:
     sent = 0
     for invitation in (Invitation.objects.filter(campaign_id=campaign_id, sent_at__isnull=True,
                                                  revoked_at__isnull=True)
-                       .select_related("person", "campaign__organisation")):
+                       .select_related("person", "third_party", "campaign__organisation")):
         sent += mail.invitation_email(invitation)
     return sent
 
@@ -46,7 +46,7 @@ def send_reminders(now: str | None = None) -> int:
         invitations = [
             invitation for invitation in campaign.invitations.filter(
                 revoked_at__isnull=True, sent_at__isnull=False,
-                tasks__state=TaskState.PENDING).distinct().select_related("person")
+                tasks__state=TaskState.PENDING).distinct().select_related("person", "third_party")
             if (invitation.reminded_at or invitation.sent_at) <= due]
         sent = sum(mail.invitation_email(invitation, reminder=True, now=now)
                    for invitation in invitations)

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from processing.models import ActivityStatus, ProcessingActivity
 from processing.register import read_activities
 
 from . import services
 from .models import Invitation, Task, TaskState
+
+
+def _fields(task: Task, values: dict) -> list[dict]:
+    form = services.form_of(task)
+    return [{"name": name, "label": label,
+             "value": "\n".join(values.get(name) or []) if name in form.lists
+             else values.get(name, ""),
+             "line": name in form.lines, "rows": 4 if name in form.lists else 2}
+            for name, label in form.fields.items()]
 
 
 def _page(request, invitation: Invitation, here: str):
@@ -22,36 +33,49 @@ def _page(request, invitation: Invitation, here: str):
     typed: dict[int, dict] = {}
     if request.method == "POST":
         task_id = request.POST.get("task", "")
-        proposed = {name: request.POST.get(name, "") for name in services.PROPOSABLE
-                    if name != "purposes" and name in request.POST}
-        if "purposes" in request.POST:
-            proposed["purposes"] = request.POST["purposes"].splitlines()
         try:
-            services.answer(invitation, task_id, confirm=request.POST.get("answer") == "confirm",
-                            proposed=proposed, comment=request.POST.get("comment", ""))
+            task = services._open_task(invitation, task_id)
         except Task.DoesNotExist:
             raise Http404 from None
+        form = services.form_of(task)
+        proposed = {name: request.POST[name].splitlines() if name in form.lists
+                    else request.POST[name] for name in form.fields if name in request.POST}
+        try:
+            services.answer(invitation, task.pk, confirm=request.POST.get("answer") == "confirm",
+                            proposed=proposed, comment=request.POST.get("comment", ""))
         except ValidationError as exc:
-            pk = int(task_id)
-            errors[pk] = " ".join(exc.messages)
-            typed[pk] = {**proposed, "purposes": "\n".join(proposed.get("purposes", [])),
-                         "comment": request.POST.get("comment", "")}
+            errors[task.pk] = " ".join(exc.messages)
+            typed[task.pk] = {**proposed, "comment": request.POST.get("comment", "")}
         else:
-            return HttpResponseRedirect(f"{here}#task-{task_id}")
-    tasks = list(invitation.tasks.select_related("activity"))
-    records = {r.id: r for r in read_activities([t.activity_id for t in tasks])}
+            return HttpResponseRedirect(f"{here}#task-{task.pk}")
+    tasks = list(invitation.tasks.select_related("activity", "third_party__country"))
+    records = {r.id: r for r in read_activities([t.activity_id for t in tasks if t.activity_id])}
+    served = _served(invitation)
     rows = []
     for task in tasks:
-        values = services.current_values(task.activity)
-        values["purposes"] = "\n".join(values["purposes"])
+        values = typed.get(task.pk) or services.current_values(task)
         rows.append({"task": task, "record": records.get(task.activity_id),
-                     "values": typed.get(task.pk, values), "error": errors.get(task.pk, ""),
+                     "served": served, "fields": _fields(task, values),
+                     "comment": values.get("comment", ""), "error": errors.get(task.pk, ""),
                      "open": task.state not in (TaskState.ACCEPTED, TaskState.REJECTED)})
     status = 400 if errors else 200
     return render(request, "campaigns/review.html", {
         "invitation": invitation, "campaign": invitation.campaign, "rows": rows,
-        "fields": services.PROPOSABLE, "pending": sum(t.state == TaskState.PENDING for t in tasks),
+        "pending": sum(t.state == TaskState.PENDING for t in tasks),
     }, status=status)
+
+
+def _served(invitation: Invitation) -> list:
+    """For a processor: the organisation's activities in force that name it, as records."""
+    if not invitation.third_party_id:
+        return []
+    ids = ProcessingActivity.objects.filter(
+        organisation_id=invitation.campaign.organisation_id,
+        status__in=[ActivityStatus.ACTIVE, ActivityStatus.IN_REVIEW]).filter(
+        Q(recipients__third_party_id=invitation.third_party_id)
+        | Q(transfers__third_party_id=invitation.third_party_id)).distinct().values_list(
+        "id", flat=True)
+    return read_activities(list(ids))
 
 
 @never_cache
@@ -68,7 +92,7 @@ def review(request, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_signed_in(request, campaign_id: int):
-    invitation = (Invitation.objects.select_related("campaign__organisation", "person")
+    invitation = (Invitation.objects.select_related("campaign__organisation", "person", "third_party")
                   .filter(campaign_id=campaign_id, person__login=request.user,
                           revoked_at__isnull=True, campaign__closed_at__isnull=True).first())
     if invitation is None:

@@ -29,7 +29,8 @@ def olive(campaign) -> Invitation:
     return campaign.invitations.get(person__name="Olive Owner")
 
 
-def test_a_campaign_asks_each_owner_about_the_records_it_owns(register, django_capture_on_commit_callbacks):
+def test_a_campaign_asks_each_owner_about_the_records_it_owns(
+        register, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         campaign = start(register)
 
@@ -207,7 +208,8 @@ def test_a_proposal_that_empties_the_name_is_refused_keeping_what_was_typed(clie
     assert "Nothing was changed" in nothing.content.decode()
 
 
-def test_reminders_go_to_owners_with_records_unanswered_and_the_dpo_is_told(register, django_capture_on_commit_callbacks):
+def test_reminders_go_to_owners_with_records_unanswered_and_the_dpo_is_told(
+        register, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         campaign = start(register, remind_days=7)
     services.answer(campaign.invitations.get(person__name="Sam Signed"),

@@ -19,7 +19,7 @@ def test_a_campaign_end_to_end_with_the_worker(register, worker):  # noqa: F811
     dpo = Client()
     dpo.force_login(register["dpo"])
     response = dpo.post(reverse("admin:campaigns_campaign_add"), {
-        "organisation": register["acme"].pk, "title": "", "scope": "all",
+        "organisation": register["acme"].pk, "kind": "owners", "title": "", "scope": "all",
         "link_days": 30, "remind_days": 7})
     assert response.status_code == 302, response.content.decode()[:2000]
     campaign = Campaign.objects.get()
