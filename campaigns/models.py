@@ -104,8 +104,8 @@ class Invitation(models.Model):
 
 
 class TaskState(models.TextChoices):
-    PENDING = "pending", _("waiting for the owner")
-    CONFIRMED = "confirmed", _("confirmed by the owner")
+    PENDING = "pending", _("waiting for an answer")
+    CONFIRMED = "confirmed", _("confirmed as accurate")
     PROPOSED = "proposed", _("changes proposed")
     CONFLICT = "conflict", _("record changed since the link was sent")
     ACCEPTED = "accepted", _("accepted")

@@ -222,7 +222,7 @@ def test_reminders_go_to_owners_with_records_unanswered_and_the_dpo_is_told(
     to = [m.to for m in mail.outbox]
     assert to[0] == ["olive@acme.example"] and mail.outbox[0].subject.startswith("Reminder:")
     assert "dora@acme.example" in to[1]
-    assert "1 confirmed by the owner" in mail.outbox[1].body
+    assert "1 confirmed as accurate" in mail.outbox[1].body
     assert olive(campaign).reminders == 1
     # Reminded now: not again the same day.
     assert tasks.send_reminders(now=later.isoformat()) == 0

@@ -40,7 +40,7 @@ def test_a_campaign_end_to_end_with_the_worker(register, worker):  # noqa: F811
     wait_for(lambda: any("dora@acme.example" in m.to for m in mail.outbox),
              "the worker to send the DPO's summary")
     summary = next(m for m in mail.outbox if "dora@acme.example" in m.to)
-    assert "1 changes proposed" in summary.body and "1 confirmed by the owner" in summary.body
+    assert "1 changes proposed" in summary.body and "1 confirmed as accurate" in summary.body
 
     decide = reverse("admin:campaigns_campaign_decide", args=[campaign.pk, tasks["Payroll"].pk])
     assert dpo.post(decide, {"decision": "accept"}).status_code == 302
