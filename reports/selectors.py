@@ -55,11 +55,17 @@ def report_recipients(report: Report) -> list[str]:
         emails = get_user_model().objects.filter(
             is_superuser=True, is_active=True).exclude(email="").values_list("email", flat=True)
         return sorted(set(emails))
+    return dpo_addresses(report.organisation_id)
+
+
+def dpo_addresses(organisation_id: int) -> list[str]:
+    """The organisation's DPO contacts that have an email address, and the users with the
+    DPO role in it: sorted, without duplicates."""
     contacts = Contact.objects.filter(
-        organisation_id=report.organisation_id, role=ContactRole.DPO
+        organisation_id=organisation_id, role=ContactRole.DPO
     ).exclude(email="").values_list("email", flat=True)
     members = Membership.objects.filter(
-        organisation_id=report.organisation_id, role=MemberRole.DPO, user__is_active=True
+        organisation_id=organisation_id, role=MemberRole.DPO, user__is_active=True
     ).exclude(user__email="").values_list("user__email", flat=True)
     return sorted({e.strip() for e in [*contacts, *members] if e.strip()}, key=str.lower)
 

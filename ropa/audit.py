@@ -24,6 +24,7 @@ class ChangePath(models.TextChoices):
     COMMAND = "command", _("command")
     MIGRATION = "migration", _("migration")
     WEB = "web", _("web")
+    REVIEW = "review", _("review campaign")
 
 
 @dataclass(frozen=True)

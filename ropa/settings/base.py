@@ -93,6 +93,7 @@ LOCAL_APPS = [
     "processing",
     "reports",
     "packs",
+    "campaigns",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -293,6 +294,9 @@ CELERY_BEAT_SCHEDULE = {
     "Reports: queue again those left running by a lost worker (every 5 minutes)": {
         "task": "reports.requeue_stuck_reports", "schedule": 300.0,
     },
+    "Review campaigns: remind owners, tell the DPO (daily)": {
+        "task": "campaigns.send_reminders", "schedule": crontab(minute=0, hour=8),
+    },
     "Findings: run the rules for the new day (nightly)": {
         "task": "processing.refresh_finding_summaries",
         "schedule": crontab(minute=15, hour=0),
@@ -388,6 +392,8 @@ ROPA_REVIEW_INTERVAL_DAYS = env.int("ROPA_REVIEW_INTERVAL_DAYS", default=365)
 # use. Back it up: packs verify only with its public key (docs/regulator-pack.md).
 ROPA_PACK_SIGNING_KEY = env("ROPA_PACK_SIGNING_KEY",
                             default=str(VAR_DIR / "keys" / "regulator-pack-ed25519.pem"))
+# The address the app is reached at, for links sent by email (review campaigns).
+ROPA_SITE_URL = env("ROPA_SITE_URL", default="http://127.0.0.1:8000")
 
 # ------------------------------------------------------------------------------
 # LOGGING
