@@ -60,6 +60,18 @@ class Campaign(models.Model):
         return self.title
 
 
+def _once_per_campaign(subject: str, unique_subject: str, unique_processor: str,
+                       either: str) -> list:
+    """Constraints of a row about ``subject`` or about a processor (``third_party``), never
+    both: each at most once per campaign."""
+    return [
+        models.UniqueConstraint(fields=["campaign", subject], name=unique_subject),
+        models.UniqueConstraint(fields=["campaign", "third_party"], name=unique_processor),
+        models.CheckConstraint(condition=models.Q(**{f"{subject}__isnull": True})
+                               ^ models.Q(third_party__isnull=True), name=either),
+    ]
+
+
 class Invitation(models.Model):
     """One owner's (or one processor's) part in a campaign: the link it is sent, and its
     reminders."""
@@ -78,14 +90,9 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         ordering = ["person__name", "third_party__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "person"], name="invitation_one_per_owner"),
-            models.UniqueConstraint(fields=["campaign", "third_party"],
-                                    name="invitation_one_per_processor"),
-            models.CheckConstraint(
-                condition=models.Q(person__isnull=True) ^ models.Q(third_party__isnull=True),
-                name="invitation_owner_or_processor"),
-        ]
+        constraints = _once_per_campaign("person", "invitation_one_per_owner",
+                                         "invitation_one_per_processor",
+                                         "invitation_owner_or_processor")
 
     def __str__(self):
         return f"{self.name} ({self.campaign})"
@@ -148,14 +155,8 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("review task")
         ordering = ["activity__reference", "third_party__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "activity"], name="task_one_per_activity"),
-            models.UniqueConstraint(fields=["campaign", "third_party"],
-                                    name="task_one_per_processor"),
-            models.CheckConstraint(
-                condition=models.Q(activity__isnull=True) ^ models.Q(third_party__isnull=True),
-                name="task_activity_or_processor"),
-        ]
+        constraints = _once_per_campaign("activity", "task_one_per_activity",
+                                         "task_one_per_processor", "task_activity_or_processor")
 
     def __str__(self):
         return f"{self.subject} ({self.get_state_display()})"
