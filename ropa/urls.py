@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/export/", include("processing.exports.urls")),
     path("api/v1/reports/", include("reports.api_urls")),
+    path("api/v1/", include("notices.urls")),
     path("api/v1/", include("processing.api.urls")),
 ]
 
