@@ -274,6 +274,10 @@ def draft_notice(organisation_id: int, as_of: datetime.date | datetime.datetime 
 
 
 def _moment(register: r.Register) -> datetime.datetime:
+    """The instant the notice reflects: when it was read, the instant asked for, or the
+    end of the day asked for."""
     if register.as_of is None:
         return register.generated_at
+    if isinstance(register.as_of, datetime.datetime):
+        return register.as_of
     return cutoff(register.as_of)
