@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from entities.admin import ScopedAdminMixin, role_in
+from entities.admin import ScopedAdminMixin, organisations_with_role, role_in
+from entities.models import Organisation
 
 from .drafting import NoticeError
 from .models import NoticeSettings, PrivacyNotice
@@ -27,6 +28,13 @@ class NoticeSettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "supervisory_authority"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A DPO words the notices of its own organisations only.
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk__in=organisations_with_role(request, *self.editor_roles))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(PrivacyNotice)

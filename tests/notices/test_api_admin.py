@@ -129,3 +129,19 @@ def test_the_dpo_is_told_what_is_wrong_with_a_template(client, dpo, organisation
     assert response.status_code == 200
     assert "Unclosed tag on line 1: &#x27;if&#x27;" in response.content.decode()
     assert not NoticeSettings.objects.exists()
+
+
+def test_a_dpo_words_only_its_own_organisations_notice(client, dpo, organisation):
+    other = build_rich_register("Other Company Ltd")
+    client.force_login(dpo)
+    response = client.post("/admin/notices/noticesettings/add/", {
+        "organisation": other.pk, "supervisory_authority": "Someone else's authority",
+        "markdown_template": "", "html_template": ""})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not NoticeSettings.objects.exists()
+    response = client.post("/admin/notices/noticesettings/add/", {
+        "organisation": organisation.pk, "supervisory_authority": "ICO, Wilmslow",
+        "markdown_template": "", "html_template": ""})
+    assert response.status_code == 302
+    assert NoticeSettings.objects.get().organisation == organisation
