@@ -18,7 +18,7 @@ from processing.register import cutoff, read_register
 from processing.register import records as r
 
 #: The UK supervisory authority, as its own notices give it.
-ICO = ("Information Commissioner's Office (ICO), Wycliffe House, Water Lane, Wilmslow, "
+ICO = ("the Information Commissioner's Office (ICO), Wycliffe House, Water Lane, Wilmslow, "
        "Cheshire SK9 5AF; telephone 0303 123 1113; https://ico.org.uk/make-a-complaint/")
 LOCAL_AUTHORITY = "your local supervisory authority"
 EU_AUTHORITY = ("the supervisory authority of the EU or EEA member state where you live, where "
@@ -58,6 +58,8 @@ class NoticeSection:
 
     reference: str
     name: str
+    #: The record's description: the register's own words, not shown by the standard
+    #: templates (an organisation's template may show it).
     description: str
     purposes: list[str]
     bases: list[Basis]
@@ -92,7 +94,6 @@ class Notice:
     name: str
     trading_name: str
     address: str
-    country: str
     registration_number: str
     authority_registration_ref: str
     email: str
@@ -120,6 +121,15 @@ class Notice:
     @property
     def from_other_sources(self) -> bool:
         return any(s.from_other_sources for s in self.sections)
+
+
+def _address(organisation: r.Organisation) -> str:
+    """The registered address on one line, with the country unless it already says it."""
+    address = one_line(organisation.address)
+    country = organisation.country.name if organisation.country else ""
+    if country and country.casefold() not in address.casefold():
+        address = f"{address}, {country}" if address else country
+    return address
 
 
 def _contact(contact: r.Contact | None) -> Contact | None:
@@ -235,8 +245,7 @@ def notice_from_records(organisation: r.Organisation, *, register_as_of: datetim
         organisation_id=organisation.id,
         name=organisation.name,
         trading_name=organisation.trading_name,
-        address=one_line(organisation.address),
-        country=organisation.country.name if organisation.country else "",
+        address=_address(organisation),
         registration_number=organisation.registration_number,
         authority_registration_ref=organisation.authority_registration_ref,
         email=organisation.email,

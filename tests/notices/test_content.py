@@ -71,6 +71,8 @@ def test_the_three_formats_carry_the_same_lines(loader):
     for organisation in Organisation.objects.order_by("name"):
         generated = generate_notice(organisation_id=organisation.pk)
         lines = markdown_lines(generated.markdown)
+        # The country follows the address once, even where the address names it already.
+        assert generated.notice.address.count("United Kingdom") <= 1
         assert len(lines) >= 8
         for fmt in ("html", "pdf"):
             text = text_of(generated.render(fmt), fmt)

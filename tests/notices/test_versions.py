@@ -91,7 +91,7 @@ def test_the_notice_names_contacts_and_the_ico(organisation):
     assert notice.representative.name == "EU Rep GmbH"
     text = generate_notice(organisation_id=organisation.pk).markdown
     for said in ("Dana Officer", "EU Rep GmbH", "Information Commissioner's Office",
-                 "ZA073957", "04567890", "Enterprise House, Reading RG1 1AA"):
+                 "ZA073957", "04567890", "Enterprise House, Reading RG1 1AA, United Kingdom"):
         assert said in text
     assert "Occupational health" not in text and "Old payroll" not in text
 
