@@ -36,6 +36,14 @@ def _items(activity) -> list[str]:
         if transfer.mechanism:
             items.append(mechanism_label(transfer))
     items += [one_line(rule.describe()) for rule in activity.retention_rules]
+    # ... and its lawful bases with their legitimate interests, its Art 9 / Sch. 1
+    # conditions, its data and where the data comes from.
+    items += [u.basis.label for u in activity.lawful_bases]
+    items += [one_line(u.legitimate_interest) for u in activity.lawful_bases]
+    items += [c.label for c in (*activity.special_category_conditions,
+                                *activity.schedule1_conditions)]
+    items += [c.name for c in activity.data_categories]
+    items.append(one_line(activity.source_of_data))
     return [i for i in items if i]
 
 
@@ -57,6 +65,8 @@ def test_each_demo_notice_says_what_the_active_register_holds(loader):
             assert expected_in(organisation.name, fmt) in text
             for activity in active:
                 assert expected_in(activity.name, fmt) in text, (fmt, activity.name)
+                if activity.automated_decision_making:
+                    assert expected_in("Automated decision-making", fmt) in text
                 for item in _items(activity):
                     assert expected_in(item, fmt) in text, (fmt, activity.reference, item)
             said = {i for a in active for i in [a.name, *_items(a)]}

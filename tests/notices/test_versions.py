@@ -15,6 +15,7 @@ from notices.models import NoticeSettings, PrivacyNotice
 from notices.services import generate_notice
 from processing import services
 from processing.models import ProcessingActivity
+from processing.register import read_register
 from tests.exports.conftest import build_rich_register
 from tests.factories import UserFactory
 
@@ -150,3 +151,34 @@ def test_the_command_names_what_is_wrong(organisation, tmp_path):
                      "--as-of", "yesterday-ish", "-o", str(tmp_path / "x.md"))
     assert not (tmp_path / "x.md").exists()
     assert not PrivacyNotice.objects.exists()
+
+
+def test_special_category_conditions_and_automated_decisions_once_approved(organisation):
+    hr = _activity(organisation, "PA-002")
+    assert "PA-002" not in [s.reference for s in draft_notice(organisation.pk).sections]
+    services.activity_transition(activity=hr, action="submit")
+    services.activity_transition(activity=hr, action="approve")
+    marketing = _activity(organisation, "PA-001")
+    services.activity_update(activity=marketing, automated_decision_making=True,
+                             automated_decision_legal_effect=True,
+                             automated_decision_description="Leads are scored for follow-up",
+                             automated_decision_safeguards="A person reviews every score")
+    generated = generate_notice(organisation_id=organisation.pk)
+    text = generated.markdown
+    (section,) = [s for s in generated.notice.sections if s.reference == "PA-002"]
+    (record,) = [a for o in read_register(organisation_ids=[organisation.pk]).organisations
+                 for a in o.activities if a.reference == "PA-002"]
+    labels = [c.label for c in (*record.special_category_conditions,
+                                *record.schedule1_conditions)]
+    assert len(labels) == 2 and section.special_conditions == labels
+    for label in labels:
+        assert label in text
+    for term in record.special_data:
+        assert f"{term.name} (special category data)" in text
+    assert record.retention_rules[0].describe() in text
+    assert ("Automated decision-making: Decisions are made by automated means, including "
+            "profiling, with legal or similarly significant effects on you; Leads are scored "
+            "for follow-up; A person reviews every score") in text
+    assert "Rights in relation to automated decision making and profiling" in text
+    for fmt in ("html", "pdf"):
+        assert "Leadsarescoredforfollow-up" in text_of(generated.render(fmt), fmt)
