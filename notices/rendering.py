@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 
 from django.template import Context, Engine, TemplateSyntaxError, loader
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from processing.exports.pdf import drawable
 
@@ -119,12 +119,13 @@ def render_pdf(markdown: str, *, title: str) -> bytes:
     kinds = {"h1": styles["Title"], "h2": styles["Heading2"], "h3": styles["Heading3"],
              "h4": styles["Heading4"], "h5": styles["Heading5"], "h6": styles["Heading6"],
              "p": styles["BodyText"]}
+    item_style = ParagraphStyle("item", parent=styles["BodyText"], leftIndent=12,
+                                bulletIndent=3, spaceBefore=0, spaceAfter=1)
     story = []
     for kind, content in _blocks(markdown):
         if kind == "ul":
-            story.append(ListFlowable(
-                [ListItem(Paragraph(_inline(item), styles["BodyText"]), leftIndent=12)
-                 for item in content], bulletType="bullet", start="-", leftIndent=12))
+            story.extend(Paragraph(_inline(item), item_style, bulletText="-")
+                         for item in content)
             story.append(Spacer(1, 2 * mm))
         else:
             story.append(Paragraph(_inline(content), kinds[kind]))
