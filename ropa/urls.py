@@ -11,6 +11,7 @@ urlpatterns = [
     path("review/", include("campaigns.urls")),
     path("api/v1/export/", include("processing.exports.urls")),
     path("api/v1/reports/", include("reports.api_urls")),
+    path("api/v1/", include("notices.urls")),
     path("api/v1/", include("processing.api.urls")),
 ]
 

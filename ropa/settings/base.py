@@ -94,6 +94,7 @@ LOCAL_APPS = [
     "reports",
     "packs",
     "campaigns",
+    "notices",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
