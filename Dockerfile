@@ -13,7 +13,7 @@ RUN uv sync --frozen --no-dev --no-install-project --compile-bytecode
 COPY . .
 # The app's bytecode too: the image is read-only to the app user, and each gunicorn
 # worker would otherwise compile every module from source when it starts.
-RUN python -m compileall -q -j0 ropa processing entities reports packs campaigns
+RUN python -m compileall -q -j0 ropa processing entities reports packs campaigns notices
 # Collected with the production storage, so the manifest the app serves from is written.
 RUN DJANGO_SETTINGS_MODULE=ropa.settings.production \
     SECRET_KEY=build-only-not-secret-000000000000000000000000000000000 ALLOWED_HOSTS=build \

@@ -868,7 +868,7 @@ def main():
     # app from source when it starts, whatever PYTHONDONTWRITEBYTECODE says.
     import compileall
 
-    for package in ("ropa", "processing", "entities", "reports", "packs", "campaigns", "bench"):
+    for package in ("ropa", "processing", "entities", "reports", "packs", "campaigns", "notices", "bench"):
         compileall.compile_dir(ROOT / package, quiet=1)
     from django.db import connection
 
