@@ -370,27 +370,30 @@ def sheet_rows(register: Register, spec: SheetSpec) -> Iterator[dict]:
 
 def cell_value(column: Column, value):
     """A value as a spreadsheet cell holds it (before neutralising)."""
-    if column.kind == MULTI:
-        return lines(value or [])
-    if column.kind == BOOL:
-        return yes_no(value)
-    if column.kind == DATE:
-        return value.isoformat() if isinstance(value, datetime.date) else (value or "")
-    if column.kind == NUMBER:
-        return value
-    return value if value is not None else ""
+    convert = _CONVERTERS[column.kind]
+    return value if convert is None else convert(value)
 
 
 def _text(value):
     return value if value is not None else ""
 
 
-def _converter(column: Column) -> Callable:
-    return {TEXT: _text, NUMBER: None}.get(column.kind, lambda v: cell_value(column, v))
+def _multi(value) -> str:
+    return lines(value) if value else ""
+
+
+def _date(value):
+    return value.isoformat() if isinstance(value, datetime.date) else (value or "")
+
+
+#: What makes a cell of a column's value, by kind (None: the value as it is):
+#: :func:`cell_value`, without asking the kind of each cell.
+_CONVERTERS = {TEXT: _text, MULTI: _multi, BOOL: yes_no, DATE: _date, NUMBER: None}
 
 
 #: For each sheet, each column's key and what makes its cell of a value (None: as it is).
-_PLANS = {spec.name: tuple((c.key, _converter(c)) for c in spec.columns) for spec in SHEETS}
+_PLANS = {spec.name: tuple((c.key, _CONVERTERS[c.kind]) for c in spec.columns)
+          for spec in SHEETS}
 
 
 def _table(spec: SheetSpec, rows: Iterable[dict]) -> Iterator[list]:
