@@ -205,16 +205,27 @@ def _value(value, indent: str) -> str:
     return "{\n" + ",\n".join(f'{inner}"{k}": {v}' for k, v in value) + f"\n{indent}}}"
 
 
+#: Each property's key as JSON text (a graph has a few dozen keys on a million values).
+_keys_written: dict[str, str] = {}
+
+
+def _written_key(key: str) -> str:
+    written = _keys_written.get(key)
+    if written is None:
+        written = _keys_written[key] = _encode(key)
+    return written
+
+
 def _node(node: dict[str, dict], indent: str) -> str:
     inner = indent + "  "
     lines = []
     for key in sorted(node):
         values = node[key]
         if len(values) == 1:
-            lines.append(f"{inner}{_encode(key)}: {_value(next(iter(values)), inner)}")
+            lines.append(f"{inner}{_written_key(key)}: {_value(next(iter(values)), inner)}")
         else:
             item = inner + "  "
-            lines.append(f"{inner}{_encode(key)}: [\n" + ",\n".join(
+            lines.append(f"{inner}{_written_key(key)}: [\n" + ",\n".join(
                 item + _value(v, item) for v in values) + f"\n{inner}]")
     return f"{indent}{{\n" + ",\n".join(lines) + f"\n{indent}}}"
 
@@ -243,6 +254,12 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
+@functools.lru_cache(maxsize=256)
+def _ropa_property(name: str) -> URIRef:
+    """The ``ropa:`` property of a record's field (``last_reviewed_on``: lastReviewedOn)."""
+    return ROPA[_camel(name)]
+
+
 def _literals(graph: Graph, node, record, names) -> None:
     """The plain values ``names`` of ``record`` as ``ropa:`` properties: text when not
     empty, a yes or no always (so "no" is told from "not recorded"), dates as xsd:date."""
@@ -255,7 +272,7 @@ def _literals(graph: Graph, node, record, names) -> None:
                 value, datetime.datetime) else XSD.dateTime)
         else:
             value = Literal(value)
-        graph.add((node, ROPA[_camel(name)], value))
+        graph.add((node, _ropa_property(name), value))
 
 
 #: Values of an activity written as ``ropa:`` properties (the rest have DPV terms).
