@@ -134,6 +134,7 @@ class Sheet:
 
 #: Characters XML 1.0 cannot hold at all (a register's text may carry them from a paste).
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL_SEARCH = ILLEGAL_XML.search
 _FORMATS = {
     "": {"text_wrap": True, "valign": "top"},
     "label": {"bold": True, "text_wrap": True, "valign": "top"},
@@ -223,75 +224,140 @@ def render_xlsx(sheets: Iterable[Sheet], *, workbook_class: type[Workbook] = Wor
     compare the two.
     """
     buffer = io.BytesIO()
-    workbook = workbook_class(buffer, {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False,
-    })
-    formats = {name: workbook.add_format(spec) for name, spec in _FORMATS.items()}
-    # Text that a spreadsheet would run as a formula is marked as text by its style
-    # (quotePrefix): Excel and LibreOffice then show it as typed and never evaluate it.
-    quoted = {name: workbook.add_format({**spec, "quote_prefix": True})
-              for name, spec in _FORMATS.items()}
-    # Format of the first cell of a row and of the others, by row style.
-    by_style = {style: (formats[style], formats["" if style == "label" else style])
-                for style in _FORMATS}
-    quoted_by_style = {style: (quoted[style], quoted["" if style == "label" else style])
-                       for style in _FORMATS}
+    book = XlsxBook(buffer, workbook_class=workbook_class)
     for sheet in sheets:
-        worksheet = workbook.add_worksheet(sheet.title)
-        _print_setup(worksheet)
-        longest: list[int] = []
-        number = 0
-        # The sheet's table: its header row, its last row and its number of columns.
-        table: list[int] | None = None
+        writer = book.add(sheet.title)
         for block, (rows, style) in enumerate(sheet.blocks):
-            first_format, cell_format = by_style[style]
-            fitted = style != "title"
-            measure = heading_line if style == "header" else longest_line
-            for values in rows:
-                if fitted and len(values) > len(longest):
-                    longest += [0] * (len(values) - len(longest))
-                for column, value in enumerate(values):
-                    if value is not None and value != "":
-                        if fitted:
-                            size = measure(value)
-                            if size > longest[column]:
-                                longest[column] = size
-                        value = _cell_value(value)
-                    if value is None or value == "":
-                        if style == "header":
-                            worksheet.write_blank(number, column, None, cell_format)
-                        continue
-                    if isinstance(value, str):
-                        if len(value) > XLSX_CELL_LIMIT:
-                            raise ValueTooLong(sheet.title, number + 1, column, value)
-                        if value.startswith(FORMULA_PREFIXES):
-                            first, other = quoted_by_style[style]
-                            worksheet.write_string(number, column, value,
-                                                   first if column == 0 else other)
-                            continue
-                        worksheet.write_string(number, column, value,
-                                               first_format if column == 0 else cell_format)
-                    else:
-                        worksheet.write(number, column, value,
-                                        first_format if column == 0 else cell_format)
-                number += 1
+            writer.write(rows, style)
             if block == sheet.freeze_after:
-                worksheet.freeze_panes(number, 0)
+                writer.freeze()
             if block == sheet.table_header:
-                header = sheet.blocks[block][0][0]
-                table = [number - 1, number - 1, len(header)]
-                worksheet.repeat_rows(number - 1)
-            elif table is not None and block == sheet.table_header + 1:
-                table[1] = number - 1
-        if table is not None:
-            first, last, columns = table
-            worksheet.autofilter(first, 0, last, max(columns - 1, 0))
-        for column, size in enumerate(longest):
-            worksheet.set_column(column, column, sheet.widths.get(column, fitted_width(size)))
-        workbook.done(worksheet)
-    workbook.close()
+                writer.table_header()
+            elif sheet.table_header is not None and block == sheet.table_header + 1:
+                writer.table_end()
+        writer.close(sheet.widths)
+    book.close()
     return buffer.getvalue()
+
+
+class XlsxBook:
+    """An .xlsx file being written to ``out``, its sheets written side by side: rows may go
+    to any sheet in any order (XlsxWriter's constant memory mode keeps a temporary file per
+    sheet), so one pass over the register fills every sheet. :func:`render_xlsx` writes
+    :class:`Sheet` layouts through it, a sheet after the other."""
+
+    def __init__(self, out, *, workbook_class: type[Workbook] = Workbook):
+        self.workbook = workbook = workbook_class(out, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
+        formats = {name: workbook.add_format(spec) for name, spec in _FORMATS.items()}
+        # Text that a spreadsheet would run as a formula is marked as text by its style
+        # (quotePrefix): Excel and LibreOffice then show it as typed and never evaluate it.
+        quoted = {name: workbook.add_format({**spec, "quote_prefix": True})
+                  for name, spec in _FORMATS.items()}
+        # Format of the first cell of a row and of the others, by row style.
+        self.by_style = {style: (formats[style], formats["" if style == "label" else style])
+                         for style in _FORMATS}
+        self.quoted_by_style = {style: (quoted[style], quoted["" if style == "label" else style])
+                                for style in _FORMATS}
+
+    def add(self, title: str) -> XlsxSheetWriter:
+        """A new sheet, last of the book."""
+        worksheet = self.workbook.add_worksheet(title)
+        _print_setup(worksheet)
+        return XlsxSheetWriter(self, worksheet, title)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+class XlsxSheetWriter:
+    """One sheet of an :class:`XlsxBook`: rows written as they come, widths fitted as they
+    go by; its table's header row filtered, frozen and repeated on printed pages."""
+
+    def __init__(self, book: XlsxBook, worksheet, title: str):
+        self.book, self.worksheet, self.title = book, worksheet, title
+        self.longest: list[int] = []
+        self.number = 0  # rows written so far
+        #: The sheet's table: its header row, its last row and its number of columns.
+        self.table: list[int] | None = None
+        self._columns = 0
+
+    def write(self, rows: Iterable[Sequence], style: str = "") -> None:
+        """Rows of ``style`` (see :meth:`Sheet.row`), each written as it is read."""
+        worksheet, longest, number = self.worksheet, self.longest, self.number
+        write_string, write = worksheet.write_string, worksheet.write
+        first_format, cell_format = self.book.by_style[style]
+        first_quoted, other_quoted = self.book.quoted_by_style[style]
+        fitted, header = style != "title", style == "header"
+        measure = heading_line if header else longest_line
+        for values in rows:
+            if fitted and len(values) > len(longest):
+                longest += [0] * (len(values) - len(longest))
+            self._columns = len(values)
+            for column, value in enumerate(values):
+                if value is None or value == "":
+                    if header:
+                        worksheet.write_blank(number, column, None, cell_format)
+                    continue
+                if isinstance(value, str):
+                    if fitted:
+                        size = len(value) if "\n" not in value else measure(value)
+                        if header and size > HEADING_WIDTH:
+                            size = HEADING_WIDTH
+                        if size > longest[column]:
+                            longest[column] = size
+                    if _ILLEGAL_SEARCH(value):
+                        value = ILLEGAL_XML.sub("", value)
+                        if not value:
+                            if header:
+                                worksheet.write_blank(number, column, None, cell_format)
+                            continue
+                    if len(value) > XLSX_CELL_LIMIT:
+                        raise ValueTooLong(self.title, number + 1, column, value)
+                    if value.startswith(FORMULA_PREFIXES):
+                        write_string(number, column, value,
+                                     first_quoted if column == 0 else other_quoted)
+                    else:
+                        write_string(number, column, value,
+                                     first_format if column == 0 else cell_format)
+                    continue
+                # Numbers, dates, yes or no.
+                if fitted:
+                    size = measure(value)
+                    if size > longest[column]:
+                        longest[column] = size
+                write(number, column, _cell_value(value),
+                      first_format if column == 0 else cell_format)
+            number += 1
+        self.number = number
+
+    def freeze(self) -> None:
+        """The rows written so far stay on screen as the rest scroll."""
+        self.worksheet.freeze_panes(self.number, 0)
+
+    def table_header(self) -> None:
+        """The row just written heads the sheet's table: filtered, and repeated at the top
+        of each printed page."""
+        self.table = [self.number - 1, self.number - 1, self._columns]
+        self.worksheet.repeat_rows(self.number - 1)
+
+    def table_end(self) -> None:
+        """The row just written is the table's last."""
+        if self.table is not None:
+            self.table[1] = self.number - 1
+
+    def close(self, widths: dict[int, float] | None = None) -> None:
+        """The sheet is done: its filter and column widths (``widths``, by column, where
+        set; else fitted) set, its temporary file closed."""
+        widths = widths or {}
+        if self.table is not None:
+            first, last, columns = self.table
+            self.worksheet.autofilter(first, 0, last, max(columns - 1, 0))
+        for column, size in enumerate(self.longest):
+            self.worksheet.set_column(column, column, widths.get(column, fitted_width(size)))
+        self.book.workbook.done(self.worksheet)
 
 
 #: A4 in the paper codes of the xlsx page setup.

@@ -17,10 +17,13 @@ with ``dpv:hasLegalBasis`` and the purposes (``dpv:hasPurpose``) and data
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
 import json
+import re
 import textwrap
+from typing import BinaryIO
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
@@ -202,16 +205,27 @@ def _value(value, indent: str) -> str:
     return "{\n" + ",\n".join(f'{inner}"{k}": {v}' for k, v in value) + f"\n{indent}}}"
 
 
+#: Each property's key as JSON text (a graph has a few dozen keys on a million values).
+_keys_written: dict[str, str] = {}
+
+
+def _written_key(key: str) -> str:
+    written = _keys_written.get(key)
+    if written is None:
+        written = _keys_written[key] = _encode(key)
+    return written
+
+
 def _node(node: dict[str, dict], indent: str) -> str:
     inner = indent + "  "
     lines = []
     for key in sorted(node):
         values = node[key]
         if len(values) == 1:
-            lines.append(f"{inner}{_encode(key)}: {_value(next(iter(values)), inner)}")
+            lines.append(f"{inner}{_written_key(key)}: {_value(next(iter(values)), inner)}")
         else:
             item = inner + "  "
-            lines.append(f"{inner}{_encode(key)}: [\n" + ",\n".join(
+            lines.append(f"{inner}{_written_key(key)}: [\n" + ",\n".join(
                 item + _value(v, item) for v in values) + f"\n{inner}]")
     return f"{indent}{{\n" + ",\n".join(lines) + f"\n{indent}}}"
 
@@ -222,13 +236,28 @@ def _iri(term: Term, kind: str) -> URIRef:
     return ROPA[f"{kind}-{quote(term.code, safe='')}"]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*\Z").match
+
+
+@functools.lru_cache(maxsize=4096)
+def _quoted(part: str) -> str:
+    # Names and references repeat in every IRI under their activity: quoted once each.
+    return part if _PLAIN(part) else quote(part, safe="")
+
+
 def _name(*parts: str) -> URIRef:
-    return REGISTER["/".join(quote(p, safe="") for p in parts)]
+    return REGISTER["/".join([_quoted(p) for p in parts])]
 
 
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+@functools.lru_cache(maxsize=256)
+def _ropa_property(name: str) -> URIRef:
+    """The ``ropa:`` property of a record's field (``last_reviewed_on``: lastReviewedOn)."""
+    return ROPA[_camel(name)]
 
 
 def _literals(graph: Graph, node, record, names) -> None:
@@ -243,7 +272,7 @@ def _literals(graph: Graph, node, record, names) -> None:
                 value, datetime.datetime) else XSD.dateTime)
         else:
             value = Literal(value)
-        graph.add((node, ROPA[_camel(name)], value))
+        graph.add((node, _ropa_property(name), value))
 
 
 #: Values of an activity written as ``ropa:`` properties (the rest have DPV terms).
@@ -399,13 +428,22 @@ def _xsd_duration(graph: Graph, node, period: str) -> None:
     graph.add((node, TIME.hasXSDDuration, Literal(period, datatype=XSD.duration, normalize=False)))
 
 
+@functools.lru_cache(maxsize=1024)
+def _period(text: str):
+    """The period ``text`` parsed, or None where it does not parse: a register holds a
+    few periods, each on many rules."""
+    try:
+        return parse_period(text)
+    except (ValidationError, ValueError, ArithmeticError):
+        return None
+
+
 def _duration(graph: Graph, node, text: str) -> None:
     """A period as structured data: one ``xsd:duration``, or a node for each bound of a
     range. A period recorded before periods were checked, that does not parse, is kept
     as written."""
-    try:
-        period = parse_period(text)
-    except (ValidationError, ValueError, ArithmeticError):
+    period = _period(text)
+    if period is None:
         graph.add((node, DPV.hasDuration, Literal(text)))
         return
     if not period.is_range:
@@ -480,14 +518,13 @@ def _dumps(value) -> str:
     return json.dumps(value, indent=2, separators=(",", ": "), sort_keys=True, ensure_ascii=False)
 
 
-def render_jsonld(register: Register) -> bytes:
-    """The document rdflib would write for the register's graph, written one
+def write_jsonld(register: Register, out: BinaryIO) -> None:
+    """Write the document rdflib would write for the register's graph to ``out``, one
     organisation at a time: every node of the graph is named under its organisation
     (blank nodes included), so the organisations' graphs share no node and only one of
-    them is held at once. The text goes to one buffer as it is written, and the bytes
-    returned are that buffer's (never a second copy of the document)."""
+    them is held at once. A graph of one node is written as that node (as rdflib does), so
+    a first organisation of one node is held until the next node shows it is not alone."""
     context = _context()
-    out = io.BytesIO()
     count, alone = 0, None
     head = f'{{\n  "@context": {textwrap.indent(_dumps(CONTEXT), "  ")[2:]},\n  "@graph": ['
     for org in register.organisations:
@@ -495,14 +532,27 @@ def render_jsonld(register: Register) -> bytes:
         _organisation(graph, org)
         if not graph.nodes:
             continue
+        if count == 0 and len(graph.nodes) == 1:
+            alone, count = graph, 1
+            continue
+        if count == 1:  # the node held is not alone after all
+            out.write(f"{head}\n".encode())
+            out.write(alone.written("    ").encode("utf-8", "replace"))
+            alone = None
         out.write((f"{head}\n" if count == 0 else ",\n").encode())
         out.write(graph.written("    ").encode("utf-8", "replace"))
         count += len(graph.nodes)
-        alone = graph if count == 1 else None
-    if count == 1:  # a graph of one node is written as that node
+    if count == 1:
         node = json.loads(alone.written())
-        return _dumps({"@context": CONTEXT, **node}).encode("utf-8", "replace")
-    if count == 0:
-        return f"{head}]\n}}".encode()
-    out.write(b"\n  ]\n}")
+        out.write(_dumps({"@context": CONTEXT, **node}).encode("utf-8", "replace"))
+    elif count == 0:
+        out.write(f"{head}]\n}}".encode())
+    else:
+        out.write(b"\n  ]\n}")
+
+
+def render_jsonld(register: Register) -> bytes:
+    """The document of :func:`write_jsonld`, as bytes."""
+    out = io.BytesIO()
+    write_jsonld(register, out)
     return out.getvalue()

@@ -56,7 +56,8 @@ LAYOUTS: dict[str, Layout] = {
                _lazy("workbook", "render_workbook_json"), include_retired=True,
                write=_lazy("workbook", "write_workbook_json")),
         Layout("jsonld", "W3C DPV (JSON-LD)", "jsonld", "application/ld+json",
-               _lazy("jsonld", "render_jsonld"), include_retired=False),
+               _lazy("jsonld", "render_jsonld"), include_retired=False,
+               write=_lazy("jsonld", "write_jsonld")),
         Layout("pdf", "Printable register (PDF)", "pdf", "application/pdf",
                _lazy("pdf", "render_pdf"), include_retired=False),
     )

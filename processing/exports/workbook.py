@@ -7,25 +7,30 @@ into another. Exporting, importing into an empty register and exporting again gi
 the same workbook. The format is documented in ``docs/workbook-format.md``.
 
 The same sheets and columns are written as xlsx, ods, a zip of csv files (one per
-sheet) or json, each a sheet at a time and a row at a time, as the rows are read from the
-register: no format holds the whole document in memory.
+sheet) or json. Every format reads the register once, an organisation at a time, and
+writes that organisation's rows to every sheet before the next is read: the xlsx sheets
+side by side (each has its temporary file in XlsxWriter's constant memory mode), the
+others to a temporary file per sheet, put together at the end. No format holds the whole
+document, or more than one batch of the register's records, in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import dataclasses
 import datetime
 import io
 import json
+import marshal
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from processing.register.records import Register
+from processing.register.records import Organisation, Register
 
-from .cells import Sheet, lines, render_xlsx, safe, yes_no
+from .cells import Sheet, XlsxBook, lines, safe, yes_no
 from .opendocument import write_ods
 
 FORMAT_VERSION = 1
@@ -213,90 +218,88 @@ def _codes(terms) -> list[str]:
     return [t.code for t in terms]
 
 
-def _organisation_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
+def _organisation_rows(org: Organisation) -> Iterator[dict]:
+    yield {
+        "name": org.name, "trading_name": org.trading_name,
+        "registration_number": org.registration_number,
+        "authority_registration_ref": org.authority_registration_ref,
+        "vat_number": org.vat_number, "address": org.address,
+        "trading_address": org.trading_address,
+        "country": org.country.code if org.country else "", "website": org.website,
+        "email": org.email, "phone": org.phone, "parent": org.parent,
+        "jurisdiction": org.jurisdiction, "public_authority": org.public_authority,
+    }
+
+
+def _contact_rows(org: Organisation) -> Iterator[dict]:
+    for c in org.contacts:
+        yield {"organisation": org.name, "role": c.role, "name": c.name, "email": c.email,
+               "phone": c.phone, "address": c.address}
+
+
+def _third_party_rows(org: Organisation) -> Iterator[dict]:
+    for t in org.third_parties:
         yield {
-            "name": org.name, "trading_name": org.trading_name,
-            "registration_number": org.registration_number,
-            "authority_registration_ref": org.authority_registration_ref,
-            "vat_number": org.vat_number, "address": org.address,
-            "trading_address": org.trading_address,
-            "country": org.country.code if org.country else "", "website": org.website,
-            "email": org.email, "phone": org.phone, "parent": org.parent,
-            "jurisdiction": org.jurisdiction, "public_authority": org.public_authority,
+            "organisation": org.name, "name": t.name, "kind": t.kind,
+            "category": t.category.code if t.category else "", "service": t.service,
+            "country": t.country.code if t.country else "", "address": t.address,
+            "email": t.email, "phone": t.phone, "website": t.website,
+            "contract_link": t.contract_link, "dpf_certified": t.dpf_certified,
+            "group_organisation": t.group_organisation, "dpo_contact": t.dpo_contact,
+            "representative_contact": t.representative_contact, "notes": t.notes,
         }
 
 
-def _contact_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for c in org.contacts:
-            yield {"organisation": org.name, "role": c.role, "name": c.name, "email": c.email,
-                   "phone": c.phone, "address": c.address}
+_SCREENING_KEYS = tuple(c.key for c in ACTIVITY_SCREENING_COLUMNS)
 
 
-def _third_party_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for t in org.third_parties:
-            yield {
-                "organisation": org.name, "name": t.name, "kind": t.kind,
-                "category": t.category.code if t.category else "", "service": t.service,
-                "country": t.country.code if t.country else "", "address": t.address,
-                "email": t.email, "phone": t.phone, "website": t.website,
-                "contract_link": t.contract_link, "dpf_certified": t.dpf_certified,
-                "group_organisation": t.group_organisation, "dpo_contact": t.dpo_contact,
-                "representative_contact": t.representative_contact, "notes": t.notes,
-            }
+def _activity_rows(org: Organisation) -> Iterator[dict]:
+    for a in org.activities:
+        yield {
+            "organisation": org.name, "reference": a.reference, "name": a.name,
+            "business_function": a.business_function, "owner": a.owner,
+            "owner_email": a.owner_email, "role": a.role,
+            "status": a.status, "description": a.description,
+            "last_reviewed_on": a.last_reviewed_on, "next_review_on": a.next_review_on,
+            "joint_controllers": [t.name for t in a.joint_controllers],
+            "controllers_served": [t.name for t in a.controllers_served],
+            "data_subjects": _codes(a.data_subjects),
+            "data_categories": _codes(a.data_categories),
+            "special_category_conditions": _codes(a.special_category_conditions),
+            "schedule1_conditions": _codes(a.schedule1_conditions),
+            "recipients_none": a.recipients_none,
+            "security_measures": _codes(a.security_measures),
+            "security_description": a.security_description,
+            "source_of_data": a.source_of_data,
+            "automated_decision_making": a.automated_decision_making,
+            "automated_decision_legal_effect": a.automated_decision_legal_effect,
+            "automated_decision_description": a.automated_decision_description,
+            "systematic_monitoring": a.systematic_monitoring,
+            **{key: getattr(a, key) for key in _SCREENING_KEYS},
+            "data_location": a.data_location, "dpia_required": a.dpia_required,
+            "dpia_status": a.dpia_status, "dpia_link": a.dpia_link,
+            "breach_occurred": a.breach_occurred, "breach_link": a.breach_link,
+            "retention_policy_link": a.retention_policy_link,
+            "retention_adhered": a.retention_adhered,
+            "retention_non_adherence_reason": a.retention_non_adherence_reason,
+        }
 
 
-def _activity_rows(register: Register) -> Iterator[dict]:
-    for org in register.organisations:
-        for a in org.activities:
-            yield {
-                "organisation": org.name, "reference": a.reference, "name": a.name,
-                "business_function": a.business_function, "owner": a.owner,
-                "owner_email": a.owner_email, "role": a.role,
-                "status": a.status, "description": a.description,
-                "last_reviewed_on": a.last_reviewed_on, "next_review_on": a.next_review_on,
-                "joint_controllers": [t.name for t in a.joint_controllers],
-                "controllers_served": [t.name for t in a.controllers_served],
-                "data_subjects": _codes(a.data_subjects),
-                "data_categories": _codes(a.data_categories),
-                "special_category_conditions": _codes(a.special_category_conditions),
-                "schedule1_conditions": _codes(a.schedule1_conditions),
-                "recipients_none": a.recipients_none,
-                "security_measures": _codes(a.security_measures),
-                "security_description": a.security_description,
-                "source_of_data": a.source_of_data,
-                "automated_decision_making": a.automated_decision_making,
-                "automated_decision_legal_effect": a.automated_decision_legal_effect,
-                "automated_decision_description": a.automated_decision_description,
-                "systematic_monitoring": a.systematic_monitoring,
-                **{c.key: getattr(a, c.key) for c in ACTIVITY_SCREENING_COLUMNS},
-                "data_location": a.data_location, "dpia_required": a.dpia_required,
-                "dpia_status": a.dpia_status, "dpia_link": a.dpia_link,
-                "breach_occurred": a.breach_occurred, "breach_link": a.breach_link,
-                "retention_policy_link": a.retention_policy_link,
-                "retention_adhered": a.retention_adhered,
-                "retention_non_adherence_reason": a.retention_non_adherence_reason,
-            }
+def _parts(org: Organisation, name: str) -> Iterator[tuple]:
+    """(activity, part) for each part ``name`` of the organisation's activities, in order."""
+    for activity in org.activities:
+        for part in getattr(activity, name):
+            yield activity, part
 
 
-def _parts(register: Register, name: str) -> Iterator[tuple]:
-    """(organisation, activity, part) for each part ``name`` of every activity, in order."""
-    for org in register.organisations:
-        for activity in org.activities:
-            for part in getattr(activity, name):
-                yield org, activity, part
-
-
-def _purpose_rows(register: Register) -> Iterator[dict]:
-    for org, a, p in _parts(register, "purposes"):
+def _purpose_rows(org: Organisation) -> Iterator[dict]:
+    for a, p in _parts(org, "purposes"):
         yield {"organisation": org.name, "activity": a.reference, "number": p.number,
                "description": p.description}
 
 
-def _lawful_basis_rows(register: Register) -> Iterator[dict]:
-    for org, a, b in _parts(register, "lawful_bases"):
+def _lawful_basis_rows(org: Organisation) -> Iterator[dict]:
+    for a, b in _parts(org, "lawful_bases"):
         yield {
             "organisation": org.name, "activity": a.reference, "basis": b.basis.code,
             "data_categories": _codes(b.data_categories),
@@ -308,8 +311,8 @@ def _lawful_basis_rows(register: Register) -> Iterator[dict]:
         }
 
 
-def _recipient_rows(register: Register) -> Iterator[dict]:
-    for org, a, r in _parts(register, "recipients"):
+def _recipient_rows(org: Organisation) -> Iterator[dict]:
+    for a, r in _parts(org, "recipients"):
         yield {
             "organisation": org.name, "activity": a.reference,
             "third_party": r.third_party.name if r.third_party else "",
@@ -318,8 +321,8 @@ def _recipient_rows(register: Register) -> Iterator[dict]:
         }
 
 
-def _transfer_rows(register: Register) -> Iterator[dict]:
-    for org, a, t in _parts(register, "transfers"):
+def _transfer_rows(org: Organisation) -> Iterator[dict]:
+    for a, t in _parts(org, "transfers"):
         yield {
             "organisation": org.name, "activity": a.reference,
             "country": t.country.code if t.country else "",
@@ -331,8 +334,8 @@ def _transfer_rows(register: Register) -> Iterator[dict]:
         }
 
 
-def _retention_rows(register: Register) -> Iterator[dict]:
-    for org, a, r in _parts(register, "retention_rules"):
+def _retention_rows(org: Organisation) -> Iterator[dict]:
+    for a, r in _parts(org, "retention_rules"):
         yield {
             "organisation": org.name, "activity": a.reference,
             "data_category": r.data_category.code if r.data_category else "",
@@ -342,7 +345,7 @@ def _retention_rows(register: Register) -> Iterator[dict]:
         }
 
 
-_ROWS: dict[str, Callable[[Register], Iterator[dict]]] = {
+_ROWS: dict[str, Callable[[Organisation], Iterator[dict]]] = {
     ORGANISATIONS.name: _organisation_rows, CONTACTS.name: _contact_rows,
     THIRD_PARTIES.name: _third_party_rows, ACTIVITIES.name: _activity_rows,
     PURPOSES.name: _purpose_rows, LAWFUL_BASES.name: _lawful_basis_rows,
@@ -351,63 +354,149 @@ _ROWS: dict[str, Callable[[Register], Iterator[dict]]] = {
 }
 
 
+def organisation_rows(org: Organisation, spec: SheetSpec) -> Iterator[dict]:
+    """The rows an organisation has in one sheet (column key -> value: str, list, bool,
+    date or int). Every layout of the workbook walks the register once, writing each
+    organisation's rows to every sheet before the next organisation is read."""
+    return _ROWS[spec.name](org)
+
+
 def sheet_rows(register: Register, spec: SheetSpec) -> Iterator[dict]:
-    """The rows of one sheet, one at a time (column key -> value: str, list, bool, date
-    or int)."""
-    return _ROWS[spec.name](register)
+    """The rows of one sheet over the whole register: one pass over
+    ``register.organisations`` per call (for registers held as lists, as in tests)."""
+    for org in register.organisations:
+        yield from organisation_rows(org, spec)
 
 
 def cell_value(column: Column, value):
     """A value as a spreadsheet cell holds it (before neutralising)."""
-    if column.kind == MULTI:
-        return lines(value or [])
-    if column.kind == BOOL:
-        return yes_no(value)
-    if column.kind == DATE:
-        return value.isoformat() if isinstance(value, datetime.date) else (value or "")
-    if column.kind == NUMBER:
-        return value
+    convert = _CONVERTERS[column.kind]
+    return value if convert is None else convert(value)
+
+
+def _text(value):
     return value if value is not None else ""
 
 
+def _multi(value) -> str:
+    return lines(value) if value else ""
+
+
+def _date(value):
+    return value.isoformat() if isinstance(value, datetime.date) else (value or "")
+
+
+#: What makes a cell of a column's value, by kind (None: the value as it is):
+#: :func:`cell_value`, without asking the kind of each cell.
+_CONVERTERS = {TEXT: _text, MULTI: _multi, BOOL: yes_no, DATE: _date, NUMBER: None}
+
+
+#: For each sheet, each column's key and what makes its cell of a value (None: as it is).
+_PLANS = {spec.name: tuple((c.key, _CONVERTERS[c.kind]) for c in spec.columns)
+          for spec in SHEETS}
+
+
 def _table(spec: SheetSpec, rows: Iterable[dict]) -> Iterator[list]:
-    return ([cell_value(c, row.get(c.key)) for c in spec.columns] for row in rows)
+    plan = _PLANS[spec.name]
+    for row in rows:
+        get = row.get
+        yield [get(key) if convert is None else convert(get(key)) for key, convert in plan]
+
+
+def _walk(register: Register, write: Callable[[SheetSpec, Iterator[list]], None]) -> None:
+    """One pass over the register: each organisation's cells of every sheet, in the
+    order of ``SHEETS``, handed to ``write`` before the next organisation is read."""
+    for org in register.organisations:
+        for spec in SHEETS:
+            write(spec, _table(spec, organisation_rows(org, spec)))
 
 
 def render_workbook_xlsx(register: Register) -> bytes:
-    return render_xlsx(_sheets(register))
-
-
-def _whole(register: Register) -> Register:
-    """The register with its organisations held: the sheets each walk all of them."""
-    return dataclasses.replace(register, organisations=list(register.organisations))
-
-
-def _sheets(register: Register) -> Iterator[Sheet]:
-    """Each sheet of the workbook, its rows read from the register as it is written."""
-    register = _whole(register)
+    """The workbook as xlsx: the nine sheets written side by side, each organisation's
+    rows to every sheet as the register is read once (:class:`cells.XlsxBook`)."""
+    buffer = io.BytesIO()
+    book = XlsxBook(buffer)
+    writers = {}
     for spec in SHEETS:
-        sheet = Sheet(spec.name)
-        sheet.table(spec.headings, _table(spec, sheet_rows(register, spec)))
-        yield sheet
+        writer = writers[spec.name] = book.add(spec.name)
+        writer.write([spec.headings], "header")
+        writer.freeze()
+        writer.table_header()
+    _walk(register, lambda spec, rows: writers[spec.name].write(rows))
+    for writer in writers.values():
+        writer.table_end()
+        writer.close()
+    book.close()
+    return buffer.getvalue()
+
+
+class _Spool:
+    """Each sheet's rows as they are made, in a temporary file of its own: the register
+    is read once, and the sheets are put together from the files at the end."""
+
+    def __init__(self, stack: contextlib.ExitStack, mode: str = "w+b"):
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        # Closed (and so removed) by ``stack``.
+        self.files = {spec.name: stack.enter_context(
+            tempfile.TemporaryFile(mode, **text))  # noqa: SIM115
+            for spec in SHEETS}
+
+    def rewound(self, spec: SheetSpec):
+        file = self.files[spec.name]
+        file.seek(0)
+        return file
+
+
+def _spooled_rows(file) -> Iterator[list]:
+    load = marshal.load
+    while True:
+        try:
+            yield load(file)
+        except EOFError:
+            return
 
 
 def write_workbook_ods(register: Register, out: BinaryIO) -> None:
-    write_ods(_sheets(register), out)
+    """The workbook as ods: each sheet's cells spooled (marshal) to a temporary file as the
+    register is read once, then each sheet laid out from its file."""
+    with contextlib.ExitStack() as stack:
+        spool = _Spool(stack)
+
+        def write(spec, rows):
+            file = spool.files[spec.name]
+            for row in rows:
+                marshal.dump(row, file)
+
+        _walk(register, write)
+
+        def sheets():
+            for spec in SHEETS:
+                sheet = Sheet(spec.name)
+                sheet.table(spec.headings, _spooled_rows(spool.rewound(spec)))
+                yield sheet
+
+        write_ods(sheets(), out)
 
 
 def write_workbook_csv(register: Register, out: BinaryIO) -> None:
-    """A zip holding one UTF-8 csv file per sheet, named after the sheet, each written into
-    the zip a row at a time."""
-    register = _whole(register)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    """A zip holding one UTF-8 csv file per sheet, named after the sheet: each sheet's csv
+    text written to a temporary file of its own as the register is read once, then each
+    file copied into the zip."""
+    with contextlib.ExitStack() as stack:
+        spool = _Spool(stack, "w+")
+        writers = {}
         for spec in SHEETS:
-            with archive.open(f"{spec.name}.csv", "w") as entry, io.TextIOWrapper(
-                    entry, encoding="utf-8", newline="", write_through=False) as text:
-                writer = csv.writer(text, lineterminator="\r\n")
-                writer.writerow(spec.headings)
-                writer.writerows([safe(v) if v is not None else "" for v in row]
-                                 for row in _table(spec, sheet_rows(register, spec)))
+            writer = writers[spec.name] = csv.writer(spool.files[spec.name],
+                                                     lineterminator="\r\n")
+            writer.writerow(spec.headings)
+        _walk(register, lambda spec, rows: writers[spec.name].writerows(
+            [safe(v) for v in row] for row in rows))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for spec in SHEETS:
+                source = spool.rewound(spec)
+                with archive.open(f"{spec.name}.csv", "w") as entry:
+                    while chunk := source.read(1 << 20):
+                        entry.write(chunk.encode())
 
 
 def _json_value(value, indent: str) -> str:
@@ -433,28 +522,45 @@ _json_scalar = json.JSONEncoder(ensure_ascii=False).encode
 
 def write_workbook_json(register: Register, out: BinaryIO) -> None:
     """{"format": "ropa-workbook", "version": 1, "as_of": ..., "sheets": {sheet: [{heading:
-    value}]}}, written a row at a time: the text ``json.dumps(document, ensure_ascii=False,
-    indent=2)`` gives, without the document ever being held whole."""
-    register = _whole(register)
+    value}]}}: the text ``json.dumps(document, ensure_ascii=False, indent=2)`` gives,
+    without the document ever being held whole. Each sheet's rows are written as JSON
+    text to a temporary file of its own as the register is read once, then the files are
+    copied out in order."""
     as_of = register.as_of.isoformat() if register.as_of else None
-    out.write(("{\n"
-               f'  "format": "ropa-workbook",\n  "version": {FORMAT_VERSION},\n'
-               f'  "as_of": {_json_value(as_of, "  ")},\n  "sheets": {{').encode())
-    for number, spec in enumerate(SHEETS):
-        keys = [(c.key, f"        {_json_text(c.heading)}: ") for c in spec.columns]
-        out.write((("," if number else "") + f"\n    {_json_text(spec.name)}: [").encode())
-        chunk, first = [], True
-        for row in sheet_rows(register, spec):
-            chunk.append(("\n" if first else ",\n") + "      {\n" + ",\n".join(
-                prefix + _json_value(row.get(key), "        ") for key, prefix in keys)
-                + "\n      }")
-            first = False
-            if len(chunk) >= 200:
-                out.write("".join(chunk).encode())
-                chunk.clear()
-        chunk.append("]" if first else "\n    ]")
-        out.write("".join(chunk).encode())
-    out.write(b"\n  }\n}")
+    keys = {spec.name: [(c.key, f"        {_json_text(c.heading)}: ") for c in spec.columns]
+            for spec in SHEETS}
+    with contextlib.ExitStack() as stack:
+        spool = _Spool(stack)
+
+        def write(spec, rows):
+            file, prefixes = spool.files[spec.name], keys[spec.name]
+            chunk = []
+            for row in rows:
+                get = row.get
+                chunk.append(",\n      {\n" + ",\n".join(
+                    prefix + _json_value(get(key), "        ") for key, prefix in prefixes)
+                    + "\n      }")
+            if chunk:
+                file.write("".join(chunk).encode())
+
+        for org in register.organisations:
+            for spec in SHEETS:
+                write(spec, organisation_rows(org, spec))
+        out.write(("{\n"
+                   f'  "format": "ropa-workbook",\n  "version": {FORMAT_VERSION},\n'
+                   f'  "as_of": {_json_value(as_of, "  ")},\n  "sheets": {{').encode())
+        for number, spec in enumerate(SHEETS):
+            out.write((("," if number else "") + f"\n    {_json_text(spec.name)}: [").encode())
+            source = spool.rewound(spec)
+            first = source.read(2)  # the comma before the first row is left out
+            if not first:
+                out.write(b"]")
+                continue
+            out.write(b"\n")
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+            out.write(b"\n    ]")
+        out.write(b"\n  }\n}")
 
 
 def _bytes(write: Callable[[Register, BinaryIO], None]) -> Callable[[Register], bytes]:

@@ -389,7 +389,7 @@ def test_the_command_writes_the_file_the_export_makes(rich_register, tmp_path, f
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("fmt", ["csv", "ods", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "ods", "json", "workbook"])
 def test_an_export_that_fails_midway_leaves_no_file_and_the_old_one_as_it_was(
         rich_register, tmp_path, monkeypatch, fmt):
     from django.core.management import call_command
@@ -398,17 +398,43 @@ def test_an_export_that_fails_midway_leaves_no_file_and_the_old_one_as_it_was(
 
     target = tmp_path / f"register.{fmt}"
     target.write_bytes(b"the export of yesterday")
-    rows = workbook.sheet_rows
+    rows = workbook.organisation_rows
 
-    def failing(register, spec):
+    def failing(org, spec):
         if spec.name == "Purposes":
             raise RuntimeError("the database went away")
-        return rows(register, spec)
+        return rows(org, spec)
 
-    monkeypatch.setattr(workbook, "sheet_rows", failing)
+    monkeypatch.setattr(workbook, "organisation_rows", failing)
     with pytest.raises(RuntimeError, match="went away"):
         call_command("export_register", "--format", fmt, "-o", str(target),
                      stderr=io.StringIO())
 
+    assert target.read_bytes() == b"the export of yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+@pytest.mark.django_db
+def test_a_jsonld_export_that_fails_after_its_first_organisation_leaves_no_file(
+        rich_register, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    OrganisationFactory(name="Zeta Organisation")  # written after the rich register's
+    target = tmp_path / "register.jsonld"
+    target.write_bytes(b"the export of yesterday")
+    organisation, written = jsonld._organisation, []
+
+    def failing(graph, org):
+        if written:
+            raise RuntimeError("the database went away")
+        written.append(org.name)
+        organisation(graph, org)
+
+    monkeypatch.setattr(jsonld, "_organisation", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        call_command("export_register", "--format", "jsonld", "-o", str(target),
+                     stderr=io.StringIO())
+
+    assert written == [rich_register.name]
     assert target.read_bytes() == b"the export of yesterday"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
