@@ -58,7 +58,8 @@ LAYOUTS: dict[str, Layout] = {
         Layout("jsonld", "W3C DPV (JSON-LD)", "jsonld", "application/ld+json",
                _lazy("jsonld", "render_jsonld"), include_retired=False),
         Layout("pdf", "Printable register (PDF)", "pdf", "application/pdf",
-               _lazy("pdf", "render_pdf"), include_retired=False),
+               _lazy("pdf", "render_pdf"), include_retired=False,
+               write=_lazy("pdf", "write_pdf")),
     )
 }
 FORMATS = tuple(LAYOUTS)

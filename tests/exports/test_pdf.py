@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from entities import services as entity_services
 from processing import services
 from processing.exports import pdf
+from processing.exports.pdf import drawing, rows
 from processing.exports.registry import export_register
 from processing.findings import activity_findings
 from processing.models import ProcessingActivity
@@ -188,8 +189,8 @@ def test_a_row_taller_than_a_page_is_split_and_its_text_kept(signed_off):
 
 
 def test_text_outside_the_fonts_encoding_is_drawn_as_its_base_letter():
-    assert pdf.drawable("Łódź café – Straße") == "?ódz café – Straße"
-    assert pdf.drawable("tab\there\x00") == "tab here"
+    assert drawing.drawable("Łódź café – Straße") == "?ódz café – Straße"
+    assert drawing.drawable("tab\there\x00") == "tab here"
 
 
 def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_register):
@@ -208,7 +209,7 @@ def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_regi
 
 
 def test_long_words_are_cut_to_fit_the_column():
-    measure = pdf._Measure(pdf.REGULAR)
+    measure = drawing.Measure(drawing.REGULAR)
     link = "https://example.com/" + "a" * 300
     lines = measure.wrap(link, 9, 100)
     assert "".join(lines) == link and len(lines) > 1
@@ -222,8 +223,8 @@ def test_as_of_pdf_states_the_date_and_reads_the_past(signed_off):
 
 
 def test_the_row_lists_are_the_one_place_a_field_is_added(signed_off, monkeypatch):
-    monkeypatch.setattr(pdf, "ACTIVITY_ROWS", [*pdf.ACTIVITY_ROWS,
-                                               pdf.Row("Added field", lambda a: f"<{a.reference}>")])
+    monkeypatch.setattr(rows, "ACTIVITY_ROWS", [*rows.ACTIVITY_ROWS,
+                                                rows.Row("Added field", lambda a: f"<{a.reference}>")])
     text = "\n".join(_pages(pdf.render_pdf(read_register(include_retired=False))))
     assert "Added field" in text and "<PA-003>" in text
 
