@@ -186,6 +186,14 @@ def _activity(pages: Pages, activity: Activity, findings: list[Finding]) -> None
         pages.paragraph("Open findings: none.", H2, before=2)
 
 
+def _activities(pages: Pages, activities: list[Activity], today, counted: Counter) -> None:
+    """Each activity's section; its findings counted by severity in ``counted``."""
+    for activity in activities:
+        findings = activity_findings(activity, today=today)
+        counted.update(f.severity for f in findings)
+        _activity(pages, activity, findings)
+
+
 def write_pdf(register: Register, out: BinaryIO) -> None:
     """The register as a PDF for signing off, written to ``out`` a page at a time."""
     with rows.document_labels():
@@ -213,9 +221,7 @@ def _write(register: Register, out: BinaryIO) -> None:
     counted = Counter()
     for organisation in register.organisations:
         _organisation(pages, organisation)
-        for activity in organisation.activities:
-            findings = activity_findings(activity, today=today)
-            counted.update(f.severity for f in findings)
-            _activity(pages, activity, findings)
+        _activities(pages, organisation.activities, today, counted)
+        del organisation  # let it go before the next batch is read
     pages.write_later(findings_form, f"Findings: {_findings_line(counted)}")
     pages.finish()

@@ -102,6 +102,11 @@ def _drawable_character(character: str) -> str:
         return base if base.strip() else "?"
 
 
+#: The wrapped lines remembered per font: registers repeat their terms, but a line is
+#: long text (up to about 1 kB held with its wrapping), so at most this many.
+WRAPPED_HELD = 20_000
+
+
 class Measure:
     """Widths and wrapping of text in one standard font, from its metrics."""
 
@@ -131,7 +136,7 @@ class Measure:
             key = (line, size, width)
             found = self.wrapped.get(key)
             if found is None:
-                if len(self.wrapped) > 100_000:  # a register's repeated texts, bounded
+                if len(self.wrapped) > WRAPPED_HELD:  # a register's repeated texts, bounded
                     self.wrapped.clear()
                 found = self.wrapped[key] = self._break(line, size, width)
             lines.extend(found)
