@@ -319,3 +319,17 @@ def test_a_register_that_changed_since_its_outline_is_refused_not_misnumbered(ri
     register = Register(organisations=Outlined(organisations), generated_at=timezone.now())
     with pytest.raises(RegisterChanged, match=r"The register changed while the PDF was made"):
         pdf.render_pdf(register)
+
+
+def test_the_command_writes_the_pdf_to_its_file_as_it_is_made(signed_off, tmp_path):
+    from django.core.management import call_command
+
+    call_command("export_register", "--format", "pdf", "-o", str(tmp_path / "register.pdf"),
+                 stderr=io.StringIO())
+
+    def without_date(pages):
+        return [re.sub(r"Export date: [^\n]*", "", text) for text in pages]
+
+    written = without_date(_pages((tmp_path / "register.pdf").read_bytes()))
+    assert written == without_date(_pages(export_register("pdf")[0]))
+    assert len(written) > 4 and "PA-005 Customer satisfaction survey" in "\n".join(written)

@@ -63,8 +63,11 @@ class File:
         self._put(b"\nendstream\nendobj\n")
 
     def close(self, root: int, info: int) -> None:
-        start = self.position
         count = len(self.offsets) - 1
+        if 0 in self.offsets[1:]:  # a reader would find nothing where the table points
+            raise ValueError(f"PDF object {self.offsets.index(0, 1)} is referred to but was "
+                             f"never written.")
+        start = self.position
         self._put(f"xref\n0 {count + 1}\n0000000000 65535 f \n".encode("latin-1"))
         for first in range(1, count + 1, 4096):
             self._put("".join(f"{offset:010d} 00000 n \n" for offset in
