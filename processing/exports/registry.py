@@ -59,7 +59,8 @@ LAYOUTS: dict[str, Layout] = {
                _lazy("jsonld", "render_jsonld"), include_retired=False,
                write=_lazy("jsonld", "write_jsonld")),
         Layout("pdf", "Printable register (PDF)", "pdf", "application/pdf",
-               _lazy("pdf", "render_pdf"), include_retired=False),
+               _lazy("pdf", "render_pdf"), include_retired=False,
+               write=_lazy("pdf", "write_pdf")),
     )
 }
 FORMATS = tuple(LAYOUTS)

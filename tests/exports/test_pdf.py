@@ -2,20 +2,28 @@
 record's status and open findings, page numbers, the contents and tables that never
 leave a header alone."""
 
+import collections
+import dataclasses
 import datetime
+import gc
 import io
 import re
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from entities import services as entity_services
 from processing import services
 from processing.exports import pdf
+from processing.exports.pdf import drawing, rows
+from processing.exports.pdf.pages import RegisterChanged
 from processing.exports.registry import export_register
 from processing.findings import activity_findings
 from processing.models import ProcessingActivity
 from processing.register import read_register
+from processing.register.records import Activity, Register
+from processing.synthetic import generate_register
 from tests.factories import basis, data_category, subject_category
 
 pytestmark = pytest.mark.django_db
@@ -188,8 +196,8 @@ def test_a_row_taller_than_a_page_is_split_and_its_text_kept(signed_off):
 
 
 def test_text_outside_the_fonts_encoding_is_drawn_as_its_base_letter():
-    assert pdf.drawable("Łódź café – Straße") == "?ódz café – Straße"
-    assert pdf.drawable("tab\there\x00") == "tab here"
+    assert drawing.drawable("Łódź café – Straße") == "?ódz café – Straße"
+    assert drawing.drawable("tab\there\x00") == "tab here"
 
 
 def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_register):
@@ -208,7 +216,7 @@ def test_text_of_any_script_is_drawn_and_the_outline_keeps_it_as_typed(rich_regi
 
 
 def test_long_words_are_cut_to_fit_the_column():
-    measure = pdf._Measure(pdf.REGULAR)
+    measure = drawing.Measure(drawing.REGULAR)
     link = "https://example.com/" + "a" * 300
     lines = measure.wrap(link, 9, 100)
     assert "".join(lines) == link and len(lines) > 1
@@ -222,8 +230,8 @@ def test_as_of_pdf_states_the_date_and_reads_the_past(signed_off):
 
 
 def test_the_row_lists_are_the_one_place_a_field_is_added(signed_off, monkeypatch):
-    monkeypatch.setattr(pdf, "ACTIVITY_ROWS", [*pdf.ACTIVITY_ROWS,
-                                               pdf.Row("Added field", lambda a: f"<{a.reference}>")])
+    monkeypatch.setattr(rows, "ACTIVITY_ROWS", [*rows.ACTIVITY_ROWS,
+                                                rows.Row("Added field", lambda a: f"<{a.reference}>")])
     text = "\n".join(_pages(pdf.render_pdf(read_register(include_retired=False))))
     assert "Added field" in text and "<PA-003>" in text
 
@@ -234,3 +242,94 @@ def test_an_empty_register_is_a_cover_and_an_empty_contents():
     assert len(pages) == 2
     assert "Activities: 0" in pages[0] and "Contents" in pages[1]
     assert re.search(r"Page 2 of\s*2", pages[1])
+
+
+class _Watched:
+    """A register's organisations, as the reader gives them, watched as the PDF reads
+    them: how often they are iterated, and at each organisation the activities alive and
+    the bytes of the file already written."""
+
+    def __init__(self, organisations, out):
+        self.organisations, self.out = organisations, out
+        self.iterations, self.seen = 0, []
+
+    def __len__(self):
+        return len(self.organisations)
+
+    def outline(self):
+        return self.organisations.outline()
+
+    def __iter__(self):
+        self.iterations += 1
+        for organisation in self.organisations:
+            gc.collect()
+            alive = sum(1 for o in gc.get_objects() if type(o) is Activity)
+            self.seen.append((len(organisation.activities), alive, self.out.tell()))
+            yield organisation
+            del organisation
+
+
+def test_the_organisations_are_read_once_and_nothing_of_an_earlier_one_is_held():
+    generate_register(activities=30, organisations=3, third_parties=9, seed=3)
+    register = read_register(include_retired=False, batch_activities=1)  # one per batch
+    out = io.BytesIO()
+    watched = _Watched(register.organisations, out)
+
+    pdf.write_pdf(dataclasses.replace(register, organisations=watched), out)
+
+    assert watched.iterations == 1 and len(watched.seen) == 3
+    for activities, alive, _written in watched.seen:
+        assert activities and alive == activities  # the organisation read, no earlier one
+    written = [w for _a, _alive, w in watched.seen]
+    assert 0 < written[0] < written[1] < written[2] < len(out.getvalue())  # page by page
+
+    pages = _pages(out.getvalue())
+    contents = _flat(pages[1])
+    every = list(read_register(include_retired=False).activities)
+    for activity in every:  # the contents list every activity before any was read
+        assert f"{activity.reference} {activity.name}" in contents
+
+
+def test_the_cover_counts_the_findings_of_every_activity_drawn_after_it():
+    generate_register(activities=30, organisations=3, third_parties=9, seed=3)
+    found = collections.Counter(f.severity for a in read_register(include_retired=False)
+                                .activities for f in activity_findings(a))
+    assert found.total() > 30
+
+    cover = _pages(export_register("pdf")[0])[0]
+
+    counted = re.search(r"Findings: (\d+) open findings \((.+)\)", cover)
+    assert counted, cover
+    assert int(counted[1]) == found.total()
+    shown = {label.rstrip("s"): int(n) for n, label in
+             (part.split(" ") for part in counted[2].split(", "))}
+    assert shown == dict(found)
+    assert f"Activities: {len(read_register(include_retired=False).activities)}" in cover
+
+
+def test_a_register_that_changed_since_its_outline_is_refused_not_misnumbered(rich_register):
+    organisations = list(read_register(include_retired=False).organisations)
+    outline = Register(organisations=organisations, generated_at=timezone.now()).outline()
+    organisations[0].activities.pop()  # an activity the outline lists is gone
+
+    class Outlined(list):
+        def outline(self):
+            return outline
+
+    register = Register(organisations=Outlined(organisations), generated_at=timezone.now())
+    with pytest.raises(RegisterChanged, match=r"The register changed while the PDF was made"):
+        pdf.render_pdf(register)
+
+
+def test_the_command_writes_the_pdf_to_its_file_as_it_is_made(signed_off, tmp_path):
+    from django.core.management import call_command
+
+    call_command("export_register", "--format", "pdf", "-o", str(tmp_path / "register.pdf"),
+                 stderr=io.StringIO())
+
+    def without_date(pages):
+        return [re.sub(r"Export date: [^\n]*", "", text) for text in pages]
+
+    written = without_date(_pages((tmp_path / "register.pdf").read_bytes()))
+    assert written == without_date(_pages(export_register("pdf")[0]))
+    assert len(written) > 4 and "PA-005 Customer satisfaction survey" in "\n".join(written)

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from processing import services
 from processing.exports import jsonld, pdf
+from processing.exports.pdf.pages import Pages
 from processing.exports.cells import Sheet, render_xlsx
 from processing.exports.registry import export_register
 from processing.imports import import_workbook
@@ -195,14 +196,14 @@ def test_pdf_pages_go_to_the_file_as_each_is_done(rich_register, monkeypatch):
                         description="A long description. " * (20 * n))
     register = read_register(include_retired=False)
     written = []
-    end_page = pdf._Pages._end_page
+    end_page = Pages._end_page
 
     def recorded(pages):
         end_page(pages)
-        written.append(pages.file.buffer.tell())
+        written.append(pages.file.position)
         assert pages.operators == []  # only the page being laid out is held
 
-    monkeypatch.setattr(pdf._Pages, "_end_page", recorded)
+    monkeypatch.setattr(Pages, "_end_page", recorded)
     content = pdf.render_pdf(register)
 
     reader = PdfReader(io.BytesIO(content))
