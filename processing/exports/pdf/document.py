@@ -10,7 +10,6 @@ of an organisation's activities is held once they are drawn."""
 from __future__ import annotations
 
 import datetime
-
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
