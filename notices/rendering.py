@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from processing.exports.pdf import drawable
+from processing.exports.pdf.drawing import drawable
 
 from .drafting import Notice
 

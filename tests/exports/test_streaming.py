@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from processing import services
 from processing.exports import jsonld, pdf
-from processing.exports.pdf.pages import Pages
 from processing.exports.cells import Sheet, render_xlsx
+from processing.exports.pdf.pages import Pages
 from processing.exports.registry import export_register
 from processing.imports import import_workbook
 from processing.models import ProcessingActivity

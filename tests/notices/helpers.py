@@ -6,7 +6,7 @@ import re
 
 from pypdf import PdfReader
 
-from processing.exports.pdf import drawable
+from processing.exports.pdf.drawing import drawable
 
 _TAG = re.compile(r"<[^>]+>")
 _MARKER = re.compile(r"^(#{1,6}\s+|[-*]\s+)")
