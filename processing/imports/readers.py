@@ -112,6 +112,8 @@ def _sniff_zip(data: bytes) -> str:
 
 def _cell(value):
     """A cell value as text: what the workbook format holds, neutralising undone."""
+    if type(value) is str:  # most cells: checked first
+        return unsafe(value)
     if value is None:
         return ""
     if isinstance(value, bool):

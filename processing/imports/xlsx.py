@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
 from xml.parsers import expat
 
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
-from openpyxl.utils.escape import unescape
 
 from .errors import ImportFailed
 from .readers import (
@@ -41,6 +41,16 @@ _DIGITS = "0123456789"
 
 def _local(name: str) -> str:
     return name[name.rfind(":") + 1:]
+
+
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(value: str) -> str:
+    """Text with its "_xHHHH_" escapes undone (as openpyxl's ``unescape``)."""
+    if "_x" not in value:
+        return value
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), value)
 
 
 def _column(reference: str | None, default: int, cache: dict[str, int]) -> int:
@@ -221,6 +231,8 @@ class _Sheet:
         self.epoch, self.inline = epoch, inline
         self.rows: list[tuple[int, list]] = []
         self.columns: dict[str, int] = {}
+        #: element name as written -> without its prefix
+        self.names: dict[str, str] = {}
         self.number = 0
         self.row: list = []
         self.cells = self.column = 0
@@ -229,7 +241,7 @@ class _Sheet:
         self.collect = self.in_inline = self.phonetic = self.has_inline = False
 
     def start(self, name, attributes):
-        name = _local(name)
+        name = self.names.get(name) or self.names.setdefault(name, _local(name))
         if name == "c":
             self.cells += 1
             if self.cells == 1:
@@ -257,7 +269,7 @@ class _Sheet:
             self.row, self.cells, self.column = [], 0, 0
 
     def end(self, name):
-        name = _local(name)
+        name = self.names.get(name) or self.names.setdefault(name, _local(name))
         if name == "c":
             try:
                 value = self._value()
@@ -311,7 +323,7 @@ class _Sheet:
                 return from_ISO8601(text)
             value = text  # "str" (a formula's text) and "e" (an error)
         if self.inline and value:
-            value = unescape(value)
+            value = _unescape(value)
         return value
 
 
