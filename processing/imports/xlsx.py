@@ -327,9 +327,9 @@ class _Sheet:
         return value
 
 
-def _sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], object]:
-    """(sheet name, path in the archive) of each worksheet in the workbook's order, and
-    the workbook's date epoch."""
+def _sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], object, dict[str, str]]:
+    """(sheet name, path in the archive) of each worksheet in the workbook's order, the
+    workbook's date epoch, and the paths of its shared strings and styles."""
     relationships, book = _Relationships(), _Book()
     with archive.open("xl/_rels/workbook.xml.rels") as source:
         _parse(source, relationships)
@@ -340,7 +340,12 @@ def _sheets(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], object]:
         path, kind = relationships.targets.get(rel, ("", ""))
         if kind.endswith(_WORKSHEET) and path in archive.NameToInfo:
             sheets.append((name, path))
-    return sheets, book.epoch
+    parts = {"sharedStrings": "xl/sharedStrings.xml", "styles": "xl/styles.xml"}
+    for path, kind in relationships.targets.values():
+        part = kind.rpartition("/")[2]
+        if part in parts and path in archive.NameToInfo:
+            parts[part] = path
+    return sheets, book.epoch, parts
 
 
 def _part(archive: zipfile.ZipFile, path: str, handler):
@@ -351,12 +356,12 @@ def _part(archive: zipfile.ZipFile, path: str, handler):
 
 
 def _read(archive: zipfile.ZipFile) -> list[RawSheet]:
-    paths, epoch = _sheets(archive)
-    inline = "xl/sharedStrings.xml" not in archive.NameToInfo
+    paths, epoch, parts = _sheets(archive)
+    inline = parts["sharedStrings"] not in archive.NameToInfo
     # openpyxl undoes the "_xHHHH_" escapes of shared strings only: those of text kept in
     # the cells (as the project's exports, written row by row, keep it) are undone here.
-    shared = _part(archive, "xl/sharedStrings.xml", _SharedStrings()).strings
-    dates, durations = _part(archive, "xl/styles.xml", _Styles()).kinds()
+    shared = _part(archive, parts["sharedStrings"], _SharedStrings()).strings
+    dates, durations = _part(archive, parts["styles"], _Styles()).kinds()
     sheets = []
     for name, path in paths:
         reader = _Sheet(name, shared, dates, durations, epoch, inline)

@@ -66,6 +66,24 @@ def test_rich_text_joins_its_runs_and_leaves_phonetic_runs_out():
     assert sheet.rows == [(2, {"Name": "Acme Ltd"})]
 
 
+def test_the_shared_strings_are_found_where_the_workbook_relationships_say():
+    strings = f'<sst {XLSX_NS}><si><t>Name</t></si><si><t>Acme Ltd</t></si></sst>'
+    data = _with_part(xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+                           '<row r="2"><c r="A2" t="s"><v>1</v></c></row>'),
+                      "xl/strings/table.xml", strings)
+    data = _with_part(data, "xl/_rels/workbook.xml.rels",
+                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                      'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                      'worksheet"/><Relationship Id="rId2" Target="strings/table.xml" '
+                      'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                      'sharedStrings"/></Relationships>')
+
+    [sheet] = readers.read_xlsx(data)
+
+    assert sheet.rows == [(2, {"Name": "Acme Ltd"})]
+
+
 def test_text_kept_in_the_cells_has_its_escapes_undone():
     data = xlsx(xlsx_row(1, ("A1", "Name")) + xlsx_row(2, ("A2", "Acme_x000D_ Ltd")))
 
