@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from processing.exports.workbook import BOOL, DATE, MULTI, NUMBER, SHEETS_BY_NAME
+from processing.exports.workbook import BOOL, DATE, MULTI, NUMBER, SHEETS_BY_NAME, TEXT
 
 from .errors import RowError
 from .rows import ImporterBase, Row
@@ -69,6 +69,8 @@ _CODE_KEYS = {"organisation", "activity", "reference", "name", "role", "kind", "
 class CellParsing(ImporterBase):
     # -- stage 1: cells
     def parse(self) -> None:
+        """Check and parse every cell; the rows of the sheets read become the import's
+        rows (the sheets are left empty)."""
         seen = set()
         for raw in self.raw:
             spec = SHEETS_BY_NAME.get(raw.name)
@@ -93,7 +95,10 @@ class CellParsing(ImporterBase):
                                                 "A required column is missing."))
             # The cells of the known columns are checked even when a heading is unknown:
             # one pass reports every problem of the file.
-            for number, cells in raw.rows:
+            # The raw rows are handed over as they are parsed: memory holds each row once.
+            pending, raw.rows = raw.rows[::-1], []
+            while pending:
+                number, cells = pending.pop()
                 row = Row(spec, number, {}, {})
                 if "__invalid__" in cells:
                     self.error(row, "", "A row must be an object of column -> value.",
@@ -105,7 +110,10 @@ class CellParsing(ImporterBase):
                 for column in spec.columns:
                     value = cells.get(column.heading, "")
                     row.raw[column.key] = value
-                    parsed, problem = _parse(column.kind, value, column.key)
+                    if column.kind == TEXT and type(value) is str:  # most cells
+                        parsed, problem = (value.strip() if column.key in _CODE_KEYS else value), None
+                    else:
+                        parsed, problem = _parse(column.kind, value, column.key)
                     if problem:
                         self.error(row, column.key, problem)
                     row.values[column.key] = parsed

@@ -4,6 +4,8 @@ the lookups of codes, choices and countries in it.
 
 from __future__ import annotations
 
+import functools
+
 from entities.models import Country, Organisation, Person, RecipientCategory, ThirdParty
 from processing.models import (
     DataSubjectCategory,
@@ -17,6 +19,12 @@ from processing.models import (
 )
 
 from .rows import ImporterBase, Row
+
+
+@functools.cache
+def _values(choices) -> frozenset[str]:
+    """The values of a choices class (``choices.values`` builds a new list each time)."""
+    return frozenset(choices.values)
 
 
 class Lookups(ImporterBase):
@@ -79,7 +87,7 @@ class Lookups(ImporterBase):
         value = row.values.get(key) or ""
         if not value:
             return default
-        if value not in choices.values:
+        if value not in _values(choices):
             self.error(row, key, f"Unknown value: use one of {', '.join(v for v in choices.values if v)}.")
             return default
         return value

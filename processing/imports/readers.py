@@ -2,10 +2,12 @@
 
 The file is refused before parsing when it is too large, is not a workbook (checked on
 its bytes, not its name), or is a zip (xlsx, ods, zip of csv files) whose entries are
-too many or expand too much (a zip bomb). Then, before any row is kept, each sheet is
-counted from its XML or text stream (a first pass that keeps nothing): a sheet with too
-many rows or too many columns is refused, whatever it claims (a row repeated a million
-times in an ods, a row numbered 1,048,576 in an xlsx). A JSON workbook is refused when
+too many or expand too much (a zip bomb). Then each sheet is counted from its XML or
+text stream: a sheet with too many rows or too many columns is refused, whatever it
+claims (a row repeated a million times in an ods, a row numbered 1,048,576 in an xlsx).
+An ods or a zip of csv files is counted in a first pass that keeps nothing; an xlsx is
+counted as it is read, in one pass (``processing.imports.xlsx``), and refused as soon as
+a row or a cell past the limits is seen. A JSON workbook is refused when
 it nests deeper than a workbook does, before it is decoded. Every refusal names the
 limit and the value seen.
 """
@@ -110,6 +112,8 @@ def _sniff_zip(data: bytes) -> str:
 
 def _cell(value):
     """A cell value as text: what the workbook format holds, neutralising undone."""
+    if type(value) is str:  # most cells: checked first
+        return unsafe(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -168,14 +172,6 @@ def _headings(values) -> list[str]:
     return headings
 
 
-def _inline_strings_only(data: bytes) -> bool:
-    """Whether the file keeps its text in the cells (as the project's exports, written
-    row by row, do) rather than in a shared string table. openpyxl undoes the "_xHHHH_"
-    escapes of shared strings only: those of text kept in the cells are undone here."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return "xl/sharedStrings.xml" not in archive.namelist()
-
-
 # --- streaming XML ------------------------------------------------------------------------
 
 
@@ -212,102 +208,12 @@ def _stream_elements(source, names: set[str]) -> Iterator[tuple[str, object]]:
 
 # --- xlsx ---------------------------------------------------------------------------------
 
-_XLSX_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_CELL_REF = re.compile(r"([A-Z]{1,3})(\d*)$")
-
-
-def _column_number(reference: str | None, default: int) -> int:
-    match = _CELL_REF.match(reference or "")
-    if not match:
-        return default
-    number = 0
-    for letter in match.group(1):
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, path in the archive) of each worksheet, in the workbook's order."""
-    targets = {}
-    with archive.open("xl/_rels/workbook.xml.rels") as rels:
-        for event, element in _stream_elements(rels, {"Relationship"}):
-            if event == "end":
-                target = element.get("Target", "")
-                target = target[1:] if target.startswith("/") else f"xl/{target}"
-                targets[element.get("Id")] = target
-    sheets = []
-    with archive.open("xl/workbook.xml") as workbook:
-        for event, element in _stream_elements(workbook, {"sheet"}):
-            if event == "end":
-                rel = element.get(_XLSX_REL) or next(
-                    (v for k, v in element.attrib.items() if _local(k) == "id"), None)
-                if targets.get(rel) in archive.NameToInfo:
-                    sheets.append((element.get("name", ""), targets[rel]))
-    return sheets
-
-
-def _xlsx_extent(archive: zipfile.ZipFile, name: str, path: str) -> tuple[int, int]:
-    """(last row, last column) holding a cell, counted from the sheet's XML stream without
-    keeping anything; a sheet past the limits is refused as soon as it is seen to be."""
-    last_row = last_column = row_number = cells = 0
-    last_cell = None
-    with archive.open(path) as source:
-        for event, element in _stream_elements(source, {"row", "c"}):
-            if event == "start":
-                if _local(element.tag) == "row":
-                    row_number = int(element.get("r") or row_number + 1)
-                    cells, last_cell = 0, None
-            elif _local(element.tag) == "c":
-                cells += 1
-                last_cell = element.get("r")
-                if cells > MAX_COLUMNS:
-                    raise _too_many_columns(name, row_number, cells)
-            elif cells:
-                width = _column_number(last_cell, cells)
-                _check_size(name, row_number, width)
-                last_row, last_column = row_number, max(last_column, width)
-    return last_row, last_column
-
 
 def read_xlsx(data: bytes) -> list[RawSheet]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.escape import unescape
+    """The sheets of an xlsx workbook, each read in one pass (``processing.imports.xlsx``)."""
+    from .xlsx import read_xlsx as read
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            extents = {name: _xlsx_extent(archive, name, path)
-                       for name, path in _xlsx_sheet_paths(archive)}
-    except ImportFailed:
-        raise
-    except (KeyError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _reject(f"The xlsx file cannot be read: {exc}.") from None
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _reject(f"The xlsx file cannot be read: {exc}.") from None
-    sheets = []
-    try:
-        inline = _inline_strings_only(data)
-        for ws in book.worksheets:
-            last_row, last_column = extents[ws.title]
-            if not last_row:
-                sheets.append(RawSheet(ws.title, []))
-                continue
-            # The counted extent, not the one the file declares (which may lie).
-            rows = ws.iter_rows(max_row=last_row, max_col=last_column, values_only=True)
-            if inline:
-                rows = (tuple(unescape(v) if isinstance(v, str) else v for v in row)
-                        for row in rows)
-            first = next(rows, None)
-            sheet = RawSheet(ws.title, _headings(first or []))
-            sheets.append(_add_rows(sheet, enumerate(rows, start=2)))
-    except ImportFailed:
-        raise
-    except Exception as exc:
-        raise _reject(f"The xlsx file is damaged or truncated: {exc}.") from None
-    finally:
-        book.close()
-    return sheets
+    return read(data)
 
 
 # --- ods ----------------------------------------------------------------------------------
