@@ -121,7 +121,7 @@ def snapshots(model: type[models.Model], records: Sequence, codes: Codes) -> dic
     return result
 
 
-def _empty(value) -> bool:
+def empty(value) -> bool:
     return value is None or value == "" or value == []
 
 
@@ -137,7 +137,7 @@ def compare(prefix: str, old: dict | None, new: dict | None) -> list[Change]:
     changes = []
     for name in (after or before):
         a, b = before.get(name), after.get(name)
-        if a != b and not (_empty(a) and _empty(b)):
+        if a != b and not (empty(a) and empty(b)):
             changes.append(Change(f"{prefix}.{name}" if prefix else name, a, b))
     return changes
 

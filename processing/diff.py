@@ -240,3 +240,34 @@ def as_dict(diff: RegisterDiff) -> dict:
         "retired": [activity(a) for a in diff.retired],
         "changed": [activity(a) for a in diff.changed],
     }
+
+
+def value_text(value) -> str:
+    """A value of the diff as one line of text, for a sheet, a PDF or a page: links as
+    their codes or ids joined by commas, a part as its filled-in fields."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(value_text(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{name}: {value_text(item)}" for name, item in value.items()
+                         if not changes.empty(item))
+    return str(value)
+
+
+#: The columns of a diff as a table (the xlsx sheet, the PDF), one row per field changed.
+COLUMNS = ("Change", "Reference", "Activity", "Field", "Old value", "New value",
+           "Last changed", "By", "Through")
+
+
+def rows(diff: RegisterDiff) -> Iterable[tuple]:
+    """The diff as rows of :data:`COLUMNS`: each activity's changes, one a row."""
+    for entry in diff.activities:
+        kind = f"{entry.kind} ({entry.how})" if entry.how else entry.kind
+        when = as_of_text(entry.changed_at) if entry.changed_at else ""
+        tail = (when, entry.changed_by or "", entry.path)
+        for change in entry.changes or [Change("", None, None)]:
+            yield (kind, entry.reference, entry.name, change.field, value_text(change.old),
+                   value_text(change.new), *tail)
