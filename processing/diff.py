@@ -50,6 +50,7 @@ class ActivityDiff:
     """One activity that was added, retired or changed in the period."""
 
     id: int
+    organisation_id: int
     reference: str
     name: str
     #: ``added``, ``retired`` or ``changed``.
@@ -182,7 +183,8 @@ def _compare(pk: int, old: _State, new: _State) -> ActivityDiff | None:
     first = old.last.get(pk)
     shown = now or was
     return ActivityDiff(
-        id=pk, reference=shown["reference"], name=shown["name"], kind=kind, how=how,
+        id=pk, organisation_id=shown["organisation"], reference=shown["reference"],
+        name=shown["name"], kind=kind, how=how,
         version_from=first.version if was is not None else None,
         version_to=last.version if now is not None else None, changes=found,
         changed_at=last.history_date if last else None,
