@@ -86,7 +86,7 @@ def register_diff_page(model_admin, request):
             diff = register_diff(organisation.pk, form.cleaned_data["start"],
                                  form.cleaned_data["end"])
         except BadPeriod as exc:
-            form.add_error("start", str(exc))
+            form.add_error("start" if exc.parameter == "from" else "end", str(exc))
     fmt = query.get("format", "")
     if diff is not None and fmt in DOWNLOADS:
         render, content_type = DOWNLOADS[fmt]

@@ -42,7 +42,12 @@ Moment = datetime.date | datetime.datetime
 
 
 class BadPeriod(ValueError):
-    """The period ends before it starts."""
+    """The period ends before it starts, or a moment is past the last the calendar holds;
+    ``parameter`` names the moment at fault, "from" or "to"."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass
@@ -194,10 +199,17 @@ def _compare(pk: int, old: _State, new: _State) -> ActivityDiff | None:
 def period(from_moment: Moment, to_moment: Moment) -> tuple[datetime.datetime, datetime.datetime]:
     """The instants a diff from ``from_moment`` to ``to_moment`` runs between; a period
     that ends before it starts raises ``BadPeriod``."""
-    start, end = cutoff(from_moment), cutoff(to_moment)
+    instants = []
+    for parameter, moment in (("from", from_moment), ("to", to_moment)):
+        try:
+            instants.append(cutoff(moment))
+        except OverflowError:
+            raise BadPeriod(parameter, f"'{parameter}' ({as_of_text(moment)}) is past the "
+                                       "last day the calendar holds.") from None
+    start, end = instants
     if start > end:
-        raise BadPeriod(f"'from' ({as_of_text(from_moment)}) is after 'to' "
-                        f"({as_of_text(to_moment)}).")
+        raise BadPeriod("from", f"'from' ({as_of_text(from_moment)}) is after 'to' "
+                                f"({as_of_text(to_moment)}).")
     return start, end
 
 

@@ -77,5 +77,5 @@ class RegisterDiffView(APIView):
         try:
             diff = register_diff(organisation_id, from_moment, to_moment)
         except BadPeriod as exc:
-            raise ValidationError({"from": [str(exc)]}) from None
+            raise ValidationError({exc.parameter: [str(exc)]}) from None
         return Response(RegisterDiffSerializer(as_dict(diff)).data)

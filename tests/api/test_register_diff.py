@@ -81,6 +81,7 @@ def test_another_organisation_answers_404_as_a_missing_one(client, scenario):
     ({"from": "2026-03-04", "to": "2026-13-01"}, "to", "'2026-13-01' is not a date"),
     ({"to": "2026-03-04"}, "from", "Give 'from'"),
     ({"from": "2026-03-06", "to": "2026-03-04"}, "from", "is after 'to'"),
+    ({"from": "2026-03-06", "to": "9999-12-31"}, "to", "past the last day"),
 ])
 def test_a_bad_moment_or_period_is_400_naming_the_parameter(client, scenario, params, field,
                                                             words):
