@@ -101,13 +101,16 @@ def snapshots(model: type[models.Model], records: Sequence, codes: Codes) -> dic
     """{history id: {field name: value}} of the historical ``records`` of ``model``, their
     links included (one query per many-to-many field)."""
     result = {}
+    # Read once: ``model.history`` makes a new manager on every access.
+    compared = [(f.name, f.attname, f.related_model if f.is_relation else None)
+                for f in _compared_fields(model)]
     for record in records:
         values = {}
-        for model_field in _compared_fields(model):
-            value = getattr(record, model_field.attname)
-            if model_field.is_relation:
-                value = codes(model_field.related_model, value)
-            values[model_field.name] = _plain(value)
+        for name, attname, related in compared:
+            value = getattr(record, attname)
+            if related is not None:
+                value = codes(related, value)
+            values[name] = _plain(value)
         result[record.history_id] = values
     ids = list(result)
     for m2m in _m2m_fields(model):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from processing.diff import register_diff, rows
+from processing.diff import register_diff, rows, value_text
 from tests.admin.conftest import member
 from tests.core.diff_scenario import DAY1, DAY2, QUIET, build
 
@@ -75,14 +75,18 @@ def test_the_pdf_carries_the_same_changes(auditor, scenario):
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    # Cells wrap within their column: compared without white space, in the order of the rows.
+    # Cells wrap within their column: compared without white space, in order, each
+    # activity's reference and name before its changes.
     squeezed = "".join(text.split())
     at = 0
-    for row in rows(register_diff(scenario.organisation.pk, DAY1, DAY2)):
-        cells = "".join("".join(cell.split()) for cell in row[1:])
-        found = squeezed.find(cells, at)
-        assert found >= 0, row
-        at = found + len(cells)
+    for entry in register_diff(scenario.organisation.pk, DAY1, DAY2).activities:
+        shown = [entry.reference + entry.name] + [
+            c.field + value_text(c.old) + value_text(c.new) for c in entry.changes]
+        for cells in shown:
+            cells = "".join(cells.split())
+            found = squeezed.find(cells, at)
+            assert found >= 0, (entry.reference, cells)
+            at = found + len(cells)
     for heading in ("Registerdiff:AcmeLtd", "Added", "Retiredordeleted", "Changed"):
         assert heading in squeezed
 
