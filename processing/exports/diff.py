@@ -24,7 +24,11 @@ from processing.diff import ADDED, CHANGED, COLUMNS, RETIRED, RegisterDiff, rows
 from processing.register.moments import as_of_text
 
 from . import cells
-from .pdf import drawable
+
+try:  # the PDF export's drawable: in its drawing module where the export is a package
+    from .pdf.drawing import drawable
+except ImportError:
+    from .pdf import drawable
 
 TITLE = "Register diff"
 SECTIONS = ((ADDED, "Added"), (RETIRED, "Retired or deleted"), (CHANGED, "Changed"))
