@@ -32,7 +32,7 @@ from entities.admin import (
 from entities.models import MemberRole, Organisation, Person, ThirdParty
 from ropa.admin_writes import ServiceWriteAdminMixin
 
-from . import admin_views, admin_writes, changes, services
+from . import admin_diff, admin_views, admin_writes, changes, services
 from .admin_filters import (
     FindingsFilter,
     LawfulBasisFilter,
@@ -521,6 +521,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         return [
             path("dashboard/", view(self.dashboard_view), name=f"{prefix}_dashboard"),
             path("as-of/", view(self.as_of_view), name=f"{prefix}_as_of"),
+            path("diff/", view(self.diff_view), name=f"{prefix}_diff"),
             path("<path:object_id>/transition/<str:action>/", view(self.transition_view),
                  name=f"{prefix}_transition"),
             path("<path:object_id>/history/compare/", view(self.compare_view),
@@ -547,6 +548,9 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
 
     def as_of_view(self, request):
         return admin_views.register_as_of(self, request)
+
+    def diff_view(self, request):
+        return admin_diff.register_diff_page(self, request)
 
     def transition_view(self, request, object_id, action):
         return admin_views.transition(self, request, object_id, action)

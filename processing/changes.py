@@ -65,7 +65,7 @@ class Version:
     changes: list[Change] = field(default_factory=list)
 
 
-class _Codes:
+class Codes:
     """Reference terms and countries by code (read once per table), other targets by id."""
 
     def __init__(self):
@@ -97,17 +97,20 @@ def _m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
     return [f for f in model._meta.many_to_many if f in HistoricalRecords.m2m_models]
 
 
-def snapshots(model: type[models.Model], records: Sequence, codes: _Codes) -> dict[int, dict]:
+def snapshots(model: type[models.Model], records: Sequence, codes: Codes) -> dict[int, dict]:
     """{history id: {field name: value}} of the historical ``records`` of ``model``, their
     links included (one query per many-to-many field)."""
     result = {}
+    # Read once: ``model.history`` makes a new manager on every access.
+    compared = [(f.name, f.attname, f.related_model if f.is_relation else None)
+                for f in _compared_fields(model)]
     for record in records:
         values = {}
-        for model_field in _compared_fields(model):
-            value = getattr(record, model_field.attname)
-            if model_field.is_relation:
-                value = codes(model_field.related_model, value)
-            values[model_field.name] = _plain(value)
+        for name, attname, related in compared:
+            value = getattr(record, attname)
+            if related is not None:
+                value = codes(related, value)
+            values[name] = _plain(value)
         result[record.history_id] = values
     ids = list(result)
     for m2m in _m2m_fields(model):
@@ -121,11 +124,11 @@ def snapshots(model: type[models.Model], records: Sequence, codes: _Codes) -> di
     return result
 
 
-def _empty(value) -> bool:
+def empty(value) -> bool:
     return value is None or value == "" or value == []
 
 
-def _diff(prefix: str, old: dict | None, new: dict | None) -> list[Change]:
+def compare(prefix: str, old: dict | None, new: dict | None) -> list[Change]:
     """The changes from ``old`` to ``new`` (None: the object did not exist, or no longer
     does); an object added or removed is one change of the object itself when it has a
     ``prefix`` (a part), and one change per filled-in field otherwise."""
@@ -137,7 +140,7 @@ def _diff(prefix: str, old: dict | None, new: dict | None) -> list[Change]:
     changes = []
     for name in (after or before):
         a, b = before.get(name), after.get(name)
-        if a != b and not (_empty(a) and _empty(b)):
+        if a != b and not (empty(a) and empty(b)):
             changes.append(Change(f"{prefix}.{name}" if prefix else name, a, b))
     return changes
 
@@ -159,7 +162,7 @@ def _previous_of(model: type[models.Model], records: Sequence) -> dict[int, Any]
     return previous
 
 
-def _part_key(name: str, snapshot: dict, pk: int):
+def part_key(name: str, snapshot: dict, pk: int):
     if name == "lawful_bases" and snapshot.get("basis"):
         return snapshot["basis"]
     return pk
@@ -187,7 +190,7 @@ def versions(model: type[models.Model], records: Sequence, *,
     if not records:
         return []
     with_parts = model is ProcessingActivity if with_parts is None else with_parts
-    codes = _Codes()
+    codes = Codes()
     previous = _previous_of(model, records)
     states = snapshots(model, [*records, *(p for p in previous.values() if p is not None)], codes)
     result = []
@@ -198,13 +201,13 @@ def versions(model: type[models.Model], records: Sequence, *,
         number = record.version if with_parts else record.number
         result.append(Version(number, record.history_date, _who(record),
                               record.history_path or "", KINDS[record.history_type],
-                              _diff("", old, new)))
+                              compare("", old, new)))
     if with_parts:
         _add_part_changes(records[0].id, result, codes)
     return result
 
 
-def _add_part_changes(activity_id: int, result: list[Version], codes: _Codes) -> None:
+def _add_part_changes(activity_id: int, result: list[Version], codes: Codes) -> None:
     by_version = {v.version: v for v in result}
     for name, model in PARTS.items():
         rows = list(model.history.filter(activity_id=activity_id,
@@ -221,5 +224,5 @@ def _add_part_changes(activity_id: int, result: list[Version], codes: _Codes) ->
             if before is not None and before.history_type == "-":
                 old = None
             new = None if row.history_type == "-" else states[row.history_id]
-            key = _part_key(name, new or old or {}, row.id)
-            by_version[row.owner_version].changes.extend(_diff(f"{name}[{key}]", old, new))
+            key = part_key(name, new or old or {}, row.id)
+            by_version[row.owner_version].changes.extend(compare(f"{name}[{key}]", old, new))

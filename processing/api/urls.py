@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import history_views, views
+from . import diff_views, history_views, views
 
 router = DefaultRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -32,5 +32,6 @@ urlpatterns = [
          name="organisation-history"),
     path("recipients/<str:pk>/history/", history_views.RecipientHistoryView.as_view(),
          name="recipient-history"),
+    path("register/diff/", diff_views.RegisterDiffView.as_view(), name="register-diff"),
     path("", include(router.urls)),
 ]

@@ -1,9 +1,10 @@
 """Changes to the register: activities created, changed and retired in the period.
 
-Read from the audit history (django-simple-history): each change names who made it,
-through which path (admin, API, import...), and what changed, field by field, the
-many-to-many links (data categories, subjects...) and the parts of the activity
-(purposes, lawful bases, recipients, transfers, retention rules) included.
+What the register is at the end of the period against what it was at its start comes
+from the register diff (``processing.diff``): the activities created, retired (or
+deleted) and changed, and what differs, field by field, parts and links included. Every
+change recorded in between is listed too, from the audit history (django-simple-history):
+who made it, through which path (admin, API, import...), and what it changed.
 The period runs from the end of the previous change report of the same organisation
 (or the week before, for the first one) to the end of the report's day.
 """
@@ -19,6 +20,8 @@ from django.db.models import ManyToManyField
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
+from entities.models import Organisation
+from processing import diff as diffs
 from processing.models import (
     ActivityLawfulBasis,
     ActivityRecipient,
@@ -202,6 +205,9 @@ def _part_changes(scope, start, end, cache) -> list[Change]:
 
 def build(report, previous) -> ReportContent:
     start, end = window_start(report, previous), period_end(report.period)
+    # What the register is at the end against what it was at the start (the diff), and
+    # every change recorded in between, with who made it (the history).
+    diff = diffs.register_diff(report.organisation_id, start, end)
     cache: dict = {}
     changes = _activity_changes(report.organisation, start, end, cache)
     changes += _part_changes(report.organisation, start, end, cache)
@@ -209,47 +215,52 @@ def build(report, previous) -> ReportContent:
 
     activity_ids = {c.activity_id for c in changes}
     activities = ProcessingActivity.objects.select_related("organisation").in_bulk(activity_ids)
+    organisation_ids = {a.organisation_id for a in diff.activities}
+    names = dict(Organisation.objects.filter(
+        pk__in=organisation_ids | {a.organisation_id for a in activities.values()})
+        .values_list("pk", "name"))
 
     def ident(activity_id):
         activity = activities.get(activity_id)
         if activity is None:
             return ["", f"#{activity_id}", "(deleted activity)"]
-        return [activity.organisation.name, activity.reference, activity.name]
+        return [names.get(activity.organisation_id, ""), activity.reference, activity.name]
 
     def local(when):
         return timezone.localtime(when).replace(tzinfo=None)
 
-    by_action: dict[str, set[int]] = {a: set() for a in (CREATED, CHANGED, RETIRED, REINSTATED,
-                                                          DELETED)}
-    by_person: Counter[str] = Counter()
-    for change in changes:
-        by_action[change.action].add(change.activity_id)
-        by_person[change.who] += 1
-    # An activity created in the period is reported as created, not also as changed.
-    by_action[CHANGED] -= by_action[CREATED] | by_action[DELETED]
+    def listed(entries: list[diffs.ActivityDiff]) -> list[list]:
+        return [[names.get(e.organisation_id, ""), e.reference, e.name,
+                 local(e.changed_at) if e.changed_at else None, user_display(e.user), e.path]
+                for e in entries]
 
-    def firsts(action):
-        seen, rows = set(), []
-        for c in changes:
-            if c.action == action and c.activity_id not in seen:
-                seen.add(c.activity_id)
-                rows.append([*ident(c.activity_id), local(c.when), c.who, c.path])
-        return rows
+    by_person: Counter[str] = Counter(c.who for c in changes)
+    retired = [e for e in diff.retired if e.how == diffs.RETIRED_STATUS]
+    deleted = [e for e in diff.retired if e.how == diffs.DELETED]
+    reinstated = [e for e in diff.changed if any(
+        c.field == "status" and c.old == ActivityStatus.RETIRED for c in e.changes)]
+    by_action = {CREATED: len(diff.added), CHANGED: len(diff.changed),
+                 RETIRED: len(retired), REINSTATED: len(reinstated), DELETED: len(deleted)}
 
     log_rows = [
         [local(c.when), *ident(c.activity_id), c.action, ", ".join(c.fields), c.details, c.who,
          c.path]
         for c in changes
     ]
+    diff_rows = [[names.get(e.organisation_id, ""), e.reference, e.name, e.kind, c.field,
+                  _shorten(diffs.value_text(c.old), 500),
+                  _shorten(diffs.value_text(c.new), 500)]
+                 for e in diff.activities for c in e.changes]
     summary = {
         "from": start.isoformat(), "to": end.isoformat(),
-        "created": len(by_action[CREATED]), "changed": len(by_action[CHANGED]),
-        "retired": len(by_action[RETIRED]), "reinstated": len(by_action[REINSTATED]),
-        "deleted": len(by_action[DELETED]), "changes": len(changes),
+        "created": by_action[CREATED], "changed": by_action[CHANGED],
+        "retired": by_action[RETIRED], "reinstated": by_action[REINSTATED],
+        "deleted": by_action[DELETED], "changes": len(changes),
         "people": sorted(by_person),
     }
     when_columns = ["Organisation", "Reference", "Activity", "When", "Who", "Through"]
     window = f"{local(start):%d %b %Y %H:%M} to {local(end):%d %b %Y %H:%M}"
+    last_change = "When, who and through what: the activity's last change in the period."
     return ReportContent(
         title=TITLE,
         scope=report.organisation.name if report.organisation_id else "Whole register",
@@ -264,17 +275,24 @@ def build(report, previous) -> ReportContent:
             Figure("People who changed the register", len(by_person)),
         ],
         sections=[
-            Section("Created", when_columns, firsts(CREATED),
+            Section("Created", when_columns, listed(diff.added), description=last_change,
                     empty_text="No activity was created in the period."),
-            Section("Retired", when_columns, firsts(RETIRED),
+            Section("Retired", when_columns, listed([*retired, *deleted]),
+                    description="Retired, or deleted. " + last_change,
                     empty_text="No activity was retired in the period."),
+            Section("What changed", ["Organisation", "Reference", "Activity", "Change", "Field",
+                                     "Before", "After"], diff_rows,
+                    description=f"The register at {local(end):%d %b %Y %H:%M} against the "
+                                f"register at {local(start):%d %b %Y %H:%M}, field by field "
+                                "(values as the API writes them: codes, ids, ISO dates).",
+                    empty_text="Nothing differs between the start and the end of the period."),
             Section("All changes", ["When", "Organisation", "Reference", "Activity", "Change",
                                     "What changed", "Details", "Who", "Through"], log_rows,
                     description=f"Every change recorded from {window}.",
                     empty_text="Nothing changed in the period."),
         ],
         charts=[
-            Chart("Activities by change", [(a, len(by_action[a])) for a in
+            Chart("Activities by change", [(a, by_action[a]) for a in
                                            (CREATED, CHANGED, RETIRED, REINSTATED)]),
             Chart("Changes by person", by_person.most_common(15)),
         ],

@@ -247,6 +247,14 @@ def test_changes_since_the_previous_report_name_who_and_what(register, today):
     assert [(r["Reference"], r["Who"]) for r in retired_rows] == [("ACM-21", "bob")]
     # Acme's earlier history (the factories' register) is before the first report.
     assert not any(r["Reference"] == "ACM-01" for r in log)
+    # What differs between the start and the end of the period, from the register diff.
+    diff = {(r["Reference"], r["Field"]): (r["Change"], r["Before"], r["After"])
+            for r in _rows_by_header(workbook(second.xlsx_file), "What changed")}
+    assert diff[("ACM-20", "name")] == ("changed", "Newsletter", "Monthly newsletter")
+    assert diff[("ACM-20", "data_categories")] == ("changed", "contact, identity",
+                                                   "contact, financial, identity")
+    assert diff[("ACM-21", "status")] == ("retired", "draft", "retired")
+    assert {ref for ref, _field in diff} == {"ACM-20", "ACM-21"}
 
 
 def _create(organisation, user, reference, name):
