@@ -24,7 +24,7 @@ from ..models import ActivityStatus, ProcessingActivity
 from ..register.reader import read_in_chunks
 from ..register.records import Activity
 from . import items, lawful, risk, transfers  # noqa: F401  (registers the rules, in order)
-from .base import RULES, SEVERITY_ORDER, Finding, Rule, Severity, as_record, rule
+from .base import RULES, SEVERITY_ORDER, Finding, Rule, Severity, as_record, rule, translating
 from .risk import dpia_criteria, dpia_triggers
 
 __all__ = [
@@ -41,12 +41,13 @@ def _findings(activity: Activity, today: datetime.date) -> list[Finding]:
     """The findings of one activity record, most severe first. A retired activity has none."""
     if activity.status == ActivityStatus.RETIRED:
         return []
-    findings = [
-        Finding(code=r.code, severity=r.severity, message=str(message), field=field,
-                article=r.article)
-        for r in RULES
-        for field, message in r.check(activity, today)
-    ]
+    with translating():
+        findings = [
+            Finding(code=r.code, severity=r.severity, message=str(message), field=field,
+                    article=r.article)
+            for r in RULES
+            for field, message in r.check(activity, today)
+        ]
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings
 

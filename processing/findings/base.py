@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from django.db import models
@@ -60,15 +62,38 @@ def rule(code: str, severity: str, article: str, title: str):
 
 #: Messages in each language, translated once: the rules run for every activity of a
 #: register, and a message looked up in the catalogues each time costs more than the rule.
-_TRANSLATED: dict[tuple[str | None, str], str] = {}
+_TRANSLATED: dict[str | None, dict[str, str]] = {}
+#: The messages of the language the rules run in, while they run (``translating``): the
+#: language is then asked for once per activity, not once per message.
+_running: ContextVar[dict[str, str] | None] = ContextVar("findings_messages", default=None)
+
+
+def _messages() -> dict[str, str]:
+    language = get_language()
+    messages = _TRANSLATED.get(language)
+    if messages is None:
+        messages = _TRANSLATED[language] = {}
+    return messages
+
+
+@contextmanager
+def translating():
+    """Run rules in the active language, with its messages at hand."""
+    token = _running.set(_messages())
+    try:
+        yield
+    finally:
+        _running.reset(token)
 
 
 def _(message: str) -> str:
     """``message`` in the active language (a rule's message, formatted as it is made)."""
-    key = (get_language(), message)
-    text = _TRANSLATED.get(key)
+    messages = _running.get()
+    if messages is None:
+        messages = _messages()
+    text = messages.get(message)
     if text is None:
-        text = _TRANSLATED[key] = gettext(message)
+        text = messages[message] = gettext(message)
     return text
 
 

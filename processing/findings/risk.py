@@ -81,7 +81,10 @@ def dpia_triggers(activity: Activity | ProcessingActivity) -> list[str]:
     when none is expected: one criterion alone is a matter of screening
     (``dpia_criteria``)."""
     activity = as_record(activity)
-    criteria = dpia_criteria(activity)
+    return _triggers(activity, dpia_criteria(activity))
+
+
+def _triggers(activity: Activity, criteria: list[str]) -> list[str]:
     ico = _ico_list(activity)
     if len(criteria) >= 2 or ico:
         return criteria + ico
@@ -104,7 +107,7 @@ def _dpia(activity, today):
 @rule("A35-SCREENING", Severity.INFO, "Art 35(1)", "DPIA screening recorded")
 def _dpia_screening(activity, today):
     criteria = dpia_criteria(activity)
-    if (_is_controller(activity) and len(criteria) == 1 and not dpia_triggers(activity)
+    if (_is_controller(activity) and len(criteria) == 1 and not _triggers(activity, criteria)
             and not activity.dpia_required and not _dpia_recorded(activity)):
         yield "dpia_required", _("One DPIA screening criterion is met (%(why)s): a DPIA is "
                                  "expected when two are; record whether one is required.") % {
