@@ -93,11 +93,17 @@ class _Writer:
             kind = "date" if style in ("text", "header") else "plain date"
             sheet.write_datetime(row, column, value, formats[kind])
         else:
-            text = ILLEGAL_XML.sub("", str(value))
-            if len(text) > XLSX_CELL_LIMIT:
-                raise ValueTooLong(sheet.name, row + 1, column, text)
-            chosen = self.quoted if text.startswith(FORMULA_PREFIXES) else formats
-            sheet.write_string(row, column, text, chosen[style])
+            self.text(row, column, str(value), style)
+
+    def text(self, row: int, column: int, value: str, style: str = "text") -> None:
+        text = ILLEGAL_XML.sub("", value)
+        if not text:
+            self.sheet.write_blank(row, column, None, self.formats[style])
+            return
+        if len(text) > XLSX_CELL_LIMIT:
+            raise ValueTooLong(self.sheet.name, row + 1, column, text)
+        chosen = self.quoted if text.startswith(FORMULA_PREFIXES) else self.formats
+        self.sheet.write_string(row, column, text, chosen[style])
 
     def table(self, start_row: int, columns, rows, widths: list[int]) -> int:
         """The table at ``start_row``; ``widths`` (the longest line of each column so far)
@@ -109,11 +115,14 @@ class _Writer:
         last = start_row
         for last, row in enumerate(rows, start=start_row + 1):
             for c, value in enumerate(row):
-                self.put(last, c, value)
-                if c < len(widths) and value is not None:
-                    size = longest_line(display(value))
-                    if size > widths[c]:
-                        widths[c] = size
+                if type(value) is str:  # most cells: written and measured straight away
+                    self.text(last, c, value)
+                    size = len(value) if "\n" not in value else longest_line(value)
+                else:
+                    self.put(last, c, value)
+                    size = 0 if value is None else longest_line(display(value))
+                if c < len(widths) and size > widths[c]:
+                    widths[c] = size
         return last
 
     def lay_out(self, widths: list[int], header_row: int | None = None) -> None:
