@@ -278,6 +278,8 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
     list_per_page = 100
     # Facet counts would run the findings engine once per filter choice.
     show_facets = admin.ShowFacets.NEVER
+    # One count of the activities listed, not a second of the whole register beside it.
+    show_full_result_count = False
     autocomplete_fields = [
         "organisation", "joint_controllers", "controllers_served", "data_subjects",
         "data_categories", "special_category_conditions", "schedule1_conditions",

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from entities.models import ContactRole
 
 from .findings import RULES_BY_CODE, Finding, activity_findings
+from .findings.base import _  # messages translated once per language, as the rules' are
 from .models import ActivityStatus, ProcessingActivity
 from .register import read_activity
 from .register.reader import read_in_chunks
@@ -34,14 +35,14 @@ from .register.records import Activity, Controller, ThirdParty
 
 
 class Status(models.TextChoices):
-    COMPLETE = "complete", _("complete")
-    PARTIAL = "partial", _("partial")
-    MISSING = "missing", _("missing")
+    COMPLETE = "complete", gettext_lazy("complete")
+    PARTIAL = "partial", gettext_lazy("partial")
+    MISSING = "missing", gettext_lazy("missing")
 
 
 class Record(models.TextChoices):
-    CONTROLLER = "controller", _("controller record, Art 30(1)")
-    PROCESSOR = "processor", _("processor record, Art 30(2)")
+    CONTROLLER = "controller", gettext_lazy("controller record, Art 30(1)")
+    PROCESSOR = "processor", gettext_lazy("processor record, Art 30(2)")
 
 
 # --- what the engine does not check: the parties' identity and contact details ---------------
@@ -118,40 +119,42 @@ _TRANSFER_CODES = ("CH5-MECHANISM", "CH5-MECHANISM-REGIME", "CH5-MECHANISM-DESTI
 
 CONTROLLER_ITEMS: tuple[Item, ...] = (
     Item("1a", Record.CONTROLLER, "Art 30(1)(a)",
-         _("Name and contact details of the controller, joint controllers, representative "
-           "and DPO"),
+         gettext_lazy("Name and contact details of the controller, joint controllers, "
+                      "representative and DPO"),
          codes=("A26-JOINT",), identity=_controller_identity),
-    Item("1b", Record.CONTROLLER, "Art 30(1)(b)", _("Purposes of the processing"),
+    Item("1b", Record.CONTROLLER, "Art 30(1)(b)", gettext_lazy("Purposes of the processing"),
          codes=("A30-PURPOSES",), empty_codes=("A30-PURPOSES",)),
     Item("1c", Record.CONTROLLER, "Art 30(1)(c)",
-         _("Categories of data subjects and of personal data"),
+         gettext_lazy("Categories of data subjects and of personal data"),
          codes=("A30-SUBJECTS", "A30-DATA"), empty_codes=("A30-SUBJECTS", "A30-DATA")),
-    Item("1d", Record.CONTROLLER, "Art 30(1)(d)", _("Categories of recipients (or none)"),
+    Item("1d", Record.CONTROLLER, "Art 30(1)(d)",
+         gettext_lazy("Categories of recipients (or none)"),
          codes=("A30-RECIPIENTS",), empty_codes=("A30-RECIPIENTS",)),
     Item("1e", Record.CONTROLLER, "Art 30(1)(e)",
-         _("Transfers to third countries and their safeguards"),
+         gettext_lazy("Transfers to third countries and their safeguards"),
          codes=_TRANSFER_CODES, each_transfer_code="CH5-MECHANISM"),
-    Item("1f", Record.CONTROLLER, "Art 30(1)(f)", _("Time limits for erasure (retention)"),
+    Item("1f", Record.CONTROLLER, "Art 30(1)(f)",
+         gettext_lazy("Time limits for erasure (retention)"),
          codes=("A30-RETENTION",), empty_codes=("A30-RETENTION",)),
     Item("1g", Record.CONTROLLER, "Art 30(1)(g)",
-         _("Technical and organisational security measures"),
+         gettext_lazy("Technical and organisational security measures"),
          codes=("A30-SECURITY",), empty_codes=("A30-SECURITY",)),
 )
 
 PROCESSOR_ITEMS: tuple[Item, ...] = (
     Item("2a", Record.PROCESSOR, "Art 30(2)(a)",
-         _("Name and contact details of the processor, each controller served, "
-           "representative and DPO"),
+         gettext_lazy("Name and contact details of the processor, each controller served, "
+                      "representative and DPO"),
          codes=("A30-CONTROLLERS", "A30-CONTROLLER-CONTACTS"), empty_codes=("A30-CONTROLLERS",),
          identity=_processor_identity),
     Item("2b", Record.PROCESSOR, "Art 30(2)(b)",
-         _("Categories of processing carried out for each controller"),
+         gettext_lazy("Categories of processing carried out for each controller"),
          codes=("A30-PURPOSES",), empty_codes=("A30-PURPOSES",)),
     Item("2c", Record.PROCESSOR, "Art 30(2)(c)",
-         _("Transfers to third countries and their safeguards"),
+         gettext_lazy("Transfers to third countries and their safeguards"),
          codes=_TRANSFER_CODES, each_transfer_code="CH5-MECHANISM"),
     Item("2d", Record.PROCESSOR, "Art 30(2)(d)",
-         _("Technical and organisational security measures"),
+         gettext_lazy("Technical and organisational security measures"),
          codes=("A30-SECURITY",), empty_codes=("A30-SECURITY",)),
 )
 

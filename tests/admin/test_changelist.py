@@ -180,3 +180,17 @@ def test_reference_data_lists_show_the_french_names(client, dpo_a, url, french):
     names = [obj.name_fr for obj in response.context["cl"].result_list]
     assert names == [french]
     assert french in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_change_list_counts_the_activities_once(client, org_a, dpo_a):
+    """The paginator counts the activities listed; the whole register is not counted again
+    beside them (a second scan that grows with the register)."""
+    bulk_register(org_a, 5)
+    client.force_login(dpo_a)
+    for url in (CHANGELIST, f"{CHANGELIST}?review=none"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in (q["sql"] or "")]
+        assert len(counts) == 1, counts

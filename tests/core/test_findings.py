@@ -454,3 +454,18 @@ def test_every_rule_is_documented():
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "findings.md").read_text()
     assert all(f"`{r.code}`" in text for r in RULES)
+
+
+def test_messages_are_in_the_language_active_when_the_rules_run():
+    """Messages are translated once per language and kept: each language has its own."""
+    from django.utils import translation
+
+    from processing.findings import dpia_criteria
+
+    a = complete_activity()
+    a.data_categories.add(data_category("health"))
+    record = ProcessingActivity.objects.with_register().get(pk=a.pk)
+    for language, expected in (("en-gb", "special category data"), ("fr", "données sensibles"),
+                               ("en-gb", "special category data")):
+        with translation.override(language):
+            assert expected in dpia_criteria(record)
