@@ -365,6 +365,9 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         readonly = ["status", "version", "updated_at", "last_reviewed_on"]
         if obj is not None:
             readonly.append("organisation")
+            if (not request.user.is_superuser
+                    and role_in(request, obj.organisation_id) != MemberRole.DPO):
+                readonly.append("next_review_on")  # set by approval, not by a contributor
         if not self._may_assign_owner(request, obj):
             readonly.append("owner")
         return readonly
@@ -442,6 +445,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             ]
             context["completeness"] = activity_completeness(current)
             context["workflow_actions"] = self.available_transitions(request, current)
+            context["error_findings"] = sum(f.severity == "error" for f, _anchor in context["findings"])
             context["current_version"] = current.version
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -114,6 +114,7 @@ def transition(model_admin, request, object_id, action):
         services.activity_transition(
             activity=activity, action=action, user=request.user, path="admin",
             expected_version=int(expected) if expected.isdigit() else None,
+            override_reason=request.POST.get("override_reason", ""),
         )
     except services.StaleWrite:
         messages.error(request, _(

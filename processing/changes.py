@@ -63,6 +63,8 @@ class Version:
     path: str
     type: str
     changes: list[Change] = field(default_factory=list)
+    #: Why, where the change says so (an approval over error findings keeps its reason).
+    reason: str = ""
 
 
 class Codes:
@@ -201,7 +203,7 @@ def versions(model: type[models.Model], records: Sequence, *,
         number = record.version if with_parts else record.number
         result.append(Version(number, record.history_date, _who(record),
                               record.history_path or "", KINDS[record.history_type],
-                              compare("", old, new)))
+                              compare("", old, new), record.history_change_reason or ""))
     if with_parts:
         _add_part_changes(records[0].id, result, codes)
     return result

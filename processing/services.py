@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from entities.models import MemberRole, Membership
 from ropa import bulk
 from ropa.audit import audit_context, current_actor, record_history, save_with_one_history_row
 from ropa.validation import full_clean
@@ -158,9 +159,10 @@ def _touch(activity: ProcessingActivity) -> None:
     """Record a change of the activity's parts as a version of the activity: the version
     raised in memory before the parts were written (their history rows carry it) is saved,
     with one history row of the activity. One version per service call."""
-    ProcessingActivity.objects.filter(pk=activity.pk).update(
-        version=activity.version, updated_at=timezone.now()
-    )
+    changes = {"version": activity.version, "updated_at": timezone.now()}
+    if _back_to_draft(activity, activity.status):
+        changes.update(status=activity.status, status_changed_at=activity.status_changed_at)
+    ProcessingActivity.objects.filter(pk=activity.pk).update(**changes)
     activity.refresh_from_db()
     if _own_row(activity):
         record_history(activity)
@@ -172,7 +174,7 @@ def lock_activity(activity: ProcessingActivity, expected_version: int | None) ->
     current = ProcessingActivity.objects.select_for_update().get(pk=activity.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleWrite(current, expected_version)
-    activity.version = current.version
+    activity.version, activity.status = current.version, current.status
     return current
 
 
@@ -241,6 +243,7 @@ def activity_update(
         current = lock_activity(activity, expected_version)
         for name, value in plain.items():
             setattr(activity, name, value)
+        _back_to_draft(activity, current.status)
         if activity.reference != current.reference:
             lock_register(activity.organisation)
             _check_reference(activity)
@@ -249,6 +252,68 @@ def activity_update(
         save_with_one_history_row(activity, m2m, record=_own_row(activity))
         _validate_activity(activity)
     return activity
+
+
+def _acting_user():
+    actor = current_actor()
+    return actor.user if actor is not None else None
+
+
+def _contributor_edit(activity: ProcessingActivity) -> bool:
+    """Whether the write is a contributor's (not its organisation's DPO's)."""
+    user = _acting_user()
+    if user is None or user.is_superuser:
+        return False
+    return Membership.objects.filter(user=user, organisation_id=activity.organisation_id,
+                                     role=MemberRole.CONTRIBUTOR).exists()
+
+
+def _back_to_draft(activity: ProcessingActivity, status: str) -> bool:
+    """A contributor's change to an approved record, or to one in review, sends it back
+    to draft (DESIGN.md section 7): what the DPO approved is not changed under it."""
+    if status in (ActivityStatus.ACTIVE, ActivityStatus.IN_REVIEW) and _contributor_edit(activity):
+        activity.status = ActivityStatus.DRAFT
+        activity.status_changed_at = timezone.now()
+        return True
+    return False
+
+
+def _approval_refused(activity: ProcessingActivity, today: datetime.date, override: str) -> None:
+    """Refuse an approval that is a click rather than a control: one by the DPO who
+    submitted the activity where the organisation has another DPO, or one of an activity
+    with error findings without a reason (which is then kept with the approval)."""
+    from .findings import Severity, activity_findings
+    from .register import read_activity
+
+    user = _acting_user()
+    dpos = dict(Membership.objects.filter(
+        organisation_id=activity.organisation_id, role=MemberRole.DPO, user__is_active=True,
+    ).values_list("user_id", "user__username")) if user is not None else {}
+    others = [name for pk, name in dpos.items() if pk != user.pk] if dpos else []
+    if len(dpos) >= 2 and others:
+        submit = (activity.history.filter(status=ActivityStatus.IN_REVIEW,
+                                          status_changed_at=activity.status_changed_at)
+                  .order_by("history_id").values_list("history_user_id", flat=True).first())
+        if submit == user.pk:
+            raise ValidationError({"status": ValidationError(
+                _("You submitted %(ref)s for review: another DPO of its organisation "
+                  "(%(others)s) approves it.") % {"ref": activity.reference,
+                                                  "others": ", ".join(sorted(others))},
+                code="state")})
+    errors = [f for f in activity_findings(read_activity(activity.pk), today=today)
+              if f.severity == Severity.ERROR]
+    if not errors:
+        return
+    if not override.strip():
+        raise ValidationError({"override_reason": ValidationError(
+            _("Approval refused: %(ref)s has %(n)s open error finding(s): %(list)s. Fix them, "
+              "or give the reason it is approved nonetheless (override reason).") % {
+                "ref": activity.reference, "n": len(errors),
+                "list": "; ".join(f"{f.code} ({f.message})" for f in errors)},
+            code="findings")})
+    activity._change_reason = _(
+        "Approved over %(n)s open error finding(s) (%(codes)s): %(reason)s") % {
+        "n": len(errors), "codes": ", ".join(f.code for f in errors), "reason": override.strip()}
 
 
 TRANSITIONS = {
@@ -265,11 +330,16 @@ TRANSITIONS = {
 def activity_transition(
     *, activity: ProcessingActivity, action: str, user=None, path=None,
     expected_version: int | None = None, today: datetime.date | None = None,
+    override_reason: str = "",
 ) -> ProcessingActivity:
     """Move an activity along the review workflow.
 
     draft -> in review (submit) -> active (approve); back to draft; retired (kept, with
-    its history) and reinstated. Approval records the review date and sets the next one.
+    its history) and reinstated. Approval is a control (:func:`_approval_refused`): refused
+    while the activity has error findings unless ``override_reason`` says why it is
+    approved nonetheless (kept as the reason of its history row); refused to whoever
+    submitted it where the organisation has another DPO. It records the review date and
+    sets the next one.
     """
     if action not in TRANSITIONS:
         raise ValidationError(
@@ -286,10 +356,12 @@ def activity_transition(
                 _("Cannot %(action)s an activity that is %(status)s.")
                 % {"action": action.replace("_", " "), "status": activity.get_status_display()},
                 code="state")})
+        if action == "approve":
+            today = today or timezone.localdate()
+            _approval_refused(activity, today, override_reason)
         activity.status = target
         activity.status_changed_at = timezone.now()
         if action == "approve":
-            today = today or timezone.localdate()
             activity.last_reviewed_on = today
             activity.next_review_on = today + datetime.timedelta(
                 days=settings.ROPA_REVIEW_INTERVAL_DAYS

@@ -8,8 +8,9 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -342,8 +343,11 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
     def _transition(self, request, action_name):
         activity = self.get_object()
         version = expected_version(request, activity)
+        reason = request.data.get("override_reason", "") if isinstance(request.data, dict) else ""
+        if not isinstance(reason, str):
+            raise serializers.ValidationError({"override_reason": ["A text."]})
         transition_activity(activity=activity, action=action_name, user=request.user,
-                            expected_version=version)
+                            expected_version=version, override_reason=reason)
         return self._show(activity)
 
     @_workflow_doc("Submit a draft for review (DPO, or the contributor who owns it)")
@@ -351,7 +355,17 @@ class ActivityViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ETagMixi
     def submit(self, request, pk=None):
         return self._transition(request, "submit")
 
-    @_workflow_doc("Approve an activity in review (DPO); sets the review dates")
+    @extend_schema(
+        summary="Approve an activity in review (DPO); sets the review dates",
+        description="Refused (400, `override_reason`, naming the findings) while the activity "
+                    "has error findings, unless `override_reason` says why it is approved "
+                    "nonetheless: the reason is kept with the approval in the history. Refused "
+                    "(409) to the DPO who submitted it where its organisation has another DPO.",
+        request=inline_serializer("Approval", {"override_reason": serializers.CharField(
+            required=False, allow_blank=True)}),
+        parameters=[IF_MATCH],
+        responses={200: s.ActivitySerializer, **errors(400, 401, 403, 404, 409, 412)},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._transition(request, "approve")

@@ -151,9 +151,11 @@ def save_activity(*, data: dict, user, instance: ProcessingActivity | None = Non
 
 
 @transaction.atomic
-def transition_activity(*, activity, action: str, user, expected_version: int | None):
+def transition_activity(*, activity, action: str, user, expected_version: int | None,
+                        override_reason: str = ""):
     return services.activity_transition(activity=activity, action=action, user=user,
-                                        path=ChangePath.API, expected_version=expected_version)
+                                        path=ChangePath.API, expected_version=expected_version,
+                                        override_reason=override_reason)
 
 
 # --- organisations and third parties -----------------------------------------------------------

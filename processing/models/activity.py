@@ -318,7 +318,10 @@ class ProcessingActivity(models.Model):
         m2m_fields=[
             data_subjects, data_categories, special_category_conditions, schedule1_conditions,
             security_measures, joint_controllers, controllers_served,
-        ]
+        ],
+        # Why a version was made, where one is given: an approval over error findings
+        # keeps the DPO's reason whole.
+        history_change_reason_field=models.TextField(null=True),
     )
     objects = ActivityQuerySet.as_manager()
 

@@ -125,7 +125,12 @@ def test_workflow_actions(org, dpo_client):
     created = dpo_client.post(URL, payload(org), format="json").data
     url = f"{URL}{created['id']}/"
     assert dpo_client.post(url + "submit/").data["status"] == "in_review"
-    approved = dpo_client.post(url + "approve/")
+    refused = dpo_client.post(url + "approve/")
+    assert refused.status_code == 400
+    assert refused.data["errors"][0]["field"] == "override_reason"
+    assert "open error finding(s): CH5-MECHANISM-REGIME" in refused.data["errors"][0]["message"]
+    approved = dpo_client.post(url + "approve/", {"override_reason": "Retention agreed next week"},
+                               format="json")
     assert approved.status_code == 200 and approved.data["status"] == "active"
     assert approved.data["next_review_on"]
     again = dpo_client.post(url + "approve/")

@@ -35,4 +35,7 @@ class HistoryEntrySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["created", "changed", "deleted"],
                                    help_text="What the change did to the object.")
     changes = FieldChangeSerializer(many=True)
+    reason = serializers.CharField(help_text=(
+        "Why, where the change says so: an approval over open error findings keeps the "
+        "DPO's reason (empty otherwise)."))
 

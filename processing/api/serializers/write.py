@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from entities.models import Contact, Country, Organisation, RecipientCategory, ThirdParty
+from entities.models import (
+    Contact,
+    Country,
+    MemberRole,
+    Membership,
+    Organisation,
+    RecipientCategory,
+    ThirdParty,
+)
 from processing.durations import parse_period
 from processing.models import (
     ActivityLawfulBasis,
@@ -212,9 +220,26 @@ class ActivityWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         # description here, so naming one the activity lacks is refused here.
         errors = {}
         self._check_purpose_scopes(attrs, errors)
+        self._check_review_dates(attrs, errors)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def _check_review_dates(self, attrs, errors):
+        """Review dates are set by approval (or accepted in a review campaign): a
+        contributor cannot type them (DESIGN.md section 7); a DPO restoring a register can."""
+        request = self.context["request"]
+        if request.user.is_superuser:
+            return
+        organisation = attrs.get("organisation") or getattr(self.instance, "organisation", None)
+        if organisation is None or not Membership.objects.filter(
+                user=request.user, organisation=organisation,
+                role=MemberRole.CONTRIBUTOR).exists():
+            return
+        for name in ("last_reviewed_on", "next_review_on"):
+            if name in attrs and attrs[name] != getattr(self.instance, name, None):
+                errors[name] = ("Set by approval: a contributor cannot change the review "
+                                "dates; the DPO sets them by approving the activity.")
 
     def _check_purpose_scopes(self, attrs, errors):
         if "purposes" in attrs:
