@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 import xlsxwriter
 from xlsxwriter.exceptions import DuplicateWorksheetName
 
+from .xlsx_rows import Worksheet, write_cells
+
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -190,6 +192,10 @@ class Workbook(xlsxwriter.Workbook):
         super().__init__(filename, options)
         self._names_taken: set[str] = set()
 
+    def add_worksheet(self, name=None, worksheet_class=None):
+        """A sheet whose rows :func:`render_xlsx` writes whole (``xlsx_rows.Worksheet``)."""
+        return super().add_worksheet(name, worksheet_class or Worksheet)
+
     def _check_sheetname(self, sheetname, is_chartsheet=False):
         sheets, self.worksheets_objs = self.worksheets_objs, []
         try:  # XlsxWriter's checks, against no sheet
@@ -251,6 +257,7 @@ def render_xlsx(sheets: Iterable[Sheet], *, workbook_class: type[Workbook] = Wor
             for values in rows:
                 if fitted and len(values) > len(longest):
                     longest += [0] * (len(values) - len(longest))
+                written = []  # (column, value, format) of the cells of the row
                 for column, value in enumerate(values):
                     if value is not None and value != "":
                         if fitted:
@@ -260,21 +267,17 @@ def render_xlsx(sheets: Iterable[Sheet], *, workbook_class: type[Workbook] = Wor
                         value = _cell_value(value)
                     if value is None or value == "":
                         if style == "header":
-                            worksheet.write_blank(number, column, None, cell_format)
+                            written.append((column, None, cell_format))
                         continue
                     if isinstance(value, str):
                         if len(value) > XLSX_CELL_LIMIT:
                             raise ValueTooLong(sheet.title, number + 1, column, value)
                         if value.startswith(FORMULA_PREFIXES):
                             first, other = quoted_by_style[style]
-                            worksheet.write_string(number, column, value,
-                                                   first if column == 0 else other)
+                            written.append((column, value, first if column == 0 else other))
                             continue
-                        worksheet.write_string(number, column, value,
-                                               first_format if column == 0 else cell_format)
-                    else:
-                        worksheet.write(number, column, value,
-                                        first_format if column == 0 else cell_format)
+                    written.append((column, value, first_format if column == 0 else cell_format))
+                write_cells(worksheet, number, written)
                 number += 1
             if block == sheet.freeze_after:
                 worksheet.freeze_panes(number, 0)
