@@ -19,7 +19,7 @@ from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.register.records import Activity, Contact, Organisation, Register
 
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
-from .ico import mechanism_label
+from .ico import Words
 
 ORGANISATION_SHEET = "Organisme"
 
@@ -33,59 +33,6 @@ _ROLES = {
 
 _STATUSES = {"draft": "Brouillon", "in_review": "En cours de validation", "active": "Validée",
              "retired": "Retirée"}
-
-
-class Words:
-    """What the fiches repeat, worked out once per export under the French translation:
-    the French names and labels of reference terms (each export reads each term once,
-    shared by every activity), the kinds of third party and SCC modules; and, per
-    organisation, its third parties' details."""
-
-    def __init__(self):
-        self._names: dict[int, tuple[object, str]] = {}
-        self._labels: dict[int, tuple[object, str]] = {}
-        self._choices: dict[tuple[str, str], str] = {}
-        self._parties: dict[int, tuple[object, str]] = {}
-
-    def name(self, term) -> str:
-        """``term.local_name``."""
-        known = self._names.get(id(term))
-        if known is None or known[0] is not term:
-            known = self._names[id(term)] = (term, term.local_name)
-        return known[1]
-
-    def label(self, term) -> str:
-        """``term.label``: the article (as cited in French) and the name."""
-        known = self._labels.get(id(term))
-        if known is None or known[0] is not term:
-            known = self._labels[id(term)] = (term, term.label)
-        return known[1]
-
-    def kind(self, party) -> str:
-        """``party.kind_label``."""
-        key = ("kind", party.kind)
-        if key not in self._choices:
-            self._choices[key] = party.kind_label
-        return self._choices[key]
-
-    def mechanism(self, transfer) -> str:
-        """:func:`mechanism_label` of a transfer."""
-        key = ("mechanism", f"{transfer.mechanism.id if transfer.mechanism else ''}"
-                            f"|{transfer.scc_module}")
-        if key not in self._choices:
-            self._choices[key] = mechanism_label(transfer)
-        return self._choices[key]
-
-    def details(self, party) -> str:
-        """A third party's details (:func:`_details`), kept for one organisation."""
-        known = self._parties.get(id(party))
-        if known is None or known[0] is not party:
-            known = self._parties[id(party)] = (party, _details(party))
-        return known[1]
-
-    def next_organisation(self) -> None:
-        """Let the details of the previous organisation's third parties go."""
-        self._parties.clear()
 
 
 def _person(contact: Contact | None) -> list[list[str]]:
@@ -205,10 +152,11 @@ def fiche(org: Organisation, activity: Activity, title: str, words: Words) -> Sh
                org.legal_representative.details() if org.legal_representative else ""], "label")
     sheet.row(["Société mère (groupe)", org.parent], "label")
     sheet.row(["Responsable(s) conjoint(s)",
-               lines(words.details(t) for t in activity.joint_controllers)], "label")
+               lines(words.details(t, _details) for t in activity.joint_controllers)], "label")
     if activity.is_processor_record:
         sheet.row(["Responsable(s) de traitement pour le compte duquel/desquels le traitement est "
-                   "effectué", lines(words.details(t) for t in activity.controllers_served)], "label")
+                   "effectué", lines(words.details(t, _details)
+                                     for t in activity.controllers_served)], "label")
     sheet.blank()
     sheet.row(["Logiciel / localisation des données", activity.data_location], "label")
     sheet.blank()
@@ -356,7 +304,7 @@ def _recipient_row(r, words: Words) -> list[str]:
                                   words.kind(party) if party else "") if x)
     if party is None:
         return [r.name, kind, lines([r.purpose, *(words.name(c) for c in r.data_categories)])]
-    return [words.details(party), kind, lines([
+    return [words.details(party, _details), kind, lines([
         r.purpose, *(words.name(c) for c in r.data_categories),
         f"Service : {party.service}" if party.service else "",
         f"Site web : {party.website}" if party.website else "",
