@@ -11,7 +11,8 @@ tests/exports/test_xlsxwriter_internals.py, which compares every sheet's XML wit
 XlsxWriter's own): ``Worksheet.constant_memory``, ``previous_row``, ``table``,
 ``row_info``, ``fh``, ``excel_version``, ``default_row_height``, ``original_row_height``,
 ``dim_rowmin`` (and the other three dimensions), ``xls_rowmax``, ``xls_colmax``,
-``_write_single_row()``, ``_write_row()``,
+``row_data_fh``, ``_write_single_row()`` and ``_opt_close()`` (extended to write the
+rows pending first), ``_write_row()``,
 ``_escape_control_characters()``, ``_escape_data()``, ``Format._get_xf_index()`` and
 ``xlsxwriter.utility._preserve_whitespace()``.
 """
@@ -63,7 +64,29 @@ def write_cells(worksheet, row: int, cells: Sequence[Cell]) -> None:
 
 
 class Worksheet(xlsxwriter.worksheet.Worksheet):
-    """XlsxWriter's worksheet, which :func:`write_cells` writes a row of at once."""
+    """XlsxWriter's worksheet, which :func:`write_cells` writes a row of at once. The rows
+    so written wait in :attr:`pending` until a few hundred have come, XlsxWriter writes a
+    row of its own, or the sheet's file is closed or assembled."""
+
+    #: Rows written at once and not yet in the sheet's file, at most this many.
+    PENDING_ROWS = 256
+
+    def __init__(self):
+        super().__init__()
+        self.pending: list[str] = []
+
+    def flush_pending(self) -> None:
+        if self.pending:
+            self.row_data_fh.write("".join(self.pending))
+            self.pending.clear()
+
+    def _write_single_row(self, current_row_num=0) -> None:
+        self.flush_pending()
+        super()._write_single_row(current_row_num)
+
+    def _opt_close(self) -> None:
+        self.flush_pending()
+        super()._opt_close()
 
     def write_at_once(self, row: int, cells: Sequence[Cell]) -> bool:
         """Write the row's XML, if it is made of text and blank cells with their formats
@@ -71,7 +94,11 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
         if not self.constant_memory or row < self.previous_row or row >= self.xls_rowmax:
             return False
         if row > self.previous_row:
-            self._write_single_row(row)  # the row XlsxWriter holds, if any
+            if any(self.table.values()) or self.previous_row in self.row_info or (
+                    self.previous_row in self.comments):
+                self._write_single_row(row)  # the row XlsxWriter holds
+            else:
+                self.previous_row = row  # XlsxWriter holds nothing to write
         elif self.table.get(row):
             return False  # XlsxWriter holds cells of this very row
         number = str(row + 1)
@@ -101,10 +128,13 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
             self.dim_colmax = last
         if row in self.row_info or self.excel_version != 2007 or (
                 self.default_row_height != self.original_row_height):
+            self.flush_pending()
             self._write_row(row, None, self.row_info.get(row))
             self.fh.write("".join(parts) + "</row>")
         else:
-            self.fh.write(f'<row r="{number}">' + "".join(parts) + "</row>")
+            self.pending.append(f'<row r="{number}">' + "".join(parts) + "</row>")
+            if len(self.pending) >= self.PENDING_ROWS:
+                self.flush_pending()
         # The row is written: XlsxWriter holds nothing of it, and refuses to write it again.
         self.previous_row = row + 1
         return True
