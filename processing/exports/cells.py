@@ -260,11 +260,15 @@ def render_xlsx(sheets: Iterable[Sheet], *, workbook_class: type[Workbook] = Wor
                 written = []  # (column, value, format) of the cells of the row
                 for column, value in enumerate(values):
                     if value is not None and value != "":
+                        # Text on one line, by far the most frequent, is measured and
+                        # cleaned inline (longest_line() and _cell_value() give the same).
+                        text_value = value.__class__ is str
                         if fitted:
-                            size = measure(value)
+                            size = (len(value) if text_value and measure is longest_line
+                                    and "\n" not in value else measure(value))
                             if size > longest[column]:
                                 longest[column] = size
-                        value = _cell_value(value)
+                        value = ILLEGAL_XML.sub("", value) if text_value else _cell_value(value)
                     if value is None or value == "":
                         if style == "header":
                             written.append((column, None, cell_format))
