@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 import xlsxwriter
 from xlsxwriter.exceptions import DuplicateWorksheetName
 
+from .xlsx_rows import Worksheet, write_cells
+
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -191,6 +193,10 @@ class Workbook(xlsxwriter.Workbook):
         super().__init__(filename, options)
         self._names_taken: set[str] = set()
 
+    def add_worksheet(self, name=None, worksheet_class=None):
+        """A sheet whose rows :func:`render_xlsx` writes whole (``xlsx_rows.Worksheet``)."""
+        return super().add_worksheet(name, worksheet_class or Worksheet)
+
     def _check_sheetname(self, sheetname, is_chartsheet=False):
         sheets, self.worksheets_objs = self.worksheets_objs, []
         try:  # XlsxWriter's checks, against no sheet
@@ -285,9 +291,9 @@ class XlsxSheetWriter:
         self._columns = 0
 
     def write(self, rows: Iterable[Sequence], style: str = "") -> None:
-        """Rows of ``style`` (see :meth:`Sheet.row`), each written as it is read."""
+        """Rows of ``style`` (see :meth:`Sheet.row`), each written as it is read: a row of
+        text at once (:func:`~.xlsx_rows.write_cells`)."""
         worksheet, longest, number = self.worksheet, self.longest, self.number
-        write_string, write = worksheet.write_string, worksheet.write
         first_format, cell_format = self.book.by_style[style]
         first_quoted, other_quoted = self.book.quoted_by_style[style]
         fitted, header = style != "title", style == "header"
@@ -296,10 +302,11 @@ class XlsxSheetWriter:
             if fitted and len(values) > len(longest):
                 longest += [0] * (len(values) - len(longest))
             self._columns = len(values)
+            written = []  # (column, value, format) of the cells of the row
             for column, value in enumerate(values):
                 if value is None or value == "":
                     if header:
-                        worksheet.write_blank(number, column, None, cell_format)
+                        written.append((column, None, cell_format))
                     continue
                 if isinstance(value, str):
                     if fitted:
@@ -312,24 +319,25 @@ class XlsxSheetWriter:
                         value = ILLEGAL_XML.sub("", value)
                         if not value:
                             if header:
-                                worksheet.write_blank(number, column, None, cell_format)
+                                written.append((column, None, cell_format))
                             continue
                     if len(value) > XLSX_CELL_LIMIT:
                         raise ValueTooLong(self.title, number + 1, column, value)
                     if value.startswith(FORMULA_PREFIXES):
-                        write_string(number, column, value,
-                                     first_quoted if column == 0 else other_quoted)
+                        written.append((column, value,
+                                        first_quoted if column == 0 else other_quoted))
                     else:
-                        write_string(number, column, value,
-                                     first_format if column == 0 else cell_format)
+                        written.append((column, value,
+                                        first_format if column == 0 else cell_format))
                     continue
                 # Numbers, dates, yes or no.
                 if fitted:
                     size = measure(value)
                     if size > longest[column]:
                         longest[column] = size
-                write(number, column, _cell_value(value),
-                      first_format if column == 0 else cell_format)
+                written.append((column, _cell_value(value),
+                                first_format if column == 0 else cell_format))
+            write_cells(worksheet, number, written)
             number += 1
         self.number = number
 

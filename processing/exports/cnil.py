@@ -19,7 +19,7 @@ from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.register.records import Activity, Contact, Organisation, Register
 
 from .cells import Sheet, lines, render_xlsx, sheet_title, text
-from .ico import mechanism_label
+from .ico import Words
 
 ORGANISATION_SHEET = "Organisme"
 
@@ -85,22 +85,31 @@ def organisation_sheet(org: Organisation, title: str) -> Sheet:
     return sheet
 
 
-def _retention_for(activity: Activity, code: str) -> str:
+def _retention(activity: Activity) -> dict[str | None, str]:
+    """The retention of each data category (by code) that has rules of its own, and (under
+    None) the activity's general rules: what a data category without rules of its own
+    keeps to. Each rule is put in words once."""
+    rules: dict[str | None, list[str]] = {None: []}
+    for rule in activity.retention_rules:
+        code = rule.data_category.code if rule.data_category else None
+        rules.setdefault(code, []).append(rule.describe_in_full())
+    return {code: lines(described) for code, described in rules.items()}
+
+
+def _retention_for(retention: dict[str | None, str], code: str) -> str:
     """The retention of one data category: its own rules, else the activity's general ones."""
-    own = [r for r in activity.retention_rules if r.data_category and r.data_category.code == code]
-    general = [r for r in activity.retention_rules if r.data_category is None]
-    return lines(r.describe_in_full() for r in (own or general))
+    return retention[code] if code in retention else retention[None]
 
 
-def _basis_lines(activity: Activity) -> list[str]:
+def _basis_lines(activity: Activity, words: Words) -> list[str]:
     """Each basis with what it rests on: the legitimate interest, the legal provision,
     the consent record, its scope and notes."""
     result = []
     for use in activity.lawful_bases:
-        details = [use.basis.label]
+        details = [words.label(use.basis)]
         for label, value in (
             ("Limitée à", "; ".join([*(p.description for p in use.purposes),
-                                     *(c.local_name for c in use.data_categories)])),
+                                     *(words.name(c) for c in use.data_categories)])),
             ("Intérêt légitime poursuivi", use.legitimate_interest),
             ("Analyse (LIA)", use.lia_link), ("Texte applicable", use.citation),
             ("Preuve du consentement", use.consent_record_link),
@@ -114,7 +123,7 @@ def _basis_lines(activity: Activity) -> list[str]:
     return result
 
 
-def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
+def fiche(org: Organisation, activity: Activity, title: str, words: Words) -> Sheet:
     sheet = Sheet(title)
     sheet.widths = {0: 40.0, 1: 50.0, 2: 40.0, 3: 40.0}
     sheet.row([f"Fiche de registre : {activity.name}"], "title")
@@ -142,11 +151,12 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Représentant légal",
                org.legal_representative.details() if org.legal_representative else ""], "label")
     sheet.row(["Société mère (groupe)", org.parent], "label")
-    sheet.row(["Responsable(s) conjoint(s)", lines(_details(t) for t in activity.joint_controllers)],
-              "label")
+    sheet.row(["Responsable(s) conjoint(s)",
+               lines(words.details(t, _details) for t in activity.joint_controllers)], "label")
     if activity.is_processor_record:
         sheet.row(["Responsable(s) de traitement pour le compte duquel/desquels le traitement est "
-                   "effectué", lines(_details(t) for t in activity.controllers_served)], "label")
+                   "effectué", lines(words.details(t, _details)
+                                     for t in activity.controllers_served)], "label")
     sheet.blank()
     sheet.row(["Logiciel / localisation des données", activity.data_location], "label")
     sheet.blank()
@@ -154,14 +164,15 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     for n, purpose in enumerate(activity.purposes, start=1):
         label = "Finalité principale" if n == 1 else f"Sous-finalité {n - 1}"
         sheet.row([label, purpose.description], "label")
-    sheet.row(["Base(s) légale(s)", "\n\n".join(_basis_lines(activity))], "label")
+    sheet.row(["Base(s) légale(s)", "\n\n".join(_basis_lines(activity, words))], "label")
     sheet.blank()
     sheet.row(["Catégories de personnes concernées"], "header")
     for subject in activity.data_subjects:
-        sheet.row([subject.local_name], "")
+        sheet.row([words.name(subject)], "")
     sheet.blank()
+    retention = _retention(activity)
     sheet.table(["Catégories de données personnelles concernées", "Description", "Délai d'effacement"],
-                [[c.local_name, "", _retention_for(activity, c.code)]
+                [[words.name(c), "", _retention_for(retention, c.code)]
                  for c in activity.data_categories
                  if not (c.special_category or c.criminal_offence)], freeze=False)
     sheet.blank()
@@ -170,8 +181,8 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
     sheet.row(["Des données sensibles sont-elles traitées ?", "Oui" if sensitive else "Non"], "label")
     if sensitive:
         sheet.table(["Données sensibles", "Condition", "Délai d'effacement"],
-                    [[c.local_name, _conditions_for(activity, c),
-                      _retention_for(activity, c.code)]
+                    [[words.name(c), _conditions_for(activity, c, words),
+                      _retention_for(retention, c.code)]
                      for c in sensitive], freeze=False)
     sheet.blank()
     sheet.row(["Destinataires des données"], "header")
@@ -179,21 +190,22 @@ def fiche(org: Organisation, activity: Activity, title: str) -> Sheet:
         sheet.row(["Aucun destinataire" if activity.recipients_none else ""], "")
     for heading, group in RECIPIENT_GROUPS if activity.recipients else ():
         sheet.table([heading, "Type de destinataire", "Précisions"],
-                    [_recipient_row(r) for r in activity.recipients if recipient_group(r) == group]
+                    [_recipient_row(r, words) for r in activity.recipients
+                     if recipient_group(r) == group]
                     or [["Aucun", "", ""]], freeze=False)
     sheet.blank()
     sheet.table(["Transferts des données hors UE", "Pays", "Type de garanties",
                  "Lien vers la documentation"],
                 [[t.third_party.name if t.third_party else "",
                   t.destination or "Destinations non nommées",
-                  lines([mechanism_label(t), t.safeguards]),
+                  lines([words.mechanism(t), t.safeguards]),
                   lines([t.safeguard_document_link, f"AIT : {t.tia_link}" if t.tia_link else ""])]
                  for t in activity.transfers]
                 or [["Aucun transfert", "", "", ""]], freeze=False)
     sheet.blank()
     sheet.row(["Mesures de sécurité"], "header")
     for measure in activity.security_measures:
-        sheet.row([measure.local_name], "")
+        sheet.row([words.name(measure)], "")
     if activity.security_description:
         sheet.row(["Autres mesures", activity.security_description], "label")
     sheet.blank()
@@ -251,11 +263,12 @@ def _other_details(activity: Activity) -> list[tuple[str, str]]:
     ]
 
 
-def _conditions_for(activity: Activity, category) -> str:
+def _conditions_for(activity: Activity, category, words: Words) -> str:
     """The conditions that allow a sensitive category: the Art 9 conditions for special
     category data, and the DPA 2018 Sch. 1 / Art 10 conditions."""
     art9 = activity.special_category_conditions if category.special_category else []
-    return lines([*(x.label for x in art9), *(x.label for x in activity.schedule1_conditions)])
+    return lines([*(words.label(x) for x in art9),
+                  *(words.label(x) for x in activity.schedule1_conditions)])
 
 
 def _details(party) -> str:
@@ -283,14 +296,16 @@ def recipient_group(r) -> str:
     return "processor" if party.kind in PROCESSOR_KINDS else "external"
 
 
-def _recipient_row(r) -> list[str]:
+def _recipient_row(r, words: Words) -> list[str]:
     """A recipient: who it is (with its details), its type, and what it receives and why."""
     party = r.third_party
-    kind = " – ".join(x for x in (r.category_name, party.kind_label if party else "") if x)
+    category = r.category or (party.category if party else None)
+    kind = " – ".join(x for x in (words.name(category) if category else "",
+                                  words.kind(party) if party else "") if x)
     if party is None:
-        return [r.name, kind, lines([r.purpose, *(c.local_name for c in r.data_categories)])]
-    return [_details(party), kind, lines([
-        r.purpose, *(c.local_name for c in r.data_categories),
+        return [r.name, kind, lines([r.purpose, *(words.name(c) for c in r.data_categories)])]
+    return [words.details(party, _details), kind, lines([
+        r.purpose, *(words.name(c) for c in r.data_categories),
         f"Service : {party.service}" if party.service else "",
         f"Site web : {party.website}" if party.website else "",
         f"Contrat (art. 28) : {party.contract_link}" if party.contract_link else "",
@@ -301,15 +316,19 @@ def _recipient_row(r) -> list[str]:
 
 
 def cnil_sheets(register: Register) -> Iterator[Sheet]:
-    """The sheets in order, each laid out when the previous one has been written."""
+    """The sheets in order, each laid out when the previous one has been written: the
+    organisations are read once, in turn, and nothing of an organisation's activities is
+    kept once its fiches are written."""
     taken: set[str] = set()
-    several = len(register.organisations) > 1
+    count = len(register.organisations)
+    words = Words()
     for org in register.organisations:
-        title = f"{ORGANISATION_SHEET} {org.name[:21]}" if several else ORGANISATION_SHEET
+        title = f"{ORGANISATION_SHEET} {org.name[:21]}" if count > 1 else ORGANISATION_SHEET
+        words.next_organisation()
         yield organisation_sheet(org, sheet_title(title, taken))
         for activity in org.activities:
-            yield fiche(org, activity, sheet_title(f"Fiche {activity.reference}", taken))
-    if not register.organisations:
+            yield fiche(org, activity, sheet_title(f"Fiche {activity.reference}", taken), words)
+    if not count:
         yield Sheet(ORGANISATION_SHEET)
 
 

@@ -104,7 +104,61 @@ RIGHTS_BY_BASIS = {
 MARKETING_OBJECTION = "Absolute right to object to direct marketing (Art 21(2)-(3))"
 
 
-def rights_by_basis(activity: Activity) -> list[tuple[str, list[str]]]:
+class Words:
+    """What the rows of a layout repeat, worked out once per export in the language of the
+    export: the names and labels of reference terms (an export reads each term once,
+    shared by every activity), the kinds of third party, transfer mechanisms with their
+    SCC module; and, for one organisation at a time, its third parties' details."""
+
+    def __init__(self):
+        self._names: dict[int, tuple[object, str]] = {}
+        self._labels: dict[int, tuple[object, str]] = {}
+        self._choices: dict[tuple[str, str], str] = {}
+        self._parties: dict[int, tuple[object, str]] = {}
+
+    def name(self, term) -> str:
+        """``term.local_name``."""
+        known = self._names.get(id(term))
+        if known is None or known[0] is not term:
+            known = self._names[id(term)] = (term, term.local_name)
+        return known[1]
+
+    def label(self, term) -> str:
+        """``term.label``: the article (as cited in the language) and the name."""
+        known = self._labels.get(id(term))
+        if known is None or known[0] is not term:
+            known = self._labels[id(term)] = (term, term.label)
+        return known[1]
+
+    def kind(self, party) -> str:
+        """``party.kind_label``."""
+        key = ("kind", party.kind)
+        if key not in self._choices:
+            self._choices[key] = party.kind_label
+        return self._choices[key]
+
+    def mechanism(self, transfer) -> str:
+        """:func:`mechanism_label` of a transfer."""
+        key = ("mechanism", f"{transfer.mechanism.id if transfer.mechanism else ''}"
+                            f"|{transfer.scc_module}")
+        if key not in self._choices:
+            self._choices[key] = mechanism_label(transfer)
+        return self._choices[key]
+
+    def details(self, party, describe) -> str:
+        """``describe(party)``, a third party's details, kept for one organisation."""
+        known = self._parties.get(id(party))
+        if known is None or known[0] is not party:
+            known = self._parties[id(party)] = (party, describe(party))
+        return known[1]
+
+    def next_organisation(self) -> None:
+        """Let the details of the previous organisation's third parties go."""
+        self._parties.clear()
+
+
+def rights_by_basis(activity: Activity, words: Words | None = None
+                    ) -> list[tuple[str, list[str]]]:
     """The individual rights that follow from each lawful basis of the activity, in the
     ICO's table, one (basis label, rights) pair per basis: an activity relying on consent
     for one purpose and legitimate interests for another gives portability under the first
@@ -114,30 +168,32 @@ def rights_by_basis(activity: Activity) -> list[tuple[str, list[str]]]:
         rights = set(_ALWAYS) | set(RIGHTS_BY_BASIS.get(use.basis.kind, ()))
         if activity.automated_decision_making:
             rights.add(AUTOMATED)
-        found.append((_scoped_label(use), [r for r in RIGHTS_ORDER if r in rights]))
+        found.append((_scoped_label(use, words), [r for r in RIGHTS_ORDER if r in rights]))
     return found
 
 
-def _scoped_label(use) -> str:
+def _scoped_label(use, words: Words | None = None) -> str:
     """The basis's label with the purposes and data it is limited to, if any."""
+    label = words.label(use.basis) if words else use.basis.label
     scope = [*(p.description for p in use.purposes), *(c.name for c in use.data_categories)]
-    return f"{use.basis.label} (for: {'; '.join(scope)})" if scope else use.basis.label
+    return f"{label} (for: {'; '.join(scope)})" if scope else label
 
 
-def rights_available(activity: Activity) -> list[str]:
+def rights_available(activity: Activity, words: Words | None = None) -> list[str]:
     """The individual rights of the activity in words, one line per lawful basis ("Art
     6(1)(b) – Contract: Right to be informed, ..."), then the absolute right to object to
     direct marketing when the activity does direct marketing."""
-    lines = [f"{label}: {', '.join(rights)}" for label, rights in rights_by_basis(activity)]
+    lines = [f"{label}: {', '.join(rights)}"
+             for label, rights in rights_by_basis(activity, words)]
     if activity.does_direct_marketing:
         lines.append(MARKETING_OBJECTION)
     return lines
 
 
-def _basis_lines(activity: Activity) -> list[str]:
+def _basis_lines(activity: Activity, words: Words) -> list[str]:
     result = []
     for use in activity.lawful_bases:
-        text = _scoped_label(use)
+        text = _scoped_label(use, words)
         if use.recognised_interest:
             text += f" ({use.recognised_interest_label})"
         if use.citation:
@@ -164,7 +220,7 @@ def _recipient_categories(activity: Activity) -> list[str]:
     return seen
 
 
-def _transfer_lines(activity: Activity) -> tuple[list[str], list[str]]:
+def _transfer_lines(activity: Activity, words: Words) -> tuple[list[str], list[str]]:
     destinations, safeguards = [], []
     for t in activity.transfers:
         text = t.destination_label
@@ -172,7 +228,8 @@ def _transfer_lines(activity: Activity) -> tuple[list[str], list[str]]:
             text += f" ({t.third_party.name})"
         destinations.append(text)
         if t.mechanism or t.safeguards or t.safeguard_document_link or t.tia_link:
-            safeguards.append(f"{t.destination_label}: " + " – ".join(transfer_safeguards(t)))
+            safeguards.append(f"{t.destination_label}: " + " – ".join(
+                transfer_safeguards(t, words)))
     return destinations, safeguards
 
 
@@ -184,10 +241,11 @@ def mechanism_label(t) -> str:
     return mechanism
 
 
-def transfer_safeguards(t) -> list[str]:
+def transfer_safeguards(t, words: Words | None = None) -> list[str]:
     """What covers a transfer, in words: the mechanism (with the SCC module), the
     safeguards, the links to their documents and to the TIA."""
-    return [p for p in (mechanism_label(t), t.safeguards, t.safeguard_document_link,
+    mechanism = words.mechanism(t) if words else mechanism_label(t)
+    return [p for p in (mechanism, t.safeguards, t.safeguard_document_link,
                         f"TIA: {t.tia_link}" if t.tia_link else "") if p]
 
 
@@ -201,10 +259,11 @@ def _dpia_progress(value: str) -> str:
             "completed": "Completed"}.get(value, "")
 
 
-def controller_row(activity: Activity) -> list[str]:
+def controller_row(activity: Activity, words: Words | None = None) -> list[str]:
     """One row of the controller sheet, in the order of ICO_LEADING and ICO_HEADINGS."""
-    destinations, safeguards = _transfer_lines(activity)
-    bases = _basis_lines(activity)
+    words = words or Words()
+    destinations, safeguards = _transfer_lines(activity, words)
+    bases = _basis_lines(activity, words)
     li = [u for u in activity.lawful_bases if u.basis.kind in ("legitimate_interests",
                                                                 "recognised_legitimate_interests")]
     contracts = [
@@ -240,10 +299,10 @@ def controller_row(activity: Activity) -> list[str]:
         lines(_retention_lines(activity)),
         lines([*(m.name for m in activity.security_measures), activity.security_description]),
         lines(bases),
-        lines(c.label for c in activity.special_category_conditions),
+        lines(words.label(c) for c in activity.special_category_conditions),
         lines(u.legitimate_interest for u in li),
         lines(u.lia_link for u in li),
-        lines(rights_available(activity)),
+        lines(rights_available(activity, words)),
         adm,
         lines(["Obtained from others (Art 14)" if activity.data_from_other_sources else "",
                activity.source_of_data]),
@@ -257,7 +316,7 @@ def controller_row(activity: Activity) -> list[str]:
         activity.dpia_link,
         yes_no(activity.breach_occurred),
         activity.breach_link,
-        lines([*(c.label for c in activity.schedule1_conditions),
+        lines([*(words.label(c) for c in activity.schedule1_conditions),
                f"Appropriate policy document: {activity.policy_document_link}"
                if activity.policy_document_link else ""]),
         lines(bases) if activity.schedule1_conditions else "",
@@ -267,8 +326,8 @@ def controller_row(activity: Activity) -> list[str]:
     ]
 
 
-def processor_row(activity: Activity) -> list[str]:
-    destinations, safeguards = _transfer_lines(activity)
+def processor_row(activity: Activity, words: Words | None = None) -> list[str]:
+    destinations, safeguards = _transfer_lines(activity, words or Words())
     categories = [activity.name, activity.description, *(p.description for p in activity.purposes)]
     return [
         f"{activity.reference} {activity.name}",
@@ -311,20 +370,22 @@ def contact_block(sheet: Sheet, org: Organisation, title: str, first_label: str)
 def ico_sheets(register: Register) -> Iterator[Sheet]:
     """The sheets in order; their rows are produced as each sheet is written."""
     taken: set[str] = set()
-    several = len(register.organisations) > 1
+    count = len(register.organisations)
+    words = Words()
     for org in register.organisations:
-        prefix = f"{org.name[:20]} " if several else ""
+        prefix = f"{org.name[:20]} " if count > 1 else ""
         controller = Sheet(sheet_title(f"{prefix}Controller", taken))
         contact_block(controller, org, "Controller documentation", "Controller")
-        controller.table((*ICO_LEADING, *ICO_HEADINGS), (controller_row(a) for a in org.activities
+        controller.table((*ICO_LEADING, *ICO_HEADINGS), (controller_row(a, words)
+                                                         for a in org.activities
                                                          if not a.is_processor_record))
         processor = Sheet(sheet_title(f"{prefix}Processor", taken))
         contact_block(processor, org, "Processor documentation (Art 30(2))", "Processor")
-        processor.table(PROCESSOR_HEADINGS, (processor_row(a) for a in org.activities
+        processor.table(PROCESSOR_HEADINGS, (processor_row(a, words) for a in org.activities
                                              if a.is_processor_record))
         yield controller
         yield processor
-    if not register.organisations:
+    if not count:
         empty = Sheet("Controller")
         empty.table((*ICO_LEADING, *ICO_HEADINGS), [])
         yield empty

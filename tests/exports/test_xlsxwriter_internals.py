@@ -2,15 +2,18 @@
 private names (docs/architecture.md, "Fast paths kept"): these tests fail if XlsxWriter
 changes underneath them."""
 
+import datetime
 import io
 import os
+import zipfile
 
 import openpyxl
 import pytest
 import xlsxwriter
+import xlsxwriter.worksheet
 from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
-from processing.exports.cells import Sheet, Workbook, render_xlsx
+from processing.exports.cells import ILLEGAL_XML, Sheet, Workbook, render_xlsx
 
 
 def _names(content: bytes) -> list[str]:
@@ -112,3 +115,92 @@ def test_without_done_xlsxwriter_holds_a_file_per_sheet():
     workbook.close()
 
     assert held >= 30
+
+
+# The rows written at once (processing.exports.xlsx_rows): the same XML as XlsxWriter's.
+
+class StockSheets(Workbook):
+    """cells.Workbook with XlsxWriter's own worksheets: each cell through write_string()."""
+
+    def add_worksheet(self, name=None, worksheet_class=None):
+        return xlsxwriter.Workbook.add_worksheet(self, name, xlsxwriter.worksheet.Worksheet)
+
+
+def _parts(content: bytes) -> dict[str, bytes]:
+    """Every part of the file but its creation time."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()
+                if name != "docProps/core.xml"}
+
+
+#: Text each of XlsxWriter's steps changes: escapes, control characters, its own _xHHHH_
+#: escapes, white space to preserve, a formula's look, the longest.
+CAREFUL = ["plain", "a & b < c > d \"quoted\"", "tab\there", "line\nbreak", "bell\x07",
+           "_x0041_ literal", "_x not an escape", " leading", "trailing ", "\u00a0nbsp",
+           "ends with newline\n", "=1+1", "+44 20", "-", "@sum", "\ufffe", "x\ufffe",
+           "é ü 中文 🙂", "x" * 20_000, "", None]
+
+
+def _sheets() -> list[Sheet]:
+    fiche = Sheet("Fiche")
+    fiche.row(["Title"], "title")
+    fiche.blank()
+    fiche.table(["A", "", "C"], [[value, "second", value] for value in CAREFUL], freeze=False,
+                filtered=True)
+    fiche.row(["Label", "value"], "label")
+    numbers = Sheet("Numbers")
+    numbers.table(["n", "date", "flag", "text"],
+                  [[1, datetime.date(2026, 1, 2), True, "text"], [2.5, None, False, ""]])
+    return [fiche, numbers, Sheet("Empty")]
+
+
+def test_rows_written_at_once_are_the_xml_xlsxwriter_writes_cell_by_cell(monkeypatch):
+    calls = []
+    stock = xlsxwriter.worksheet.Worksheet._write_string
+
+    def counted(self, *args):
+        calls.append(args[2])
+        return stock(self, *args)
+
+    monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "_write_string", counted)
+    at_once = render_xlsx(_sheets())
+    written_by_cells = list(calls)
+    by_cells = render_xlsx(_sheets(), workbook_class=StockSheets)
+
+    assert _parts(at_once) == _parts(by_cells)
+    # Cell by cell: only the rows XlsxWriter truncates (over 16,383 characters, which may be
+    # past its limit in UTF-16 units) or that hold numbers and dates.
+    long = "x" * 20_000
+    assert written_by_cells == [long, "second", long, "Yes", "text", "No"]
+    sheet = openpyxl.load_workbook(io.BytesIO(at_once))["Fiche"]
+    assert [row[0] for row in sheet.iter_rows(min_row=4, max_row=3 + len(CAREFUL),
+                                               max_col=1, values_only=True)] == [
+        # what XML cannot hold is left out; openpyxl leaves XlsxWriter's escape of a literal
+        # "_x0041_" as it is
+        ILLEGAL_XML.sub("", value or "").replace("_x0041_", "_x005F_x0041_") or None
+        for value in CAREFUL]
+
+
+def test_the_cnil_layout_written_at_once_is_the_xml_xlsxwriter_writes(rich_register):
+    from django.utils import translation
+
+    from processing.exports.cnil import cnil_sheets
+    from processing.register import read_register
+
+    with translation.override("fr"):
+        at_once = render_xlsx(cnil_sheets(read_register()))
+        by_cells = render_xlsx(cnil_sheets(read_register()), workbook_class=StockSheets)
+
+    assert len(_names(at_once)) > 2
+    assert _parts(at_once) == _parts(by_cells)
+
+
+def test_text_that_looks_like_a_rich_string_is_written_as_text():
+    """XlsxWriter writes "<r>...</r>" unescaped, as one of its rich strings (the cell then
+    reads empty); a row written at once keeps it as typed."""
+    sheet = Sheet("Fiche")
+    sheet.row(["<r>rich?</r>", "<r><t>bold</t></r>"])
+
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx([sheet])))
+
+    assert [c.value for c in book["Fiche"][1]] == ["<r>rich?</r>", "<r><t>bold</t></r>"]

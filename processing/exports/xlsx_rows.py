@@ -1,0 +1,149 @@
+"""A worksheet that writes a row of text cells at once, as XlsxWriter would write it.
+
+XlsxWriter writes a cell in several steps (its arguments checked, the cell stored, the
+row it ends written out cell by cell), about 7 µs a cell: most of the time of a layout of
+a million cells, such as the CNIL layout's fiche per activity. :func:`write_cells`
+writes the XML of a row of text and blank cells in one go, the same XML XlsxWriter writes
+for them in constant memory mode, and hands anything else to XlsxWriter's own methods.
+
+Internals relied on (docs/architecture.md, "Fast paths kept"; guarded by
+tests/exports/test_xlsxwriter_internals.py, which compares every sheet's XML with
+XlsxWriter's own): ``Worksheet.constant_memory``, ``previous_row``, ``table``,
+``row_info``, ``fh``, ``excel_version``, ``default_row_height``, ``original_row_height``,
+``dim_rowmin`` (and the other three dimensions), ``xls_rowmax``, ``xls_colmax``,
+``row_data_fh``, ``_write_single_row()`` and ``_opt_close()`` (extended to write the
+rows pending first), ``_write_row()``,
+``_escape_control_characters()``, ``_escape_data()``, ``Format._get_xf_index()`` and
+``xlsxwriter.utility._preserve_whitespace()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import xlsxwriter.worksheet
+from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
+
+#: Text XlsxWriter writes as it is: no character to escape, no control character, nothing
+#: like its ``_xHHHH_`` escapes, no white space to preserve at either end.
+_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x|\A\s|\s\Z")
+#: XlsxWriter truncates longer text (in UTF-16 units): left to it.
+_PLAIN_LENGTH = 32_767 // 2
+_COLUMNS: dict[int, str] = {}
+
+
+def _column(column: int) -> str:
+    name = _COLUMNS.get(column)
+    if name is None:
+        name = _COLUMNS[column] = xl_col_to_name(column)
+    return name
+
+
+#: A cell of :func:`write_cells`: column, text (None or "" for a blank cell),
+#: format.
+Cell = tuple[int, "str | None", object]
+
+
+def write_cells(worksheet, row: int, cells: Sequence[Cell]) -> None:
+    """Write the cells of one row (in column order, after every row written so far): text
+    with its format, a blank cell with its format (None or ""), or any other value
+    XlsxWriter's ``write()`` takes. At once on a :class:`Worksheet` in constant memory
+    mode, else cell by cell through XlsxWriter's methods."""
+    if not cells:
+        return
+    if isinstance(worksheet, Worksheet) and worksheet.write_at_once(row, cells):
+        return
+    for column, value, cell_format in cells:
+        if value is None or value == "":
+            worksheet.write_blank(row, column, None, cell_format)
+        elif isinstance(value, str):
+            worksheet.write_string(row, column, value, cell_format)
+        else:
+            worksheet.write(row, column, value, cell_format)
+
+
+class Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, which :func:`write_cells` writes a row of at once. The rows
+    so written wait in :attr:`pending` until a few hundred have come, XlsxWriter writes a
+    row of its own, or the sheet's file is closed or assembled."""
+
+    #: Rows written at once and not yet in the sheet's file, at most this many.
+    PENDING_ROWS = 256
+
+    def __init__(self):
+        super().__init__()
+        self.pending: list[str] = []
+
+    def flush_pending(self) -> None:
+        if self.pending:
+            self.row_data_fh.write("".join(self.pending))
+            self.pending.clear()
+
+    def _write_single_row(self, current_row_num=0) -> None:
+        self.flush_pending()
+        super()._write_single_row(current_row_num)
+
+    def _opt_close(self) -> None:
+        self.flush_pending()
+        super()._opt_close()
+
+    def write_at_once(self, row: int, cells: Sequence[Cell]) -> bool:
+        """Write the row's XML, if it is made of text and blank cells with their formats
+        (else write nothing and say False)."""
+        if not self.constant_memory or row < self.previous_row or row >= self.xls_rowmax:
+            return False
+        if row > self.previous_row:
+            if any(self.table.values()) or self.previous_row in self.row_info or (
+                    self.previous_row in self.comments):
+                self._write_single_row(row)  # the row XlsxWriter holds
+            else:
+                self.previous_row = row  # XlsxWriter holds nothing to write
+        elif self.table.get(row):
+            return False  # XlsxWriter holds cells of this very row
+        number = str(row + 1)
+        parts = []
+        for column, value, cell_format in cells:
+            if cell_format is None or column >= self.xls_colmax:
+                return False
+            reference = (_COLUMNS.get(column) or _column(column)) + number
+            style = cell_format._get_xf_index()
+            if value is None or value == "":
+                parts.append(f'<c r="{reference}" s="{style}"/>')
+            elif value.__class__ is not str or len(value) > _PLAIN_LENGTH:
+                return False
+            elif _NEEDS_CARE.search(value) is None:
+                parts.append(f'<c r="{reference}" s="{style}" t="inlineStr"><is><t>{value}'
+                             "</t></is></c>")
+            else:
+                parts.append(self._careful_cell(reference, style, value))
+        first, last = cells[0][0], cells[-1][0]
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None or first < self.dim_colmin:
+            self.dim_colmin = first
+        if self.dim_colmax is None or last > self.dim_colmax:
+            self.dim_colmax = last
+        if row in self.row_info or self.excel_version != 2007 or (
+                self.default_row_height != self.original_row_height):
+            self.flush_pending()
+            self._write_row(row, None, self.row_info.get(row))
+            self.fh.write("".join(parts) + "</row>")
+        else:
+            self.pending.append(f'<row r="{number}">' + "".join(parts) + "</row>")
+            if len(self.pending) >= self.PENDING_ROWS:
+                self.flush_pending()
+        # The row is written: XlsxWriter holds nothing of it, and refuses to write it again.
+        self.previous_row = row + 1
+        return True
+
+    def _careful_cell(self, reference: str, style: int, value: str) -> str:
+        """A text cell as XlsxWriter's ``_write_cell`` writes it in constant memory mode,
+        but for text that looks like one of its rich strings ("<r>...</r>"), which it
+        writes unescaped (a register's text is never one: it is written as text)."""
+        value = self._escape_control_characters(value)
+        preserve = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
+        return (f'<c r="{reference}" s="{style}" t="inlineStr"><is><t{preserve}>'
+                f"{self._escape_data(value)}</t></is></c>")
