@@ -83,7 +83,9 @@ def change_one_by_one(activity: ProcessingActivity, kinds, user) -> None:
         if "status" in kinds:
             status = activity.status
             for action in NEXT_STATUS[status][1]:
-                services.activity_transition(activity=activity, action=action, **kw)
+                # The workbook restores the status it gives, findings or not.
+                services.activity_transition(activity=activity, action=action, **kw,
+                                             override_reason="as the workbook gives it")
             # The workbook gives the review dates as they were.
             fields |= {"last_reviewed_on": None, "next_review_on": None}
         if "rename" in kinds:
