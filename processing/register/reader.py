@@ -294,7 +294,9 @@ class Reading:
             owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
         else:
             owners, ids = scope, scope.values("id")
-        parts = {name: self.source.objects(model).filter(activity_id__in=ids)
+        # Unordered: the models' ordering would join the activities to sort by them (the
+        # parts are put in order below).
+        parts = {name: self.source.objects(model).filter(activity_id__in=ids).order_by()
                  for name, model in _PART_MODELS.items()}
         link_queries = [self.source.links(processing.ProcessingActivity, name, owners)
                         for name in ACTIVITY_LINKS]
@@ -335,7 +337,8 @@ class Reading:
         wanted = Q(organisation_id__in=organisations) | Q(id__in=missing)
         names = [*_columns(entities.ThirdParty), "group_organisation__name"]
         terms = self.terms
-        for row in _rows(self.source.objects(entities.ThirdParty).filter(wanted), names):
+        for row in _rows(self.source.objects(entities.ThirdParty).filter(wanted).order_by(),
+                         names):
             if row["id"] in self.third_parties:
                 continue
             self.third_parties[row["id"]] = r.ThirdParty(
