@@ -123,3 +123,23 @@ def test_growth_run_at_a_tiny_scale(tmp_path):
     # The list reads a page in the same queries whatever the size of the register.
     assert measured["API list, page size 100: queries"][2:] == ["1.00x", "met"]
     assert "Export ods: time" not in measured  # formats not asked for are not measured
+
+
+def test_a_measured_command_reports_its_own_peak_not_the_benchmarks(tmp_path):
+    """The command runs in a process forked from the benchmark's own: its peak memory is its
+    own, however large the benchmark has grown (ru_maxrss would carry the parent's over)."""
+    ballast = bytearray(os.urandom(1024)) * (300 * 1024)  # 300 MB, every page touched
+    own = run._rss_mb(os.getpid())
+    assert own > 300
+    script = tmp_path / "peak.py"
+    script.write_text(run.PEAK_WRAPPER.format(root=str(ROOT), args=["check"], prelude="")
+                      .replace("import django\ndjango.setup()", "import django")
+                      .replace("call_command(*['check'])", "pass")
+                      .replace("with CaptureQueriesContext(connection) as ctx:",
+                               "class ctx: pass\nif True:")
+                      .replace('"queries": len(ctx)', '"queries": 0'))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "ropa.settings.test"})
+    measured = json.loads(out.stdout.strip().split("BENCH", 1)[1])
+    del ballast
+    assert measured["peak_mb"] < own / 2
