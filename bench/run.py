@@ -199,7 +199,11 @@ def measured_command(database_url: str, *args: str, stock: bool = False) -> dict
         err.seek(0)
         stdout, stderr = out.read(), err.read()
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}")
+        # Recorded as failed, with its error, and the run goes on to the other measures.
+        print(f"{' '.join(args)} failed:\n{stdout[-3000:]}\n{stderr[-3000:]}", file=sys.stderr)
+        error = (stderr.strip().splitlines() or ["no message"])[-1][:200]
+        return {"stopped": f"failed: {error}", "cpu_at_least": 0.0, "peak_at_least": 0.0,
+                "seconds_at_least": time.monotonic() - started}
     line = next(line for line in stdout.splitlines() if line.startswith("BENCH"))
     return {**json.loads(line[5:]), "load": load}
 
