@@ -183,7 +183,7 @@ def revoke(invitation: Invitation) -> None:
 
 # --- the owner's answers -------------------------------------------------------------------
 
-def _open_task(invitation: Invitation, task_id) -> Task:
+def open_task(invitation: Invitation, task_id) -> Task:
     """A task of this invitation only: another's (or another organisation's) is not found."""
     task = (invitation.tasks.filter(pk=task_id).first() if str(task_id).isdigit() else None)
     if task is None:
@@ -252,7 +252,7 @@ def answer(invitation: Invitation, task_id, *, confirm: bool, proposed: dict | N
            comment: str = "") -> Task:
     """The answer to one task: still accurate, or these changes. A record changed since
     the link was sent is marked as a conflict for the DPO."""
-    task = Task.objects.select_for_update().get(pk=_open_task(invitation, task_id).pk)
+    task = Task.objects.select_for_update().get(pk=open_task(invitation, task_id).pk)
     if task.state not in (TaskState.PENDING, *ANSWERED):
         raise ValidationError(_("This record was already decided by your DPO."))
     changes = {} if confirm else _changed(task, proposed or {})

@@ -34,7 +34,7 @@ def _page(request, invitation: Invitation, here: str):
     if request.method == "POST":
         task_id = request.POST.get("task", "")
         try:
-            task = services._open_task(invitation, task_id)
+            task = services.open_task(invitation, task_id)
         except Task.DoesNotExist:
             raise Http404 from None
         form = services.form_of(task)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from entities.models import Organisation
-from processing.register.reader import one_snapshot
+from processing.register.batches import one_snapshot
 
 from .drafting import Notice, NoticeError, draft_notice
 from .models import NoticeSettings, PrivacyNotice

@@ -28,8 +28,8 @@ from entities.models import Organisation
 from processing.exports.cells import ValueTooLong
 from processing.exports.registry import LAYOUTS, write_register
 from processing.exports.workbook import FORMAT_VERSION as WORKBOOK_VERSION
+from processing.register.batches import one_snapshot
 from processing.register.moments import as_of_text
-from processing.register.reader import one_snapshot
 from ropa.audit import ChangePath
 
 from . import signing

@@ -10,7 +10,7 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from processing.register import Register, read_register
-from processing.register.reader import one_snapshot
+from processing.register.batches import one_snapshot
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from processing.models import ProcessingActivity
 from processing.register import read_register
-from processing.register.reader import one_snapshot
+from processing.register.batches import one_snapshot
 from processing.synthetic import generate_register
 
 
