@@ -49,11 +49,13 @@ class Server:
 
 @dataclass(frozen=True)
 class Load:
-    """One row of the table: ``path`` served by ``server``."""
+    """One row of the table: ``path`` served by ``server``, asked with ``token`` (that of
+    :func:`measure` when None: a server on another database has its own)."""
 
     label: str
     server: Server
     path: str
+    token: str | None = None
 
 
 @dataclass
@@ -193,8 +195,8 @@ def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int =
                 ports[each.server] = free_port()
                 processes[each.server] = serve(env, each.server, ports[each.server])
         urls = [f"http://127.0.0.1:{ports[each.server]}{each.path}" for each in loads]
-        for url in urls:
-            load(url, token, 2)
+        for each, url in zip(loads, urls, strict=True):
+            load(url, each.token or token, 2)
         slices = Slices(loads)
         for _ in range(rounds):
             rps, cpu = [], []
@@ -202,7 +204,7 @@ def measure(env: dict[str, str], loads: list[Load], token: str, *, rounds: int =
                 server = processes[each.server]
                 name = f"bench-{ports[each.server]}"
                 before = _cpu_ticks(server, database_url, name)
-                rps.append(load(url, token, seconds))
+                rps.append(load(url, each.token or token, seconds))
                 after = _cpu_ticks(server, database_url, name)
                 # A process started during the slice counts whole; one that ended is lost.
                 used = sum(ticks - before.get(pid, 0) for pid, ticks in after.items())

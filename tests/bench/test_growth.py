@@ -143,3 +143,44 @@ def test_a_measured_command_reports_its_own_peak_not_the_benchmarks(tmp_path):
     measured = json.loads(out.stdout.strip().split("BENCH", 1)[1])
     del ballast
     assert measured["peak_mb"] < own / 2
+
+
+def test_the_lookups_growth_is_judged_from_the_slices_both_registers_shared(tmp_path):
+    """Two runs half an hour apart measure the machine's neighbours as much as the register:
+    where the larger run served the smaller register beside it, the growth row is that pair's,
+    and the runs' own throughputs are shown, not judged."""
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    own = "Lawful-basis lookup through gunicorn: throughput"
+    run.save(results, report, 10_000, _run(10_000, {own: ("rate", "req/s", 1549.0)}), None)
+    large = _run(100_000, {own: ("rate", "req/s", 682.0)})
+    large["measures"][run.PAIRED_THROUGHPUT] = {
+        "kind": "paired", "unit": "req/s", "value": 682.0, "beside": 700.0, "ratio": 0.97,
+        "cpu_ratio": 1.02, "beside_activities": 10_000}
+    run.save(results, report, 100_000, large, None)
+    text = report.read_text()
+    assert f"| {own} | 1,549 req/s | 682 req/s | 0.44x | shown |" in text
+    assert f"| {run.PAIRED_THROUGHPUT} | 700 req/s | 682 req/s | 0.97x | met |" in text
+    assert "served alternately with it" in text
+
+    large["measures"][run.PAIRED_THROUGHPUT]["ratio"] = 0.7
+    run.save(results, report, 100_000, large, None)
+    assert f"| {run.PAIRED_THROUGHPUT} | 700 req/s | 682 req/s | 0.70x | MISSED |" in (
+        report.read_text())
+    # Without the pair, the runs' own throughputs are all there is to judge.
+    del large["measures"][run.PAIRED_THROUGHPUT]
+    run.save(results, report, 100_000, large, None)
+    assert f"| {own} | 1,549 req/s | 682 req/s | 0.44x | MISSED |" in report.read_text()
+
+
+@pytest.mark.django_db
+def test_a_database_with_no_measured_register_beside_is_named_in_the_error():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmarks run on PostgreSQL")
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    with pytest.raises(SystemExit, match=r"--beside-database .*no register measured there"):
+        run.beside_register(url)
+    with pytest.raises(SystemExit, match=r"--beside-database .*_missing"):
+        run.beside_register(url + "_missing")
