@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
-from django.db.models import Case, Max, Q, Value, When
+from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Concat
+from django.db.models.lookups import Lookup
 from simple_history.models import HistoricalRecords
 
 from entities import models as entities
@@ -67,10 +68,36 @@ class Source:
         source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
         if self.historical:
             rows = HistoricalRecords.m2m_models[m2m].objects.filter(
-                history_id__in=self.owner_key(owners))
+                among("history_id", self.owner_key(owners)))
         else:
-            rows = m2m.remote_field.through.objects.filter(**{f"{source}__in": self.owner_key(owners)})
+            rows = m2m.remote_field.through.objects.filter(
+                among(f"{source}_id", self.owner_key(owners)))
         return rows.order_by().values_list(Value(tag or name), f"{source}_id", f"{target}_id")
+
+
+class _AnyOfArray(Lookup):
+    """``column = ANY(ARRAY(subquery))`` (PostgreSQL), used as an expression of a filter."""
+
+    lookup_name = "any_of_array"  # not registered: used only through :func:`among`
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)  # "(SELECT ...)"
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def among(column: str, subquery: models.QuerySet) -> Q:
+    """``column`` among the values of ``subquery`` (one column).
+
+    On PostgreSQL as ``column = ANY(ARRAY(subquery))``: the subquery is run first and each
+    of its values looked up through the index of ``column``. As ``column IN (subquery)``, the
+    planner, unable to tell how few of a large table's rows a batch of activities selects
+    (a few organisations' out of the register's), joins the whole table, once per batch:
+    a register read in batches then costs the database the square of its size (a CSV
+    export of 100,000 activities spent 21 s in its queries, of 10,000 activities 1 s)."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{column}__in": subquery})
+    return Q(_AnyOfArray(F(column), models.Subquery(subquery.order_by())))
 
 
 def _rows(queryset: models.QuerySet, names: list[str]) -> Iterator[dict]:
@@ -294,7 +321,9 @@ class Reading:
             owners, ids = scope, scope.values("id")
         # Unordered: the models' ordering would join the activities to sort by them (the
         # parts are put in order below).
-        parts = {name: self.source.objects(model).filter(activity_id__in=ids).order_by()
+        parts = {name: self.source.objects(model).filter(
+                     among("activity_id", ids) if scope is not None
+                     else Q(activity_id__in=ids)).order_by()
                  for name, model in _PART_MODELS.items()}
         link_queries = [self.source.links(processing.ProcessingActivity, name, owners)
                         for name in ACTIVITY_LINKS]
