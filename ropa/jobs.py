@@ -44,7 +44,7 @@ def requeue_stuck(stuck: Callable[[], models.QuerySet], *, requeue: Callable[[mo
     queued = []
     for job_id in stuck().values_list("pk", flat=True):
         with transaction.atomic():
-            job = stuck().select_for_update().filter(pk=job_id).first()
+            job = stuck().order_by().select_for_update().filter(pk=job_id).first()
             if job is None:
                 continue
             if requeue(job) is False:
