@@ -13,8 +13,6 @@ import logging
 import uuid
 from collections.abc import Callable
 
-import kombu.exceptions
-import redis.exceptions
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from entities.models import Organisation
+from ropa import jobs
 from ropa.audit import audit_context
 
 from .kinds import BUILDERS, check_kind
@@ -38,21 +37,14 @@ logger = logging.getLogger(__name__)
 #: The first day a report may describe (the register keeps no earlier history).
 EARLIEST_PERIOD = datetime.date(2000, 1, 1)
 #: A report whose worker was lost this many times is given up (it would be lost again).
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = jobs.MAX_ATTEMPTS
 #: The longest a worker may take to produce a report (the task's hard time limit, in
 #: seconds; reports/tasks.py): past it the worker has been stopped.
 GENERATE_TIME_LIMIT = 12 * 60
 #: A report running for longer than this was left by a lost worker (the time limit and a
 #: margin for the clocks of the worker and the database): it is queued again.
-STUCK_AFTER = datetime.timedelta(seconds=GENERATE_TIME_LIMIT + 60)
-#: Errors raised when the task broker (Redis) cannot be reached while publishing.
-BROKER_ERRORS = (
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    ConnectionError,
-    TimeoutError,
-)
+STUCK_AFTER = jobs.stuck_after(GENERATE_TIME_LIMIT)
+BROKER_ERRORS = jobs.BROKER_ERRORS
 
 
 class ReportQueueUnavailable(Exception):
@@ -148,16 +140,7 @@ def reports_requeue_stuck() -> list[int]:
     """Queue again every report left running by a lost worker (the beat runs this every
     few minutes). A worker that comes back later with the first message finds the report
     done and changes nothing. Answers the ids queued."""
-    queued = []
-    for report_id in Report.objects.stuck().values_list("pk", flat=True):
-        with transaction.atomic():
-            report = Report.objects.select_for_update().get(pk=report_id)
-            if not Report.objects.stuck().filter(pk=report_id).exists():
-                continue  # finished or queued again meanwhile
-            _requeue(report)
-            transaction.on_commit(lambda report_id=report_id: _publish(report_id))
-        queued.append(report_id)
-    return queued
+    return jobs.requeue_stuck(Report.objects.stuck, requeue=_requeue, publish=_publish)
 
 
 def report_start(*, kind: str, organisation=None, period=None, user=None,

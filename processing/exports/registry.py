@@ -95,13 +95,17 @@ def export_register(
 def write_register(
     format: str, out: BinaryIO, *, organisation_ids=None, status: str | None = None,
     as_of: datetime.date | datetime.datetime | None = None,
+    progress: Callable[[int, int], object] | None = None, **reading,
 ) -> Layout:
     """The file of :func:`export_register`, written to ``out``: as it is made where the
-    format allows, so that the file is never held whole in memory."""
+    format allows, so that the file is never held whole in memory. ``progress(done,
+    total)`` is told the activities written after each batch of the register (every layout
+    goes through the register once); ``reading`` goes to :func:`read_register`."""
     layout = _layout(format)
     with one_snapshot():
         register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
-                                  include_retired=layout.include_retired)
+                                  include_retired=layout.include_retired, progress=progress,
+                                  **reading)
         if layout.write is not None:
             layout.write(register, out)
         else:

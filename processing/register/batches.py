@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, models, transaction
 from django.db.models import Count
@@ -32,14 +32,25 @@ class OrganisationBatches:
     up to about ``batch_activities``) and lets the previous batch go, so the records held
     are one batch's whatever the size of the register; each batch costs the fixed queries of
     a reading, the reference terms are read once. A second iteration reads again. ``len()``
-    and :meth:`outline` read no activity's parts."""
+    and :meth:`outline` read no activity's parts.
+
+    ``progress(done, total)``, when given, is told the total first, then the activities
+    handed out so far once each batch has been gone through (the layout asked for the
+    organisation after it): once per batch, nothing per row."""
 
     def __init__(self, source: Source, rows: list[dict], selection: models.QuerySet,
                  names: dict[int, str], counts: dict[int, int],
-                 batch_activities: int = BATCH_ACTIVITIES):
+                 batch_activities: int = BATCH_ACTIVITIES,
+                 progress: Callable[[int, int], object] | None = None):
         self.source, self.rows, self.selection = source, rows, selection
         self.names, self.counts, self.batch_activities = names, counts, batch_activities
+        self.progress = progress
         self._terms: Terms | None = None
+
+    @property
+    def activity_count(self) -> int:
+        """The activities of the register, counted without reading them."""
+        return sum(self.counts.get(row["id"], 0) for row in self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -67,8 +78,16 @@ class OrganisationBatches:
             yield batch
 
     def __iter__(self) -> Iterator[r.Organisation]:
+        if self.progress is None:
+            for batch in self.batches():
+                yield from self.read(batch)
+            return
+        done, total = 0, self.activity_count
+        self.progress(done, total)
         for batch in self.batches():
             yield from self.read(batch)
+            done += sum(self.counts.get(row["id"], 0) for row in batch)
+            self.progress(done, total)
 
     def read(self, rows: list[dict]) -> list[r.Organisation]:
         """The organisations of ``rows``, read whole."""
@@ -149,12 +168,14 @@ def one_snapshot() -> Iterator[None]:
 def read_register(*, organisation_ids: Iterable[int] | None = None, status: str | None = None,
                   as_of: datetime.date | datetime.datetime | None = None,
                   include_retired: bool = True,
-                  batch_activities: int = BATCH_ACTIVITIES) -> r.Register:
+                  batch_activities: int = BATCH_ACTIVITIES,
+                  progress: Callable[[int, int], object] | None = None) -> r.Register:
     """The register of the given organisations (all when None), current or as of a day
     (its end) or a moment: organisations with their contacts, third parties and
     activities, read a batch of organisations at a time as they are iterated
     (:class:`OrganisationBatches`). ``status`` keeps only activities with that status;
-    without it, retired activities are left out unless ``include_retired``."""
+    without it, retired activities are left out unless ``include_retired``.
+    ``progress(done, total)`` is told the activities gone through after each batch."""
     source = _source(as_of)
     organisations = source.objects(entities.Organisation)
     names = dict(organisations.values_list("id", "name"))
@@ -182,7 +203,7 @@ def read_register(*, organisation_ids: Iterable[int] | None = None, status: str 
     rows = sorted(org_rows.values(), key=lambda row: (row["name"], row["id"]))
     return r.Register(
         organisations=OrganisationBatches(source, rows, selection, names, counts,
-                                          batch_activities),
+                                          batch_activities, progress),
         generated_at=timezone.now(),
         as_of=as_of,
     )

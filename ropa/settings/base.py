@@ -95,6 +95,7 @@ LOCAL_APPS = [
     "packs",
     "campaigns",
     "notices",
+    "exports_centre",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -233,11 +234,24 @@ if ROPA_PACK_STORAGE["BACKEND"] == _FILE_SYSTEM:
         "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
         **ROPA_PACK_STORAGE["OPTIONS"],
     }
+# "exports": the files of the export centre (the register: personal data), kept
+# ROPA_EXPORT_KEEP_DAYS for their download; web processes and workers share it.
+ROPA_EXPORT_STORAGE = {
+    "BACKEND": env("ROPA_EXPORT_STORAGE", default=_FILE_SYSTEM),
+    "OPTIONS": env.json("ROPA_EXPORT_STORAGE_OPTIONS", default={}),
+}
+if ROPA_EXPORT_STORAGE["BACKEND"] == _FILE_SYSTEM:
+    ROPA_EXPORT_STORAGE["OPTIONS"] = {
+        "location": env("ROPA_EXPORT_DIR", default=str(Path(MEDIA_ROOT) / "exports")),
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+        **ROPA_EXPORT_STORAGE["OPTIONS"],
+    }
 STORAGES = {
     "default": {"BACKEND": _FILE_SYSTEM},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "imports": ROPA_IMPORT_STORAGE,
     "packs": ROPA_PACK_STORAGE,
+    "exports": ROPA_EXPORT_STORAGE,
 }
 
 # ------------------------------------------------------------------------------
@@ -294,6 +308,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "Reports: queue again those left running by a lost worker (every 5 minutes)": {
         "task": "reports.requeue_stuck_reports", "schedule": 300.0,
+    },
+    "Exports: delete expired files, queue again those left by a lost worker (every 5 minutes)": {
+        "task": "exports_centre.housekeeping", "schedule": 300.0,
     },
     "Review campaigns: remind owners, tell the DPO (daily)": {
         "task": "campaigns.send_reminders", "schedule": crontab(minute=0, hour=8),
@@ -394,6 +411,8 @@ ROPA_REVIEW_INTERVAL_DAYS = env.int("ROPA_REVIEW_INTERVAL_DAYS", default=365)
 ROPA_PACK_SIGNING_KEY = env("ROPA_PACK_SIGNING_KEY",
                             default=str(VAR_DIR / "keys" / "regulator-pack-ed25519.pem"))
 # The address the app is reached at, for links sent by email (review campaigns).
+# Days the export centre keeps a file for its download before the beat deletes it.
+ROPA_EXPORT_KEEP_DAYS = env.int("ROPA_EXPORT_KEEP_DAYS", default=7)
 ROPA_SITE_URL = env("ROPA_SITE_URL", default="http://127.0.0.1:8000")
 
 # ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Start-up stops with a message naming the setting when a required one is missing.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, ROPA_IMPORT_STORAGE, ROPA_PACK_STORAGE, env
+from .base import REDIS_URL, ROPA_EXPORT_STORAGE, ROPA_IMPORT_STORAGE, ROPA_PACK_STORAGE, env
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -50,4 +50,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "imports": ROPA_IMPORT_STORAGE,
     "packs": ROPA_PACK_STORAGE,
+    "exports": ROPA_EXPORT_STORAGE,
 }
