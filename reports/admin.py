@@ -38,6 +38,8 @@ class RunReportForm(forms.Form):
                 pk__in=organisations_with_role(request, *RUN_ROLES)).order_by("name")
             field.error_messages["invalid_choice"] = _(
                 "Choose one of your organisations where you are DPO or auditor.")
+            if len(field.queryset) == 1:  # nothing to choose
+                field.initial = field.queryset[0].pk
 
 
 @admin.register(Report)
@@ -79,6 +81,7 @@ class ReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "may_run": may_run,
             "run_form": RunReportForm(request=request) if may_run else None,
             "no_reports": not self.get_queryset(request).exists(),
+            "title": _("Reports"),
         }
         return super().changelist_view(request, extra_context)
 
