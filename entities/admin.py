@@ -316,3 +316,6 @@ class PersonAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 pk__in=organisations_with_role(request, *self.editor_roles)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+from . import admin_tokens  # noqa: E402,F401  (API tokens: registers its admin)

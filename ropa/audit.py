@@ -12,6 +12,7 @@ import contextvars
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +76,25 @@ def _request_context(request):
         yield
     finally:
         _actor.reset(token)
+
+
+#: The moment history rows written inside ``history_dated`` are dated (None: now).
+_history_date: contextvars.ContextVar = contextvars.ContextVar("ropa_history_date", default=None)
+
+
+@contextlib.contextmanager
+def history_dated(moment):
+    """Date every history row written inside the block at ``moment`` (an aware datetime)
+    instead of now: a register whose past is known (the demo's) is written through the
+    ordinary services as of the day each change was made. The rows are otherwise the
+    services' own; the records' own timestamps stay those of the write."""
+    if moment is not None and timezone.is_naive(moment):
+        raise ValueError(f"history_dated needs an aware datetime, not {moment!r}")
+    token = _history_date.set(moment)
+    try:
+        yield
+    finally:
+        _history_date.reset(token)
 
 
 def current_actor() -> _Actor | None:
@@ -169,9 +189,12 @@ def _path_from_request(request) -> str:
 
 def set_history_path(sender, history_instance, **kwargs):
     """Signal receiver (pre_create_historical_record): stamp the change path (and, for a
-    part, its owner's version)."""
+    part, its owner's version; inside ``history_dated``, the row's date)."""
     if not hasattr(history_instance, "history_path"):
         return
+    moment = _history_date.get()
+    if moment is not None:
+        history_instance.history_date = moment
     if hasattr(history_instance, "owner_version"):
         history_instance.owner_version = kwargs["instance"].history_owner_version
     actor = _actor.get()

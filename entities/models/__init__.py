@@ -1,5 +1,6 @@
 """Who keeps the register and who receives the data."""
 
+from .api_token import ApiToken
 from .country import Adequacy, Country, InternationalOrganisation
 from .organisation import (
     Contact,
@@ -15,6 +16,7 @@ from .third_party import PROCESSOR_KINDS, RecipientCategory, ThirdParty, ThirdPa
 __all__ = [
     "PROCESSOR_KINDS",
     "Adequacy",
+    "ApiToken",
     "Contact",
     "ContactRole",
     "Country",

@@ -76,11 +76,11 @@ THIRD_PARTY = {
 }
 ACTIVITY = {
     "reference": REQUIRED, "name": REQUIRED, "role": "controller", "status": "active",
-    "owner": None, "business_function": "", "description": "", "last_reviewed_on": None,
-    "next_review_on": None, "security_description": "", "source_of_data": "",
-    "data_location": "", "recipients_none": False, "data_subjects": [], "data_categories": [],
-    "security_measures": [], "controllers_served": [], "joint_controllers": [], "purposes": [],
-    "lawful_bases": [], "recipients": [], "transfers": [], "retention": [],
+    "owner": None, "business_function": "", "description": "", "security_description": "",
+    "source_of_data": "", "data_location": "", "recipients_none": False, "data_subjects": [],
+    "data_categories": [], "security_measures": [], "controllers_served": [],
+    "joint_controllers": [], "purposes": [], "lawful_bases": [], "recipients": [],
+    "transfers": [], "retention": [],
 }
 #: The parts of an activity: the keys of each, and the model the part is.
 PARTS = {

@@ -13,17 +13,19 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from entities import services as entity_services
 from entities.models import Contact, Membership, Organisation, ThirdParty
 from processing import services
 from processing.findings import register_findings
 from processing.models import ActivityStatus, ProcessingActivity, Purpose
-from ropa.audit import ChangePath, audit_context
+from ropa.audit import ChangePath, audit_context, history_dated
 
 from .files import ORGANISATION_KEYS, PARTS, TERMS, THIRD_PARTY_KEYS, DemoData, DemoDataError, where
 
@@ -78,9 +80,64 @@ def _writing(at: str):
 DEMO_APPROVAL = ("the register as the organisation's privacy policy describes it; its open "
                  "findings are the gaps the policy leaves")
 
+#: How far back the demo register's history goes: the organisations and their third
+#: parties were recorded first, then the activities one after another until a few months
+#: ago; each was submitted, approved, and (once a year old) reviewed again.
+HISTORY_DAYS = 740
+FIRST_ACTIVITY_DAYS, LAST_ACTIVITY_DAYS = 720, 75
+SUBMITTED_AFTER, APPROVED_AFTER = datetime.timedelta(days=4), datetime.timedelta(days=11)
+#: A review done this long after the approval, a little before it falls due.
+REVIEWED_AFTER = datetime.timedelta(days=350)
+#: Every this many activities, one whose review was not done: it is overdue.
+OVERDUE_EVERY = 9
+#: Records approved this recently were completed in the last few days.
+RECENT = datetime.timedelta(days=120)
+#: The parts held back when an activity is first recorded, added at its review (or a
+#: month after its approval): the register's history holds changes, not only creations.
+LATER_PARTS = ("retention", "transfers", "recipients")
+#: Held back instead when the activity has none of those parts.
+HELD_FIELDS = ("description", "source_of_data")
+
+
+@dataclass(frozen=True)
+class Story:
+    """When a demo activity was recorded, submitted, approved, reviewed (or not), and
+    when the parts first left out were added."""
+
+    created: datetime.datetime
+    submitted: datetime.datetime
+    approved: datetime.datetime
+    reviewed: datetime.datetime | None
+    completed: datetime.datetime | None
+
+    @classmethod
+    def of(cls, index: int, count: int, today: datetime.date) -> Story:
+        span = FIRST_ACTIVITY_DAYS - LAST_ACTIVITY_DAYS
+        days_ago = FIRST_ACTIVITY_DAYS - (span * index) // max(count - 1, 1)
+        # Mid-morning, a few minutes apart, in the installation's time zone.
+        created = timezone.make_aware(datetime.datetime.combine(
+            today - datetime.timedelta(days=days_ago), datetime.time(9, 30 + index % 25)))
+        approved = created + APPROVED_AFTER
+        now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0)))
+        due = approved + REVIEWED_AFTER
+        reviewed = due if due < now and index % OVERDUE_EVERY != OVERDUE_EVERY // 2 else None
+        if reviewed is not None:
+            completed = reviewed
+        elif approved > now - RECENT:
+            # The latest records were completed in the last days: this week has changes.
+            completed = max(now - datetime.timedelta(days=1 + 2 * (count - 1 - index)),
+                            approved + datetime.timedelta(days=1))
+        else:
+            completed = approved + datetime.timedelta(days=30)
+        return cls(created, created + SUBMITTED_AFTER, approved, reviewed,
+                   completed if completed < now else None)
+
 
 class Loader:
-    def __init__(self, user):
+    def __init__(self, user, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
+        self.history_start = timezone.make_aware(datetime.datetime.combine(
+            self.today - datetime.timedelta(days=HISTORY_DAYS), datetime.time(9)))
         self.user = user
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
@@ -137,7 +194,8 @@ class Loader:
             with _writing(at):
                 if instance is None:
                     self.created[label] += 1
-                    instance = create(user=self.user, path=PATH, **owner, **fields)
+                    with history_dated(self.history_start):
+                        instance = create(user=self.user, path=PATH, **owner, **fields)
                 elif changed := {k: v for k, v in fields.items() if getattr(instance, k) != v}:
                     self.updated[label] += 1
                     entity_services.entity_save(model=model, instance=instance, user=self.user,
@@ -179,7 +237,7 @@ class Loader:
 
     # Activities -------------------------------------------------------------------------
 
-    def load_activity(self, spec) -> None:
+    def load_activity(self, spec, story: Story) -> None:
         at, organisation = where("activity", spec), self.organisations[spec["organisation"]]
         values = self.fields(spec, organisation, at, leave=(
             "file", "organisation", "reference", "status", *PART_RELATED))
@@ -187,10 +245,7 @@ class Loader:
             organisation=organisation, reference=spec["reference"]).first()
         with _writing(at):
             if activity is None:
-                activity = services.activity_create(
-                    organisation=organisation, user=self.user, path=PATH,
-                    reference=spec["reference"], status=spec["status"], **values)
-                self._load_parts(activity, spec, organisation, at)
+                self._create_activity(spec, story, organisation, values, at)
                 self.created["activities"] += 1
                 return
             moved = self._bring_status(activity, spec["status"], at)
@@ -201,6 +256,43 @@ class Loader:
                                                     path=PATH, **changes)
             if self._load_parts(activity, spec, organisation, at) or moved or changes:
                 self.updated["activities"] += 1
+
+    def _create_activity(self, spec, story: Story, organisation, values, at) -> None:
+        """A new activity written as its story went: recorded as a draft without its later
+        parts, submitted, approved (over its open findings, with the demo's reason),
+        reviewed a year on, and completed; each change dated on its day, through the
+        services."""
+        if spec["status"] != ActivityStatus.ACTIVE:
+            raise DemoDataError(f"{at}, status: a demo activity must be active")
+        # What is held back until the activity is completed: parts it has, or else its
+        # description.
+        later = [kind for kind in LATER_PARTS if spec[kind]] if story.completed else []
+        held = {key: values[key] for key in HELD_FIELDS
+                if story.completed and not later and values.get(key)}
+        with history_dated(story.created):
+            activity = services.activity_create(
+                organisation=organisation, user=self.user, path=PATH,
+                reference=spec["reference"], status=ActivityStatus.DRAFT,
+                **values | dict.fromkeys(held, ""))
+            self._load_parts(activity, {**spec, **{kind: [] for kind in later}},
+                             organisation, at)
+        self._move(activity, ("submit",), story.submitted)
+        self._move(activity, ("approve",), story.approved)
+        if story.reviewed is not None:
+            self._move(activity, ("return_to_draft", "submit", "approve"), story.reviewed)
+        if story.completed is not None:
+            with history_dated(story.completed):
+                if held:
+                    services.activity_update(activity=activity, user=self.user, path=PATH,
+                                             **held)
+                self._load_parts(activity, spec, organisation, at)
+
+    def _move(self, activity, actions, moment: datetime.datetime) -> None:
+        with history_dated(moment):
+            for action in actions:
+                services.activity_transition(
+                    activity=activity, action=action, user=self.user, path=PATH,
+                    today=timezone.localdate(moment), override_reason=DEMO_APPROVAL)
 
     def _bring_status(self, activity, status, at) -> bool:
         """Move an activity someone changed back to the status of the files (active)."""
@@ -255,17 +347,20 @@ def load(data: DemoData, *, user=None, today: datetime.date | None = None) -> di
     """Create or bring up to date the register, logins and memberships ``data`` holds.
 
     Every write goes through the services inside ``audit_context(user=user,
-    path="command")``: history records ``user`` and the command path. All or nothing: an
+    path="command")``: history records ``user`` and the command path. What is created is
+    dated back over the two years before ``today`` (``history_dated``, :class:`Story`), so
+    the register as of a past day, its diff and its changes report have a past to show;
+    what a later load changes is dated on its day. All or nothing: an
     error leaves the database as it was. Returns a summary with the findings count.
     """
-    loader = Loader(user)
+    loader = Loader(user, today)
     with transaction.atomic(), audit_context(user=user, path=PATH):
         loader.load_entities("organisation", data.organisations)
         loader.load_entities("contact", data.contacts)
         loader.load_entities("third party", data.third_parties)
         loader.load_users(data.users)
-        for spec in data.activities:
-            loader.load_activity(spec)
+        for index, spec in enumerate(data.activities):
+            loader.load_activity(spec, Story.of(index, len(data.activities), loader.today))
         loader.load_memberships(data.users)
     names = [spec["name"] for spec in data.organisations]
     organisations = Organisation.objects.filter(name__in=names)

@@ -18,8 +18,10 @@ from processing.models import ProcessingActivity
 from tests.factories import UserFactory
 
 #: A day after every review date of the demo, and one before all of them.
-AFTER_REVIEWS = datetime.date(2030, 1, 1)
-BEFORE_REVIEWS = datetime.date(2024, 1, 1)
+#: (The demo's history is dated back from the day it is loaded: its approvals, and so its
+#: review dates, fall within the two years before.)
+AFTER_REVIEWS = datetime.date.today() + datetime.timedelta(days=400)
+BEFORE_REVIEWS = datetime.date.today() - datetime.timedelta(days=400)
 
 
 @pytest.fixture(scope="module")
@@ -139,13 +141,15 @@ def test_loading_again_restores_what_was_changed(summary, loader):
     assert again["updated"] == {"third parties / recipients": 1, "activities": 2}
     akx02.refresh_from_db()
     assert (akx02.name, akx02.status) == ("Registration of telephony reporting End Users", "active")
-    assert (akx02.last_reviewed_on, akx02.next_review_on) == (datetime.date(2023, 6, 18),
-                                                              datetime.date(2024, 6, 18))
+    # Approved again on loading, today: its review dates are today's approval's.
+    today = datetime.date.today()
+    assert (akx02.last_reviewed_on, akx02.next_review_on) == (
+        today, today + datetime.timedelta(days=365))
     assert [s.code for s in akx02.data_subjects.all()] == ["end-users"]
     zendesk.refresh_from_db()
     assert zendesk.address == "1019 Market St, San Francisco, CA 94103"
     cnx01.refresh_from_db()
-    assert (cnx01.status, cnx01.last_reviewed_on, cnx01.next_review_on) == ("active", None, None)
+    assert (cnx01.status, cnx01.last_reviewed_on) == ("active", today)
     assert cnx01.retention_rules.get().period == "P12M"
     assert register_counts() == counts | {"RetentionRule": counts["RetentionRule"] + 1}
 
@@ -407,15 +411,13 @@ def test_security_measures_as_each_policy_states_them(summary):
     assert "duty of confidentiality" in activity("Akixi Limited", "AKX-07").security_description
 
 
-def test_review_dates_follow_each_policy_update(summary):
-    akx = activity("Akixi Limited", "AKX-01")
-    assert (akx.last_reviewed_on, akx.next_review_on) == (datetime.date(2023, 6, 18),
-                                                          datetime.date(2024, 6, 18))
-    mon = activity("Mondago Limited", "MON-01")
-    assert (mon.last_reviewed_on, mon.next_review_on) == (datetime.date(2023, 11, 22),
-                                                          datetime.date(2024, 11, 22))
-    cnx = activity("ConnexAI", "CNX-01")  # the policy gives no date
-    assert (cnx.last_reviewed_on, cnx.next_review_on) == (None, None)
+def test_review_dates_are_those_of_each_activity_s_last_approval(summary):
+    for record in ProcessingActivity.objects.all():
+        approved = record.history.filter(
+            status="active", status_changed_at=record.status_changed_at).earliest()
+        # The approval that set them is dated as the day it was given (back-dated history).
+        assert record.last_reviewed_on == approved.history_date.date(), record.reference
+        assert record.next_review_on == record.last_reviewed_on + datetime.timedelta(days=365)
 
 
 # --- Findings: the gaps the policies leave, and only those -------------------------------------
@@ -472,11 +474,18 @@ def test_findings_do_not_report_what_the_policies_state(summary):
     assert found["AKX-11"] == ["A13-NOTICE"] and found["MON-07"] == ["A13-NOTICE"]
 
 
-def test_reviews_fall_due_a_year_after_each_policy_update(summary):
-    overdue = {ref for ref, codes_ in _findings_by_reference(today=AFTER_REVIEWS).items()
-               if "REVIEW-OVERDUE" in codes_}
-    assert overdue == {a.reference for a in ProcessingActivity.objects.exclude(
-        organisation__name="ConnexAI")}
+def test_reviews_are_due_over_the_coming_year_and_few_are_overdue(summary):
+    today = datetime.date.today()
+    due = sorted(ProcessingActivity.objects.values_list("next_review_on", flat=True))
+    overdue = [d for d in due if d < today]
+    soon = [d for d in due if today <= d < today + datetime.timedelta(days=60)]
+    assert 1 <= len(overdue) <= 3, overdue
+    assert soon, due
+    assert max(due) > today + datetime.timedelta(days=180)
+    # Long after, every review is overdue and the findings engine says so.
+    overdue_later = {ref for ref, codes_ in _findings_by_reference(today=AFTER_REVIEWS).items()
+                     if "REVIEW-OVERDUE" in codes_}
+    assert overdue_later == set(ProcessingActivity.objects.values_list("reference", flat=True))
 
 
 # --- History and logins ------------------------------------------------------------------------
@@ -557,3 +566,44 @@ def test_demo_logins_command(summary):
            "Limited, Mondago Inc, Mondago Limited" in lines
     assert "  admin / admin-demo / superuser / all organisations" in lines
     assert "not loaded" not in out.getvalue()
+
+
+# --- A register with a past ---------------------------------------------------------------------
+
+def _references(register) -> set[str]:
+    return {a.reference for org in register.organisations for a in org.activities}
+
+
+def test_the_register_a_year_ago_is_smaller_and_older_than_today(summary):
+    from processing.register import read_register
+
+    today = datetime.date.today()
+    now = _references(read_register())
+    year_ago = _references(read_register(as_of=today - datetime.timedelta(days=365)))
+    long_ago = _references(read_register(as_of=today - datetime.timedelta(days=800)))
+
+    assert len(now) == 23
+    assert 0 < len(year_ago) < len(now) and year_ago < now
+    assert long_ago == set()
+
+
+def test_the_diff_over_the_last_year_lists_added_and_changed_activities(summary):
+    from processing.diff import register_diff
+
+    today = datetime.date.today()
+    diff = register_diff(None, today - datetime.timedelta(days=365), today)
+
+    assert diff.added and diff.changed
+    # Activities recorded more than a year ago were reviewed and completed since.
+    changed_fields = {c.field for a in diff.changed for c in a.changes}
+    assert changed_fields & {"retention_rules", "transfers", "next_review_on"}, changed_fields
+
+
+def test_history_is_dated_over_two_years_with_the_first_records_first(summary):
+    dates = [row.history_date.date() for row in ProcessingActivity.history.all()]
+    today = datetime.date.today()
+    assert min(dates) >= today - datetime.timedelta(days=740)
+    assert min(dates) < today - datetime.timedelta(days=700)
+    assert max(dates) < today  # nothing of the first load is dated on its day
+    org = Organisation.objects.get(name="ConnexAI").history.earliest()
+    assert org.history_date.date() == today - datetime.timedelta(days=740)

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from django.utils import timezone
 from reportlab.lib.units import mm
 
+from processing.approvals import approval_reasons
 from processing.findings import Finding, Severity, activity_findings
 from processing.models import ActivityStatus
 from processing.register.records import Activity, Organisation, OrganisationOutline, Register
@@ -166,7 +167,18 @@ def _organisation(pages: Pages, organisation: Organisation) -> None:
                     title="Third parties (recipients, joint controllers, controllers served)")
 
 
-def _activity(pages: Pages, activity: Activity, findings: list[Finding]) -> None:
+def _record_rows(activity: Activity, override: str) -> list[tuple[str, str]]:
+    """The record's rows; the reason of an approval over open error findings follows its
+    status."""
+    shown = rows.table_rows(rows.ACTIVITY_ROWS, activity)
+    if override:
+        at = next(i for i, (label, _) in enumerate(shown) if label == "Status") + 1
+        shown.insert(at, ("Approved over open findings", override))
+    return shown
+
+
+def _activity(pages: Pages, activity: Activity, findings: list[Finding],
+              override: str = "") -> None:
     pages.new_page()
     heading = f"{activity.reference} {activity.name}"
     pages.anchor(_activity_place(activity))
@@ -177,7 +189,7 @@ def _activity(pages: Pages, activity: Activity, findings: list[Finding]) -> None
               + (f" ({note})" if note else "")
               + f" | {_findings_line(Counter(f.severity for f in findings))}",
               STATUS_FILLS.get(activity.status, STATUS_FILLS[ActivityStatus.RETIRED]))
-    pages.table(RECORD_COLUMNS, RECORD_HEADER, rows.table_rows(rows.ACTIVITY_ROWS, activity),
+    pages.table(RECORD_COLUMNS, RECORD_HEADER, _record_rows(activity, override),
                 title="Record")
     if findings:
         pages.table(FINDING_COLUMNS, FINDING_HEADER,
@@ -189,10 +201,11 @@ def _activity(pages: Pages, activity: Activity, findings: list[Finding]) -> None
 
 def _activities(pages: Pages, activities: list[Activity], today, counted: Counter) -> None:
     """Each activity's section; its findings counted by severity in ``counted``."""
+    overrides = approval_reasons(activities)
     for activity in activities:
         findings = activity_findings(activity, today=today)
         counted.update(f.severity for f in findings)
-        _activity(pages, activity, findings)
+        _activity(pages, activity, findings, overrides.get(activity.id, ""))
 
 
 def write_pdf(register: Register, out: BinaryIO) -> None:
