@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import typing
+import uuid
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -56,7 +58,7 @@ class _Writer:
     """One workbook being written, a row at a time (XlsxWriter's constant memory mode:
     the rows written are in a temporary file, not in cells held in memory)."""
 
-    def __init__(self, buffer: io.BytesIO):
+    def __init__(self, buffer: typing.BinaryIO):
         self.book = Workbook(buffer, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
             "strings_to_numbers": False})
@@ -149,10 +151,11 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def render_xlsx(content: ReportContent) -> bytes:
+def render_xlsx(content: ReportContent, output: typing.BinaryIO | None = None) -> bytes | None:
     """The workbook: a summary sheet, then one sheet per table of the report, each
-    written as its rows come."""
-    buffer = io.BytesIO()
+    written as its rows come. Written to ``output`` (a binary file) when given, answered
+    as bytes otherwise."""
+    buffer = output if output is not None else io.BytesIO()
     out = _Writer(buffer)
     taken: set[str] = set()
     out.new_sheet("Summary", taken)
@@ -186,7 +189,7 @@ def render_xlsx(content: ReportContent) -> bytes:
         out.lay_out(widths, header_row=0)
     out.book.done(out.sheet)
     out.book.close()
-    return buffer.getvalue()
+    return None if output is not None else buffer.getvalue()
 
 
 def _naive(value: datetime.datetime) -> datetime.datetime:
@@ -245,16 +248,39 @@ def display(value) -> str:
 
 def render_html(content: ReportContent) -> str:
     """The web page of the report (also the HTML part of the email)."""
+    page = io.StringIO()
+    write_html(content, page)
+    return page.getvalue()
+
+
+def write_html(content: ReportContent, out: typing.TextIO) -> None:
+    """Write the web page of the report to ``out``, each table's rows as they come (a
+    health report has a row per finding: hundreds of thousands, never held as a page)."""
     charts = [(chart.title, svg_bar_chart(chart)) for chart in content.charts]
-    # The rows are written out here, not by the template: a health report has hundreds
-    # of thousands of cells, which the template language renders ten times slower.
-    tables = [(section, mark_safe("".join(
-        "<tr>" + "".join(f"<td>{conditional_escape(display(v))}</td>" for v in row) + "</tr>\n"
-        for row in section.rows))) for section in content.sections]
-    return render_to_string(
+    # The template lays out the page with a mark where each table's rows go; the rows
+    # are written there by :func:`_write_rows`, not by the template language (ten times
+    # slower on hundreds of thousands of cells).
+    mark = f"<!--rows-{uuid.uuid4().hex}-->"
+    tables = [(section, mark_safe(mark) if section.rows else "")
+              for section in content.sections]
+    page = render_to_string(
         "reports/report.html",
         {"content": content, "charts": charts, "tables": tables, "styles": mark_safe(_STYLES)},
     )
+    pieces = page.split(mark)
+    with_rows = [section for section in content.sections if section.rows]
+    if len(pieces) != len(with_rows) + 1:  # the mark is random: never found in the content
+        raise RuntimeError("The report page's template lost the place of a table's rows.")
+    out.write(pieces[0])
+    for section, piece in zip(with_rows, pieces[1:], strict=True):
+        _write_rows(section.rows, out)
+        out.write(piece)
+
+
+def _write_rows(rows, out: typing.TextIO) -> None:
+    escape = conditional_escape
+    for row in rows:
+        out.write("<tr>" + "".join(f"<td>{escape(display(v))}</td>" for v in row) + "</tr>\n")
 
 
 # Styles inline in the page: it must render offline and inside mail clients.

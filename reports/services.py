@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import tempfile
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -29,7 +30,7 @@ from ropa.audit import audit_context
 
 from .kinds import BUILDERS, check_kind
 from .models import Report, ReportStatus, report_upload_to
-from .rendering import render_html, render_xlsx
+from .rendering import render_xlsx, write_html
 from .selectors import previous_report, report_recipients
 
 logger = logging.getLogger(__name__)
@@ -242,10 +243,18 @@ def report_generate(*, report_id: int, on_done: Callable[[Report], object] | Non
         previous = previous_report(report)
         content = BUILDERS[report.kind](report, previous)
         stem = _file_stem(report)
-        names.append(default_storage.save(report_upload_to(report, f"{stem}.xlsx"),
-                                          ContentFile(render_xlsx(content))))
-        names.append(default_storage.save(report_upload_to(report, f"{stem}.html"),
-                                          ContentFile(render_html(content).encode("utf-8"))))
+        # Written to temporary files and stored from there: a large register's report is
+        # never held whole in memory.
+        with tempfile.TemporaryFile() as xlsx:
+            render_xlsx(content, xlsx)
+            xlsx.seek(0)
+            names.append(default_storage.save(report_upload_to(report, f"{stem}.xlsx"),
+                                              File(xlsx)))
+        with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as html:
+            write_html(content, html)
+            html.seek(0)
+            names.append(default_storage.save(report_upload_to(report, f"{stem}.html"),
+                                              File(html.buffer)))
     except Exception as exc:
         logger.exception("report %s failed", report_id)
         for name in names:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Concat
 from django.db.models.lookups import Lookup
 from simple_history.models import HistoricalRecords
@@ -52,18 +52,27 @@ class Source:
         if self.cutoff is None:
             return model._default_manager.all()
         historical = model.history.model
-        latest = (historical.objects.filter(history_date__lt=self.cutoff).order_by()
-                  .values("id").annotate(last=Max("history_id")).values("last"))
-        return historical.objects.filter(history_id__in=latest).exclude(history_type="-")
+        # Correlated with each row (its object's last version before the cutoff), not the
+        # last versions of the whole history: whatever a caller selects (an organisation's
+        # activities, their parts) the database finds through its indexes and checks one
+        # object's versions for each, so a batch reads its own history rows only.
+        latest = (historical.objects.filter(id=OuterRef("id"), history_date__lt=self.cutoff)
+                  .order_by().values("id").annotate(last=Max("history_id")).values("last"))
+        return (historical.objects.filter(history_date__lt=self.cutoff,
+                                           history_id=Subquery(latest))
+                .exclude(history_type="-"))
 
-    def owner_key(self, selection: models.QuerySet) -> models.QuerySet:
-        """What the many-to-many rows of the objects of ``selection`` refer to."""
+    def owner_key(self, selection: models.QuerySet | list[int]) -> models.QuerySet | list[int]:
+        """What the many-to-many rows of the objects of ``selection`` refer to; a list is
+        those keys already (the versions read, by their history ids)."""
+        if isinstance(selection, list):
+            return selection
         return selection.values("history_id" if self.historical else "id")
 
-    def links(self, model: type[models.Model], name: str, owners: models.QuerySet,
+    def links(self, model: type[models.Model], name: str, owners: models.QuerySet | list[int],
               tag: str | None = None) -> models.QuerySet:
         """(``tag`` or ``name``, owner id, target id) of the many-to-many field ``name`` of
-        ``owners``."""
+        ``owners`` (a queryset of this source, or the keys :meth:`owner_key` answers)."""
         m2m = model._meta.get_field(name)
         source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
         if self.historical:
@@ -86,8 +95,8 @@ class _AnyOfArray(Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
-def among(column: str, subquery: models.QuerySet) -> Q:
-    """``column`` among the values of ``subquery`` (one column).
+def among(column: str, subquery: models.QuerySet | list[int]) -> Q:
+    """``column`` among the values of ``subquery`` (one column; or a list of keys, as such).
 
     On PostgreSQL as ``column = ANY(ARRAY(subquery))``: the subquery is run first and each
     of its values looked up through the index of ``column``. As ``column IN (subquery)``, the
@@ -95,7 +104,7 @@ def among(column: str, subquery: models.QuerySet) -> Q:
     (a few organisations' out of the register's), joins the whole table, once per batch:
     a register read in batches then costs the database the square of its size (a CSV
     export of 100,000 activities spent 21 s in its queries, of 10,000 activities 1 s)."""
-    if connection.vendor != "postgresql":
+    if isinstance(subquery, list) or connection.vendor != "postgresql":
         return Q(**{f"{column}__in": subquery})
     return Q(_AnyOfArray(F(column), models.Subquery(subquery.order_by())))
 
@@ -304,16 +313,31 @@ class Reading:
         they name are read along with those of the organisations ``third_parties_of``.
         ``scope``, the same activities as an unsliced queryset of this source, selects their
         parts by a subquery rather than by their ids (a whole register has many)."""
+        # As of a moment, the versions read are kept by their history ids: their parts and
+        # links are then selected by those ids and the activities' ids, each object's last
+        # version looked up through the indexes, rather than by subqueries that find the
+        # last versions again in every part (JIT-compiled by PostgreSQL past its cost
+        # threshold, which then took longer than the read).
+        historical = self.source.historical
+        versions: list[int] | None = None
         if isinstance(selection, models.QuerySet):
-            selection = _rows(selection, ACTIVITY_VALUES)
+            if historical:
+                versions = []
+                selection = _rows(selection, [*ACTIVITY_VALUES, "history_id"])
+            else:
+                selection = _rows(selection, ACTIVITY_VALUES)
         activities = {}
         for row in selection:
             activity = activities[row["id"]] = _activity(row)
             activity.controller = self._controller(row)
+            if versions is not None:
+                versions.append(row["history_id"])
         if not activities:
             self.read_third_parties(set(third_parties_of), set())
             return activities
-        if scope is None:
+        if versions is not None:
+            owners, ids = versions, list(activities)
+        elif scope is None:
             # The same activities, selected again by id: ``selection`` may be sliced (a page).
             ids = list(activities)
             owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
@@ -325,24 +349,30 @@ class Reading:
                      among("activity_id", ids) if scope is not None
                      else Q(activity_id__in=ids)).order_by()
                  for name, model in _PART_MODELS.items()}
+        extra = ["history_id"] if versions is not None else []
+        rows = {name: list(_rows(qs, [*_columns(_PART_MODELS[name]), *extra]))
+                for name, qs in parts.items()}
+
+        def owners_of(name: str):
+            if versions is None:
+                return parts[name]
+            return [row["history_id"] for row in rows[name]]
+
         link_queries = [self.source.links(processing.ProcessingActivity, name, owners)
                         for name in ACTIVITY_LINKS]
         link_queries += [
             self.source.links(processing.ActivityLawfulBasis, "data_categories",
-                              parts["lawful_bases"], tag="basis_data"),
-            self.source.links(processing.ActivityLawfulBasis, "purposes", parts["lawful_bases"],
-                              tag="basis_purposes"),
-            self.source.links(processing.ActivityRecipient, "data_categories", parts["recipients"],
-                              tag="recipient_data"),
+                              owners_of("lawful_bases"), tag="basis_data"),
+            self.source.links(processing.ActivityLawfulBasis, "purposes",
+                              owners_of("lawful_bases"), tag="basis_purposes"),
+            self.source.links(processing.ActivityRecipient, "data_categories",
+                              owners_of("recipients"), tag="recipient_data"),
             self._contact_roles({a.organisation_id for a in activities.values()}),
         ]
         links = defaultdict(list)
         for name, owner_id, target_id in link_queries[0].union(*link_queries[1:], all=True):
             links[name].append((owner_id, target_id))
         self._note_contacts(links)
-
-        rows = {name: list(_rows(qs, _columns(_PART_MODELS[name])))
-                for name, qs in parts.items()}
         wanted = {t for name, kind in ACTIVITY_LINKS.items() if kind == "third_party"
                   for _a, t in links[name]}
         wanted |= {row["third_party_id"] for name in ("recipients", "transfers")

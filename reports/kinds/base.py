@@ -7,8 +7,60 @@ page and the email, so every kind only says what it found.
 from __future__ import annotations
 
 import datetime
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+
+class SpooledRows:
+    """The rows of a table too long to hold (every finding of a large register): kept in
+    a temporary file as they are added, a chunk at a time, and read back from it each time
+    they are iterated (the workbook and the web page each go through them once). Holds one
+    chunk of rows in memory."""
+
+    CHUNK = 1_000
+
+    def __init__(self, rows: Iterable[list[Any]] = ()):
+        # Open as long as the rows are: closed by close(), or when they are let go.
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115
+        self._chunk: list[list[Any]] = []
+        self._count = 0
+        for row in rows:
+            self.append(row)
+
+    def append(self, row: list[Any]) -> None:
+        self._chunk.append(row)
+        self._count += 1
+        if len(self._chunk) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._chunk:
+            self._file.seek(0, 2)
+            pickle.dump(self._chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._chunk = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        self._flush()
+        self._file.seek(0)
+        # Only this process wrote the file: unpickling it reads back what it put there.
+        while True:
+            try:
+                chunk = pickle.load(self._file)
+            except EOFError:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        self._file.close()
 
 
 @dataclass
@@ -17,7 +69,8 @@ class Section:
 
     title: str
     columns: list[str]
-    rows: list[list[Any]]
+    #: A list, or :class:`SpooledRows` for a table that may be too long to hold.
+    rows: list[list[Any]] | SpooledRows
     description: str = ""
     empty_text: str = "Nothing to report."
 

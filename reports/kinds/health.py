@@ -9,14 +9,21 @@ organisation.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.utils import timezone
 
-from processing.completeness import ITEMS, organisations_by_item, register_completeness
-from processing.findings import RULES_BY_CODE, Severity
+from processing.completeness import (
+    ITEMS,
+    OrganisationCompleteness,
+    RegisterCompleteness,
+    activity_completeness,
+    organisations_by_item,
+)
+from processing.findings import RULES_BY_CODE, Severity, activity_findings
+from processing.register.batches import BATCH_ACTIVITIES, one_snapshot, read_register
 
-from ..selectors import activities_in_scope
-from .base import Chart, Figure, ReportContent, Section
+from .base import Chart, Figure, ReportContent, Section, SpooledRows
 
 TITLE = "Register health"
 
@@ -46,44 +53,83 @@ def _completeness_change(score, before: dict | None):
     return round(score - earlier, 1)
 
 
-def build(report, previous) -> ReportContent:
-    period = report.period
-    activities = activities_in_scope(report.organisation).current()
-    labels = {
-        row["id"]: row
-        for row in activities.values("id", "reference", "name", "role", "organisation__name")
-    }
-    assessed = register_completeness(activities, today=period)
-    findings = assessed.findings
-    before = previous.summary if previous is not None else None
+@dataclass
+class Assessment:
+    """What one pass over the register found, counted as it went: the findings themselves
+    are written to ``detail_rows`` (spooled to disk), never held."""
 
-    by_code: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    by_org: dict[str, Counter] = defaultdict(Counter)
-    detail_rows = []
-    for activity_id, found in findings.items():
-        info = labels[activity_id]
-        org = info["organisation__name"]
-        by_org[org]["activities"] += 1
-        if found:
-            by_org[org]["with_findings"] += 1
-        for finding in found:
-            by_code[finding.code] += 1
-            by_severity[finding.severity] += 1
-            by_org[org][finding.severity] += 1
-            detail_rows.append([
-                org, info["reference"], info["name"], finding.severity, finding.code,
-                finding.article, finding.field, finding.message,
-            ])
-    detail_rows.sort(key=lambda r: (r[0], r[1], SEVERITIES.index(r[3]), r[4]))
+    detail_rows: SpooledRows
+    organisations: list[OrganisationCompleteness]
+    by_code: Counter[str]
+    by_severity: Counter[str]
+    by_org: dict[str, Counter]
+    activities: int = 0
+    with_findings: int = 0
+    score_total: int = 0
+
+
+def assess(organisation, period, *, batch_activities: int | None = None) -> Assessment:
+    """The findings and the completeness of the current (not retired) activities of
+    ``organisation`` (the whole register when None) on ``period``, read a batch of
+    organisations at a time (about ``batch_activities``) in one snapshot, so that the
+    records held are one batch's whatever the size of the register; the rows of the
+    findings table are written as they are found, in its order (organisation, reference,
+    severity, code)."""
+    found = Assessment(detail_rows=SpooledRows(), organisations=[], by_code=Counter(),
+                       by_severity=Counter(), by_org=defaultdict(Counter))
+    by_code, by_severity, detail_rows = found.by_code, found.by_severity, found.detail_rows
+    with one_snapshot():
+        register = read_register(
+            organisation_ids=None if organisation is None else [organisation.pk],
+            include_retired=False,
+            batch_activities=batch_activities or BATCH_ACTIVITIES)
+        for held in register.organisations:
+            if not held.activities:
+                continue
+            completeness = OrganisationCompleteness(held.id, held.name)
+            counts = found.by_org[held.name]
+            for record in sorted(held.activities, key=lambda a: (a.reference, a.id)):
+                findings = activity_findings(record, today=period)
+                scored = activity_completeness(record, today=period, findings=findings)
+                completeness.add(scored)
+                found.activities += 1
+                found.score_total += scored.score
+                counts["activities"] += 1
+                if findings:
+                    found.with_findings += 1
+                    counts["with_findings"] += 1
+                for finding in sorted(findings, key=_finding_order):
+                    by_code[finding.code] += 1
+                    by_severity[finding.severity] += 1
+                    counts[finding.severity] += 1
+                    detail_rows.append([
+                        held.name, record.reference, record.name, str(finding.severity),
+                        finding.code, finding.article, finding.field, str(finding.message),
+                    ])
+            found.organisations.append(completeness)
+    return found
+
+
+def _finding_order(finding) -> tuple[int, str]:
+    return SEVERITIES.index(finding.severity), finding.code
+
+
+def build(report, previous, *, batch_activities: int | None = None) -> ReportContent:
+    period = report.period
+    organisation = report.organisation if report.organisation_id else None
+    assessed = assess(organisation, period, batch_activities=batch_activities)
+    before = previous.summary if previous is not None else None
+    by_code, by_severity, by_org = assessed.by_code, assessed.by_severity, assessed.by_org
+    detail_rows = assessed.detail_rows
+    shares = organisations_by_item(RegisterCompleteness({}, assessed.organisations))
 
     item_rows = [
         [str(share.item.title), share.item.article, share.records, share.complete, share.partial,
          share.missing, _percent(share.share_complete)]
-        for share in organisations_by_item(assessed)
+        for share in shares
     ]
-    scores = [c.score for c in assessed.activities.values()]
-    mean_score = round(sum(scores) / len(scores), 1) if scores else None
+    mean_score = (round(assessed.score_total / assessed.activities, 1) if assessed.activities
+                  else None)
     completeness_rows = [
         [o.name, o.activities, o.complete_activities, _percent(o.score)]
         + [_percent(o.items[item.key].share_complete) for item in ITEMS]
@@ -91,9 +137,10 @@ def build(report, previous) -> ReportContent:
     ]
 
     total = sum(by_code.values())
-    with_findings = sum(1 for found in findings.values() if found)
+    with_findings = assessed.with_findings
+    activities = assessed.activities
     summary = {
-        "activities": len(findings),
+        "activities": activities,
         "with_findings": with_findings,
         "total": total,
         "by_severity": {s.value: by_severity.get(s, 0) for s in SEVERITIES},
@@ -101,15 +148,14 @@ def build(report, previous) -> ReportContent:
         "by_organisation": {org: dict(c) for org, c in sorted(by_org.items())},
         "completeness": {
             "score": mean_score,
-            "by_item": {share.item.key: share.share_complete
-                        for share in organisations_by_item(assessed)},
+            "by_item": {share.item.key: share.share_complete for share in shares},
             "by_organisation": {o.name: o.score for o in assessed.organisations},
         },
     }
 
     figures = [
-        Figure("Activities in the register", len(findings),
-               _change(len(findings), before, "activities")),
+        Figure("Activities in the register", activities,
+               _change(activities, before, "activities")),
         Figure("Activities with findings", with_findings,
                _change(with_findings, before, "with_findings")),
         Figure("Findings", total, _change(total, before, "total")),

@@ -1,13 +1,19 @@
 """A whole register is read a batch of organisations at a time (``OrganisationBatches``):
 the same records as one reading, queries fixed per batch, one moment of the database."""
 
+import datetime
+import random
 import threading
 
 import pytest
-from django.db import connection
+import time_machine
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from processing.models import ProcessingActivity
+from processing import services
+from processing.models import ProcessingActivity, Purpose
 from processing.register import read_register
 from processing.register.batches import one_snapshot
 from processing.synthetic import generate_register
@@ -48,18 +54,60 @@ def _queries(**kwargs) -> int:
 
 
 @pytest.mark.django_db
-def test_queries_are_fixed_per_batch_whatever_the_batch_holds():
+@pytest.mark.parametrize("as_of", [None, "today"], ids=["current", "as-of"])
+def test_queries_are_fixed_per_batch_whatever_the_batch_holds(as_of):
+    moment = {} if as_of is None else {"as_of": datetime.date.today()}
     generate_register(activities=12, organisations=4, third_parties=12, seed=5)
-    one_batch = _queries()
-    per_organisation = _queries(batch_activities=1)
+    one_batch = _queries(**moment)
+    per_organisation = _queries(batch_activities=1, **moment)
     generate_register(activities=120, organisations=4, third_parties=12, seed=6)
 
     # Twice the organisations, ten times the activities: one batch costs the same queries,
     # a batch per organisation the same again per organisation.
-    assert _queries() == one_batch
+    assert _queries(**moment) == one_batch
     per_batch = (per_organisation - one_batch) // 3
-    assert _queries(batch_activities=1) == one_batch + per_batch * 7
+    assert _queries(batch_activities=1, **moment) == one_batch + per_batch * 7
     assert per_batch <= 10
+
+
+MADE = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)
+CHANGED = datetime.datetime(2025, 3, 3, 10, 0, tzinfo=datetime.UTC)
+
+
+def _change_some(seed: int) -> None:
+    """Rename, retire, drop a purpose of and add one to a few activities chosen by ``seed``."""
+    rng = random.Random(seed)
+    activities = list(ProcessingActivity.objects.order_by("pk"))
+    for activity in rng.sample(activities, 3):
+        services.activity_update(activity=activity, name=f"{activity.name} (renamed)")
+    services.activity_transition(activity=rng.choice(activities), action="retire")
+    purposes = list(Purpose.objects.order_by("pk"))
+    services.part_delete(instance=rng.choice(purposes))
+    services.purpose_add(activity=rng.choice(activities), description="Added later")
+
+
+@pytest.mark.django_db
+@settings(max_examples=4, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), batch=st.sampled_from([1, 6, 10**6]))
+def test_as_of_is_the_generated_register_as_it_stood_then(seed, batch):
+    """A generated register, read as of a moment before some of it changed (each object's
+    last version before it looked up batch by batch), is the register read then; as of a
+    moment after, the register read now."""
+    with transaction.atomic():
+        with time_machine.travel(MADE, tick=False):
+            generate_register(activities=18, organisations=3, third_parties=9, seed=seed)
+            then = _organisations()
+        with time_machine.travel(CHANGED, tick=False):
+            _change_some(seed)
+            now = _organisations()
+        assert now != then
+
+        between = MADE + datetime.timedelta(hours=1)
+        assert _organisations(as_of=between, batch_activities=batch) == then
+        assert _organisations(as_of=CHANGED, batch_activities=batch) == now
+        assert _organisations(as_of=MADE - datetime.timedelta(seconds=1)) == []
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

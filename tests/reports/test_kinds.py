@@ -3,13 +3,18 @@
 import datetime
 import re
 import zoneinfo
+from collections import Counter
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from processing import services as activities
+from processing.completeness import register_completeness
 from processing.models import RetentionRule
+from processing.synthetic import generate_register
 from reports import services
 from reports.models import ReportStatus
 from tests.factories import (
@@ -174,6 +179,44 @@ def test_health_reads_the_register_in_constant_queries(register, django_assert_m
     with django_assert_max_num_queries(len(small.captured_queries)):
         content = health.build(report, None)
     assert content.summary["activities"] == 19
+
+
+def _health(report, batch: int):
+    from reports.kinds import health
+
+    with CaptureQueriesContext(connection) as captured:
+        content = health.build(report, None, batch_activities=batch)
+    return len(captured), content
+
+
+def test_whole_register_health_reads_in_fixed_queries_per_batch_and_loses_nothing():
+    generate_register(activities=12, organisations=3, third_parties=9, seed=11)
+    report, _ = services.report_request(kind="health")
+    one_batch, _ = _health(report, 10**6)
+    per_organisation, _ = _health(report, 1)
+    generate_register(activities=60, organisations=3, third_parties=9, seed=12)
+
+    # Twice the organisations, six times the activities: one batch costs the same queries,
+    # a batch per organisation the same again for each organisation.
+    assert _health(report, 10**6)[0] == one_batch
+    per_batch = (per_organisation - one_batch) // 2
+    queries, content = _health(report, 1)
+    assert queries == one_batch + per_batch * 5
+    assert per_batch <= 12
+
+    # What the batches counted is what one reading of the whole register finds.
+    assessed = register_completeness(today=report.period)
+    found = [f for findings in assessed.findings.values() for f in findings]
+    summary = content.summary
+    assert summary["activities"] == len(assessed.findings) == 72
+    assert summary["total"] == len(found) > 0
+    assert summary["by_code"] == dict(sorted(Counter(f.code for f in found).items()))
+    assert summary["completeness"]["by_organisation"] == {
+        o.name: o.score for o in assessed.organisations}
+    rows = list(next(s for s in content.sections if s.title == "Findings").rows)
+    assert len(rows) == len(found)
+    assert [r[:2] for r in rows] == sorted(r[:2] for r in rows)
+    assert _health(report, 7)[1].summary == summary
 
 
 # --- reviews ------------------------------------------------------------------------------

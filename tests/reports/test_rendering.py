@@ -5,8 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
-from reports.kinds.base import ReportContent, Section
-from reports.rendering import render_xlsx
+from reports.kinds.base import ReportContent, Section, SpooledRows
+from reports.rendering import render_html, render_xlsx, write_html
 
 
 def _content(title):
@@ -65,3 +65,39 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_repeated():
     # cell's padding, as Excel does).
     assert 60 <= _width(long, 2) < 61
     assert long["B2"].alignment.wrap_text
+
+
+def test_spooled_rows_come_back_as_added_each_time_they_are_read(monkeypatch):
+    monkeypatch.setattr(SpooledRows, "CHUNK", 3)  # several chunks, the last one partial
+    rows = [[f"Org {n}", n, datetime.date(2026, 1, 1 + n % 28), None] for n in range(10)]
+    spooled = SpooledRows(rows[:4])
+    for row in rows[4:]:
+        spooled.append(row)
+
+    assert len(spooled) == 10 and spooled
+    assert list(spooled) == rows
+    assert list(spooled) == rows  # read again, for the second rendering
+    assert not SpooledRows() and list(SpooledRows()) == []
+
+
+def test_spooled_tables_render_as_the_same_tables_held_in_lists():
+    held = _content("Held")
+    held.sections.append(Section("Empty", ["Only"], [], empty_text="Nothing here."))
+    spooled = _content("Held")
+    spooled.sections = [Section(s.title, s.columns, SpooledRows(s.rows), s.description,
+                                s.empty_text) for s in held.sections]
+
+    page = render_html(spooled)
+    assert page == render_html(held)
+    assert "<td>=cmd</td><td>3</td><td>2026-02-01</td>" in page
+    assert "Nothing here." in page and page.count("<table>") == 1
+    out = io.StringIO()
+    write_html(spooled, out)
+    assert out.getvalue() == page
+
+    def cells(content):
+        book = load_workbook(io.BytesIO(render_xlsx(content)))
+        return {ws.title: [[c.value for c in row] for row in ws.iter_rows()]
+                for ws in book.worksheets if ws.title != "Summary"}
+
+    assert cells(spooled) == cells(held)
