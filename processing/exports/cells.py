@@ -207,6 +207,11 @@ class WrittenSheet:
     def _opt_close(self) -> None:
         """Its rows are in the file already (Workbook.close() closes every sheet's)."""
 
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        """No cells to cache in a chart that refers to the sheet, as XlsxWriter answers
+        for any sheet in constant memory mode."""
+        return ()
+
 
 class _Packager(xlsxwriter.packager.Packager):
     """XlsxWriter's packager, which leaves out the sheets written already."""
@@ -336,11 +341,19 @@ class Workbook(xlsxwriter.Workbook):
         """The file will not be finished: close what is written of it, so that nothing is
         left to write when it is let go of (its caller throws it away)."""
         if self._package is not None:
-            with contextlib.suppress(OSError, ValueError):  # a member left open
+            # A member left open, or the zip too large: the error on the way out is the one told.
+            with contextlib.suppress(Exception):
                 self._package.close()
         self.fileclosed = True
 
     def _store_workbook(self) -> None:
+        try:
+            self._store()
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _store(self) -> None:
         """XlsxWriter's ``_store_workbook()`` (xlsxwriter 3.3), into the file already open
         where sheets were written into it early."""
         package = self._open_package()
