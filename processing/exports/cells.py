@@ -195,8 +195,11 @@ class WrittenSheet:
     _BLANK = xlsxwriter.worksheet.Worksheet()
 
     def __init__(self, worksheet):
+        blank = WrittenSheet._BLANK
         for name in self.__slots__:
-            setattr(self, name, getattr(worksheet, name))
+            value = getattr(worksheet, name)
+            if value != getattr(blank, name):  # else the blank sheet's (held once)
+                setattr(self, name, value)
 
     def __getattr__(self, name):
         value = getattr(WrittenSheet._BLANK, name)
