@@ -178,6 +178,7 @@ class StockWorkbook(xlsxwriter.Workbook):
     def done(self, worksheet):  # XlsxWriter keeps every sheet's file open until close()
         pass
 cells.render_xlsx.__kwdefaults__["workbook_class"] = StockWorkbook
+cells.write_xlsx.__kwdefaults__["workbook_class"] = StockWorkbook
 """
 
 

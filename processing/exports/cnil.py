@@ -12,13 +12,14 @@ the ``locale/fr`` catalogue).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.utils import translation
 
 from entities.models.third_party import PROCESSOR_KINDS, ThirdPartyKind
 from processing.register.records import Activity, Contact, Organisation, Register
 
-from .cells import Sheet, lines, render_xlsx, sheet_title, text
+from .cells import Sheet, lines, render_xlsx, sheet_title, text, write_xlsx
 from .ico import Words
 
 ORGANISATION_SHEET = "Organisme"
@@ -336,3 +337,9 @@ def render_cnil(register: Register) -> bytes:
     """The CNIL workbook, in French whatever the language of the request."""
     with translation.override("fr"):
         return render_xlsx(cnil_sheets(register))
+
+
+def write_cnil(register: Register, out: BinaryIO) -> None:
+    """The CNIL workbook written to ``out`` as it is made, a fiche at a time."""
+    with translation.override("fr"):
+        write_xlsx(cnil_sheets(register), out)

@@ -14,12 +14,16 @@ XlsxWriter's own): ``Worksheet.constant_memory``, ``previous_row``, ``table``,
 ``row_data_fh``, ``_write_single_row()`` and ``_opt_close()`` (extended to write the
 rows pending first), ``_write_row()``,
 ``_escape_control_characters()``, ``_escape_data()``, ``Format._get_xf_index()`` and
-``xlsxwriter.utility._preserve_whitespace()``.
+``xlsxwriter.utility._preserve_whitespace()``; for the rows held in memory
+(:class:`RowData`), ``_initialize()`` (its ``init_data``, and the temporary file it opens
+in constant memory mode), ``row_data_fh_closed`` and ``_write_optimized_sheet_data()``.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from collections.abc import Sequence
 
 import xlsxwriter.worksheet
@@ -63,17 +67,82 @@ def write_cells(worksheet, row: int, cells: Sequence[Cell]) -> None:
             worksheet.write(row, column, value, cell_format)
 
 
+class RowData:
+    """The XML of a sheet's rows in constant memory mode, where XlsxWriter keeps it in a
+    temporary file: held in memory up to :attr:`SPILL` characters, then in an unnamed
+    temporary file (removed when closed, or when the process ends). A sheet of a CNIL
+    fiche is a few kilobytes: creating, reopening and removing a file for each of
+    thousands of them cost more than writing them."""
+
+    #: Characters held in memory before the rows go to a temporary file.
+    SPILL = 1 << 20
+
+    def __init__(self, tmpdir: str | None = None):
+        self.tmpdir = tmpdir
+        self.parts: list[str] = []
+        self.size = 0
+        self.file = None
+
+    def write(self, text: str) -> int:
+        if self.file is not None:
+            return self.file.write(text)
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size > self.SPILL:
+            self.file = tempfile.TemporaryFile(  # noqa: SIM115 (closed by close())
+                "w+", encoding="utf-8", newline="", dir=self.tmpdir)
+            self.file.write("".join(self.parts))
+            self.parts = []
+        return len(text)
+
+    def copy_to(self, fh) -> None:
+        """Write the rows held to ``fh``, in the order they came."""
+        if self.file is None:
+            fh.write("".join(self.parts))
+            return
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, fh, 1 << 16)
+
+    def close(self) -> None:
+        self.parts = []
+        if self.file is not None:
+            self.file.close()
+
+
 class Worksheet(xlsxwriter.worksheet.Worksheet):
     """XlsxWriter's worksheet, which :func:`write_cells` writes a row of at once. The rows
     so written wait in :attr:`pending` until a few hundred have come, XlsxWriter writes a
-    row of its own, or the sheet's file is closed or assembled."""
+    row of its own, or the sheet is assembled. In constant memory mode the rows are held
+    in a :class:`RowData` rather than in a temporary file each."""
 
-    #: Rows written at once and not yet in the sheet's file, at most this many.
+    #: Rows written at once and not yet in the sheet's row data, at most this many.
     PENDING_ROWS = 256
 
     def __init__(self):
         super().__init__()
         self.pending: list[str] = []
+
+    def _initialize(self, init_data) -> None:
+        constant_memory = init_data["constant_memory"]
+        # XlsxWriter would open its temporary file for the rows here.
+        super()._initialize({**init_data, "constant_memory": False})
+        self.constant_memory = constant_memory
+        if constant_memory:
+            self.row_data_fh = self.fh = RowData(self.tmpdir)
+
+    def _write_optimized_sheet_data(self) -> None:
+        """The ``<sheetData>`` XlsxWriter writes in constant memory mode, from the
+        :class:`RowData` (XlsxWriter's copies its temporary file, then removes it)."""
+        rows = self.row_data_fh
+        if not isinstance(rows, RowData):
+            super()._write_optimized_sheet_data()
+        elif self.dim_rowmin is None:
+            self._xml_empty_tag("sheetData")
+        else:
+            self._xml_start_tag("sheetData")
+            rows.copy_to(self.fh)
+            rows.close()
+            self._xml_end_tag("sheetData")
 
     def flush_pending(self) -> None:
         if self.pending:
@@ -85,8 +154,11 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
         super()._write_single_row(current_row_num)
 
     def _opt_close(self) -> None:
+        """XlsxWriter closes the rows' file of a sheet that is done, and reopens it to
+        assemble the sheet: rows held in a :class:`RowData` stay where they are."""
         self.flush_pending()
-        super()._opt_close()
+        if not isinstance(self.row_data_fh, RowData):
+            super()._opt_close()
 
     def write_at_once(self, row: int, cells: Sequence[Cell]) -> bool:
         """Write the row's XML, if it is made of text and blank cells with their formats
