@@ -94,9 +94,16 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     assert "Customer support desk" in page.locator("#field-changes").inner_text()
     screenshot(page, "05-history-diff")
     page.click("#revert-button")
+    # The red button asks first: what the revert changes, nothing written yet.
+    page.locator("#confirm-revert").wait_for()
+    assert "Customer support desk" in page.locator("#field-changes").inner_text()
+    activity.refresh_from_db()
+    assert activity.name == "Customer support desk"
+    screenshot(page, "06-revert-confirmation")
+    page.click("#confirm-revert")
     page.locator("#change-history").wait_for()
     assert "was reverted" in page.locator("ul.messagelist").inner_text()
-    screenshot(page, "06-history-after-revert")
+    screenshot(page, "06-history-after-revert-done")
     activity.refresh_from_db()
     assert activity.name == "Customer support"
     latest = activity.history.first()
