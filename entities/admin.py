@@ -281,10 +281,16 @@ class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "category", "country"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=organisations_with_role(request, *self.editor_roles)
-            )
+        if db_field.name == "organisation":
+            # Filled in when the form is opened from an activity ("+" beside a recipient).
+            kwargs.setdefault("label", _("Organisation (whose register lists it)"))
+            kwargs.setdefault("help_text", _(
+                "The organisation whose register lists this third party: its activities can "
+                "name it as a recipient, an importer or a joint controller."))
+            if not request.user.is_superuser:
+                kwargs["queryset"] = Organisation.objects.filter(
+                    pk__in=organisations_with_role(request, *self.editor_roles)
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):

@@ -15,6 +15,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -44,6 +45,7 @@ from .admin_filters import (
 )
 from .admin_forms import (
     ActivityAdminForm,
+    ActivityPartForm,
     ActivityPartFormSet,
     LawfulBasisForm,
     RecipientForm,
@@ -108,6 +110,7 @@ class ActivityPartInline:
     part's history keeps it. The activity itself is retired, never deleted."""
 
     formset = ActivityPartFormSet
+    form = ActivityPartForm
     extra = 0
 
     def _activity_admin(self):
@@ -156,8 +159,8 @@ class PurposeInline(ActivityPartInline, admin.TabularInline):
 class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     model = ActivityLawfulBasis
     form = LawfulBasisForm
-    autocomplete_fields = ["basis", "data_categories"]
-    filter_horizontal = ["purposes"]
+    autocomplete_fields = ["data_categories"]
+    # Only the fields of the basis chosen are shown (processing/admin.js, BASIS_FIELDS).
     fields = ["basis", ("legitimate_interest", "lia_link"),
               ("consent_record_link", "consent_description"), "citation",
               "recognised_interest", "data_categories", "purposes", "notes"]
@@ -229,7 +232,7 @@ INLINES_AFTER = {
     RECEIVES: ["recipients", "transfers"],
     HOW_LONG: ["retention_rules"],
 }
-INLINE_PREFIXES = {"purposes", "lawful_bases", "recipients", "transfers", "retention_rules"}
+INLINE_PREFIXES = admin_views.INLINE_PREFIXES
 
 #: Buttons of the review workflow, in the order shown.
 WORKFLOW_ACTIONS = [
@@ -439,15 +442,35 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             context["error_summary"] = admin_views.error_summary(adminform.form, formsets)
         if obj is not None and obj.pk:
             current = read_activity(obj.pk)
-            context["findings"] = [
-                (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
-                for finding in activity_findings(current)
-            ]
+            context.update(self.findings_context(request, obj, current, adminform))
             context["completeness"] = activity_completeness(current)
             context["workflow_actions"] = self.available_transitions(request, current)
-            context["error_findings"] = sum(f.severity == "error" for f, _anchor in context["findings"])
-            context["current_version"] = current.version
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def findings_context(self, request, obj, current=None, adminform=None) -> dict:
+        """The findings panel of the change form: each finding with the link that fixes it."""
+        current = current or read_activity(obj.pk)
+        editable = None
+        if adminform is not None:
+            editable = {name for name in adminform.form.fields
+                        if name not in adminform.readonly_fields}
+        findings = admin_views.finding_links(self, request, obj, activity_findings(current),
+                                             editable=editable)
+        return {
+            "findings": findings,
+            "error_findings": sum(f.severity == "error" for f, _link in findings),
+            "current_version": current.version,
+            "original": obj,
+            "findings_url": reverse("admin:processing_processingactivity_findings",
+                                    args=[obj.pk]),
+        }
+
+    def findings_view(self, request, object_id):
+        """The findings panel alone, read again by the change form after a popup save."""
+        obj = self.get_visible_object(request, object_id)
+        return TemplateResponse(request, "admin/processing/processingactivity/findings_panel.html",
+                                {**self.admin_site.each_context(request), "opts": self.opts,
+                                 "change": True, **self.findings_context(request, obj)})
 
     # --- the change list ------------------------------------------------------------------
 
@@ -530,6 +553,8 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             path("diff/", view(self.diff_view), name=f"{prefix}_diff"),
             path("<path:object_id>/transition/<str:action>/", view(self.transition_view),
                  name=f"{prefix}_transition"),
+            path("<path:object_id>/findings/", view(self.findings_view),
+                 name=f"{prefix}_findings"),
             path("<path:object_id>/history/compare/", view(self.compare_view),
                  name=f"{prefix}_compare"),
             path("<path:object_id>/history/revert/<int:history_id>/", view(self.revert_view),

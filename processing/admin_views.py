@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -42,6 +43,10 @@ from .revert import NOT_REVERTED, activity_revert, version_end
 #: Fields the diff does not show: they change on every save.
 NOT_DIFFED = ["updated_at", "status_changed_at", "version"]
 
+#: The prefixes of the activity's inlines (the related names of its parts).
+INLINE_PREFIXES = frozenset({"purposes", "lawful_bases", "recipients", "transfers",
+                             "retention_rules"})
+
 #: The parts of an activity whose state the diff compares, with a heading each.
 PARTS = [
     (Purpose, gettext_lazy("Purposes")),
@@ -59,13 +64,64 @@ def _admin_context(model_admin, request, **extra):
 
 # --- the change form -------------------------------------------------------------------------
 
-def finding_anchor(field_name: str, inline_prefixes) -> str:
-    """Where on the change form a finding is fixed: a field row or an inline group."""
-    if not field_name:
-        return ""
-    if field_name in inline_prefixes:
-        return f"#{field_name}-group"
-    return f"#row-{field_name}"
+@dataclass
+class FindingLink:
+    """Where a finding's link goes: the input that fixes it on the form (``#id_...``), or
+    another record opened in the admin's related-object popup (``popup``)."""
+
+    href: str = ""
+    popup: bool = False
+
+
+def part_rows(model_admin, request, activity) -> dict[tuple[str, int], int]:
+    """The row of each saved part on the activity's change form: ``(prefix, part id) ->
+    index``, in the order the inline formsets list them."""
+    rows = {}
+    for inline in model_admin.get_inline_instances(request, activity):
+        queryset = inline.get_queryset(request).filter(activity=activity)
+        if not queryset.ordered:
+            queryset = queryset.order_by("pk")  # as a model formset orders it
+        # An inline formset's prefix: the parts' accessor on the activity ("purposes").
+        prefix = inline.model._meta.get_field("activity").remote_field.get_accessor_name()
+        for index, pk in enumerate(queryset.values_list("pk", flat=True)):
+            rows[(prefix, pk)] = index
+    return rows
+
+
+def finding_links(model_admin, request, activity, findings, *, editable=None) -> list:
+    """Each finding with the :class:`FindingLink` that fixes it: the field itself (an
+    inline row's field when the finding names its part), or the record that holds the fix
+    (a third party's contract), opened in a popup when the user may see it."""
+    rows = part_rows(model_admin, request, activity)
+    links = []
+    for finding in findings:
+        links.append((finding, _finding_link(model_admin, request, finding, rows, editable)))
+    return links
+
+
+def _finding_link(model_admin, request, finding, rows, editable) -> FindingLink:
+    where = finding.where
+    if where is not None and where.record is not None:
+        label, pk = where.record
+        model = apps.get_model(label)
+        target_admin = model_admin.admin_site._registry.get(model)
+        obj = model._default_manager.filter(pk=pk).first()
+        if target_admin is not None and obj is not None and (
+                target_admin.has_change_permission(request, obj)
+                or target_admin.has_view_permission(request, obj)):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                          args=[pk], current_app=model_admin.admin_site.name)
+            return FindingLink(f"{url}?_to_field=id&_popup=1", popup=True)
+    name = finding.field
+    if not name:
+        return FindingLink()
+    if where is not None and where.part_id is not None and (name, where.part_id) in rows:
+        return FindingLink(f"#id_{name}-{rows[(name, where.part_id)]}-{where.part_field}")
+    if name in INLINE_PREFIXES:
+        return FindingLink(f"#{name}-group")
+    if editable is None or name in editable:
+        return FindingLink(f"#id_{name}")
+    return FindingLink(f"#row-{name}")
 
 
 def error_summary(form, inline_admin_formsets) -> list[dict]:

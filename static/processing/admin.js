@@ -1,25 +1,210 @@
-/* Findings link to the row or inline that fixes them: give each form row an id and
-   flash the target when a finding or an error is followed. */
+/* The activity record in the admin:
+   - findings and errors link to the field that fixes them: the input is focused (inline
+     rows included) and flashed;
+   - a lawful basis shows only the fields its kind of basis needs (each option of the
+     basis list names them in data-fields); a field that holds something stays shown;
+   - "Limited to purposes" offers the purposes as they are typed, before the first save
+     (a new purpose is sent as "new-<its form index>", mapped on save by the server);
+   - the findings panel is read again after a related record is saved in a popup. */
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll(".form-row").forEach(function (row) {
-    row.classList.forEach(function (cls) {
-      if (cls.indexOf("field-") === 0 && !row.id) {
-        var name = cls.slice("field-".length);
-        if (!document.getElementById("row-" + name)) {
-          row.id = "row-" + name;
-        }
-      }
+(function () {
+  var CONDITIONAL = ["legitimate_interest", "lia_link", "consent_record_link",
+    "consent_description", "citation", "recognised_interest"];
+
+  function fieldNames(el) {
+    var names = [];
+    el.classList.forEach(function (cls) {
+      if (cls.indexOf("field-") === 0) { names.push(cls.slice("field-".length)); }
     });
-  });
-  document.querySelectorAll(".ropa-finding-link, .ropa-error-summary a").forEach(function (link) {
-    link.addEventListener("click", function () {
-      var target = document.querySelector(link.getAttribute("href"));
-      if (!target) {
+    return names;
+  }
+
+  function nameRows() {
+    document.querySelectorAll(".form-row").forEach(function (row) {
+      fieldNames(row).forEach(function (name) {
+        if (!row.id && !document.getElementById("row-" + name)) { row.id = "row-" + name; }
+      });
+    });
+  }
+
+  /* --- focus the field a link points at ---------------------------------------------- */
+  function focusTarget(target) {
+    var input = target;
+    if (!/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+      input = target.querySelector("input:not([type=hidden]), select, textarea");
+    }
+    var row = target.closest(".form-row, .inline-related, fieldset, .fieldBox") || target;
+    // A collapsed section or hidden tab holding the field is opened first.
+    var details = target.closest("details");
+    if (details) { details.open = true; }
+    document.dispatchEvent(new CustomEvent("ropa:reveal", {detail: {target: target}}));
+    row.scrollIntoView({block: "center"});
+    if (input) {
+      var select2 = input.classList.contains("admin-autocomplete")
+        ? input.parentElement.querySelector(".select2-selection") : null;
+      (select2 || input).focus({preventScroll: true});
+    }
+    row.classList.add("ropa-flash");
+    window.setTimeout(function () { row.classList.remove("ropa-flash"); }, 2000);
+  }
+
+  function followLinks(root) {
+    root.querySelectorAll("a.ropa-finding-link:not([data-popup]), .ropa-error-summary a")
+      .forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          var target = document.querySelector(link.getAttribute("href"));
+          if (!target) { return; }
+          event.preventDefault();
+          history.replaceState(null, "", link.getAttribute("href"));
+          focusTarget(target);
+        });
+      });
+  }
+
+  /* --- lawful basis: only the fields of the basis chosen ---------------------------- */
+  function holdsValue(box) {
+    return Array.prototype.some.call(box.querySelectorAll("input, textarea, select"), function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked; }
+      return el.type !== "hidden" && el.value.trim() !== "";
+    });
+  }
+
+  function showBasisFields(select) {
+    var form = select.closest(".inline-related");
+    if (!form) { return; }
+    var option = select.options[select.selectedIndex];
+    var wanted = (option && option.dataset.fields ? option.dataset.fields : "").split(" ");
+    CONDITIONAL.forEach(function (name) {
+      form.querySelectorAll(".field-" + name).forEach(function (box) {
+        var show = wanted.indexOf(name) !== -1 || holdsValue(box);
+        box.hidden = !show;
+        box.classList.toggle("ropa-not-for-basis", !show);
+      });
+    });
+    // A line whose every field is hidden is hidden too.
+    form.querySelectorAll(".form-row").forEach(function (row) {
+      var names = fieldNames(row);
+      if (!names.length || !names.every(function (n) { return CONDITIONAL.indexOf(n) !== -1; })) {
         return;
       }
-      target.classList.add("ropa-flash");
-      window.setTimeout(function () { target.classList.remove("ropa-flash"); }, 2000);
+      var boxes = row.querySelectorAll(".fieldBox");
+      row.hidden = boxes.length
+        ? Array.prototype.every.call(boxes, function (b) { return b.hidden; })
+        : row.classList.contains("ropa-not-for-basis");
+      if (!boxes.length) { row.hidden = row.classList.contains("ropa-not-for-basis"); }
     });
+  }
+
+  function basisSelects() {
+    return document.querySelectorAll("#lawful_bases-group select[name$='-basis']");
+  }
+
+  /* --- purposes usable as scopes before they are saved ------------------------------- */
+  function typedPurposes() {
+    var purposes = [];
+    document.querySelectorAll("#purposes-group [id^='purposes-']:not(.empty-form)").forEach(function (row) {
+      var match = /^purposes-(\d+)$/.exec(row.id);
+      if (!match) { return; }
+      var index = match[1];
+      var description = row.querySelector("[name='purposes-" + index + "-description']");
+      var id = row.querySelector("[name='purposes-" + index + "-id']");
+      var gone = row.querySelector("[name='purposes-" + index + "-DELETE']");
+      if (!description || !description.value.trim() || (gone && gone.checked)) { return; }
+      purposes.push({value: id && id.value ? id.value : "new-" + index,
+        label: description.value.trim()});
+    });
+    return purposes;
+  }
+
+  function syncScopes() {
+    var purposes = typedPurposes();
+    document.querySelectorAll("#lawful_bases-group .ropa-purpose-scopes").forEach(function (box) {
+      var name = box.id.replace(/^id_/, "");
+      var checked = {};
+      box.querySelectorAll("input:checked").forEach(function (el) {
+        checked[el.value] = true;
+        checked["label:" + el.parentElement.textContent.trim()] = true;
+      });
+      box.textContent = "";
+      if (!purposes.length) {
+        var hint = document.createElement("p");
+        hint.className = "help ropa-scopes-empty";
+        hint.textContent = box.dataset.emptyText || "Type the purposes above to limit this basis to some of them.";
+        box.appendChild(hint);
+      }
+      purposes.forEach(function (purpose, i) {
+        var line = document.createElement("div");
+        var label = document.createElement("label");
+        var input = document.createElement("input");
+        input.type = "checkbox";
+        input.name = name;
+        input.value = purpose.value;
+        input.id = box.id + "_" + i;
+        input.checked = !!(checked[purpose.value] || checked["label:" + purpose.label]);
+        label.htmlFor = input.id;
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + purpose.label));
+        line.appendChild(label);
+        box.appendChild(line);
+      });
+    });
+  }
+
+  /* --- the findings panel, read again after a popup save ------------------------------ */
+  function refreshFindings() {
+    var panel = document.getElementById("findings");
+    if (!panel || !panel.dataset.url) { return; }
+    fetch(panel.dataset.url, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#findings");
+        if (fresh) {
+          panel.replaceWith(fresh);
+          followLinks(fresh);
+          fresh.dispatchEvent(new CustomEvent("ropa:findings-refreshed", {bubbles: true}));
+        }
+      });
+  }
+
+  function wrapPopupDismiss(name) {
+    var original = window[name];
+    if (typeof original !== "function") { return; }
+    window[name] = function () {
+      var result = original.apply(this, arguments);
+      refreshFindings();
+      return result;
+    };
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    nameRows();
+    followLinks(document);
+    if (window.location.hash) {
+      var target = document.querySelector(window.location.hash);
+      if (target && /^#id_/.test(window.location.hash)) { focusTarget(target); }
+    }
+    basisSelects().forEach(showBasisFields);
+    syncScopes();
+    document.addEventListener("change", function (event) {
+      var el = event.target;
+      if (el.matches && el.matches("#lawful_bases-group select[name$='-basis']")) { showBasisFields(el); }
+      if (el.matches && el.matches("#purposes-group input, #purposes-group textarea")) { syncScopes(); }
+    });
+    document.addEventListener("input", function (event) {
+      if (event.target.matches && event.target.matches("#purposes-group [name$='-description']")) { syncScopes(); }
+    });
+    document.addEventListener("formset:added", function (event) {
+      nameRows();
+      event.target.querySelectorAll("select[name$='-basis']").forEach(showBasisFields);
+      syncScopes();
+    });
+    document.addEventListener("formset:removed", function () { syncScopes(); });
+    wrapPopupDismiss("dismissAddRelatedObjectPopup");
+    wrapPopupDismiss("dismissChangeRelatedObjectPopup");
+    // The finding links that open another record do so in Django's related popup.
+    window.ropaRefreshFindings = refreshFindings;
   });
-});
+}());
