@@ -4,7 +4,7 @@ walls between roles and organisations."""
 import pytest
 
 from entities.models import Membership
-from processing.models import ProcessingActivity
+from processing.models import LawfulBasis, ProcessingActivity
 from tests.browser.conftest import choose, login, screenshot
 from tests.factories import (
     ActivityFactory,
@@ -42,7 +42,7 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     choose(page, "#row-data_subjects", "Customers")
     choose(page, "#row-data_categories", "Contact details", search="contact")
     page.click("#lawful_bases-group .add-row a")
-    choose(page, "#lawful_bases-0", "Art 6(1)(f)", search="6(1)(f)")
+    page.select_option("#id_lawful_bases-0-basis", str(LawfulBasis.objects.get(code="A6-1-f").pk))
     page.fill("#id_lawful_bases-0-legitimate_interest", "Helping customers who ask for support")
     page.click("#recipients-group .add-row a")
     choose(page, "#recipients-0 .field-third_party", "Zendesk Inc.", search="Zendesk")
@@ -67,7 +67,9 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     assert codes == ["A6-LI-LIA"]
     screenshot(page, "03-activity-with-finding")
     finding.locator("a").click()
-    assert page.url.endswith("#lawful_bases-group")
+    # The link focuses the LIA link's input itself, on the basis's row.
+    assert page.url.endswith("#id_lawful_bases-0-lia_link")
+    assert page.evaluate("document.activeElement.id") == "id_lawful_bases-0-lia_link"
     page.fill("#id_lawful_bases-0-lia_link", "https://intranet.example.com/lia/support")
     page.click("input[name=_continue]")
     page.locator(".ropa-findings-clear").wait_for()
