@@ -1,8 +1,9 @@
 /* Findings link to the row or inline that fixes them: give each form row an id and
-   flash the target when a finding or an error is followed. */
+   flash the target when a finding or an error is followed. The stock admin names its
+   rows .form-row.field-NAME; the admin theme puts field-NAME on each .field-line. */
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll(".form-row").forEach(function (row) {
+  document.querySelectorAll(".form-row, .field-line").forEach(function (row) {
     row.classList.forEach(function (cls) {
       if (cls.indexOf("field-") === 0 && !row.id) {
         var name = cls.slice("field-".length);
