@@ -9,9 +9,7 @@ the user's memberships (see ``entities.admin``).
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
@@ -21,6 +19,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.views import ChangeList
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from entities.admin import (
     EDITOR_ROLES,
@@ -79,7 +80,7 @@ from .register import read_activities, read_activity
 # --- reference data ------------------------------------------------------------------------
 
 
-class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
+class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["name", "name_fr", "code", "dpv_iri"]
     search_fields = ["name", "name_fr", "code", "description"]
 
@@ -149,14 +150,14 @@ class ActivityPartInline:
         return formset
 
 
-class PurposeInline(ActivityPartInline, admin.TabularInline):
+class PurposeInline(ActivityPartInline, TabularInline):
     model = Purpose
     fields = ["description", "position"]
     verbose_name = _("purpose")
     verbose_name_plural = _("2. Why: purposes of the processing · Art 30(1)(b)")
 
 
-class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
+class LawfulBasisInline(ActivityPartInline, StackedInline):
     model = ActivityLawfulBasis
     form = LawfulBasisForm
     autocomplete_fields = ["data_categories"]
@@ -168,17 +169,17 @@ class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
 
 
-class RecipientInline(ActivityPartInline, admin.TabularInline):
+class RecipientInline(ActivityPartInline, TabularInline):
     model = ActivityRecipient
     form = RecipientForm
-    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 30})}}
+    formfield_overrides = {models.CharField: {"widget": UnfoldAdminTextInputWidget(attrs={"size": 30})}}
     autocomplete_fields = ["third_party", "category", "data_categories"]
     fields = ["third_party", "category", "data_categories", "purpose"]
     verbose_name = _("recipient")
     verbose_name_plural = _("Recipients of the data · Art 30(1)(d)")
 
 
-class TransferInline(ActivityPartInline, admin.StackedInline):
+class TransferInline(ActivityPartInline, StackedInline):
     model = InternationalTransfer
     form = TransferForm
     autocomplete_fields = ["country", "third_party", "mechanism"]
@@ -188,14 +189,14 @@ class TransferInline(ActivityPartInline, admin.StackedInline):
     verbose_name_plural = _("6. Transfers outside the UK / EEA · Art 30(1)(e), Chapter V")
 
 
-class RetentionRuleInline(ActivityPartInline, admin.StackedInline):
+class RetentionRuleInline(ActivityPartInline, StackedInline):
     model = RetentionRule
     form = RetentionRuleForm
     autocomplete_fields = ["data_category"]
     fields = [("period", "period_is_maximum", "data_category"), ("trigger", "trigger_description"),
               ("legal_source", "deletion_method"), "criteria"]
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2, "cols": 60})},
     }
     verbose_name = _("retention rule")
     verbose_name_plural = _("Retention rules · Art 30(1)(f)")
@@ -266,7 +267,8 @@ def _transition_action(action: str, label):
 
 
 @admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin,
+                              ModelAdmin):
     form = ActivityAdminForm
     change_form_template = "admin/processing/processingactivity/change_form.html"
     change_list_template = "admin/processing/processingactivity/change_list.html"

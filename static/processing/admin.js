@@ -20,7 +20,7 @@
   }
 
   function nameRows() {
-    document.querySelectorAll(".form-row").forEach(function (row) {
+    document.querySelectorAll(".form-row, .field-line").forEach(function (row) {
       fieldNames(row).forEach(function (name) {
         if (!row.id && !document.getElementById("row-" + name)) { row.id = "row-" + name; }
       });
@@ -70,7 +70,7 @@
   }
 
   function showBasisFields(select) {
-    var form = select.closest(".inline-related");
+    var form = select.closest(".inline-related, .form-group");
     if (!form) { return; }
     var option = select.options[select.selectedIndex];
     var wanted = (option && option.dataset.fields ? option.dataset.fields : "").split(" ");
@@ -81,17 +81,15 @@
         box.classList.toggle("ropa-not-for-basis", !show);
       });
     });
-    // A line whose every field is hidden is hidden too.
-    form.querySelectorAll(".form-row").forEach(function (row) {
-      var names = fieldNames(row);
-      if (!names.length || !names.every(function (n) { return CONDITIONAL.indexOf(n) !== -1; })) {
-        return;
-      }
-      var boxes = row.querySelectorAll(".fieldBox");
-      row.hidden = boxes.length
-        ? Array.prototype.every.call(boxes, function (b) { return b.hidden; })
-        : row.classList.contains("ropa-not-for-basis");
-      if (!boxes.length) { row.hidden = row.classList.contains("ropa-not-for-basis"); }
+    // A line whose every field is hidden is hidden too (stock admin: .form-row holding
+    // .fieldBox; the theme: .field-row holding .field-line).
+    form.querySelectorAll(".form-row, .field-row").forEach(function (row) {
+      var boxes = row.querySelectorAll(".fieldBox, .field-line");
+      if (!boxes.length) { return; }
+      var conditional = Array.prototype.every.call(boxes, function (box) {
+        return fieldNames(box).some(function (n) { return CONDITIONAL.indexOf(n) !== -1; });
+      });
+      row.hidden = conditional && Array.prototype.every.call(boxes, function (b) { return b.hidden; });
     });
   }
 
@@ -102,14 +100,13 @@
   /* --- purposes usable as scopes before they are saved ------------------------------- */
   function typedPurposes() {
     var purposes = [];
-    document.querySelectorAll("#purposes-group [id^='purposes-']:not(.empty-form)").forEach(function (row) {
-      var match = /^purposes-(\d+)$/.exec(row.id);
-      if (!match) { return; }
+    document.querySelectorAll("#purposes-group [name^='purposes-'][name$='-description']").forEach(function (description) {
+      var match = /^purposes-(\d+)-description$/.exec(description.name);
+      if (!match) { return; }  // the empty form's template
       var index = match[1];
-      var description = row.querySelector("[name='purposes-" + index + "-description']");
-      var id = row.querySelector("[name='purposes-" + index + "-id']");
-      var gone = row.querySelector("[name='purposes-" + index + "-DELETE']");
-      if (!description || !description.value.trim() || (gone && gone.checked)) { return; }
+      var id = document.querySelector("[name='purposes-" + index + "-id']");
+      var gone = document.querySelector("[name='purposes-" + index + "-DELETE']");
+      if (!description.value.trim() || (gone && gone.checked)) { return; }
       purposes.push({value: id && id.value ? id.value : "new-" + index,
         label: description.value.trim()});
     });
