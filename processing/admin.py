@@ -161,6 +161,9 @@ class LawfulBasisInline(ActivityPartInline, StackedInline):
     model = ActivityLawfulBasis
     form = LawfulBasisForm
     autocomplete_fields = ["data_categories"]
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
+    }
     # Only the fields of the basis chosen are shown (processing/admin.js, BASIS_FIELDS).
     fields = ["basis", ("legitimate_interest", "lia_link"),
               ("consent_record_link", "consent_description"), "citation",
@@ -234,6 +237,13 @@ INLINES_AFTER = {
     HOW_LONG: ["retention_rules"],
 }
 INLINE_PREFIXES = admin_views.INLINE_PREFIXES
+#: The tab of each item on the record page: one Art 30 item (and its parts) at a time, so
+#: the page fits a laptop screen (docs/workspace.md gives the height it is held to).
+TAB_LABELS = {
+    WHO: _("1–2 Who and why"), WHAT: _("3 Data"), BASIS: _("4 Lawful basis"),
+    RECEIVES: _("5–6 Recipients and transfers"), HOW_LONG: _("7 Retention"),
+    PROTECTED: _("8 Security"), RISK: _("9 DPIA and risk"), REVIEW: _("Review"),
+}
 
 #: Buttons of the review workflow, in the order shown.
 WORKFLOW_ACTIONS = [
@@ -291,6 +301,10 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         "security_measures",
     ]
     history_list_display = ["version", "status", "history_path"]
+    # Three lines for a text: the record is held to a height (docs/workspace.md).
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 3})},
+    }
     inlines = [PurposeInline, LawfulBasisInline, RecipientInline, TransferInline,
                RetentionRuleInline]
     fieldsets = [
@@ -438,7 +452,7 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             for fieldset in adminform:
                 after = [by_prefix[p] for p in INLINES_AFTER.get(fieldset.name, []) if p in by_prefix]
                 placed.update(f.formset.prefix for f in after)
-                layout.append((fieldset, after))
+                layout.append((fieldset, after, TAB_LABELS.get(fieldset.name, fieldset.name)))
             context["article30_layout"] = layout
             context["other_inline_formsets"] = [f for f in formsets if f.formset.prefix not in placed]
             context["error_summary"] = admin_views.error_summary(adminform.form, formsets)

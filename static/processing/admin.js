@@ -33,7 +33,7 @@
     if (!/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
       input = target.querySelector("input:not([type=hidden]), select, textarea");
     }
-    var row = target.closest(".form-row, .inline-related, fieldset, .fieldBox") || target;
+    var row = target.closest(".field-line, .form-row, .inline-related, fieldset, .fieldBox") || target;
     // A collapsed section or hidden tab holding the field is opened first.
     var details = target.closest("details");
     if (details) { details.open = true; }
@@ -147,6 +147,50 @@
     });
   }
 
+  /* --- one Art 30 item at a time ---------------------------------------------------------- */
+  function showItem(section) {
+    var nav = document.querySelector(".ropa-tabs");
+    if (!nav || !section) { return; }
+    document.querySelectorAll(".ropa-item").forEach(function (item) {
+      var active = item === section;
+      item.hidden = !active;
+      var tab = document.getElementById("tab-" + item.id);
+      if (tab) {
+        tab.setAttribute("aria-selected", active ? "true" : "false");
+        tab.classList.toggle("ropa-tab-active", active);
+      }
+    });
+    try { window.sessionStorage.setItem("ropa-item:" + window.location.pathname, section.id); } catch (e) { /* private mode */ }
+  }
+
+  function setUpTabs() {
+    var nav = document.querySelector(".ropa-tabs");
+    var items = document.querySelectorAll(".ropa-item");
+    if (!nav || !items.length) { return; }
+    nav.hidden = false;
+    document.body.classList.add("ropa-tabbed");
+    var first = null;
+    items.forEach(function (item) {
+      var errors = item.querySelectorAll(".errorlist li").length;
+      var badge = document.querySelector("#tab-" + item.id + " .ropa-tab-errors");
+      if (badge && errors) { badge.hidden = false; badge.textContent = String(errors); }
+      if (errors && !first) { first = item; }
+    });
+    nav.querySelectorAll(".ropa-tab").forEach(function (tab) {
+      tab.addEventListener("click", function () {
+        showItem(document.getElementById(tab.getAttribute("aria-controls")));
+      });
+    });
+    var hashed = window.location.hash ? document.querySelector(window.location.hash) : null;
+    var stored = null;
+    try { stored = document.getElementById(window.sessionStorage.getItem("ropa-item:" + window.location.pathname)); } catch (e) { /* private mode */ }
+    showItem(first || (hashed && hashed.closest(".ropa-item")) || stored || items[0]);
+    document.addEventListener("ropa:reveal", function (event) {
+      var section = event.detail.target.closest(".ropa-item");
+      if (section) { showItem(section); }
+    });
+  }
+
   /* --- the findings panel, read again after a popup save ------------------------------ */
   function refreshFindings() {
     var panel = document.getElementById("findings");
@@ -178,10 +222,11 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     nameRows();
+    setUpTabs();
     followLinks(document);
     if (window.location.hash) {
       var target = document.querySelector(window.location.hash);
-      if (target && /^#id_/.test(window.location.hash)) { focusTarget(target); }
+      if (target && target.closest(".ropa-item")) { focusTarget(target); }
     }
     basisSelects().forEach(showBasisFields);
     syncScopes();

@@ -88,6 +88,7 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     assert activity.status == "active" and activity.next_review_on is not None
 
     # --- a change, the diff, and the revert --------------------------------------------
+    page.click(".ropa-tab:has-text('1–2 Who and why')")
     page.fill("#id_name", "Customer support desk")
     page.click("[name=_continue]")
     page.locator("ul.messagelist .success").wait_for()
