@@ -153,6 +153,9 @@ class ActivityPartInline:
 class PurposeInline(ActivityPartInline, TabularInline):
     model = Purpose
     fields = ["description", "position"]
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
+    }
     verbose_name = _("purpose")
     verbose_name_plural = _("2. Why: purposes of the processing · Art 30(1)(b)")
 
