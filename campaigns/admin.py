@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from unfold.admin import ModelAdmin
 
 from entities.admin import ScopedAdminMixin, organisations_with_role
 from entities.models import MemberRole, Organisation
@@ -36,7 +37,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, ModelAdmin):
     list_display = ["title", "organisation", "kind", "started_at", "progress", "closed_at"]
     list_filter = ["organisation", "kind"]
     change_form_template = "admin/campaigns/campaign/change_form.html"

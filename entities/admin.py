@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from ropa.admin_writes import (
     ServiceErrorsFormSet,
@@ -192,26 +193,26 @@ class ReadableReferenceMixin:
 
 
 @admin.register(Country)
-class CountryAdmin(ReadableReferenceMixin, admin.ModelAdmin):
+class CountryAdmin(ReadableReferenceMixin, ModelAdmin):
     list_display = ["name", "name_fr", "code", "is_eea", "eu_adequacy", "uk_adequacy"]
     list_filter = ["is_eea", "is_eu", "eu_adequacy", "uk_adequacy"]
     search_fields = ["name", "name_fr", "code"]
 
 
 @admin.register(InternationalOrganisation)
-class InternationalOrganisationAdmin(ReadableReferenceMixin, admin.ModelAdmin):
+class InternationalOrganisationAdmin(ReadableReferenceMixin, ModelAdmin):
     list_display = ["name", "code", "eu_adequacy", "uk_adequacy"]
     list_filter = ["eu_adequacy", "uk_adequacy"]
     search_fields = ["name", "code"]
 
 
 @admin.register(RecipientCategory)
-class RecipientCategoryAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
+class RecipientCategoryAdmin(ReadableReferenceMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["name", "name_fr", "code", "dpv_iri"]
     search_fields = ["name", "name_fr", "code"]
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(StackedInline):
     model = Contact
     formset = ServiceErrorsFormSet
     extra = 0
@@ -230,7 +231,7 @@ class ContactInline(admin.StackedInline):
         return request.user.is_superuser
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     """Who may do what in the register: granted by a superuser."""
 
     model = Membership
@@ -249,7 +250,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["name", "registration_number", "authority_registration_ref", "country",
                     "parent"]
     search_fields = ["name", "trading_name", "registration_number"]
@@ -273,7 +274,7 @@ class OrganisationAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ThirdParty)
-class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["name", "organisation", "kind", "category", "country", "contract_link"]
     list_filter = ["kind", "category"]
     search_fields = ["name", "service", "address"]
@@ -281,10 +282,16 @@ class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["organisation", "category", "country"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                pk__in=organisations_with_role(request, *self.editor_roles)
-            )
+        if db_field.name == "organisation":
+            # Filled in when the form is opened from an activity ("+" beside a recipient).
+            kwargs.setdefault("label", _("Organisation (whose register lists it)"))
+            kwargs.setdefault("help_text", _(
+                "The organisation whose register lists this third party: its activities can "
+                "name it as a recipient, an importer or a joint controller."))
+            if not request.user.is_superuser:
+                kwargs["queryset"] = Organisation.objects.filter(
+                    pk__in=organisations_with_role(request, *self.editor_roles)
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
@@ -297,7 +304,7 @@ class ThirdPartyAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PersonAdmin(EntityWriteMixin, ScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     """The people who own activities: named, with an email, and linked to a login when
     they have one (a contributor edits the activities it owns)."""
 

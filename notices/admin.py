@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from entities.admin import ScopedAdminMixin, organisations_with_role, role_in
 from entities.models import Organisation
@@ -24,7 +25,7 @@ from .services import generate_notice
 
 
 @admin.register(NoticeSettings)
-class NoticeSettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NoticeSettingsAdmin(ScopedAdminMixin, ModelAdmin):
     list_display = ["organisation", "supervisory_authority"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
@@ -38,7 +39,7 @@ class NoticeSettingsAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PrivacyNoticeAdmin(ScopedAdminMixin, ModelAdmin):
     """Versions are evidence of what people were told: read only, never deleted."""
 
     list_display = ["organisation", "version", "register_as_of", "created_by", "created_at",

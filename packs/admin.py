@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from entities.admin import ScopedAdminMixin, organisations_with_role
 from entities.models import Organisation
@@ -58,7 +59,7 @@ def _key_context() -> dict:
 
 
 @admin.register(RegulatorPack)
-class RegulatorPackAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RegulatorPackAdmin(ScopedAdminMixin, ModelAdmin):
     list_display = ["organisation", "as_of", "created_at", "made_by", "size", "short_digest",
                     "download"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]

@@ -9,17 +9,19 @@ the user's memberships (see ``entities.admin``).
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
+from unfold.views import ChangeList
+from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldAdminTextInputWidget
 
 from entities.admin import (
     EDITOR_ROLES,
@@ -44,6 +46,7 @@ from .admin_filters import (
 )
 from .admin_forms import (
     ActivityAdminForm,
+    ActivityPartForm,
     ActivityPartFormSet,
     LawfulBasisForm,
     RecipientForm,
@@ -77,7 +80,7 @@ from .register import read_activities, read_activity
 # --- reference data ------------------------------------------------------------------------
 
 
-class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin):
+class ReferenceAdmin(ReadableReferenceMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["name", "name_fr", "code", "dpv_iri"]
     search_fields = ["name", "name_fr", "code", "description"]
 
@@ -108,6 +111,7 @@ class ActivityPartInline:
     part's history keeps it. The activity itself is retired, never deleted."""
 
     formset = ActivityPartFormSet
+    form = ActivityPartForm
     extra = 0
 
     def _activity_admin(self):
@@ -146,18 +150,24 @@ class ActivityPartInline:
         return formset
 
 
-class PurposeInline(ActivityPartInline, admin.TabularInline):
+class PurposeInline(ActivityPartInline, TabularInline):
     model = Purpose
     fields = ["description", "position"]
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
+    }
     verbose_name = _("purpose")
     verbose_name_plural = _("2. Why: purposes of the processing · Art 30(1)(b)")
 
 
-class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
+class LawfulBasisInline(ActivityPartInline, StackedInline):
     model = ActivityLawfulBasis
     form = LawfulBasisForm
-    autocomplete_fields = ["basis", "data_categories"]
-    filter_horizontal = ["purposes"]
+    autocomplete_fields = ["data_categories"]
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2})},
+    }
+    # Only the fields of the basis chosen are shown (processing/admin.js, BASIS_FIELDS).
     fields = ["basis", ("legitimate_interest", "lia_link"),
               ("consent_record_link", "consent_description"), "citation",
               "recognised_interest", "data_categories", "purposes", "notes"]
@@ -165,17 +175,17 @@ class LawfulBasisInline(ActivityPartInline, admin.StackedInline):
     verbose_name_plural = _("Lawful bases relied on · Art 6(1)")
 
 
-class RecipientInline(ActivityPartInline, admin.TabularInline):
+class RecipientInline(ActivityPartInline, TabularInline):
     model = ActivityRecipient
     form = RecipientForm
-    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"size": 30})}}
+    formfield_overrides = {models.CharField: {"widget": UnfoldAdminTextInputWidget(attrs={"size": 30})}}
     autocomplete_fields = ["third_party", "category", "data_categories"]
     fields = ["third_party", "category", "data_categories", "purpose"]
     verbose_name = _("recipient")
     verbose_name_plural = _("Recipients of the data · Art 30(1)(d)")
 
 
-class TransferInline(ActivityPartInline, admin.StackedInline):
+class TransferInline(ActivityPartInline, StackedInline):
     model = InternationalTransfer
     form = TransferForm
     autocomplete_fields = ["country", "third_party", "mechanism"]
@@ -185,14 +195,14 @@ class TransferInline(ActivityPartInline, admin.StackedInline):
     verbose_name_plural = _("6. Transfers outside the UK / EEA · Art 30(1)(e), Chapter V")
 
 
-class RetentionRuleInline(ActivityPartInline, admin.StackedInline):
+class RetentionRuleInline(ActivityPartInline, StackedInline):
     model = RetentionRule
     form = RetentionRuleForm
     autocomplete_fields = ["data_category"]
     fields = [("period", "period_is_maximum", "data_category"), ("trigger", "trigger_description"),
               ("legal_source", "deletion_method"), "criteria"]
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 2, "cols": 60})},
     }
     verbose_name = _("retention rule")
     verbose_name_plural = _("Retention rules · Art 30(1)(f)")
@@ -229,7 +239,14 @@ INLINES_AFTER = {
     RECEIVES: ["recipients", "transfers"],
     HOW_LONG: ["retention_rules"],
 }
-INLINE_PREFIXES = {"purposes", "lawful_bases", "recipients", "transfers", "retention_rules"}
+INLINE_PREFIXES = admin_views.INLINE_PREFIXES
+#: The tab of each item on the record page: one Art 30 item (and its parts) at a time, so
+#: the page fits a laptop screen (docs/workspace.md gives the height it is held to).
+TAB_LABELS = {
+    WHO: _("1–2 Who and why"), WHAT: _("3 Data"), BASIS: _("4 Lawful basis"),
+    RECEIVES: _("5–6 Recipients and transfers"), HOW_LONG: _("7 Retention"),
+    PROTECTED: _("8 Security"), RISK: _("9 DPIA and risk"), REVIEW: _("Review"),
+}
 
 #: Buttons of the review workflow, in the order shown.
 WORKFLOW_ACTIONS = [
@@ -263,7 +280,8 @@ def _transition_action(action: str, label):
 
 
 @admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHistoryAdmin,
+                              ModelAdmin):
     form = ActivityAdminForm
     change_form_template = "admin/processing/processingactivity/change_form.html"
     change_list_template = "admin/processing/processingactivity/change_list.html"
@@ -286,6 +304,10 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
         "security_measures",
     ]
     history_list_display = ["version", "status", "history_path"]
+    # Three lines for a text: the record is held to a height (docs/workspace.md).
+    formfield_overrides = {
+        models.TextField: {"widget": UnfoldAdminTextareaWidget(attrs={"rows": 3})},
+    }
     inlines = [PurposeInline, LawfulBasisInline, RecipientInline, TransferInline,
                RetentionRuleInline]
     fieldsets = [
@@ -433,21 +455,41 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             for fieldset in adminform:
                 after = [by_prefix[p] for p in INLINES_AFTER.get(fieldset.name, []) if p in by_prefix]
                 placed.update(f.formset.prefix for f in after)
-                layout.append((fieldset, after))
+                layout.append((fieldset, after, TAB_LABELS.get(fieldset.name, fieldset.name)))
             context["article30_layout"] = layout
             context["other_inline_formsets"] = [f for f in formsets if f.formset.prefix not in placed]
             context["error_summary"] = admin_views.error_summary(adminform.form, formsets)
         if obj is not None and obj.pk:
             current = read_activity(obj.pk)
-            context["findings"] = [
-                (finding, admin_views.finding_anchor(finding.field, INLINE_PREFIXES))
-                for finding in activity_findings(current)
-            ]
+            context.update(self.findings_context(request, obj, current, adminform))
             context["completeness"] = activity_completeness(current)
             context["workflow_actions"] = self.available_transitions(request, current)
-            context["error_findings"] = sum(f.severity == "error" for f, _anchor in context["findings"])
-            context["current_version"] = current.version
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def findings_context(self, request, obj, current=None, adminform=None) -> dict:
+        """The findings panel of the change form: each finding with the link that fixes it."""
+        current = current or read_activity(obj.pk)
+        editable = None
+        if adminform is not None:
+            editable = {name for name in adminform.form.fields
+                        if name not in adminform.readonly_fields}
+        findings = admin_views.finding_links(self, request, obj, activity_findings(current),
+                                             editable=editable)
+        return {
+            "findings": findings,
+            "error_findings": sum(f.severity == "error" for f, _link in findings),
+            "current_version": current.version,
+            "original": obj,
+            "findings_url": reverse("admin:processing_processingactivity_findings",
+                                    args=[obj.pk]),
+        }
+
+    def findings_view(self, request, object_id):
+        """The findings panel alone, read again by the change form after a popup save."""
+        obj = self.get_visible_object(request, object_id)
+        return TemplateResponse(request, "admin/processing/processingactivity/findings_panel.html",
+                                {**self.admin_site.each_context(request), "opts": self.opts,
+                                 "change": True, **self.findings_context(request, obj)})
 
     # --- the change list ------------------------------------------------------------------
 
@@ -530,6 +572,8 @@ class ProcessingActivityAdmin(ServiceWriteAdminMixin, ScopedAdminMixin, SimpleHi
             path("diff/", view(self.diff_view), name=f"{prefix}_diff"),
             path("<path:object_id>/transition/<str:action>/", view(self.transition_view),
                  name=f"{prefix}_transition"),
+            path("<path:object_id>/findings/", view(self.findings_view),
+                 name=f"{prefix}_findings"),
             path("<path:object_id>/history/compare/", view(self.compare_view),
                  name=f"{prefix}_compare"),
             path("<path:object_id>/history/revert/<int:history_id>/", view(self.revert_view),

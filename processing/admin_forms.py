@@ -4,17 +4,22 @@ and the errors of the services (which hold the rules) shown on their fields."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ropa.admin_writes import ServiceErrorsFormSet
 
 from . import services
-from .models import ProcessingActivity, Purpose
+from .models import LawfulBasisKind, ProcessingActivity, Purpose
 
 #: Help shown under each field of the activity form: what the item means, in plain
 #: words, and the article that asks for it.
@@ -88,11 +93,50 @@ class ScopedAutocompleteSelectMultiple(ScopedAutocompleteMixin, AutocompleteSele
     pass
 
 
+class RegisterRelatedMixin:
+    """The links beside a choice of third party: "+" opens the third party form with the
+    activity's organisation filled in ("Register of"), so its first save works; without
+    the right to add one, a hint says whom to ask instead of showing nothing."""
+
+    organisation_id: int | None = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.organisation_id and context.get("url_params") is not None:
+            context["url_params"] = f"{context['url_params']}&organisation={self.organisation_id}"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if self.can_add_related:
+            return html
+        return format_html('{}<p class="help ropa-ask-dpo">{}</p>', html, _(
+            "Not in the list? Ask your organisation's DPO to add it to the register."))
+
+
+_REGISTER_RELATED: dict[type, type] = {}
+
+
+def _register_related(wrapper_class: type) -> type:
+    """``wrapper_class`` (Django's related-object wrapper, or a theme's) with
+    :class:`RegisterRelatedMixin`."""
+    if wrapper_class not in _REGISTER_RELATED:
+        _REGISTER_RELATED[wrapper_class] = type(
+            f"Register{wrapper_class.__name__}", (RegisterRelatedMixin, wrapper_class), {})
+    return _REGISTER_RELATED[wrapper_class]
+
+
 def scope_widget(field, organisation_id) -> None:
-    """Point the autocomplete of ``field`` at one organisation's register."""
+    """Point the autocomplete of ``field`` at one organisation's register, and its "+" at
+    a new third party of that register."""
     widget = getattr(field.widget, "widget", field.widget)
     if isinstance(widget, ScopedAutocompleteMixin):
         widget.organisation_id = organisation_id
+        wrapper = field.widget
+        if isinstance(wrapper, RelatedFieldWidgetWrapper):
+            if not isinstance(wrapper, RegisterRelatedMixin):
+                wrapper.__class__ = _register_related(type(wrapper))
+            wrapper.organisation_id = organisation_id
 
 
 def stale_message(activity: ProcessingActivity, expected) -> str:
@@ -168,36 +212,96 @@ class ActivityAdminForm(forms.ModelForm):
 
 
 class ActivityPartFormSet(ServiceErrorsFormSet):
-    """Gives each part form its activity (the one being saved)."""
+    """Gives each part form its activity (the one being saved), as it is made."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.activity = self.instance
-        return form
-
-    @property
-    def empty_form(self):
-        form = super().empty_form
-        form.activity = self.instance
-        return form
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "activity": self.instance}
 
 
 class ActivityPartForm(forms.ModelForm):
     """A part of an activity. Whether its recipient and scopes stay inside its activity's
     register is checked by the services (``processing.invariants``)."""
 
-    activity: ProcessingActivity | None = None
+    def __init__(self, *args, activity: ProcessingActivity | None = None, **kwargs):
+        self.activity = activity
+        super().__init__(*args, **kwargs)
+
+
+#: The fields of a lawful basis each kind of basis needs; the form shows only these (and
+#: any other that already holds something, so nothing recorded is hidden).
+BASIS_FIELDS = {
+    LawfulBasisKind.CONSENT: ("consent_record_link", "consent_description"),
+    LawfulBasisKind.LEGAL_OBLIGATION: ("citation",),
+    LawfulBasisKind.PUBLIC_TASK: ("citation",),
+    LawfulBasisKind.LEGITIMATE_INTERESTS: ("legitimate_interest", "lia_link"),
+    LawfulBasisKind.RECOGNISED_LEGITIMATE_INTERESTS: ("recognised_interest",),
+}
+#: Every field that belongs to some kinds of basis only.
+CONDITIONAL_BASIS_FIELDS = sorted({name for names in BASIS_FIELDS.values() for name in names})
+
+#: A purpose typed on the form but not saved yet, named by its form in the purposes
+#: inline: ``new-2`` is the purpose of ``purposes-2``. Mapped to that purpose on save.
+NEW_PURPOSE = "new-"
+
+
+class BasisSelect(forms.Select):
+    """The Art 6(1) bases (a handful) as a plain list; each option says which fields its
+    kind of basis needs, for the form to show only those."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-fields"] = " ".join(BASIS_FIELDS.get(instance.kind, ()))
+        return option
+
+
+class PurposeScopesWidget(forms.CheckboxSelectMultiple):
+    """The activity's purposes as check boxes, kept in step with the purposes typed above
+    (``processing/admin.js``) so a basis can be limited to a purpose before it is saved."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "ropa-purpose-scopes", **(attrs or {})}, choices)
 
 
 class LawfulBasisForm(ActivityPartForm):
+    """A lawful basis relied on. ``purposes`` holds saved purposes by id and new ones as
+    ``new-<form index>`` (see :data:`NEW_PURPOSE`); ``processing.admin_writes`` maps those to
+    the purposes written in the same save."""
+
+    class Meta:
+        widgets = {"basis": BasisSelect}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "purposes" in self.fields:
-            activity = self.activity
-            self.fields["purposes"].queryset = (
-                Purpose.objects.filter(activity=activity) if activity is not None and activity.pk
-                else Purpose.objects.none()
-            )
+        if "purposes" not in self.fields:
+            return
+        activity = self.activity
+        self._saved_purposes = {
+            str(p.pk): p for p in Purpose.objects.filter(activity=activity).order_by("position", "pk")
+        } if activity is not None and activity.pk else {}
+        choices = [(pk, p.description) for pk, p in self._saved_purposes.items()]
+        if self.is_bound:
+            for value in self.data.getlist(self.add_prefix("purposes")):
+                if value.startswith(NEW_PURPOSE) and value[len(NEW_PURPOSE):].isdigit():
+                    typed = self.data.get(f"purposes-{value[len(NEW_PURPOSE):]}-description", "")
+                    choices.append((value, typed or _("a new purpose")))
+        model_field = self.fields["purposes"]
+        self.fields["purposes"] = forms.MultipleChoiceField(
+            label=model_field.label, required=False, choices=choices,
+            widget=PurposeScopesWidget,
+            help_text=gettext_lazy(
+                "Tick the purposes this basis covers; none ticked: all the activity's "
+                "purposes. Purposes typed above can be ticked before saving."),
+        )
+        if self.instance.pk:
+            self.initial["purposes"] = [str(pk) for pk in
+                                        self.instance.purposes.values_list("pk", flat=True)]
+
+    def clean_purposes(self):
+        """Saved purposes as objects; purposes typed on this form as their ``new-`` name."""
+        return [self._saved_purposes.get(value, value)
+                for value in self.cleaned_data.get("purposes", [])]
 
 
 class RecipientForm(ActivityPartForm):

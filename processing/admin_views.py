@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,13 +38,14 @@ from .models import (
 )
 from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_activities
 from .register.reader import Source
+from .revert import NOT_REVERTED, activity_revert, version_end
 
-#: Fields a revert leaves alone: identity, workflow state and review dates belong to the
-#: workflow, not to the content of a version.
-NOT_REVERTED = {"id", "organisation", "version", "status", "status_changed_at", "created_at",
-                "updated_at", "last_reviewed_on", "next_review_on"}
 #: Fields the diff does not show: they change on every save.
 NOT_DIFFED = ["updated_at", "status_changed_at", "version"]
+
+#: The prefixes of the activity's inlines (the related names of its parts).
+INLINE_PREFIXES = frozenset({"purposes", "lawful_bases", "recipients", "transfers",
+                             "retention_rules"})
 
 #: The parts of an activity whose state the diff compares, with a heading each.
 PARTS = [
@@ -63,13 +64,64 @@ def _admin_context(model_admin, request, **extra):
 
 # --- the change form -------------------------------------------------------------------------
 
-def finding_anchor(field_name: str, inline_prefixes) -> str:
-    """Where on the change form a finding is fixed: a field row or an inline group."""
-    if not field_name:
-        return ""
-    if field_name in inline_prefixes:
-        return f"#{field_name}-group"
-    return f"#row-{field_name}"
+@dataclass
+class FindingLink:
+    """Where a finding's link goes: the input that fixes it on the form (``#id_...``), or
+    another record opened in the admin's related-object popup (``popup``)."""
+
+    href: str = ""
+    popup: bool = False
+
+
+def part_rows(model_admin, request, activity) -> dict[tuple[str, int], int]:
+    """The row of each saved part on the activity's change form: ``(prefix, part id) ->
+    index``, in the order the inline formsets list them."""
+    rows = {}
+    for inline in model_admin.get_inline_instances(request, activity):
+        queryset = inline.get_queryset(request).filter(activity=activity)
+        if not queryset.ordered:
+            queryset = queryset.order_by("pk")  # as a model formset orders it
+        # An inline formset's prefix: the parts' accessor on the activity ("purposes").
+        prefix = inline.model._meta.get_field("activity").remote_field.get_accessor_name()
+        for index, pk in enumerate(queryset.values_list("pk", flat=True)):
+            rows[(prefix, pk)] = index
+    return rows
+
+
+def finding_links(model_admin, request, activity, findings, *, editable=None) -> list:
+    """Each finding with the :class:`FindingLink` that fixes it: the field itself (an
+    inline row's field when the finding names its part), or the record that holds the fix
+    (a third party's contract), opened in a popup when the user may see it."""
+    rows = part_rows(model_admin, request, activity)
+    links = []
+    for finding in findings:
+        links.append((finding, _finding_link(model_admin, request, finding, rows, editable)))
+    return links
+
+
+def _finding_link(model_admin, request, finding, rows, editable) -> FindingLink:
+    where = finding.where
+    if where is not None and where.record is not None:
+        label, pk = where.record
+        model = apps.get_model(label)
+        target_admin = model_admin.admin_site._registry.get(model)
+        obj = model._default_manager.filter(pk=pk).first()
+        if target_admin is not None and obj is not None and (
+                target_admin.has_change_permission(request, obj)
+                or target_admin.has_view_permission(request, obj)):
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                          args=[pk], current_app=model_admin.admin_site.name)
+            return FindingLink(f"{url}?_to_field=id&_popup=1", popup=True)
+    name = finding.field
+    if not name:
+        return FindingLink()
+    if where is not None and where.part_id is not None and (name, where.part_id) in rows:
+        return FindingLink(f"#id_{name}-{rows[(name, where.part_id)]}-{where.part_field}")
+    if name in INLINE_PREFIXES:
+        return FindingLink(f"#{name}-group")
+    if editable is None or name in editable:
+        return FindingLink(f"#id_{name}")
+    return FindingLink(f"#row-{name}")
 
 
 def error_summary(form, inline_admin_formsets) -> list[dict]:
@@ -173,8 +225,8 @@ def _record_label(record) -> str:
     }
 
 
-def _field_changes(new, old) -> list[FieldChange]:
-    delta = new.diff_against(old, excluded_fields=NOT_DIFFED, foreign_keys_are_objs=True)
+def _field_changes(new, old, excluded=NOT_DIFFED) -> list[FieldChange]:
+    delta = new.diff_against(old, excluded_fields=list(excluded), foreign_keys_are_objs=True)
     changes = []
     for change in delta.changes:
         model_field = ProcessingActivity._meta.get_field(change.field)
@@ -263,30 +315,12 @@ def compare(model_admin, request, object_id):
     return TemplateResponse(request, "processing/history_compare.html", context)
 
 
-def revert_fields(record) -> dict:
-    """The service arguments that bring an activity back to ``record``'s content."""
-    fields = {}
-    for model_field in ProcessingActivity._meta.concrete_fields:
-        if model_field.name in NOT_REVERTED or not model_field.editable:
-            continue
-        if isinstance(model_field, models.ForeignKey):
-            pk = getattr(record, model_field.attname)
-            fields[model_field.name] = model_field.related_model._default_manager.filter(pk=pk).first()
-        else:
-            fields[model_field.name] = getattr(record, model_field.attname)
-    for name in services.ACTIVITY_M2M_FIELDS:
-        model_field = ProcessingActivity._meta.get_field(name)
-        target = get_m2m_reverse_field_name(model_field)
-        ids = [getattr(row, f"{target}_id") for row in getattr(record, name).all()]
-        fields[name] = list(model_field.related_model._default_manager.filter(pk__in=ids))
-    return fields
-
-
 def revert(model_admin, request, object_id, history_id):
-    """Bring the activity's fields and links back to an earlier version; the revert is
-    itself a new version, recorded with the user and the admin path."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    """Bring the activity back to an earlier version, its parts included. GET: what the
+    revert will change, with the button that does it; POST: the revert, itself a new
+    version recorded with the user and the admin path."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     activity = model_admin.get_visible_object(request, object_id)
     if not model_admin.has_change_permission(request, activity):
         raise PermissionDenied
@@ -295,27 +329,57 @@ def revert(model_admin, request, object_id, history_id):
     if record is None:
         messages.error(request, _("That version does not exist."))
         return HttpResponseRedirect(history_url)
+    if request.method == "GET":
+        return _revert_confirmation(model_admin, request, activity, record)
     expected = request.POST.get("expected_version", "")
+    version_before = activity.version
     try:
-        services.activity_update(
-            activity=activity, user=request.user, path="admin",
-            expected_version=int(expected) if expected.isdigit() else None,
-            **revert_fields(record),
-        )
+        reverted = activity_revert(
+            activity=activity, record=record, user=request.user, path="admin",
+            expected_version=int(expected) if expected.isdigit() else None)
     except services.StaleWrite:
         messages.error(request, _(
-            "%(ref)s was changed since you opened the comparison: nothing was reverted. "
-            "Compare again, then revert.") % {"ref": activity.reference})
+            "%(ref)s was changed since you opened the confirmation: nothing was reverted. "
+            "Check what the revert would change now, then revert.") % {
+                "ref": activity.reference})
+        return HttpResponseRedirect(request.path)
     except ValidationError as exc:
-        messages.error(request, _("The revert was refused: %(why)s") % {
+        messages.error(request, _("The revert was refused, nothing was changed: %(why)s") % {
             "why": " ".join(exc.messages)})
+        return HttpResponseRedirect(request.path)
+    if reverted.version == version_before:
+        messages.info(request, _("%(ref)s already held %(version)s: nothing to revert.") % {
+            "ref": activity.reference, "version": _record_label(record)})
     else:
         messages.success(request, _(
-            "%(ref)s was reverted to %(version)s (now version %(now)s). Purposes, bases, "
-            "recipients, transfers and retention rules are unchanged: edit them in the form "
-            "if needed.") % {"ref": activity.reference, "version": _record_label(record),
-                             "now": activity.version})
+            "%(ref)s was reverted to %(version)s, its purposes, lawful bases, recipients, "
+            "transfers and retention rules included (now version %(now)s).") % {
+                "ref": activity.reference, "version": _record_label(record),
+                "now": reverted.version})
     return HttpResponseRedirect(history_url)
+
+
+def _revert_confirmation(model_admin, request, activity, record):
+    """What a revert to ``record`` changes: the current version on the left, the version
+    it brings back on the right. Nothing is written."""
+    current = activity.history.select_related("history_user").order_by(
+        "-history_date", "-history_id").first()
+    field_changes = _field_changes(record, current, excluded={*NOT_DIFFED, *NOT_REVERTED})
+    bases = LawfulBasis.objects.in_bulk()
+    part_changes = _part_changes(_parts_at(activity.pk, timezone.now(), bases),
+                                 _parts_at(activity.pk, version_end(activity, record), bases))
+    context = _admin_context(
+        model_admin, request,
+        title=_("Revert %(activity)s?") % {"activity": activity},
+        subtitle=None, original=activity, object=activity,
+        record=record, record_label=_record_label(record),
+        old_label=_("now (version %(version)s)") % {"version": activity.version},
+        new_label=_record_label(record),
+        field_changes=field_changes, part_changes=part_changes,
+        current_version=activity.version,
+        compare_url=reverse("admin:processing_processingactivity_compare", args=[activity.pk]),
+    )
+    return TemplateResponse(request, "processing/revert_confirm.html", context)
 
 
 # --- the register as of a date ------------------------------------------------------------------

@@ -5,13 +5,15 @@ so the admin writes the history an API or service call writes for the same chang
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from entities.services import person_of_login
 from ropa.admin_writes import ServiceRefused, form_fields, model_fields
 from ropa.audit import ChangePath
 
 from . import services
-from .models import ProcessingActivity
+from .admin_forms import NEW_PURPOSE
+from .models import ActivityLawfulBasis, ProcessingActivity, Purpose
 
 
 def activity_fields(request, form, change: bool) -> dict:
@@ -51,9 +53,36 @@ def part_changes(formset) -> list[services.PartChange]:
     return changes
 
 
+def link_new_purposes(parts: list[services.PartChange]) -> None:
+    """A lawful basis limited to a purpose typed in the same form names it ``new-<index>``
+    (its form in the purposes inline): name the purpose's own part change instead, which
+    the service writes first. A name whose purpose form is gone is refused on its field."""
+    purposes = {p.label: p for p in parts if p.model is Purpose and not p.delete}
+    errors = {}
+    for part in parts:
+        scopes = part.fields.get("purposes") if part.model is ActivityLawfulBasis else None
+        if not scopes:
+            continue
+        linked = []
+        for value in scopes:
+            if isinstance(value, str) and value.startswith(NEW_PURPOSE):
+                target = purposes.get(f"purposes[{value[len(NEW_PURPOSE):]}]")
+                if target is None:
+                    errors[f"{part.label}.purposes"] = [_(
+                        "This basis was limited to a purpose that is no longer on the form: "
+                        "tick its purposes again.")]
+                    continue
+                value = target
+            linked.append(value)
+        part.fields["purposes"] = linked
+    if errors:
+        raise ServiceRefused(ValidationError(errors))
+
+
 def save(request, form, formsets, change: bool) -> ProcessingActivity:
     """Write the change form through the service; :class:`ServiceRefused` if refused."""
     parts = [change for formset in formsets for change in part_changes(formset)]
+    link_new_purposes(parts)
     fields = activity_fields(request, form, change)
     try:
         if change:

@@ -245,7 +245,7 @@ def _score_item(item: Item, activity: Activity, raised: dict[str, list[str]]) ->
 def _raised(activity: Activity, codes: Iterable[str], today: datetime.date) -> dict[str, list[str]]:
     raised: dict[str, list[str]] = {}
     for code in codes:
-        messages = [str(message) for _field, message in RULES_BY_CODE[code].check(activity, today)]
+        messages = [str(found[1]) for found in RULES_BY_CODE[code].check(activity, today)]
         if messages:
             raised[code] = messages
     return raised

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
 
 from entities.admin import ScopedAdminMixin, organisations_with_role
 from entities.models import MemberRole, Organisation
@@ -43,7 +44,7 @@ class RunReportForm(forms.Form):
 
 
 @admin.register(Report)
-class ReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class ReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["__str__", "kind", "organisation", "period", "status", "failure_reason",
                     "created_at", "finished_at", "emailed_at", "files"]
     # Only the organisations of the reports the user may see.

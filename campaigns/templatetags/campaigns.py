@@ -1,7 +1,5 @@
 from django import template
 
-from entities.admin import organisations_with_role
-
 from .. import services
 from ..models import ANSWERED, Campaign, TaskState
 
@@ -11,6 +9,11 @@ register = template.Library()
 @register.inclusion_tag("campaigns/worklist.html", takes_context=True)
 def open_campaigns(context):
     """The open review campaigns of the user's organisations, with their progress."""
+    # Imported here: the admin theme renders a widget while its admin module loads, which
+    # loads every template library; importing an admin module from this one at load
+    # time would be circular.
+    from entities.admin import organisations_with_role
+
     request = context["request"]
     campaigns = Campaign.objects.filter(closed_at__isnull=True).select_related("organisation")
     if not request.user.is_superuser:

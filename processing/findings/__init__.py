@@ -24,12 +24,22 @@ from ..models import ActivityStatus, ProcessingActivity
 from ..register.reader import read_in_chunks
 from ..register.records import Activity
 from . import items, lawful, risk, transfers  # noqa: F401  (registers the rules, in order)
-from .base import RULES, SEVERITY_ORDER, Finding, Rule, Severity, as_record, rule, translating
+from .base import (
+    RULES,
+    SEVERITY_ORDER,
+    Finding,
+    Rule,
+    Severity,
+    Where,
+    as_record,
+    rule,
+    translating,
+)
 from .risk import dpia_criteria, dpia_triggers
 
 __all__ = [
     "HAS_FINDINGS", "RULES", "RULES_BY_CODE", "SEVERITY_COUNTS", "SEVERITY_ORDER", "Finding",
-    "Rule", "Severity", "activity_findings", "dpia_criteria", "dpia_triggers",
+    "Rule", "Severity", "Where", "activity_findings", "dpia_criteria", "dpia_triggers",
     "forget_summaries", "refresh_summaries", "register_findings", "rule",
     "with_fresh_summaries",
 ]
@@ -43,10 +53,10 @@ def _findings(activity: Activity, today: datetime.date) -> list[Finding]:
         return []
     with translating():
         findings = [
-            Finding(code=r.code, severity=r.severity, message=str(message), field=field,
-                    article=r.article)
+            Finding(code=r.code, severity=r.severity, message=str(found[1]), field=found[0],
+                    article=r.article, where=found[2] if len(found) > 2 else None)
             for r in RULES
-            for field, message in r.check(activity, today)
+            for found in r.check(activity, today)
         ]
     findings.sort(key=lambda f: SEVERITY_ORDER[f.severity])
     return findings

@@ -3,6 +3,7 @@ register in, and the facts of a record the rules share."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -27,15 +28,31 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 @dataclass(frozen=True)
+class Where:
+    """Where a finding is fixed, more precisely than its field: a field of one part of the
+    activity (``part_id``, ``part_field``: the LIA link of that basis), or another record
+    that holds the fix (``record``: ``("entities.thirdparty", id)``, the processor whose
+    contract is missing). The admin links there; the API keeps to ``field``."""
+
+    part_id: int | None = None
+    part_field: str = ""
+    record: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     severity: str
     message: str
     field: str = ""
     article: str = ""
+    # Not compared: two findings of the same rule and message are the same finding.
+    where: Where | None = dataclasses.field(default=None, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        found = asdict(self)
+        del found["where"]
+        return found
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,8 @@ RULES: list[Rule] = []
 
 
 def rule(code: str, severity: str, article: str, title: str):
-    """Register a rule. The function yields (field, message) pairs, one per finding."""
+    """Register a rule. The function yields (field, message) pairs, one per finding, or
+    (field, message, where) with a :class:`Where` that says more precisely where to fix it."""
 
     def register(func):
         RULES.append(Rule(code, severity, article, title, func))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ..models import LawfulBasisKind
-from .base import Severity, _, _bases, _categories, _is_controller, rule
+from .base import Severity, Where, _, _bases, _categories, _is_controller, rule
 
 
 @rule("A6-BASIS", Severity.ERROR, "Art 6(1)", "Lawful basis recorded")
@@ -20,7 +20,7 @@ def _li_interest(activity, today):
             basis.legitimate_interest.strip()
         ):
             yield "lawful_bases", _("Legitimate interests is relied on without saying which "
-                                    "interest is pursued.")
+                                    "interest is pursued."), Where(basis.id, "legitimate_interest")
 
 
 @rule("A6-LI-LIA", Severity.WARNING, "Art 6(1)(f)", "Legitimate interests assessment")
@@ -28,7 +28,7 @@ def _li_lia(activity, today):
     for basis in _bases(activity):
         if basis.basis.kind == LawfulBasisKind.LEGITIMATE_INTERESTS and not basis.lia_link:
             yield "lawful_bases", _("Legitimate interests is relied on with no link to the "
-                                    "legitimate interests assessment (LIA).")
+                                    "legitimate interests assessment (LIA)."), Where(basis.id, "lia_link")
 
 
 @rule("A7-CONSENT-RECORD", Severity.WARNING, "Art 7(1)", "Consent record")
@@ -38,7 +38,7 @@ def _consent(activity, today):
                 and not basis.consent_description.strip()):
             yield "lawful_bases", _("Consent is relied on with no record of consent (a link, or "
                                     "how it is recorded): you must be able to show who "
-                                    "consented.")
+                                    "consented."), Where(basis.id, "consent_record_link")
 
 
 @rule("A6-3-CITATION", Severity.ERROR, "Art 6(3)", "Legal provision cited")
@@ -47,7 +47,7 @@ def _citation(activity, today):
         if basis.basis.kind in (LawfulBasisKind.LEGAL_OBLIGATION, LawfulBasisKind.PUBLIC_TASK) \
                 and not basis.citation.strip():
             yield "lawful_bases", _("%(basis)s is relied on without citing the law that sets "
-                                    "it.") % {"basis": basis.basis.name}
+                                    "it.") % {"basis": basis.basis.name}, Where(basis.id, "citation")
 
 
 # --- Special and criminal data ------------------------------------------------------------
@@ -104,7 +104,8 @@ def _recognised_interest(activity, today):
         if (basis.basis.kind == LawfulBasisKind.RECOGNISED_LEGITIMATE_INTERESTS
                 and not basis.recognised_interest):
             yield "lawful_bases", _("A recognised legitimate interest is relied on without "
-                                    "the UK GDPR Annex 1 condition: record which one.")
+                                    "the UK GDPR Annex 1 condition: record which one."), Where(
+                basis.id, "recognised_interest")
 
 
 @rule("A6-PUBLIC-AUTHORITY", Severity.WARNING, "Art 6(1) second subparagraph",
@@ -118,5 +119,6 @@ def _public_authority(activity, today):
             yield "lawful_bases", _(
                 "The organisation is a public authority: %(basis)s is not available for the "
                 "performance of its tasks; rely on public task (Art 6(1)(e)) unless the "
-                "processing is outside them.") % {"basis": basis.basis.label}
+                "processing is outside them.") % {"basis": basis.basis.label}, Where(
+                basis.id, "basis")
 

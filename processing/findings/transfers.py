@@ -9,7 +9,7 @@ from entities.models.country import CHAPTER_V_REGIMES
 
 from ..models import TransferMechanismKind
 from ..models.reference import serves
-from .base import Severity, _, rule
+from .base import Severity, Where, _, rule
 
 
 def _chapter_v(activity) -> bool:
@@ -51,7 +51,8 @@ def _transfer_mechanism(activity, today):
             destination = transfer.destination_label
             yield "transfers", _("The transfer to %(destination)s has no transfer mechanism: "
                                  "record the safeguard (SCCs, IDTA, DPF...) or the Art 49 "
-                                 "derogation relied on.") % {"destination": destination}
+                                 "derogation relied on.") % {"destination": destination}, Where(
+                transfer.id, "mechanism")
 
 
 @rule("CH5-MECHANISM-REGIME", Severity.ERROR, "Art 44; UK GDPR Art 44",
@@ -70,7 +71,8 @@ def _mechanism_regime(activity, today):
             "%(theirs)s, but the organisation exports under %(ours)s: record %(instead)s."
         ) % {"destination": transfer.destination_label, "mechanism": mechanism.name,
              "theirs": _regime(mechanism.jurisdiction), "ours": _regime(jurisdiction),
-             "instead": instead or _("a mechanism of %(ours)s") % {"ours": _regime(jurisdiction)}}
+             "instead": instead or _("a mechanism of %(ours)s") % {"ours": _regime(jurisdiction)},
+             }, Where(transfer.id, "mechanism")
 
 
 @rule("CH5-MECHANISM-DESTINATION", Severity.ERROR, "Art 45(1)",
@@ -90,14 +92,15 @@ def _mechanism_destination(activity, today):
                 "has no adequacy under %(ours)s: record the Art 46 safeguard (SCCs, IDTA...) "
                 "or the Art 49 derogation relied on."
             ) % {"destination": transfer.destination_label, "mechanism": mechanism.name,
-                 "ours": _regime(jurisdiction)}
+                 "ours": _regime(jurisdiction)}, Where(transfer.id, "mechanism")
         elif (mechanism.kind == TransferMechanismKind.DPF and transfer.country is not None
               and transfer.country.code != "US"):
             yield "transfers", _(
                 "The transfer to %(destination)s relies on %(mechanism)s, which covers "
                 "certified organisations in the United States only: record the mechanism that "
                 "covers %(destination)s."
-            ) % {"destination": transfer.destination_label, "mechanism": mechanism.name}
+            ) % {"destination": transfer.destination_label, "mechanism": mechanism.name}, Where(
+                transfer.id, "mechanism")
 
 
 @rule("CH5-TRANSFER-MISSING", Severity.ERROR, "Art 30(1)(e); Art 44",
@@ -136,7 +139,8 @@ def _tia(activity, today):
             yield "transfers", _(
                 "The transfer to %(destination)s relies on %(mechanism)s with no transfer impact "
                 "assessment: assess the law and practice of the destination and link the TIA."
-            ) % {"destination": transfer.destination_label, "mechanism": mechanism.name}
+            ) % {"destination": transfer.destination_label, "mechanism": mechanism.name}, Where(
+                transfer.id, "tia_link")
 
 
 #: Mechanisms that hold only where the exporter has assessed the destination's law and
@@ -152,9 +156,10 @@ def _unnamed_destinations(activity, today):
     for transfer in activity.transfers:
         if not transfer.destination_named and not transfer.tia_link:
             mechanism = transfer.mechanism.name if transfer.mechanism else _("no mechanism")
-            yield "transfers", _("A transfer under %(mechanism)s names no destination country: "
-                                 "assess where the data goes (transfer impact assessment) and "
-                                 "link the TIA, or name the countries.") % {"mechanism": mechanism}
+            message = _("A transfer under %(mechanism)s names no destination country: assess "
+                        "where the data goes (transfer impact assessment) and link the TIA, or "
+                        "name the countries.") % {"mechanism": mechanism}
+            yield "transfers", message, Where(transfer.id, "tia_link")
 
 
 @rule("A49-SAFEGUARDS", Severity.ERROR, "Art 49(1) / 30(1)(e)", "Derogation documented")
@@ -168,7 +173,7 @@ def _derogation(activity, today):
                 and not (transfer.safeguards.strip() or transfer.safeguard_document_link)):
             yield "transfers", _("The transfer relies on %(mechanism)s without documented "
                                  "safeguards: record the assessment and the safeguards.") % {
-                "mechanism": mechanism.article}
+                "mechanism": mechanism.article}, Where(transfer.id, "safeguards")
 
 
 @rule("CH5-DPF-CERTIFIED", Severity.WARNING, "Art 45(3)", "Importer DPF-certified")
@@ -179,8 +184,9 @@ def _dpf(activity, today):
         mechanism, importer = transfer.mechanism, transfer.third_party
         if (mechanism is not None and mechanism.kind == TransferMechanismKind.DPF
                 and importer is not None and not importer.dpf_certified):
-            yield "transfers", _("%(importer)s is relied on as DPF-certified but its record "
-                                 "does not say so: check the DPF list.") % {"importer": importer}
+            message = _("%(importer)s is relied on as DPF-certified but its record does not "
+                        "say so: check the DPF list.") % {"importer": importer}
+            yield "transfers", message, Where(record=("entities.thirdparty", importer.id))
 
 
 @rule("A28-CONTRACT", Severity.ERROR, "Art 28(3)", "Processor contract")
@@ -189,5 +195,6 @@ def _processor_contract(activity, today):
         party = recipient.third_party
         if party is not None and party.kind in PROCESSOR_KINDS and not party.contract_link:
             yield "recipients", _("%(name)s is a processor with no link to its Art 28 "
-                                  "contract.") % {"name": party.name}
+                                  "contract.") % {"name": party.name}, Where(
+                record=("entities.thirdparty", party.id))
 

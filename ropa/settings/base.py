@@ -68,6 +68,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ------------------------------------------------------------------------------
 # APPS
 # ------------------------------------------------------------------------------
+# The admin's theme (https://unfoldadmin.com/docs/): its apps come before
+# django.contrib.admin so that their templates win.
+THEME_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.simple_history",
+]
 DJANGO_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,7 +105,7 @@ LOCAL_APPS = [
     "notices",
     "exports_centre",
 ]
-INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+INSTALLED_APPS = THEME_APPS + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # ------------------------------------------------------------------------------
 # MIDDLEWARE
@@ -149,6 +157,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# After a login with no page asked for: the worklist. The theme's login form does not
+# post the admin's default "next", so the admin says where to go here.
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     # https://django-axes.readthedocs.io/en/latest/2_installation.html
     "axes.backends.AxesStandaloneBackend",
@@ -184,7 +195,10 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'"],
+        # 'unsafe-eval': Alpine.js, which the admin theme (django-unfold) is built on,
+        # evaluates its x-data / x-show expressions with Function(). Scripts still come
+        # only from this site: no inline script runs.
+        "script-src": ["'self'", "'unsafe-eval'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

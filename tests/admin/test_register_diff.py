@@ -112,7 +112,8 @@ def test_the_page_is_reached_from_the_organisation_and_the_as_of_page(auditor, s
     organisation_page = auditor.get(
         reverse("admin:entities_organisation_change", args=[scenario.organisation.pk]))
     assert f'{URL}?organisation={scenario.organisation.pk}' in organisation_page.content.decode()
-    assert "historylink" in organisation_page.content.decode()
+    history = reverse("admin:entities_organisation_history", args=[scenario.organisation.pk])
+    assert f'href="{history}"' in organisation_page.content.decode()
     as_of = auditor.get(reverse("admin:processing_processingactivity_as_of"),
                         {"date": DAY1.isoformat()})
     assert f"{URL}?from=2026-03-04" in as_of.content.decode()

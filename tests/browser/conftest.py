@@ -78,8 +78,8 @@ def login(page, live_server, username, password=PASSWORD):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#user-tools")
+    page.click("#login-form [type=submit]")
+    page.wait_for_selector("#header-inner")
 
 
 def screenshot(page, name: str) -> Path:

@@ -4,7 +4,7 @@ walls between roles and organisations."""
 import pytest
 
 from entities.models import Membership
-from processing.models import ProcessingActivity
+from processing.models import LawfulBasis, ProcessingActivity
 from tests.browser.conftest import choose, login, screenshot
 from tests.factories import (
     ActivityFactory,
@@ -37,28 +37,28 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     page.goto(f"{live_server.url}/admin/processing/processingactivity/add/")
     page.fill("#id_name", "Customer support")
     page.fill("#id_business_function", "Support")
-    page.click("#purposes-group .add-row a")
+    page.click("#purposes-group a.add-row")
     page.fill("#id_purposes-0-description", "To answer customers' support requests")
     choose(page, "#row-data_subjects", "Customers")
     choose(page, "#row-data_categories", "Contact details", search="contact")
-    page.click("#lawful_bases-group .add-row a")
-    choose(page, "#lawful_bases-0", "Art 6(1)(f)", search="6(1)(f)")
+    page.click("#lawful_bases-group a.add-row")
+    page.select_option("#id_lawful_bases-0-basis", str(LawfulBasis.objects.get(code="A6-1-f").pk))
     page.fill("#id_lawful_bases-0-legitimate_interest", "Helping customers who ask for support")
-    page.click("#recipients-group .add-row a")
-    choose(page, "#recipients-0 .field-third_party", "Zendesk Inc.", search="Zendesk")
-    page.click("#transfers-group .add-row a")
-    choose(page, "#transfers-0 .field-country", "United States", search="United States")
+    page.click("#recipients-group a.add-row")
+    choose(page, "#id_recipients-0-third_party + .select2", "Zendesk Inc.", search="Zendesk")
+    page.click("#transfers-group a.add-row")
+    choose(page, "#id_transfers-0-country + .select2", "United States", search="United States")
     # A UK exporter: the ICO's IDTA, assessed.
-    choose(page, "#transfers-0 .field-mechanism",
+    choose(page, "#id_transfers-0-mechanism + .select2",
            "UK International Data Transfer Agreement (IDTA)", search="International Data")
     page.fill("#id_transfers-0-tia_link", "https://intranet.example.com/tia/zendesk")
-    page.click("#retention_rules-group .add-row a")
+    page.click("#retention_rules-group a.add-row")
     page.fill("#id_retention_rules-0-period", "P7Y")
     page.select_option("#id_retention_rules-0-trigger", "end_of_relationship")
     choose(page, "#row-security_measures", "Access management", search="access")
     page.fill("#id_privacy_notice_link", "https://acme.example/privacy")
     screenshot(page, "02-activity-add-form")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
 
     # --- the finding, and its fix ------------------------------------------------------
     finding = page.locator(".ropa-finding[data-code='A6-LI-LIA']")
@@ -67,9 +67,11 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     assert codes == ["A6-LI-LIA"]
     screenshot(page, "03-activity-with-finding")
     finding.locator("a").click()
-    assert page.url.endswith("#lawful_bases-group")
+    # The link focuses the LIA link's input itself, on the basis's row.
+    assert page.url.endswith("#id_lawful_bases-0-lia_link")
+    assert page.evaluate("document.activeElement.id") == "id_lawful_bases-0-lia_link"
     page.fill("#id_lawful_bases-0-lia_link", "https://intranet.example.com/lia/support")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     page.locator(".ropa-findings-clear").wait_for()
     activity = ProcessingActivity.objects.get(name="Customer support")
     assert activity.reference == "PA-001"
@@ -86,14 +88,22 @@ def test_dpo_creates_fixes_reviews_compares_and_reverts(new_page, live_server):
     assert activity.status == "active" and activity.next_review_on is not None
 
     # --- a change, the diff, and the revert --------------------------------------------
+    page.click(".ropa-tab:has-text('1–2 Who and why')")
     page.fill("#id_name", "Customer support desk")
-    page.click("input[name=_continue]")
+    page.click("[name=_continue]")
     page.locator("ul.messagelist .success").wait_for()
     page.click("a:has-text('Compare versions')")
     page.locator("#field-changes").wait_for()
     assert "Customer support desk" in page.locator("#field-changes").inner_text()
     screenshot(page, "05-history-diff")
     page.click("#revert-button")
+    # The red button asks first: what the revert changes, nothing written yet.
+    page.locator("#confirm-revert").wait_for()
+    assert "Customer support desk" in page.locator("#field-changes").inner_text()
+    activity.refresh_from_db()
+    assert activity.name == "Customer support desk"
+    screenshot(page, "06-revert-confirmation")
+    page.click("#confirm-revert")
     page.locator("#change-history").wait_for()
     assert "was reverted" in page.locator("ul.messagelist").inner_text()
     screenshot(page, "06-history-after-revert")
@@ -127,9 +137,9 @@ def test_auditor_reads_only_and_other_organisations_stay_out(new_page, live_serv
     auditor = new_page()
     login(auditor, live_server, "auditor")
     auditor.goto(url)
-    assert auditor.locator("input[name=_save]").count() == 0
+    assert auditor.locator("[name=_save]").count() == 0
     assert auditor.locator("#id_name").count() == 0  # shown as text, not as an input
-    assert "Payroll" in auditor.locator(".fieldBox.field-name .readonly").inner_text()
+    assert auditor.locator(".readonly", has_text="Payroll").count() >= 1
     assert auditor.locator("form.ropa-transition").count() == 0
     screenshot(auditor, "10-auditor-read-only")
 
