@@ -68,55 +68,65 @@ _CODE_KEYS = {"organisation", "activity", "reference", "name", "role", "kind", "
 
 class CellParsing(ImporterBase):
     # -- stage 1: cells
-    def parse(self) -> None:
-        """Check and parse every cell; the rows of the sheets read become the import's
-        rows (the sheets are left empty)."""
-        seen = set()
-        for raw in self.raw:
+    def open_sheets(self) -> None:
+        """Check every sheet's name and headings; the rows of the sheets known are then
+        parsed as they are asked for (:meth:`parse_rows`)."""
+        #: sheet name -> (its place in the file, its spec, the sheet read)
+        self.sheets: dict[str, tuple[int, object, object]] = {}
+        for position, raw in enumerate(self.raw):
+            self.errors.stage = (0, position)
             spec = SHEETS_BY_NAME.get(raw.name)
             if spec is None:
                 self.errors.append(RowError(raw.name, None, "", raw.name, (
                     f"Unknown sheet '{raw.name}': the workbook has the sheets "
                     f"{', '.join(SHEETS_BY_NAME)}.")))
                 continue
-            if raw.name in seen:
+            if raw.name in self.sheets:
                 self.errors.append(RowError(raw.name, None, "", raw.name, "The sheet appears twice."))
                 continue
-            seen.add(raw.name)
+            self.sheets[raw.name] = (position, spec, raw)
             self.present.add(raw.name)
             by_heading = {c.heading: c for c in spec.columns}
-            unknown = [h for h in raw.headings if h not in by_heading]
-            for heading in unknown:
-                self.errors.append(RowError(raw.name, 1, heading, heading, (
-                    "Unknown column: check the spelling against docs/workbook-format.md.")))
-            for column in spec.columns:
-                if column.required and column.heading not in raw.headings and raw.rows:
-                    self.errors.append(RowError(raw.name, 1, column.heading, "",
-                                                "A required column is missing."))
-            # The cells of the known columns are checked even when a heading is unknown:
-            # one pass reports every problem of the file.
-            # The raw rows are handed over as they are parsed: memory holds each row once.
-            pending, raw.rows = raw.rows[::-1], []
-            while pending:
-                number, cells = pending.pop()
-                row = Row(spec, number, {}, {})
-                if "__invalid__" in cells:
-                    self.error(row, "", "A row must be an object of column -> value.",
-                               value=cells["__invalid__"])
-                    continue
-                if "__extra__" in cells:
-                    self.error(row, "", "Values found to the right of the last column.",
-                               value=cells["__extra__"])
+            for heading in raw.headings:
+                if heading not in by_heading:
+                    self.errors.append(RowError(raw.name, 1, heading, heading, (
+                        "Unknown column: check the spelling against docs/workbook-format.md.")))
+
+    def parse_rows(self, name: str):
+        """The rows of sheet ``name``, each checked and parsed as it is read (none when the
+        workbook does not hold the sheet). The cells of the known columns are checked
+        even when a heading is unknown: one pass reports every problem of the file."""
+        if name not in self.sheets:
+            return
+        position, spec, raw = self.sheets[name]
+        first = True
+        rows, raw.rows = iter(raw.rows), ()  # handed over: memory holds each row once
+        for number, cells in rows:
+            self.errors.stage = (0, position)
+            if first:
+                first = False
                 for column in spec.columns:
-                    value = cells.get(column.heading, "")
-                    row.raw[column.key] = value
-                    if column.kind == TEXT and type(value) is str:  # most cells
-                        parsed, problem = (value.strip() if column.key in _CODE_KEYS else value), None
-                    else:
-                        parsed, problem = _parse(column.kind, value, column.key)
-                    if problem:
-                        self.error(row, column.key, problem)
-                    row.values[column.key] = parsed
-                    if column.required and parsed in ("", None, []) and not problem:
-                        self.error(row, column.key, "This column cannot be empty.")
-                self.rows[spec.name].append(row)
+                    if column.required and column.heading not in raw.headings:
+                        self.errors.append(RowError(raw.name, 1, column.heading, "",
+                                                    "A required column is missing."))
+            row = Row(spec, number, {}, {})
+            if "__invalid__" in cells:
+                self.error(row, "", "A row must be an object of column -> value.",
+                           value=cells["__invalid__"])
+                continue
+            if "__extra__" in cells:
+                self.error(row, "", "Values found to the right of the last column.",
+                           value=cells["__extra__"])
+            for column in spec.columns:
+                value = cells.get(column.heading, "")
+                row.raw[column.key] = value
+                if column.kind == TEXT and type(value) is str:  # most cells
+                    parsed, problem = (value.strip() if column.key in _CODE_KEYS else value), None
+                else:
+                    parsed, problem = _parse(column.kind, value, column.key)
+                if problem:
+                    self.error(row, column.key, problem)
+                row.values[column.key] = parsed
+                if column.required and parsed in ("", None, []) and not problem:
+                    self.error(row, column.key, "This column cannot be empty.")
+            yield row

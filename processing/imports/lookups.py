@@ -51,19 +51,29 @@ class Lookups(ImporterBase):
         # What the register holds before the import (the dicts above gain the new objects).
         self.existing_organisations = dict(self.organisations)
         self.existing_third_parties = dict(self.third_parties)
-        names = {r.values["organisation"] for r in self.rows["Activities"]}
-        #: (organisation name, reference) -> id of each activity the register holds: the
-        #: activities themselves are read a chunk at a time when they are compared.
-        self.activities = {
-            (org, reference): pk for pk, org, reference in ProcessingActivity.objects.filter(
-                organisation__name__in=names).values_list("pk", "organisation__name", "reference")
-        }
-        #: (organisation name, person name) -> the person: those the register holds, and
-        #: (at the write) those the import creates.
-        self.people = {(p.organisation.name, p.name): p for p in Person.objects.filter(
-            organisation__name__in=names).select_related("organisation")}
         #: (organisation name, person name) -> (email, row number) as the workbook first gives it.
         self.owner_emails: dict[tuple[str, str], tuple[str, int]] = {}
+        self.activities: dict[tuple[str, str], int] = {}
+        self.people: dict[tuple[str, str], Person] = {}
+
+    def load_chunk(self) -> None:
+        """What the register holds of the activities of the chunk (``rows["Activities"]``)
+        and of their owners, read for the chunk alone: the earlier chunks' are written."""
+        rows = self.rows["Activities"]
+        names = {r.values["organisation"] for r in rows}
+        references = {r.values["reference"] for r in rows}
+        #: (organisation name, reference) -> id of each activity of the chunk the register
+        #: holds: the activities themselves are read as records when they are compared.
+        self.activities = {
+            (org, reference): pk for pk, org, reference in ProcessingActivity.objects.filter(
+                organisation__name__in=names, reference__in=references,
+            ).values_list("pk", "organisation__name", "reference")
+        }
+        owners = {r.values["owner"] for r in rows if r.values["owner"]}
+        #: (organisation name, person name) -> the person: the owners of the chunk the
+        #: register holds, and (at the write) those the import creates.
+        self.people = {(p.organisation.name, p.name): p for p in Person.objects.filter(
+            organisation__name__in=names, name__in=owners).select_related("organisation")}
 
     def _code(self, row: Row, key: str, table: dict, what: str):
         code = row.values.get(key) or ""

@@ -52,7 +52,8 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 class RawSheet:
     name: str
     headings: list[str]
-    #: (row number as the user sees it, heading -> value)
+    #: (row number as the user sees it, heading -> value); for a sheet opened by
+    #: :func:`open_book`, an iterator that reads them as they are asked for (once).
     rows: list[tuple[int, dict]] = field(default_factory=list)
 
 
@@ -152,6 +153,14 @@ def _check_size(sheet: str, last_row: int, width: int = 0) -> None:
 
 def _add_rows(sheet: RawSheet, rows: Iterable[tuple[int, Iterable]]) -> RawSheet:
     """``rows``: (row number as the user sees it, values) after the heading row."""
+    sheet.rows.extend(row_dicts(sheet, rows))
+    return sheet
+
+
+def row_dicts(sheet: RawSheet, rows: Iterable[tuple[int, Iterable]]) -> Iterator[tuple[int, dict]]:
+    """(row number, heading -> cell text) of each row of ``rows`` that holds a value, as
+    they are read: ``rows`` gives (row number as the user sees it, values) after the
+    heading row."""
     for number, values in rows:
         _check_size(sheet.name, number)
         cells = [_cell(v) for v in values]
@@ -161,8 +170,7 @@ def _add_rows(sheet: RawSheet, rows: Iterable[tuple[int, Iterable]]) -> RawSheet
         extra = [c for c in cells[len(sheet.headings):] if c.strip()]
         if extra:
             row["__extra__"] = extra
-        sheet.rows.append((number, row))
-    return sheet
+        yield number, row
 
 
 def _headings(values) -> list[str]:
@@ -384,18 +392,27 @@ def _csv_records(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[li
 
 
 def read_csv_zip(data: bytes) -> list[RawSheet]:
+    sheets = stream_csv_zip(data)
+    for sheet in sheets:
+        sheet.rows = list(sheet.rows)
+    return sheets
+
+
+def stream_csv_zip(data: bytes) -> list[RawSheet]:
+    """The csv files of the zip, counted first (nothing kept), each sheet's rows then read
+    from its stream as they are asked for."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    files = [info for info in archive.infolist() if not info.filename.endswith("/")]
+    names = {info.filename: info.filename.rsplit("/", 1)[-1][: -len(".csv")] for info in files}
+    for info in files:  # counted first, nothing kept
+        for number, record in enumerate(_csv_records(archive, info), start=1):
+            _check_size(names[info.filename], number, len(record))
     sheets = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        files = [info for info in archive.infolist() if not info.filename.endswith("/")]
-        names = {info.filename: info.filename.rsplit("/", 1)[-1][: -len(".csv")]
-                 for info in files}
-        for info in files:  # counted first, nothing kept
-            for number, record in enumerate(_csv_records(archive, info), start=1):
-                _check_size(names[info.filename], number, len(record))
-        for info in files:
-            records = _csv_records(archive, info)
-            sheet = RawSheet(names[info.filename], _headings(next(records, [])))
-            sheets.append(_add_rows(sheet, enumerate(records, start=2)))
+    for info in files:
+        records = _csv_records(archive, info)
+        sheet = RawSheet(names[info.filename], _headings(next(records, [])))
+        sheet.rows = row_dicts(sheet, enumerate(records, start=2))
+        sheets.append(sheet)
     return sheets
 
 
@@ -453,3 +470,23 @@ def read_book(data: bytes, filename: str = "") -> tuple[str, list[RawSheet]]:
     """The kind of file and its sheets; :class:`ImportFailed` for a refused file."""
     kind = sniff(data, filename)
     return kind, READERS[kind](data)
+
+
+def stream_xlsx(data: bytes) -> list[RawSheet]:
+    from .xlsx import stream_xlsx as stream
+
+    return stream(data)
+
+
+#: Readers whose sheets' rows are read as they are asked for, each sheet on its own
+#: stream; the other kinds of file are read whole (an ods holds every sheet in one XML
+#: stream, a JSON file is decoded at once).
+STREAMS = {"xlsx": stream_xlsx, "csv": stream_csv_zip}
+
+
+def open_book(data: bytes, filename: str = "") -> tuple[str, list[RawSheet]]:
+    """As :func:`read_book`, but the rows of an xlsx workbook or a zip of csv files are
+    read as the import asks for them, one sheet beside another: a sheet past the limits
+    is refused when its rows are read."""
+    kind = sniff(data, filename)
+    return kind, STREAMS.get(kind, READERS[kind])(data)

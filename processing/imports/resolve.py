@@ -29,20 +29,27 @@ from .rows import Row
 
 
 class Resolving(Lookups):
-    def resolve(self) -> None:
-        """Check every row against the others and the register, sheet by sheet, and turn
-        its references into objects."""
+    def resolve_heads(self) -> None:
+        """Check the rows of the Organisations, Contacts and ThirdParties sheets against the
+        others and the register, and turn their references into objects."""
+        #: (organisation name, reference) of every activity row checked so far.
+        self.activity_keys: set[tuple[str, str]] = set()
+        self.errors.stage = (1, 0)
         self._resolve_organisations()
+        self.errors.stage = (1, 1)
         for row in self.rows["Contacts"]:
             self._known_org(row)
             self._choice(row, "role", ContactRole)
+        self.errors.stage = (1, 2)
         self._resolve_third_parties()
-        self._resolve_activities()
-        self._resolve_purposes()
-        self._resolve_lawful_bases()
-        self._resolve_recipients()
-        self._resolve_transfers()
-        self._resolve_retention()
+
+    def resolve_chunk(self) -> None:
+        """The same for a chunk of activities and their parts, sheet by sheet."""
+        for stage, resolve in enumerate((
+                self._resolve_activities, self._resolve_purposes, self._resolve_lawful_bases,
+                self._resolve_recipients, self._resolve_transfers, self._resolve_retention), 3):
+            self.errors.stage = (1, stage)
+            resolve()
 
     # -- references between the sheets
     def _known_org(self, row: Row) -> bool:
@@ -105,7 +112,7 @@ class Resolving(Lookups):
         for row in self.rows["Activities"]:
             self._known_org(row)
             key = row.activity_key
-            if key in self.activity_rows:
+            if key in self.activity_rows or key in self.activity_keys:
                 self.error(row, "reference", "This activity reference appears twice for the organisation.")
             self.activity_rows[key] = row
             row.values["role"] = self._choice(row, "role", ActivityRole, ActivityRole.CONTROLLER)
@@ -166,7 +173,7 @@ class Resolving(Lookups):
             self.purpose_numbers[row.activity_key].add(row.values["number"])
 
     def _resolve_lawful_bases(self) -> None:
-        bases_seen = set()
+        bases_seen = set()  # the parts of an activity are in its chunk
         for row in self.rows["LawfulBases"]:
             activity = self._activity_of(row)
             row.values["basis"] = self._code(row, "basis", self.terms["basis"], "lawful basis")

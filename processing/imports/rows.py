@@ -60,13 +60,42 @@ class ImportSummary:
                 "counts": {k: dict(v) for k, v in self.counts.items()}, "absent": self.absent}
 
 
+class Problems(list):
+    """The problems found, each with the stage that found it: the import checks and writes
+    a chunk of activities at a time, and reports its problems as if it had checked every
+    cell of the file, then every reference, then written (:meth:`in_order`)."""
+
+    def __init__(self):
+        super().__init__()
+        #: (stage, sheet) of each problem: 0 cells (sheet: its place in the file),
+        #: 1 references (sheet: its place in ``SHEETS``), 2 the writes.
+        self.stages: list[tuple[int, int]] = []
+        self.stage = (0, 0)
+
+    def append(self, problem: RowError) -> None:
+        super().append(problem)
+        self.stages.append(self.stage)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def in_order(self) -> list[RowError]:
+        order = sorted(range(len(self)), key=self.stages.__getitem__)  # stable: rows in order
+        return [self[i] for i in order]
+
+
 class ImporterBase:
-    """What every stage of the import shares: the rows, the summary, the problems."""
+    """What every stage of the import shares: the rows, the summary, the problems.
+
+    ``rows`` holds the rows being checked and written: every row of the Organisations,
+    Contacts and ThirdParties sheets, and of the other sheets those of one chunk of
+    activities (the activities and their parts) at a time."""
 
     def __init__(self, sheets: list[RawSheet], summary: ImportSummary):
         self.raw = sheets
         self.summary = summary
-        self.errors: list[RowError] = []
+        self.errors = Problems()
         self.rows: dict[str, list[Row]] = {spec.name: [] for spec in SHEETS}
         #: The sheets the workbook holds: a sheet left out leaves that kind of data as it is.
         self.present: set[str] = set()

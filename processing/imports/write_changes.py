@@ -1,8 +1,8 @@
 """Stage 3 of the import, second half: what the register already holds brought in line
 with the workbook (an unchanged object is not written). Organisations, contacts and third
 parties are updated one object at a time through the services. Activities are compared
-with the register read as records, a chunk at a time (``processing.register``); the
-changed ones, with their parts, are written together by one bulk service
+a chunk at a time with the register read as records (``processing.register``); the
+changed ones of a chunk, with their parts, are written together by one bulk service
 (``register_bulk_update``): one version and one history row per changed activity. The
 parts of an activity become exactly those of the workbook.
 """
@@ -44,9 +44,10 @@ class ChangeWriting(Resolving):
                 changed[name] = value
         return changed
 
-    def write_changes(self, parts, kw) -> None:
-        """Bring what the register already holds in line with the workbook, one object at
-        a time through the services (an unchanged object is not written)."""
+    def write_changes_heads(self, kw) -> None:
+        """Bring the organisations, contacts and third parties the register already holds
+        in line with the workbook, one object at a time through the services (an
+        unchanged object is not written)."""
         for row in self.rows["Organisations"]:
             existing = self.existing_organisations.get(row.values["name"])
             if existing is None:
@@ -85,12 +86,10 @@ class ChangeWriting(Resolving):
             else:
                 self.count("ThirdParties", "unchanged")
 
-        self.write_activities(parts, kw)
-
     def write_activities(self, parts, kw) -> None:
-        """Compare each activity the register holds with its row and the rows of its parts
-        (the register read a chunk at a time), then write the changed ones in one bulk
-        write: one version each; an unchanged activity is not written."""
+        """Compare each activity of the chunk the register holds with its row and the rows
+        of its parts (read as records), then write the changed ones in one bulk write: one
+        version each; an unchanged activity is not written."""
         rows = {self.activities[row.activity_key]: row for row in self.rows["Activities"]
                 if row.activity_key in self.activities
                 and self.organisations.get(row.values["organisation"]) is not None}

@@ -25,11 +25,11 @@ from .errors import ImportFailed
 from .readers import (
     MAX_COLUMNS,
     RawSheet,
-    _add_rows,
     _check_size,
     _headings,
     _reject,
     _too_many_columns,
+    row_dicts,
 )
 
 #: Bytes of a sheet's XML given to the parser at a time.
@@ -356,6 +356,15 @@ def _part(archive: zipfile.ZipFile, path: str, handler):
 
 
 def _read(archive: zipfile.ZipFile) -> list[RawSheet]:
+    sheets = _open(archive)
+    for sheet in sheets:
+        sheet.rows = list(sheet.rows)
+    return sheets
+
+
+def _open(archive: zipfile.ZipFile) -> list[RawSheet]:
+    """The worksheets, each with its headings read and its other rows read from its own
+    stream as they are asked for."""
     paths, epoch, parts = _sheets(archive)
     inline = parts["sharedStrings"] not in archive.NameToInfo
     # openpyxl undoes the "_xHHHH_" escapes of shared strings only: those of text kept in
@@ -365,32 +374,42 @@ def _read(archive: zipfile.ZipFile) -> list[RawSheet]:
     sheets = []
     for name, path in paths:
         reader = _Sheet(name, shared, dates, durations, epoch, inline)
-        with archive.open(path) as source:
-            sheet = _add_rows_of(reader, _parse(source, reader, chunks=True))
-        sheets.append(sheet)
+        source = archive.open(path)
+        sheets.append(_sheet_of(reader, _parse(source, reader, chunks=True)))
     return sheets
 
 
-def _add_rows_of(reader: _Sheet, chunks) -> RawSheet:
-    """The sheet read by ``reader``: headings from row 1, then its other rows."""
+def _cells(reader: _Sheet, chunks):
+    """(row number, values) of each row the parser reads, a chunk of the stream at a time."""
+    for _ in chunks:
+        taken, reader.rows = reader.rows, []
+        yield from taken
+
+
+def _sheet_of(reader: _Sheet, chunks) -> RawSheet:
+    """The sheet read by ``reader``: headings from row 1 (read now), then an iterator of
+    its other rows."""
     sheet = RawSheet(reader.name, [])
+    cells = _cells(reader, chunks)
+    first = next(cells, None)
+    if first is not None and first[0] == 1:
+        sheet.headings, first = _headings(first[1]), None
 
     def rows():
-        started = False
-        for _ in chunks:
-            taken, reader.rows = reader.rows, []
-            for number, values in taken:
-                if not started:
-                    started = True
-                    if number == 1:
-                        sheet.headings = _headings(values)
-                        continue
-                # Every column of the sheet, as in the other formats: an empty cell is "".
-                if len(values) < len(sheet.headings):
-                    values.extend([None] * (len(sheet.headings) - len(values)))
-                yield number, values
+        if first is not None:
+            yield first
+        for number, values in cells:
+            # Every column of the sheet, as in the other formats: an empty cell is "".
+            if len(values) < len(sheet.headings):
+                values.extend([None] * (len(sheet.headings) - len(values)))
+            yield number, values
 
-    return _add_rows(sheet, rows())
+    sheet.rows = row_dicts(sheet, rows())
+    return sheet
+
+
+def _damaged(exc: Exception) -> ImportFailed:
+    return _reject(f"The xlsx file is damaged or truncated: {exc}.")
 
 
 def read_xlsx(data: bytes) -> list[RawSheet]:
@@ -400,4 +419,28 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
     except ImportFailed:
         raise
     except (KeyError, IndexError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise _reject(f"The xlsx file is damaged or truncated: {exc}.") from None
+        raise _damaged(exc) from None
+
+
+def stream_xlsx(data: bytes) -> list[RawSheet]:
+    """As :func:`read_xlsx`, each sheet's rows read from its stream as they are asked for
+    (a damaged stream is refused when it is reached)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheets = _open(archive)
+    except ImportFailed:
+        raise
+    except (KeyError, IndexError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise _damaged(exc) from None
+    for sheet in sheets:
+        sheet.rows = _refusing(sheet.rows)
+    return sheets
+
+
+def _refusing(rows):
+    try:
+        yield from rows
+    except ImportFailed:
+        raise
+    except (KeyError, IndexError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise _damaged(exc) from None

@@ -135,13 +135,13 @@ def test_a_sheet_is_refused_at_the_first_row_past_the_limit(monkeypatch):
     monkeypatch.setattr("processing.imports.readers.MAX_ROWS", 3)
     rows = "".join(xlsx_row(n, (f"A{n}", f"v{n}")) for n in range(1, 20_001))
     taken = []
-    add_rows = readers._add_rows
+    row_dicts = readers.row_dicts
 
     def counting(sheet, rows):
-        return add_rows(sheet, (taken.append(number) or (number, values)
-                                for number, values in rows))
+        return row_dicts(sheet, (taken.append(number) or (number, values)
+                                 for number, values in rows))
 
-    monkeypatch.setattr("processing.imports.xlsx._add_rows", counting)
+    monkeypatch.setattr("processing.imports.xlsx.row_dicts", counting)
 
     with pytest.raises(ImportFailed) as failure:
         readers.read_xlsx(xlsx(rows))
