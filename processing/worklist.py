@@ -121,10 +121,14 @@ def worklist(activities, *, today: datetime.date | None = None) -> Worklist:
         for row in rows
     ]
 
-    # The latest changes, whoever made them.
-    result.changes = list(
-        ProcessingActivity.history.filter(id__in=activities.values("pk"))
-        .select_related("history_user", "organisation").order_by("-history_date")[:SHOWN])
+    # The latest versions, whoever made them (a version written with its parts may
+    # leave several history rows: each version is shown once).
+    seen, result.changes = set(), []
+    for row in (ProcessingActivity.history.filter(id__in=activities.values("pk"))
+                .select_related("history_user").order_by("-history_date")[:SHOWN * 4]):
+        if (row.id, row.version) not in seen and len(result.changes) < SHOWN:
+            seen.add((row.id, row.version))
+            result.changes.append(row)
 
     result.urls = {
         "overdue": _changelist(review="overdue"),

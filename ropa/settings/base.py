@@ -119,6 +119,8 @@ UNFOLD = {
     # The home page is the DPO's worklist (templates/admin/index.html).
     "DASHBOARD_CALLBACK": "ropa.workspace.worklist_context",
     "SHOW_VIEW_ON_SITE": False,
+    # The admin is the site: no "Return to site" link back to it.
+    "SITE_URL": None,
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": False,
