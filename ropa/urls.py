@@ -23,17 +23,6 @@ urlpatterns = [
 ]
 
 
-def not_found(request, exception=None):
-    """A page that does not exist: JSON in the API's error shape under /api/, the site's
-    page elsewhere."""
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"errors": [{"field": None, "code": "not_found",
-                                         "message": "Not found."}]}, status=404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
-
-
-handler404 = not_found
+handler403 = "ropa.errors.permission_denied"
+handler404 = "ropa.errors.not_found"
+handler500 = "ropa.errors.server_error"

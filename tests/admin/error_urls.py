@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ropa.urls import handler404  # noqa: F401
+from ropa.urls import handler403, handler404, handler500  # noqa: F401
 from ropa.urls import urlpatterns as site_urlpatterns
 
 
@@ -11,4 +11,3 @@ def failing(request):
 
 
 urlpatterns = [path("failing/", failing), *site_urlpatterns]
-handler500 = "django.views.defaults.server_error"

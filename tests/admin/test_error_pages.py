@@ -55,3 +55,18 @@ def test_a_failing_page_is_the_workspaces_500(client):
 def test_the_500_page_renders_without_a_request_or_a_context():
     html = loader.get_template("500.html").render()
     assert "ROPA register" in html and "500 · Something went wrong" in html
+
+
+@pytest.mark.django_db
+def test_an_error_page_that_cannot_be_drawn_is_a_plain_one_with_the_same_status(
+        client, settings, tmp_path):
+    # Production's static files, never collected: the theme's stylesheet has no entry in
+    # the manifest, so the workspace's page cannot be drawn.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and response.content == b"<h1>Not Found</h1>"
+    with override_settings(ROOT_URLCONF="tests.admin.error_urls"):
+        client.raise_request_exception = False
+        assert client.get("/failing/").status_code == 500
