@@ -31,9 +31,10 @@ def entity_save(*, model: type[models.Model], instance: models.Model | None = No
             setattr(obj, name, value)
         full_clean(obj)
         obj.save()
-    if instance is not None and model in (Organisation, ThirdParty):
+    if (instance is not None and model in (Organisation, ThirdParty)) or model is Contact:
         # The rules read a third party's kind and contract and an organisation's
-        # jurisdiction: the stored findings of that register may be wrong now.
+        # jurisdiction, the completeness score its contacts: the stored findings of that
+        # register may be wrong now.
         from processing.findings import forget_summaries
 
         forget_summaries(organisation_id=obj.pk if model is Organisation else obj.organisation_id)
@@ -52,6 +53,10 @@ def entity_delete(*, instance: models.Model, user=None, path=None) -> None:
         raise TypeError(f"{type(instance).__name__} is not removed by entity_delete")
     with audit_context(user=user, path=path):
         instance.delete()
+    if isinstance(instance, Contact):
+        from processing.findings import forget_summaries
+
+        forget_summaries(organisation_id=instance.organisation_id)  # its completeness
 
 
 def organisation_create(*, user=None, path=None, **fields) -> Organisation:

@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from entities.admin import organisations_with_role
 from entities.models import Country, Organisation
 
-from .findings import HAS_FINDINGS, SEVERITY_COUNTS, Severity, with_fresh_summaries
+from .findings import (
+    HAS_FINDINGS,
+    RULES_BY_CODE,
+    SEVERITY_COUNTS,
+    Severity,
+    with_fresh_summaries,
+)
 from .models import ActivityLawfulBasis, InternationalTransfer, LawfulBasis, ProcessingActivity
 
 #: How far ahead "due soon" looks, in days.
@@ -171,13 +177,17 @@ class FindingsFilter(admin.SimpleListFilter):
     parameter_name = "findings"
 
     def lookups(self, request, model_admin):
-        return [
+        choices = [
             ("any", _("Any finding")),
             (Severity.ERROR, _("With errors")),
             (Severity.WARNING, _("With warnings")),
             (Severity.INFO, _("With notes")),
             ("none", _("No finding")),
         ]
+        # A finding's code (the worklist links to the activities that have it).
+        if self.value() in RULES_BY_CODE:
+            choices.append((self.value(), self.value()))
+        return choices
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -190,4 +200,21 @@ class FindingsFilter(admin.SimpleListFilter):
             return queryset.filter(HAS_FINDINGS)
         if value in SEVERITY_COUNTS:
             return queryset.filter(**{f"finding_summary__{SEVERITY_COUNTS[value]}__gt": 0})
+        if value in RULES_BY_CODE:
+            return queryset.filter(finding_summary__in=summaries_with_code(value))
         return queryset
+
+
+def summaries_with_code(code: str):
+    """The stored findings summaries that list ``code``: in SQL where the database looks
+    into JSON arrays (PostgreSQL), else by reading the summaries that have any finding."""
+    from django.db import connection
+
+    from .models import FindingSummary
+
+    summaries = FindingSummary.objects.all()
+    if connection.features.supports_json_field_contains:
+        return summaries.filter(codes__contains=[code])
+    ids = [pk for pk, codes in summaries.exclude(codes=[]).values_list("pk", "codes")
+           if code in codes]
+    return summaries.filter(pk__in=ids)

@@ -99,8 +99,10 @@ SEVERITY_COUNTS = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Sever
 
 def refresh_summaries(activities: models.QuerySet, *, today: datetime.date | None = None,
                       chunk_size: int = 500) -> int:
-    """Run the rules over ``activities`` and store each one's summary (counts by severity
-    and codes, for its current version and ``today``); answers how many were stored."""
+    """Run the rules over ``activities`` and store each one's summary (counts by severity,
+    codes and completeness score, for its current version and ``today``); answers how many
+    were stored."""
+    from ..completeness import activity_completeness  # it reads the findings: imported late
     from ..models import FindingSummary
 
     today = today or timezone.localdate()
@@ -110,8 +112,9 @@ def refresh_summaries(activities: models.QuerySet, *, today: datetime.date | Non
     current = [pk for pk, status, _version in rows if status != ActivityStatus.RETIRED]
     for record in read_in_chunks(current, chunk_size):
         found = _findings(record, today)
+        score = activity_completeness(record, today=today, findings=found).score
         summary = FindingSummary(activity_id=record.id, version=record.version, checked_on=today,
-                                 codes=sorted({f.code for f in found}))
+                                 codes=sorted({f.code for f in found}), completeness=score)
         for finding in found:
             name = SEVERITY_COUNTS[finding.severity]
             setattr(summary, name, getattr(summary, name) + 1)
@@ -119,7 +122,8 @@ def refresh_summaries(activities: models.QuerySet, *, today: datetime.date | Non
     for start in range(0, len(summaries), chunk_size):
         FindingSummary.objects.bulk_create(
             summaries[start:start + chunk_size], update_conflicts=True, unique_fields=["activity"],
-            update_fields=["version", "checked_on", "errors", "warnings", "notes", "codes"])
+            update_fields=["version", "checked_on", "errors", "warnings", "notes", "codes",
+                           "completeness"])
     return len(summaries)
 
 

@@ -22,6 +22,10 @@ class FindingSummary(models.Model):
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     notes = models.PositiveIntegerField(_("notes"), default=0)
     codes = models.JSONField(_("finding codes"), default=list, blank=True)
+    # The completeness score (0-100, processing.completeness) read in the same pass: the
+    # worklist rolls it up per organisation in SQL. None: not scored (a retired activity).
+    completeness = models.PositiveSmallIntegerField(_("completeness score"), null=True,
+                                                    blank=True)
 
     class Meta:
         verbose_name = _("findings summary")

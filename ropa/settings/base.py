@@ -108,6 +108,28 @@ LOCAL_APPS = [
 INSTALLED_APPS = THEME_APPS + DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # ------------------------------------------------------------------------------
+# ADMIN THEME
+# https://unfoldadmin.com/docs/configuration/settings/
+# ------------------------------------------------------------------------------
+UNFOLD = {
+    "SITE_TITLE": "ropa.workspace.site_name",
+    "SITE_HEADER": "ropa.workspace.site_name",
+    # The organisations the user works for, under the product's name.
+    "SITE_SUBHEADER": "ropa.workspace.user_organisations",
+    "SITE_SYMBOL": "menu_book",
+    # The home page is the DPO's worklist (templates/admin/index.html).
+    "DASHBOARD_CALLBACK": "ropa.workspace.worklist_context",
+    "SHOW_VIEW_ON_SITE": False,
+    # The admin is the site: no "Return to site" link back to it.
+    "SITE_URL": None,
+    "SIDEBAR": {
+        "show_search": False,
+        "show_all_applications": False,
+        "navigation": "ropa.workspace.sidebar_navigation",
+    },
+}
+
+# ------------------------------------------------------------------------------
 # MIDDLEWARE
 # https://docs.djangoproject.com/en/5.2/topics/http/middleware/
 # ------------------------------------------------------------------------------
