@@ -73,3 +73,34 @@ def test_export_from_the_list_with_progress_and_download(new_page, live_server, 
     # The page fits the phone's width: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, width
+
+
+def test_an_auditor_exports_the_pdf_and_reads_it(new_page, live_server, worker):  # noqa: F811
+    import pypdf
+
+    akixi = OrganisationFactory(name="Akixi Limited")
+    auditor = UserFactory(username="audrey")
+    Membership.objects.create(user=auditor, organisation=akixi, role="auditor")
+    for n, name in enumerate(["Call recording", "Payroll"], start=1):
+        complete_activity(organisation=akixi, reference=f"AK-{n:02}", name=name,
+                          status="active")
+    page = new_page()
+    login(page, live_server, "audrey")
+    page.goto(f"{live_server.url}/admin/processing/processingactivity/")
+    page.click("a.ropa-export-button")
+    page.wait_for_selector("#export-form")
+    page.select_option("#id_format", "pdf")
+    page.select_option("#id_organisation", str(akixi.pk))
+    page.click("#export-form input[type=submit]")
+
+    job = ExportJob.objects.get()
+    assert (job.requested_by, job.format) == (auditor, "pdf")
+    row = page.locator(f"#export-{job.pk}")
+    download_link = row.locator("a.ropa-export-download")
+    download_link.wait_for(timeout=60_000)
+    screenshot(page, "exports-05-auditor-pdf-ready")
+    with page.expect_download() as info:
+        download_link.click()
+    reader = pypdf.PdfReader(io.BytesIO(info.value.path().read_bytes()))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Call recording" in text and "Payroll" in text and "Akixi Limited" in text
