@@ -54,10 +54,9 @@ def test_login_worklist_and_activity_list(browser, live_server, dpo_register, na
         if viewport is LAPTOP:
             sidebar = page.locator("#nav-sidebar").inner_text()
             assert "Akixi Limited" in sidebar  # the user's organisation, under the name
-            for entry in ("Worklist", "Activities", "Dashboard", "Organisations",
+            for entry in ("Worklist", "Activities", "Dashboard", "Exports", "Organisations",
                           "Reference data"):
                 assert entry in sidebar
-            assert "Exports" not in sidebar  # not installed here
             # Reference data is grouped out of the way (collapsed).
             assert not page.locator("#nav-sidebar a", has_text="Countries").is_visible()
 
@@ -81,5 +80,51 @@ def test_error_pages_in_the_frame(browser, live_server, dpo_register):
         assert response.status == 404
         page.get_by_text("404 · Nothing here").wait_for()
         screenshot(page, "frame-404")
+    finally:
+        context.close()
+
+
+#: The workspace's main pages, by URL name (and arguments): each drawn at a laptop's and a
+#: phone's width, saved as a test artefact.
+MAIN_PAGES = [
+    ("worklist", "admin:index", ()),
+    ("activities", "admin:processing_processingactivity_changelist", ()),
+    ("dashboard", "admin:processing_processingactivity_dashboard", ()),
+    ("as-of", "admin:processing_processingactivity_as_of", ()),
+    ("diff", "admin:processing_processingactivity_diff", ()),
+    ("exports", "admin:exports_centre", ()),
+    ("reports", "admin:reports_report_changelist", ()),
+    ("campaigns", "admin:campaigns_campaign_changelist", ()),
+    ("packs", "admin:packs_regulatorpack_changelist", ()),
+    ("notices", "admin:notices_privacynotice_changelist", ()),
+    ("organisations", "admin:entities_organisation_changelist", ()),
+    ("third-parties", "admin:entities_thirdparty_changelist", ()),
+    ("people", "admin:entities_person_changelist", ()),
+    ("api-tokens", "admin:entities_apitoken_changelist", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("1366", LAPTOP), ("390", PHONE)])
+def test_every_main_page_is_drawn_in_the_frame(browser, live_server, dpo_register, name,
+                                               viewport):
+    from django.urls import reverse
+
+    context, page = open_page(browser, viewport)
+    try:
+        login(page, live_server, "dpo")
+        activity = dpo_register.activities.get(reference="PA-001")
+        pages = [*MAIN_PAGES, ("activity", "admin:processing_processingactivity_change",
+                               (activity.pk,))]
+        for label, url_name, args in pages:
+            response = page.goto(f"{live_server.url}{reverse(url_name, args=args)}")
+            assert response.status == 200, (label, response.status)
+            # In the frame: the product's name, never the stock admin's.
+            assert "ROPA register" in page.title(), label
+            assert "Django administration" not in page.content(), label
+            screenshot(page, f"page-{label}-{name}")
+            if label in ("worklist", "dashboard", "exports", "activity"):
+                # Nothing wider than the screen: a wide table scrolls in its own box.
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"] + 10, (label, width)
     finally:
         context.close()
