@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from rest_framework.authtoken.models import TokenProxy
+from unfold.admin import ModelAdmin
 
 from ropa.audit import ChangePath
 
@@ -50,7 +51,7 @@ class IssueTokenForm(forms.Form):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin):
     """Not DRF's token admin: no secret is listed, and only a DPO issues tokens, for its
     organisations, to read-only API clients it creates."""
 

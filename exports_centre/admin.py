@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from entities.admin import member_roles, organisations_with_role
 from entities.models import Organisation
@@ -93,7 +94,7 @@ def job_state(job: ExportJob) -> dict:
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ModelAdmin):
     list_display = ["__str__", "scope", "as_of", "requested_by", "created_at", "status",
                     "expires_at", "download"]
     fields = ["format", "scope", "as_of", "requested_by", "status", "progress_done",

@@ -9,7 +9,8 @@ from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.forms import UserChangeForm
 from unfold.sites import UnfoldAdminSite
 
-OWN_APPS = {"entities", "processing", "reports", "campaigns", "packs", "notices", "auth"}
+OWN_APPS = {"entities", "processing", "reports", "campaigns", "packs", "notices", "exports_centre",
+            "auth"}
 
 
 def test_the_site_and_every_admin_of_the_register_are_the_themes():

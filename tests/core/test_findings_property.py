@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from processing.exports.ico import rights_available, rights_by_basis
 from processing.findings import RULES, RULES_BY_CODE, _findings, dpia_criteria, dpia_triggers
+from processing.findings.base import Where
 from processing.models import (
     ActivityRole,
     ActivityStatus,
@@ -47,9 +48,12 @@ def empty_activity(**values) -> r.Activity:
 
 def _run(activity: r.Activity) -> None:
     for rule in RULES:
-        for field, message in rule.check(activity, TODAY):
+        for field, message, *where in rule.check(activity, TODAY):
             assert isinstance(field, str) and field
             assert str(message).strip()
+            # Where the fix is, when a rule says more than the field: a part of this
+            # activity, or another record.
+            assert where == [] or (len(where) == 1 and isinstance(where[0], Where))
     for finding in _findings(activity, TODAY):
         rule = RULES_BY_CODE[finding.code]
         assert (finding.severity, finding.article) == (rule.severity, rule.article)
