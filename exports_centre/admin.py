@@ -24,8 +24,7 @@ from unfold.admin import ModelAdmin
 
 from entities.admin import member_roles, organisations_with_role
 from entities.models import Organisation
-from processing.register import BadMoment, parse_as_of
-from processing.register.moments import ACCEPTED
+from processing.register.moments import ACCEPTED, AsOfCleaning
 
 from . import services
 from .models import ExportFormat, ExportJob, ExportStatus, export_storage
@@ -36,7 +35,7 @@ LISTED = 30
 ALL = "all"
 
 
-class ExportForm(forms.Form):
+class ExportForm(AsOfCleaning, forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices,
                                initial=ExportFormat.ICO_XLSX)
     organisation = forms.ChoiceField(label=_("Organisation"))
@@ -54,15 +53,6 @@ class ExportForm(forms.Form):
             choices.insert(0, (ALL, gettext("All my organisations (%(count)s)")
                                % {"count": len(choices)}))
         self.fields["organisation"].choices = choices
-
-    def clean_as_of(self):
-        value = self.cleaned_data["as_of"].strip()
-        if not value:
-            return None
-        try:
-            return parse_as_of(value)
-        except BadMoment as exc:
-            raise forms.ValidationError(str(exc)) from None
 
     def chosen(self) -> list[Organisation]:
         value = self.cleaned_data["organisation"]

@@ -19,8 +19,7 @@ from unfold.admin import ModelAdmin
 
 from entities.admin import ScopedAdminMixin, organisations_with_role
 from entities.models import Organisation
-from processing.register import BadMoment, parse_as_of
-from processing.register.moments import ACCEPTED
+from processing.register.moments import ACCEPTED, AsOfCleaning
 from ropa.audit import ChangePath
 
 from . import signing
@@ -28,7 +27,7 @@ from .models import RegulatorPack
 from .services import PackError, pack_create
 
 
-class PackForm(forms.Form):
+class PackForm(AsOfCleaning, forms.Form):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(),
                                           label=_("Organisation"))
     as_of = forms.CharField(
@@ -40,15 +39,6 @@ class PackForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-
-    def clean_as_of(self):
-        value = self.cleaned_data["as_of"].strip()
-        if not value:
-            return None
-        try:
-            return parse_as_of(value)
-        except BadMoment as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 def _key_context() -> dict:

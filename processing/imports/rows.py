@@ -124,6 +124,16 @@ class ImporterBase:
             for message in messages:
                 self.error(row, "", message, value="")
 
+    def bulk_refused(self, refused, origin: dict[int, Row]) -> None:
+        """Each problem of a bulk write the services refused (``BulkRefused``), on the row
+        its object came from (``origin``: by the object's id), or on none."""
+        for obj, error in refused.problems:
+            row = origin.get(id(obj))
+            if row is None:
+                self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
+            else:
+                self.service_error(row, error)
+
     # -- writing through the services
     def call(self, row: Row, fn: Callable, **kwargs):
         try:

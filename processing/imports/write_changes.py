@@ -26,7 +26,6 @@ from processing.register import records as r
 from processing.register.reader import read_in_chunks
 from ropa import bulk
 
-from .errors import RowError
 from .resolve import Resolving
 from .rows import Row
 
@@ -119,12 +118,7 @@ class ChangeWriting(Resolving):
         try:
             services.register_bulk_update(changes=changes, **kw)
         except services.BulkRefused as refused:
-            for obj, error in refused.problems:
-                row = origin.get(id(obj))
-                if row is None:
-                    self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
-                else:
-                    self.service_error(row, error)
+            self.bulk_refused(refused, origin)
 
     def _plan(self, record: r.Activity, row: Row, rows: dict[str, list[Row]]) -> _Plan:
         """What makes the activity of ``record`` that of ``row`` and the rows of its parts,

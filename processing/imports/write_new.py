@@ -18,7 +18,6 @@ from processing.models import (
     RetentionRule,
 )
 
-from .errors import RowError
 from .resolve import Resolving
 from .rows import Row
 
@@ -30,12 +29,7 @@ class NewWriting(Resolving):
         try:
             services.register_bulk_create(**objects, **kw)
         except services.BulkRefused as refused:
-            for obj, error in refused.problems:
-                row = origin.get(id(obj))
-                if row is None:
-                    self.errors.append(RowError("", None, "", "", " ".join(error.messages)))
-                else:
-                    self.service_error(row, error)
+            self.bulk_refused(refused, origin)
 
     def _new(self, origin: dict[int, Row], obj, row: Row):
         origin[id(obj)] = row

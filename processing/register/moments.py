@@ -55,6 +55,22 @@ def parse_as_of(value: str) -> datetime.date | datetime.datetime:
         raise BadMoment(value) from None
 
 
+class AsOfCleaning:
+    """A form's ``as_of`` text field cleaned to the moment it names (None when empty), or
+    refused on the field with :class:`BadMoment`'s message."""
+
+    def clean_as_of(self):
+        from django import forms
+
+        value = self.cleaned_data["as_of"].strip()
+        if not value:
+            return None
+        try:
+            return parse_as_of(value)
+        except BadMoment as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first instant after ``day`` in the register's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1),
