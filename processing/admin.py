@@ -115,7 +115,7 @@ class ActivityPartInline:
     extra = 0
 
     def _activity_admin(self):
-        return self.admin_site._registry[ProcessingActivity]
+        return self.admin_site.get_model_admin(ProcessingActivity)
 
     def has_view_permission(self, request, obj=None):
         parent = self._activity_admin()

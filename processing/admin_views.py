@@ -104,7 +104,8 @@ def _finding_link(model_admin, request, finding, rows, editable) -> FindingLink:
     if where is not None and where.record is not None:
         label, pk = where.record
         model = apps.get_model(label)
-        target_admin = model_admin.admin_site._registry.get(model)
+        site = model_admin.admin_site
+        target_admin = site.get_model_admin(model) if site.is_registered(model) else None
         obj = model._default_manager.filter(pk=pk).first()
         if target_admin is not None and obj is not None and (
                 target_admin.has_change_permission(request, obj)
