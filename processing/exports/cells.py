@@ -14,9 +14,11 @@ import contextlib
 import datetime
 import io
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -27,7 +29,7 @@ import xlsxwriter.packager
 import xlsxwriter.worksheet
 from xlsxwriter.exceptions import DuplicateWorksheetName
 
-from .xlsx_rows import Worksheet, write_cells
+from .xlsx_rows import Worksheet, is_plain, write_cells
 
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -233,6 +235,44 @@ class _Packager(xlsxwriter.packager.Packager):
             index += 1
 
 
+class PartWriter:
+    """Compresses and writes parts into a zip file in a thread of its own, in the order
+    they are given, while the caller makes the next ones: zlib lets go of Python's lock as
+    it compresses, so the work is shared between two cores. At most :attr:`WAITING` parts
+    wait at a time, so memory does not grow with the file. An error met in the thread is
+    raised to the caller, at the next part or at :meth:`finish`."""
+
+    WAITING = 32
+
+    def __init__(self, package: zipfile.ZipFile):
+        self.package = package
+        self.queue: queue.Queue = queue.Queue(maxsize=self.WAITING)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="xlsx-parts", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (part := self.queue.get()) is not None:
+            if self.error is None:  # after an error, the parts given are let go of
+                try:
+                    self.package.writestr(*part)
+                except BaseException as error:  # raised in the caller's thread
+                    self.error = error
+
+    def put(self, info: zipfile.ZipInfo, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((info, data))
+
+    def finish(self) -> None:
+        """Every part given is in the file (or its error raised); the thread is done."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class Workbook(xlsxwriter.Workbook):
     """XlsxWriter's workbook, for thousands of sheets (a CNIL fiche per activity).
 
@@ -261,6 +301,8 @@ class Workbook(xlsxwriter.Workbook):
         #: The active sheet when the first sheet was written: the view it was written with.
         self._written_view: int | None = None
         self._first_chartsheet: int | None = None
+        #: Writes the sheets done into the file, beside the sheets being laid out.
+        self._parts: PartWriter | None = None
 
     def add_worksheet(self, name=None, worksheet_class=None):
         """A sheet whose rows :func:`render_xlsx` writes whole (``xlsx_rows.Worksheet``)."""
@@ -331,10 +373,12 @@ class Workbook(xlsxwriter.Workbook):
         info = zipfile.ZipInfo(f"xl/worksheets/sheet{worksheet.index + 1}.xml",
                                (1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
-        with io.TextIOWrapper(self._open_package().open(info, "w"), encoding="utf-8",
-                              newline="") as fh:
-            worksheet._set_filehandle(fh)
-            worksheet._assemble_xml_file()
+        xml = io.StringIO()
+        worksheet._set_filehandle(xml)
+        worksheet._assemble_xml_file()
+        if self._parts is None:
+            self._parts = PartWriter(self._open_package())
+        self._parts.put(info, xml.getvalue().encode("utf-8"))
         written = WrittenSheet(worksheet)
         worksheet._opt_close()
         self.worksheets_objs[worksheet.index] = written
@@ -343,6 +387,9 @@ class Workbook(xlsxwriter.Workbook):
     def abandon(self) -> None:
         """The file will not be finished: close what is written of it, so that nothing is
         left to write when it is let go of (its caller throws it away)."""
+        if self._parts is not None:
+            with contextlib.suppress(Exception):  # the error on the way out is the one told
+                self._parts.finish()
         if self._package is not None:
             # A member left open, or the zip too large: the error on the way out is the one told.
             with contextlib.suppress(Exception):
@@ -360,6 +407,8 @@ class Workbook(xlsxwriter.Workbook):
         """XlsxWriter's ``_store_workbook()`` (xlsxwriter 3.3), into the file already open
         where sheets were written into it early."""
         package = self._open_package()
+        if self._parts is not None:
+            self._parts.finish()  # every sheet written early is in the file
         if not self.worksheets():
             self.add_worksheet()
         meta = self.worksheet_meta
@@ -472,6 +521,9 @@ class XlsxBook:
     sheet), so one pass over the register fills every sheet. :func:`render_xlsx` writes
     :class:`Sheet` layouts through it, a sheet after the other."""
 
+    #: Plain texts whose width is kept (:attr:`plain`): the labels and values that repeat.
+    PLAIN_HELD = 50_000
+
     def __init__(self, out, *, workbook_class: type[Workbook] = Workbook):
         self.workbook = workbook = workbook_class(out, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -490,6 +542,9 @@ class XlsxBook:
                          for style in _FORMATS}
         self.quoted_by_style = {style: (quoted[style], quoted["" if style == "label" else style])
                                 for style in _FORMATS}
+        #: Plain text met so far (:func:`~.xlsx_rows.is_plain`) and the width it asks
+        #: (its longest line), at most :attr:`PLAIN_HELD` of them.
+        self.plain: dict[str, int] = {}
 
     def add(self, title: str) -> XlsxSheetWriter:
         """A new sheet, last of the book."""
@@ -521,54 +576,97 @@ class XlsxSheetWriter:
 
     def write(self, rows: Iterable[Sequence], style: str = "") -> None:
         """Rows of ``style`` (see :meth:`Sheet.row`), each written as it is read: a row of
-        text at once (:func:`~.xlsx_rows.write_cells`)."""
-        worksheet, longest, number = self.worksheet, self.longest, self.number
-        first_format, cell_format = self.book.by_style[style]
-        first_quoted, other_quoted = self.book.quoted_by_style[style]
-        fitted, header = style != "title", style == "header"
-        measure = heading_line if header else longest_line
+        plain text at once (:meth:`_write_plain`), else a row of text at once where it can
+        be (:func:`~.xlsx_rows.write_cells`)."""
+        longest = self.longest
+        fitted = style != "title"
+        at_once = isinstance(self.worksheet, Worksheet)
         for values in rows:
             if fitted and len(values) > len(longest):
                 longest += [0] * (len(values) - len(longest))
             self._columns = len(values)
-            written = []  # (column, value, format) of the cells of the row
-            for column, value in enumerate(values):
-                if value is None or value == "":
-                    if header:
-                        written.append((column, None, cell_format))
-                    continue
-                if isinstance(value, str):
-                    if fitted:
-                        size = len(value) if "\n" not in value else measure(value)
-                        if header and size > HEADING_WIDTH:
-                            size = HEADING_WIDTH
-                        if size > longest[column]:
-                            longest[column] = size
-                    if _ILLEGAL_SEARCH(value):
-                        value = ILLEGAL_XML.sub("", value)
-                        if not value:
-                            if header:
-                                written.append((column, None, cell_format))
-                            continue
-                    if len(value) > XLSX_CELL_LIMIT:
-                        raise ValueTooLong(self.title, number + 1, column, value)
-                    if value.startswith(FORMULA_PREFIXES):
-                        written.append((column, value,
-                                        first_quoted if column == 0 else other_quoted))
-                    else:
-                        written.append((column, value,
-                                        first_format if column == 0 else cell_format))
-                    continue
-                # Numbers, dates, yes or no.
+            if not (at_once and values and self._write_plain(values, style)):
+                self._write_row(values, style)
+            self.number += 1
+
+    def _write_plain(self, values: Sequence, style: str) -> bool:
+        """The row written at once if each of its values is blank or plain text
+        (:func:`~.xlsx_rows.is_plain`), its columns fitted to it; else False, nothing
+        written. What a text asks of its column's width is kept in the book's
+        :attr:`XlsxBook.plain` with the text, for the labels and values that repeat on
+        every sheet."""
+        plain, longest = self.book.plain, self.longest
+        fitted, header = style != "title", style == "header"
+        cells = []
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                if header:
+                    cells.append((column, None))
+                continue
+            if value.__class__ is not str:
+                return False
+            size = plain.get(value)
+            if size is None:
+                if not is_plain(value):
+                    return False
+                size = len(value) if "\n" not in value else longest_line(value)
+                if len(plain) < XlsxBook.PLAIN_HELD:
+                    plain[value] = size
+            if fitted:
+                if header and size > HEADING_WIDTH:
+                    size = HEADING_WIDTH
+                if size > longest[column]:
+                    longest[column] = size
+            cells.append((column, value))
+        if not cells:
+            return False
+        first_format, other_format = self.book.by_style[style]
+        return self.worksheet.write_plain(self.number, cells, first_format, other_format)
+
+    def _write_row(self, values: Sequence, style: str) -> None:
+        """A row of any values: text cleaned of what XML cannot hold and marked as text
+        where it starts like a formula, numbers and dates as they are."""
+        longest, number = self.longest, self.number
+        first_format, cell_format = self.book.by_style[style]
+        first_quoted, other_quoted = self.book.quoted_by_style[style]
+        fitted, header = style != "title", style == "header"
+        measure = heading_line if header else longest_line
+        written = []  # (column, value, format) of the cells of the row
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                if header:
+                    written.append((column, None, cell_format))
+                continue
+            if isinstance(value, str):
                 if fitted:
-                    size = measure(value)
+                    size = len(value) if "\n" not in value else measure(value)
+                    if header and size > HEADING_WIDTH:
+                        size = HEADING_WIDTH
                     if size > longest[column]:
                         longest[column] = size
-                written.append((column, _cell_value(value),
-                                first_format if column == 0 else cell_format))
-            write_cells(worksheet, number, written)
-            number += 1
-        self.number = number
+                if _ILLEGAL_SEARCH(value):
+                    value = ILLEGAL_XML.sub("", value)
+                    if not value:
+                        if header:
+                            written.append((column, None, cell_format))
+                        continue
+                if len(value) > XLSX_CELL_LIMIT:
+                    raise ValueTooLong(self.title, number + 1, column, value)
+                if value.startswith(FORMULA_PREFIXES):
+                    written.append((column, value,
+                                    first_quoted if column == 0 else other_quoted))
+                else:
+                    written.append((column, value,
+                                    first_format if column == 0 else cell_format))
+                continue
+            # Numbers, dates, yes or no.
+            if fitted:
+                size = measure(value)
+                if size > longest[column]:
+                    longest[column] = size
+            written.append((column, _cell_value(value),
+                            first_format if column == 0 else cell_format))
+        write_cells(self.worksheet, number, written)
 
     def freeze(self) -> None:
         """The rows written so far stay on screen as the rest scroll."""

@@ -32,6 +32,9 @@ from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name
 #: Text XlsxWriter writes as it is: no character to escape, no control character, nothing
 #: like its ``_xHHHH_`` escapes, no white space to preserve at either end.
 _NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x|\A\s|\s\Z")
+#: Text that needs nothing of the export either: none of the above, and not starting like
+#: a formula (which the export marks with a style of its own). Its XML is itself.
+_NOT_PLAIN = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x|\A[\s=+\-@]|\s\Z")
 #: XlsxWriter truncates longer text (in UTF-16 units): left to it.
 _PLAIN_LENGTH = 32_767 // 2
 _COLUMNS: dict[int, str] = {}
@@ -47,6 +50,13 @@ def _column(column: int) -> str:
 #: A cell of :func:`write_cells`: column, text (None or "" for a blank cell),
 #: format.
 Cell = tuple[int, "str | None", object]
+
+
+def is_plain(value: str) -> bool:
+    """Whether the text is written as it is, in XML and in a sheet: no character to
+    escape or leave out, nothing that starts a formula, no white space to preserve at
+    either end, and short enough to be written whole."""
+    return len(value) <= _PLAIN_LENGTH and _NOT_PLAIN.search(value) is None
 
 
 def write_cells(worksheet, row: int, cells: Sequence[Cell]) -> None:
@@ -163,16 +173,8 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
     def write_at_once(self, row: int, cells: Sequence[Cell]) -> bool:
         """Write the row's XML, if it is made of text and blank cells with their formats
         (else write nothing and say False)."""
-        if not self.constant_memory or row < self.previous_row or row >= self.xls_rowmax:
+        if not self._open_row(row):
             return False
-        if row > self.previous_row:
-            if any(self.table.values()) or self.previous_row in self.row_info or (
-                    self.previous_row in self.comments):
-                self._write_single_row(row)  # the row XlsxWriter holds
-            else:
-                self.previous_row = row  # XlsxWriter holds nothing to write
-        elif self.table.get(row):
-            return False  # XlsxWriter holds cells of this very row
         number = str(row + 1)
         parts = []
         for column, value, cell_format in cells:
@@ -189,7 +191,56 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
                              "</t></is></c>")
             else:
                 parts.append(self._careful_cell(reference, style, value))
-        first, last = cells[0][0], cells[-1][0]
+        self._close_row(row, number, cells[0][0], cells[-1][0], parts)
+        return True
+
+    def write_plain(self, row: int, cells: Sequence[tuple[int, str | None]], first_format,
+                    other_format) -> bool:
+        """Write a row of plain text and blank cells (``(column, text or None)``, in column
+        order): text that is its own XML (:func:`is_plain`), in ``first_format`` in the
+        first column and ``other_format`` elsewhere, blank cells in ``other_format``. Say
+        False, having written nothing of the row, where XlsxWriter must write it."""
+        if not self._open_row(row) or cells[-1][0] >= self.xls_colmax:
+            return False
+        number = str(row + 1)
+        parts = []
+        # Each format numbered where XlsxWriter numbers it: when a cell first uses it.
+        first_style = other_style = None
+        for column, value in cells:
+            reference = (_COLUMNS.get(column) or _column(column)) + number
+            if column == 0 and value is not None:
+                first_style = first_style or first_format._get_xf_index()
+                parts.append(f'<c r="{reference}" s="{first_style}" t="inlineStr"><is><t>'
+                             f"{value}</t></is></c>")
+                continue
+            other_style = other_style or other_format._get_xf_index()
+            if value is None:
+                parts.append(f'<c r="{reference}" s="{other_style}"/>')
+            else:
+                parts.append(f'<c r="{reference}" s="{other_style}" t="inlineStr"><is><t>'
+                             f"{value}</t></is></c>")
+        self._close_row(row, number, cells[0][0], cells[-1][0], parts)
+        return True
+
+    def _open_row(self, row: int) -> bool:
+        """Whether ``row`` may be written at once: constant memory mode, after the rows
+        written, and nothing of it held by XlsxWriter (the row it holds before it is
+        written out first)."""
+        if not self.constant_memory or row < self.previous_row or row >= self.xls_rowmax:
+            return False
+        if row > self.previous_row:
+            if any(self.table.values()) or self.previous_row in self.row_info or (
+                    self.previous_row in self.comments):
+                self._write_single_row(row)  # the row XlsxWriter holds
+            else:
+                self.previous_row = row  # XlsxWriter holds nothing to write
+        elif self.table.get(row):
+            return False  # XlsxWriter holds cells of this very row
+        return True
+
+    def _close_row(self, row: int, number: str, first: int, last: int, parts: list[str]) -> None:
+        """The row's cells (``parts``, columns ``first`` to ``last``) written: the sheet's
+        dimensions grown to hold them, the row put with the pending ones."""
         if self.dim_rowmin is None or row < self.dim_rowmin:
             self.dim_rowmin = row
         if self.dim_rowmax is None or row > self.dim_rowmax:
@@ -209,7 +260,6 @@ class Worksheet(xlsxwriter.worksheet.Worksheet):
                 self.flush_pending()
         # The row is written: XlsxWriter holds nothing of it, and refuses to write it again.
         self.previous_row = row + 1
-        return True
 
     def _careful_cell(self, reference: str, style: int, value: str) -> str:
         """A text cell as XlsxWriter's ``_write_cell`` writes it in constant memory mode,

@@ -14,6 +14,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import xlsxwriter
 import xlsxwriter.packager
 import xlsxwriter.worksheet
@@ -21,7 +23,9 @@ from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
 from processing.exports import xlsx_rows
 from processing.exports.cells import (
+    FORMULA_PREFIXES,
     ILLEGAL_XML,
+    PartWriter,
     Sheet,
     ValueTooLong,
     Workbook,
@@ -195,6 +199,44 @@ def test_rows_written_at_once_are_the_xml_xlsxwriter_writes_cell_by_cell(monkeyp
         # "_x0041_" as it is
         ILLEGAL_XML.sub("", value or "").replace("_x0041_", "_x005F_x0041_") or None
         for value in CAREFUL]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=30),
+                                   st.sampled_from(CAREFUL[:-3])), min_size=1, max_size=4),
+                min_size=1, max_size=5))
+def test_any_text_written_at_once_is_the_xml_xlsxwriter_writes(rows):
+    def sheets():
+        sheet = Sheet("Any")
+        sheet.row(["Label", rows[0][0]], "label")
+        sheet.table(["A", "", "C", "D"], rows, freeze=False)
+        return [sheet]
+
+    assert _parts(render_xlsx(sheets())) == _parts(render_xlsx(sheets(),
+                                                                workbook_class=StockSheets))
+
+
+@given(st.text(max_size=40))
+def test_plain_text_needs_nothing_of_xlsxwriter_nor_of_the_export(value):
+    if xlsx_rows.is_plain(value):
+        assert not value.startswith(FORMULA_PREFIXES)
+        assert ILLEGAL_XML.search(value) is None
+        assert xlsx_rows._NEEDS_CARE.search(value) is None
+
+
+def test_an_error_writing_a_part_is_raised_to_the_export():
+    class FullDisk:
+        def writestr(self, info, data):
+            raise OSError(28, "No space left on device")
+
+    parts = PartWriter(FullDisk())
+    parts.put(zipfile.ZipInfo("xl/worksheets/sheet1.xml"), b"<worksheet/>")
+
+    with pytest.raises(OSError, match="No space left"):
+        parts.finish()
+    assert not parts.thread.is_alive()
+    with pytest.raises(OSError, match="No space left"):
+        parts.put(zipfile.ZipInfo("xl/worksheets/sheet2.xml"), b"<worksheet/>")
 
 
 def test_the_cnil_layout_written_at_once_is_the_xml_xlsxwriter_writes(rich_register):
