@@ -31,13 +31,8 @@ from .models import ExportJob, ExportStatus, export_storage, export_upload_to
 logger = logging.getLogger(__name__)
 
 
-class ExportQueueUnavailable(Exception):
+class ExportQueueUnavailable(jobs.QueueUnavailable):
     """The export was recorded but could not be queued: the broker is unreachable."""
-
-    def __init__(self, job_id: int, message: str):
-        super().__init__(message)
-        self.job_id = job_id
-        self.message = message
 
 
 def keep_for() -> datetime.timedelta:
@@ -78,14 +73,8 @@ def export_request(*, user, format: str, organisations: Iterable[Organisation],
 def _publish(job_id: int) -> None:
     from .tasks import run_export
 
-    try:
-        run_export.delay(job_id)
-    except jobs.BROKER_ERRORS as exc:
-        message = ("The export could not be queued: the task broker (Redis) is unavailable "
-                   f"({type(exc).__name__}: {exc}). Ask for it again once the broker is back.")
-        logger.error("export %s not queued: %s", job_id, exc)
-        _fail(job_id, message)
-        raise ExportQueueUnavailable(job_id, message) from exc
+    jobs.publish(run_export, job_id, what="export", fail=_fail,
+                 unavailable=ExportQueueUnavailable)
 
 
 def _fail(job_id: int, error: str) -> ExportJob:

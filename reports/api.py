@@ -203,7 +203,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except services.ReportQueueUnavailable as exc:
             return error(status.HTTP_503_SERVICE_UNAVAILABLE, "queue_unavailable", exc.message,
-                         report=exc.report_id, headers={"Retry-After": "60"})
+                         report=exc.job_id, headers={"Retry-After": "60"})
         body = ReportRunResponseSerializer({
             "id": report.pk, "status": report.status, "queued": queued,
             "url": reverse("reports-api:report-detail", args=[report.pk], request=request),

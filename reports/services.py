@@ -48,13 +48,8 @@ STUCK_AFTER = jobs.stuck_after(GENERATE_TIME_LIMIT)
 BROKER_ERRORS = jobs.BROKER_ERRORS
 
 
-class ReportQueueUnavailable(Exception):
+class ReportQueueUnavailable(jobs.QueueUnavailable):
     """The report was recorded but could not be queued: the broker is unreachable."""
-
-    def __init__(self, report_id: int, message: str):
-        super().__init__(message)
-        self.report_id = report_id
-        self.message = message
 
 
 def organisation_get(organisation) -> Organisation | None:
@@ -180,16 +175,8 @@ def report_rerun(*, report: Report, user=None, path: str | None = None) -> Repor
 def _publish(report_id: int) -> None:
     from .tasks import generate_report
 
-    try:
-        generate_report.delay(report_id)
-    except BROKER_ERRORS as exc:
-        message = (
-            "The report could not be queued: the task broker (Redis) is unavailable "
-            f"({type(exc).__name__}: {exc}). Ask for it again once the broker is back."
-        )
-        logger.error("report %s not queued: %s", report_id, exc)
-        _fail(report_id, message)
-        raise ReportQueueUnavailable(report_id, message) from exc
+    jobs.publish(generate_report, report_id, what="report", fail=_fail,
+                 unavailable=ReportQueueUnavailable)
 
 
 def _fail(report_id: int, reason: str) -> Report:

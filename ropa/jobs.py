@@ -11,6 +11,7 @@ then the sweep (beat) queues it again, or gives it up after ``MAX_ATTEMPTS``.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 
 import kombu.exceptions
@@ -25,6 +26,18 @@ BROKER_ERRORS = (
     ConnectionError,
     TimeoutError,
 )
+logger = logging.getLogger(__name__)
+
+
+class QueueUnavailable(Exception):
+    """The job was recorded but could not be queued: the broker is unreachable."""
+
+    def __init__(self, job_id: int, message: str):
+        super().__init__(message)
+        self.job_id = job_id
+        self.message = message
+
+
 #: A job whose worker was lost this many times is given up (it would be lost again).
 MAX_ATTEMPTS = 3
 
@@ -52,3 +65,18 @@ def requeue_stuck(stuck: Callable[[], models.QuerySet], *, requeue: Callable[[mo
             transaction.on_commit(lambda job_id=job_id: publish(job_id))
         queued.append(job_id)
     return queued
+
+
+def publish(task, job_id: int, *, what: str, fail: Callable[[int, str], object],
+            unavailable: type[QueueUnavailable]) -> None:
+    """Queue ``task`` for the job. With the broker out of reach, the job is failed with
+    the reason (``fail(job_id, message)``) and ``unavailable(job_id, message)`` raised:
+    the user is told to ask again, and no job is left queued that no worker will run."""
+    try:
+        task.delay(job_id)
+    except BROKER_ERRORS as exc:
+        message = (f"The {what} could not be queued: the task broker (Redis) is unavailable "
+                   f"({type(exc).__name__}: {exc}). Ask for it again once the broker is back.")
+        logger.error("%s %s not queued: %s", what, job_id, exc)
+        fail(job_id, message)
+        raise unavailable(job_id, message) from exc

@@ -14,6 +14,7 @@ the rows that name it.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,14 @@ NOT_NAMED = "destinations not named"
 
 
 def _label(choices, value: str) -> str:
+    """The label of a choice in the active language; a value outside the choices as it is."""
+    return _label_in(choices, value, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_in(choices, value: str, language: str | None) -> str:
+    # A whole-register export asks the same few labels of every record: each is looked up
+    # (its choices listed, its label translated) once per language.
     return str(choices(value).label) if value in choices.values else value
 
 
