@@ -554,7 +554,9 @@ def commands(database_url: str, workdir: Path, activities: int, formats: list[st
         stock = (pool.submit(measured_command, database_url, "export_register", "--format",
                              "cnil-xlsx", "-o", str(workdir / "register-stock.xlsx"), stock=True)
                  if "cnil-xlsx" in formats and activities == DESIGN_SIZE else None)
-        health = pool.submit(measured_command, database_url, "run_report", "health")
+        # Produced anew even where a run of the same day (--keep) produced it already.
+        health = pool.submit(measured_command, database_url, "run_report", "health", "--force",
+                             "--no-email")
         for fmt in formats:
             record_export(done[fmt].result(), fmt, activities)
         record_as_of(as_of.result(), done["ico-xlsx"].result())

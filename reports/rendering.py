@@ -32,6 +32,7 @@ from processing.exports.cells import (
     heading_line,
     longest_line,
 )
+from processing.exports.xlsx_rows import write_cells
 
 from .kinds.base import Chart, ReportContent
 
@@ -66,6 +67,8 @@ class _Writer:
         self.quoted = {name: self.book.add_format({**spec, "quote_prefix": True})
                        for name, spec in _FORMATS.items()}
         self.sheet = None
+        #: The cell being written (0-based), named by an error.
+        self.row = self.column = 0
 
     def new_sheet(self, title: str, taken: set[str]):
         if self.sheet is not None:
@@ -74,57 +77,62 @@ class _Writer:
         return self.sheet
 
     def put(self, row: int, column: int, value, style: str = "text") -> None:
-        """Write ``value`` to a cell (0-based). Dates and numbers are kept as they are;
-        text is always text: text that a spreadsheet would run as a formula is marked as
-        text by its style (quotePrefix), as the register's exports do
-        (processing.exports.cells). ``style``: "text" (wrapped, top), "header", "title" or
-        "plain"."""
-        sheet = self.sheet
+        """Write ``value`` to a cell (0-based) through XlsxWriter's own methods: a row of
+        the summary, written a cell at a time. ``style``: "text" (wrapped, top),
+        "header", "title" or "plain"."""
+        self.row, self.column = row, column
+        value, cell_format = self.cell(value, style)
+        self.sheet.write(row, column, value, cell_format)
+
+    def cell(self, value, style: str = "text") -> tuple[object, object]:
+        """A cell's value as the workbook holds it, and its format. Dates and numbers are
+        kept as they are; text is always text: text that a spreadsheet would run as a
+        formula is marked as text by its style (quotePrefix), as the register's exports
+        do (processing.exports.cells). None is a blank cell."""
         formats = self.formats
         if value is None or value == "":
-            sheet.write_blank(row, column, None, formats[style])
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, column, value, formats[style])
-        elif isinstance(value, int | float | Decimal):
-            sheet.write_number(row, column, float(value) if isinstance(value, Decimal) else value,
-                               formats[style])
-        elif isinstance(value, datetime.datetime):
+            return None, formats[style]
+        if isinstance(value, bool):
+            return value, formats[style]
+        if isinstance(value, int | float | Decimal):
+            return float(value) if isinstance(value, Decimal) else value, formats[style]
+        if isinstance(value, datetime.datetime):
             kind = "datetime" if style in ("text", "header") else "plain datetime"
-            sheet.write_datetime(row, column, _naive(value), formats[kind])
-        elif isinstance(value, datetime.date):
+            return _naive(value), formats[kind]
+        if isinstance(value, datetime.date):
             kind = "date" if style in ("text", "header") else "plain date"
-            sheet.write_datetime(row, column, value, formats[kind])
-        else:
-            self.text(row, column, str(value), style)
-
-    def text(self, row: int, column: int, value: str, style: str = "text") -> None:
-        text = ILLEGAL_XML.sub("", value)
+            return value, formats[kind]
+        text = ILLEGAL_XML.sub("", str(value))
         if not text:
-            self.sheet.write_blank(row, column, None, self.formats[style])
-            return
+            return None, formats[style]
         if len(text) > XLSX_CELL_LIMIT:
-            raise ValueTooLong(self.sheet.name, row + 1, column, text)
-        chosen = self.quoted if text.startswith(FORMULA_PREFIXES) else self.formats
-        self.sheet.write_string(row, column, text, chosen[style])
+            raise ValueTooLong(self.sheet.name, self.row + 1, self.column, text)
+        chosen = self.quoted if text.startswith(FORMULA_PREFIXES) else formats
+        return text, chosen[style]
 
     def table(self, start_row: int, columns, rows, widths: list[int]) -> int:
         """The table at ``start_row``; ``widths`` (the longest line of each column so far)
-        grows to hold its cells. Answers the table's last row."""
+        grows to hold its cells. Answers the table's last row. Each row is written whole
+        (:func:`~processing.exports.xlsx_rows.write_cells`: at once where it is text)."""
         widths += [0] * (len(columns) - len(widths))
-        for c, heading in enumerate(columns):
-            self.put(start_row, c, heading, "header")
-            widths[c] = max(widths[c], heading_line(heading))
+        self.row = start_row
+        cells = []
+        for self.column, heading in enumerate(columns):
+            cells.append((self.column, *self.cell(heading, "header")))
+            widths[self.column] = max(widths[self.column], heading_line(heading))
+        write_cells(self.sheet, start_row, cells)
         last = start_row
         for last, row in enumerate(rows, start=start_row + 1):
-            for c, value in enumerate(row):
-                if type(value) is str:  # most cells: written and measured straight away
-                    self.text(last, c, value)
+            self.row, cells = last, []
+            for self.column, value in enumerate(row):
+                cells.append((self.column, *self.cell(value)))
+                if type(value) is str:  # most cells
                     size = len(value) if "\n" not in value else longest_line(value)
                 else:
-                    self.put(last, c, value)
                     size = 0 if value is None else longest_line(display(value))
-                if c < len(widths) and size > widths[c]:
-                    widths[c] = size
+                if self.column < len(widths) and size > widths[self.column]:
+                    widths[self.column] = size
+            write_cells(self.sheet, last, cells)
         return last
 
     def lay_out(self, widths: list[int], header_row: int | None = None) -> None:

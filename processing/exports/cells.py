@@ -29,7 +29,7 @@ import xlsxwriter.packager
 import xlsxwriter.worksheet
 from xlsxwriter.exceptions import DuplicateWorksheetName
 
-from .xlsx_rows import Worksheet, is_plain, write_cells
+from .xlsx_rows import RowData, Worksheet, is_plain, write_cells
 
 #: A cell starting with one of these is read as a formula (or DDE) by spreadsheet apps.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -258,6 +258,15 @@ class PartWriter:
                     self.package.writestr(*part)
                 except BaseException as error:  # raised in the caller's thread
                     self.error = error
+            self.queue.task_done()
+        self.queue.task_done()
+
+    def wait(self) -> None:
+        """Every part given so far is in the file (or its error raised): the caller may
+        write a part of its own."""
+        self.queue.join()
+        if self.error is not None:
+            raise self.error
 
     def put(self, info: zipfile.ZipInfo, data: bytes) -> None:
         if self.error is not None:
@@ -373,12 +382,23 @@ class Workbook(xlsxwriter.Workbook):
         info = zipfile.ZipInfo(f"xl/worksheets/sheet{worksheet.index + 1}.xml",
                                (1980, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
-        xml = io.StringIO()
-        worksheet._set_filehandle(xml)
-        worksheet._assemble_xml_file()
         if self._parts is None:
             self._parts = PartWriter(self._open_package())
-        self._parts.put(info, xml.getvalue().encode("utf-8"))
+        rows = worksheet.row_data_fh
+        if isinstance(rows, RowData) and rows.file is None:
+            # A sheet of a few kilobytes (a CNIL fiche): made in memory, and compressed
+            # into the file by the PartWriter's thread while the next is laid out.
+            xml = io.StringIO()
+            worksheet._set_filehandle(xml)
+            worksheet._assemble_xml_file()
+            self._parts.put(info, xml.getvalue().encode("utf-8"))
+        else:
+            # A long sheet: straight into the file as it is assembled, never whole in memory.
+            self._parts.wait()
+            with io.TextIOWrapper(self._package.open(info, "w"), encoding="utf-8",
+                                  newline="") as fh:
+                worksheet._set_filehandle(fh)
+                worksheet._assemble_xml_file()
         written = WrittenSheet(worksheet)
         worksheet._opt_close()
         self.worksheets_objs[worksheet.index] = written

@@ -30,9 +30,11 @@ class Command(BaseCommand):
                 report, _ = services.report_request(kind=kind, organisation=organisation,
                                                     period=period)
                 if force and report.status == ReportStatus.DONE:
+                    # Produced anew: a fresh run, with its own attempts.
                     report.status = ReportStatus.PENDING
                     report.emailed_at = None
-                    report.save(update_fields=["status", "emailed_at"])
+                    report.attempts = 0
+                    report.save(update_fields=["status", "emailed_at", "attempts"])
                 already = report.status == ReportStatus.DONE
                 report = services.report_generate(report_id=report.pk)
         except ValidationError as exc:
