@@ -95,8 +95,22 @@ class _AnyOfArray(Lookup):
         return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
+class _AnyOfList(Lookup):
+    """``column = ANY(%s)`` (PostgreSQL), the keys given as one array: a query of 500 keys
+    has one parameter rather than 500, which psycopg need not find and quote one by one
+    (a tenth of the time of a re-import that reads the register 500 activities at a time)."""
+
+    lookup_name = "any_of_list"  # not registered: used only through :func:`among`
+    prepare_rhs = False  # the list as it is, not a key
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
 def among(column: str, subquery: models.QuerySet | list[int]) -> Q:
-    """``column`` among the values of ``subquery`` (one column; or a list of keys, as such).
+    """``column`` among the values of ``subquery`` (one column; or a list of keys, as such:
+    one array parameter on PostgreSQL, ``IN`` elsewhere).
 
     On PostgreSQL as ``column = ANY(ARRAY(subquery))``: the subquery is run first and each
     of its values looked up through the index of ``column``. As ``column IN (subquery)``, the
@@ -104,8 +118,10 @@ def among(column: str, subquery: models.QuerySet | list[int]) -> Q:
     (a few organisations' out of the register's), joins the whole table, once per batch:
     a register read in batches then costs the database the square of its size (a CSV
     export of 100,000 activities spent 21 s in its queries, of 10,000 activities 1 s)."""
-    if isinstance(subquery, list) or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
         return Q(**{f"{column}__in": subquery})
+    if isinstance(subquery, list):
+        return Q(_AnyOfList(F(column), subquery))
     return Q(_AnyOfArray(F(column), models.Subquery(subquery.order_by())))
 
 
@@ -340,14 +356,13 @@ class Reading:
         elif scope is None:
             # The same activities, selected again by id: ``selection`` may be sliced (a page).
             ids = list(activities)
-            owners = self.source.objects(processing.ProcessingActivity).filter(id__in=ids)
+            owners = self.source.objects(processing.ProcessingActivity).filter(among("id", ids))
         else:
             owners, ids = scope, scope.values("id")
         # Unordered: the models' ordering would join the activities to sort by them (the
         # parts are put in order below).
         parts = {name: self.source.objects(model).filter(
-                     among("activity_id", ids) if scope is not None
-                     else Q(activity_id__in=ids)).order_by()
+                     among("activity_id", ids)).order_by()
                  for name, model in _PART_MODELS.items()}
         extra = ["history_id"] if versions is not None else []
         rows = {name: list(_rows(qs, [*_columns(_PART_MODELS[name]), *extra]))
@@ -585,7 +600,8 @@ def read_in_chunks(ids: list[int], chunk_size: int = 500) -> Iterator[r.Activity
     reading = Reading(Source())
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start:start + chunk_size]
-        found = reading.activities(Source().objects(processing.ProcessingActivity).filter(id__in=chunk))
+        found = reading.activities(
+            Source().objects(processing.ProcessingActivity).filter(among("id", chunk)))
         yield from (found[pk] for pk in chunk if pk in found)
 
 

@@ -58,3 +58,32 @@ def test_among_selects_the_rows_of_the_subquerys_values():
     assert {use.activity.reference for use in found} == {"PA-0-1", "PA-1-0"}
     assert not ActivityLawfulBasis.objects.filter(
         among("activity_id", wanted.none().values("id"))).exists()
+
+
+@pytest.mark.django_db
+def test_among_a_list_of_keys_selects_them_in_one_parameter():
+    _register(organisations=2, activities=2)
+    ids = list(ProcessingActivity.objects.filter(reference__in=["PA-0-1", "PA-1-0"])
+               .values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        found = list(ActivityLawfulBasis.objects.filter(among("activity_id", ids)))
+    assert {use.activity_id for use in found} == set(ids)
+    assert not ActivityLawfulBasis.objects.filter(among("activity_id", [])).exists()
+    if connection.vendor == "postgresql":
+        assert '"activity_id" = ANY(' in captured[0]["sql"]
+
+
+@pytest.mark.django_db
+def test_activities_read_in_chunks_name_their_keys_as_one_array():
+    from processing.register.reader import read_in_chunks
+
+    _register(organisations=2, activities=3)
+    ids = list(ProcessingActivity.objects.order_by("-reference").values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        read = [a.reference for a in read_in_chunks(ids, chunk_size=4)]
+    assert read == ["PA-1-2", "PA-1-1", "PA-1-0", "PA-0-2", "PA-0-1", "PA-0-0"]
+    if connection.vendor == "postgresql":
+        # Each query of a chunk carries its keys as one array, not one parameter each.
+        assert not any('"processing_processingactivity"."id" IN (' in q["sql"]
+                       or '"activity_id" IN (' in q["sql"] for q in captured)
+        assert any('"processing_processingactivity"."id" = ANY(' in q["sql"] for q in captured)
