@@ -14,11 +14,11 @@ import zipfile
 
 import openpyxl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 import xlsxwriter
 import xlsxwriter.packager
 import xlsxwriter.worksheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
 from processing.exports import xlsx_rows
