@@ -116,6 +116,19 @@ def _context():
     return Context(CONTEXT)
 
 
+#: Where a value written as a JSON object is indented: its lines are indented as deep as
+#: the value is when the node is written. JSON text holds no tab (one in a string is
+#: written ``\\t``), so the mark is told from the text around it.
+_INDENT = "\t"
+
+
+def _object(*members: tuple[str, str]) -> str:
+    """A JSON object of ``members`` (keys and the JSON text of their values) with its lines
+    indented by :data:`_INDENT`, to be written at the depth of its value."""
+    return "{\n" + ",\n".join(f'{_INDENT}  "{key}": {value}' for key, value in members) + (
+        f"\n{_INDENT}}}")
+
+
 class Graph:
     """The nodes of a graph as JSON-LD writes them, made as the triples are added.
 
@@ -128,14 +141,17 @@ class Graph:
     def __init__(self, context=None):
         self.context = context or _context()
         #: subject -> {property: value}: a value alone, or several as {value: None} (a
-        #: dict keeps the order and no repeats). A value is held as text (see
-        #: :func:`_value`), so that a node holds nothing the garbage collector tracks.
+        #: dict keeps the order and no repeats). Each value is the JSON text it is written
+        #: as (a node's reference ``{"@id": ...}`` and a literal with a datatype or a
+        #: language are objects, indented by :data:`_INDENT`): a node holds nothing but
+        #: text, that the garbage collector does not go through.
         self.nodes: dict[object, dict[str, object]] = {}
         self._keys: dict[str, str] = {}
         self._types: dict[str, str] = {}
-        #: Each node named so far -> "{" and the JSON text of its ``@id``.
+        #: Each node named so far -> the JSON text of its ``@id``, and of a reference to it.
         self._ids: dict[object, str] = {}
-        self._typed: dict[tuple, tuple] = {}
+        self._references: dict[object, str] = {}
+        self._typed: dict[tuple, str] = {}
 
     def _key(self, predicate: URIRef) -> str:
         key = self._keys[predicate] = (
@@ -144,7 +160,12 @@ class Graph:
 
     def _id(self, node) -> str:
         name = "_:" + node.id if type(node) is BNode else self.context.shrink_iri(node)
-        written = self._ids[node] = "{" + _encode(name)
+        written = self._ids[node] = _encode(name)
+        return written
+
+    def _reference(self, node) -> str:
+        written = self._references[node] = _object(
+            ("@id", self._ids.get(node) or self._id(node)))
         return written
 
     def add(self, triple) -> None:
@@ -159,10 +180,10 @@ class Graph:
             if written is None:
                 written = self._types[value] = _encode(self.context.to_symbol(value))
         else:
-            written = self._ids.get(value) or self._id(value)
+            written = self._references.get(value) or self._reference(value)
         node = self.nodes.get(subject)
         if node is None:
-            node = self.nodes[subject] = {"@id": (self._ids.get(subject) or self._id(subject))[1:]}
+            node = self.nodes[subject] = {"@id": self._ids.get(subject) or self._id(subject)}
         values = node.get(key)
         if values is None:
             node[key] = written
@@ -189,12 +210,11 @@ class Graph:
             return written
         return self._typed_literal(literal)
 
-    def _typed_literal(self, literal: Literal):
-        """A literal's JSON text, or ((key, text), (key, text)) for a value with its
-        ``@type`` or ``@language``, as rdflib's serializer writes it."""
+    def _typed_literal(self, literal: Literal) -> str:
+        """A literal's JSON text, as rdflib's serializer writes it."""
         value, datatype = literal.value, literal.datatype
         if literal.lang:
-            return (("@language", _encode(literal.lang)), ("@value", _encode(str(value))))
+            return _object(("@language", _encode(literal.lang)), ("@value", _encode(str(value))))
         if datatype is None:
             if isinstance(value, (str, bool, int, float)):
                 return _encode(value)
@@ -202,8 +222,8 @@ class Graph:
             if datatype == XSD.string:
                 return _encode(value)
             if datatype not in _NATIVE:
-                return (("@type", _encode(self.context.to_symbol(datatype))),
-                        ("@value", _encode(value)))
+                return _object(("@type", _encode(self.context.to_symbol(datatype))),
+                               ("@value", _encode(value)))
         # Any other value: as rdflib types it and writes it.
         from rdflib import Literal as RDFLiteral
         from rdflib import URIRef as RDFURIRef
@@ -211,46 +231,37 @@ class Graph:
         term = RDFLiteral(value, datatype=RDFURIRef(datatype) if datatype else None)
         if term.datatype in _NATIVE:
             return _encode(term.toPython())
-        return (("@type", _encode(self.context.to_symbol(term.datatype))),
-                ("@value", _encode(str(term))))
+        return _object(("@type", _encode(self.context.to_symbol(term.datatype))),
+                       ("@value", _encode(str(term))))
 
     def written(self, indent: str = "") -> str:
         """Each node as ``json.dumps(node, indent=2, sort_keys=True)`` writes it, every
         line after ``indent``; the nodes joined by commas."""
         inner = indent + "  "
         item = inner + "  "
-        # Nodes of one kind have the same properties: their order is worked out once.
-        orders: dict[tuple, list] = {}
+        between = ",\n" + item
+        # Nodes of one kind have the same properties: each kind's frame (the keys in
+        # order, a %s for each value) is made once, each node written in one go.
+        frames: dict[tuple, tuple[tuple[str, ...], str]] = {}
         nodes = []
         for node in self.nodes.values():
             keys = tuple(node)
-            order = orders.get(keys)
-            if order is None:
-                order = orders[keys] = [(key, f"{inner}{_written_key(key)}: ")
-                                        for key in sorted(keys)]
-            lines = []
-            for key, start in order:
-                values = node[key]
-                if type(values) is dict:
-                    lines.append(f"{start}[\n" + ",\n".join(
-                        [item + _value(v, item) for v in values]) + f"\n{inner}]")
-                else:
-                    lines.append(start + _value(values, inner))
-            nodes.append(f"{indent}{{\n" + ",\n".join(lines) + f"\n{indent}}}")
+            frame = frames.get(keys)
+            if frame is None:
+                order = sorted(keys)
+                frame = frames[keys] = (tuple(order), f"{indent}{{\n" + ",\n".join(
+                    f"{inner}{_written_key(key).replace('%', '%%')}: %s" for key in order)
+                    + f"\n{indent}}}")
+            order, text = frame
+            values = []
+            for key in order:
+                value = node[key]
+                if type(value) is dict:  # several: a list, a value a line
+                    value = (f"[\n{item}" + between.join(value).replace(_INDENT, item)
+                             + f"\n{inner}]")
+                values.append(value)
+            nodes.append((text % tuple(values)).replace(_INDENT, inner))
         return ",\n".join(nodes)
-
-
-def _value(value, indent: str) -> str:
-    """A value as JSON text at ``indent``. It is held as the JSON text it is written as,
-    but for a node, held as "{" and the JSON text of its ``@id`` (no other value's text
-    starts so), and a literal with a language or a datatype, held as ((key, text),
-    (key, text))."""
-    if type(value) is str:
-        if value[0] != "{":
-            return value
-        return f'{{\n{indent}  "@id": {value[1:]}\n{indent}}}'
-    inner = indent + "  "
-    return "{\n" + ",\n".join(f'{inner}"{k}": {v}' for k, v in value) + f"\n{indent}}}"
 
 
 #: Each property's key as JSON text (a graph has a few dozen keys on a million values).
