@@ -27,6 +27,7 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from processing.durations import parse_period
 from processing.models.activity import SCREENING_FIELDS
@@ -164,8 +165,9 @@ class Graph:
         return written
 
     def _reference(self, node) -> str:
-        written = self._references[node] = _object(
-            ("@id", self._ids.get(node) or self._id(node)))
+        name = self._ids.get(node) or self._id(node)
+        # _object(("@id", name)), written out: one is made for each node.
+        written = self._references[node] = f'{{\n{_INDENT}  "@id": {name}\n{_INDENT}}}'
         return written
 
     def add(self, triple) -> None:
@@ -357,7 +359,7 @@ def _entity(graph: Graph, node: URIRef, kind: URIRef, name: str, **details) -> U
     return node
 
 
-def _activity(graph: Graph, org_node: URIRef, a: Activity) -> None:
+def _activity(graph: Graph, org_node: URIRef, a: Activity, language: str | None) -> None:
     add = graph.add
     node = _under(org_node, "activity", a.reference)
     add((node, RDF.type, DPV.Process))
@@ -464,7 +466,7 @@ def _activity(graph: Graph, org_node: URIRef, a: Activity) -> None:
         add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
         if rule.period:
             _duration(graph, s, rule.period)
-        add((s, DCTERMS.description, Literal(rule.describe_in_full())))
+        add((s, DCTERMS.description, Literal(rule.describe_in_full(language))))
         _literals(graph, s, rule, ("period_is_maximum", "trigger", "trigger_description",
                                    "legal_source", "deletion_method", "criteria"))
         if rule.data_category:
@@ -566,8 +568,9 @@ def _organisation(graph: Graph, org: Organisation) -> None:
             graph.add((node, ROPA.recipientCategory, _iri(party.category, "recipient")))
         if party.country:
             graph.add((node, DPV.hasCountry, LOC[party.country.code]))
+    language = get_language()  # asked once: the rules' words are worked out once each
     for activity in org.activities:
-        _activity(graph, org_node, activity)
+        _activity(graph, org_node, activity, language)
 
 
 def _dumps(value) -> str:
