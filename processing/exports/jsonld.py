@@ -27,17 +27,18 @@ from typing import BinaryIO
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from processing.durations import parse_period
 from processing.models.activity import SCREENING_FIELDS
 from processing.reference.data import ROPA_NS
 from processing.register.records import Activity, Organisation, Register, Term
 
-
-class URIRef(str):
-    """An IRI (rdflib's term of the same name, without its machinery)."""
-
-    __slots__ = ()
+#: An IRI (rdflib's term of the same name) is plain text: a literal is a :class:`Literal`
+#: and a blank node a :class:`BNode`. Text is not tracked by the garbage collector, which
+#: would otherwise go through the hundred thousand IRIs of an organisation's graph again
+#: and again while it is made.
+URIRef = str
 
 
 class Literal:
@@ -116,6 +117,19 @@ def _context():
     return Context(CONTEXT)
 
 
+#: Where a value written as a JSON object is indented: its lines are indented as deep as
+#: the value is when the node is written. JSON text holds no tab (one in a string is
+#: written ``\\t``), so the mark is told from the text around it.
+_INDENT = "\t"
+
+
+def _object(*members: tuple[str, str]) -> str:
+    """A JSON object of ``members`` (keys and the JSON text of their values) with its lines
+    indented by :data:`_INDENT`, to be written at the depth of its value."""
+    return "{\n" + ",\n".join(f'{_INDENT}  "{key}": {value}' for key, value in members) + (
+        f"\n{_INDENT}}}")
+
+
 class Graph:
     """The nodes of a graph as JSON-LD writes them, made as the triples are added.
 
@@ -127,52 +141,82 @@ class Graph:
 
     def __init__(self, context=None):
         self.context = context or _context()
-        #: subject -> {property: {value: None}} (a dict keeps the order and no repeats),
-        #: the values as the JSON text they are written as.
-        self.nodes: dict[object, dict[str, dict]] = {}
+        #: subject -> {property: value}: a value alone, or several as {value: None} (a
+        #: dict keeps the order and no repeats). Each value is the JSON text it is written
+        #: as (a node's reference ``{"@id": ...}`` and a literal with a datatype or a
+        #: language are objects, indented by :data:`_INDENT`): a node holds nothing but
+        #: text, that the garbage collector does not go through.
+        self.nodes: dict[object, dict[str, object]] = {}
         self._keys: dict[str, str] = {}
         self._types: dict[str, str] = {}
-        self._ids: dict[object, tuple] = {}
+        #: Each node named so far -> the JSON text of its ``@id``, and of a reference to it.
+        self._ids: dict[object, str] = {}
+        self._references: dict[object, str] = {}
+        self._typed: dict[tuple, str] = {}
 
     def _key(self, predicate: URIRef) -> str:
-        key = self._keys.get(predicate)
-        if key is None:
-            key = "@type" if predicate == RDF.type else self.context.to_symbol(predicate)
-            self._keys[predicate] = key
+        key = self._keys[predicate] = (
+            "@type" if predicate == RDF.type else self.context.to_symbol(predicate))
         return key
 
-    def _id(self, node) -> tuple:
-        written = self._ids.get(node)
-        if written is None:
-            name = "_:" + node.id if type(node) is BNode else self.context.shrink_iri(node)
-            written = self._ids[node] = (("@id", _encode(name)),)
+    def _id(self, node) -> str:
+        name = "_:" + node.id if type(node) is BNode else self.context.shrink_iri(node)
+        written = self._ids[node] = _encode(name)
+        return written
+
+    def _reference(self, node) -> str:
+        name = self._ids.get(node) or self._id(node)
+        # _object(("@id", name)), written out: one is made for each node.
+        written = self._references[node] = f'{{\n{_INDENT}  "@id": {name}\n{_INDENT}}}'
         return written
 
     def add(self, triple) -> None:
+        # Once for each of a million triples: the usual cases first, each look-up once.
         subject, predicate, value = triple
-        key = self._key(predicate)
+        key = self._keys.get(predicate) or self._key(predicate)
         kind = type(value)
         if kind is Literal:
             written = self._literal(value)
-        elif key == "@type" and kind is URIRef:
+        elif kind is URIRef and key == "@type":
             written = self._types.get(value)
             if written is None:
                 written = self._types[value] = _encode(self.context.to_symbol(value))
         else:
-            written = self._id(value)
+            written = self._references.get(value) or self._reference(value)
         node = self.nodes.get(subject)
         if node is None:
-            node = self.nodes[subject] = {"@id": {self._id(subject)[0][1]: None}}
+            node = self.nodes[subject] = {"@id": self._ids.get(subject) or self._id(subject)}
         values = node.get(key)
         if values is None:
-            node[key] = {written: None}
-        else:
+            node[key] = written
+        elif type(values) is dict:
             values[written] = None
+        elif values != written:
+            node[key] = {values: None, written: None}
 
     def _literal(self, literal: Literal):
+        value, datatype, lang = literal.value, literal.datatype, literal.lang
+        kind = type(value)
+        if datatype is None and not lang:
+            if kind is str:
+                return _encode(value)
+            if kind is bool:
+                return "true" if value else "false"
+        elif kind is str:
+            # Text with a datatype or a language: the few values a register repeats (its
+            # periods) worked out once.
+            typed = (value, datatype, lang)
+            written = self._typed.get(typed)
+            if written is None:
+                written = self._typed[typed] = self._typed_literal(literal)
+            return written
+        return self._typed_literal(literal)
+
+    def _typed_literal(self, literal: Literal) -> str:
+        """A literal's JSON text, as rdflib's serializer writes it."""
         value, datatype = literal.value, literal.datatype
         if literal.lang:
-            return (("@language", _encode(literal.lang)), ("@value", _encode(str(value))))
+            return _object(("@language", _encode(literal.lang)), ("@value", _encode(str(value))))
         if datatype is None:
             if isinstance(value, (str, bool, int, float)):
                 return _encode(value)
@@ -180,8 +224,8 @@ class Graph:
             if datatype == XSD.string:
                 return _encode(value)
             if datatype not in _NATIVE:
-                return (("@type", _encode(self.context.to_symbol(datatype))),
-                        ("@value", _encode(value)))
+                return _object(("@type", _encode(self.context.to_symbol(datatype))),
+                               ("@value", _encode(value)))
         # Any other value: as rdflib types it and writes it.
         from rdflib import Literal as RDFLiteral
         from rdflib import URIRef as RDFURIRef
@@ -189,20 +233,37 @@ class Graph:
         term = RDFLiteral(value, datatype=RDFURIRef(datatype) if datatype else None)
         if term.datatype in _NATIVE:
             return _encode(term.toPython())
-        return (("@type", _encode(self.context.to_symbol(term.datatype))),
-                ("@value", _encode(str(term))))
+        return _object(("@type", _encode(self.context.to_symbol(term.datatype))),
+                       ("@value", _encode(str(term))))
 
     def written(self, indent: str = "") -> str:
         """Each node as ``json.dumps(node, indent=2, sort_keys=True)`` writes it, every
         line after ``indent``; the nodes joined by commas."""
-        return ",\n".join(_node(node, indent) for node in self.nodes.values())
-
-
-def _value(value, indent: str) -> str:
-    if type(value) is str:
-        return value
-    inner = indent + "  "
-    return "{\n" + ",\n".join(f'{inner}"{k}": {v}' for k, v in value) + f"\n{indent}}}"
+        inner = indent + "  "
+        item = inner + "  "
+        between = ",\n" + item
+        # Nodes of one kind have the same properties: each kind's frame (the keys in
+        # order, a %s for each value) is made once, each node written in one go.
+        frames: dict[tuple, tuple[tuple[str, ...], str]] = {}
+        nodes = []
+        for node in self.nodes.values():
+            keys = tuple(node)
+            frame = frames.get(keys)
+            if frame is None:
+                order = sorted(keys)
+                frame = frames[keys] = (tuple(order), f"{indent}{{\n" + ",\n".join(
+                    f"{inner}{_written_key(key).replace('%', '%%')}: %s" for key in order)
+                    + f"\n{indent}}}")
+            order, text = frame
+            values = []
+            for key in order:
+                value = node[key]
+                if type(value) is dict:  # several: a list, a value a line
+                    value = (f"[\n{item}" + between.join(value).replace(_INDENT, item)
+                             + f"\n{inner}]")
+                values.append(value)
+            nodes.append((text % tuple(values)).replace(_INDENT, inner))
+        return ",\n".join(nodes)
 
 
 #: Each property's key as JSON text (a graph has a few dozen keys on a million values).
@@ -214,20 +275,6 @@ def _written_key(key: str) -> str:
     if written is None:
         written = _keys_written[key] = _encode(key)
     return written
-
-
-def _node(node: dict[str, dict], indent: str) -> str:
-    inner = indent + "  "
-    lines = []
-    for key in sorted(node):
-        values = node[key]
-        if len(values) == 1:
-            lines.append(f"{inner}{_written_key(key)}: {_value(next(iter(values)), inner)}")
-        else:
-            item = inner + "  "
-            lines.append(f"{inner}{_written_key(key)}: [\n" + ",\n".join(
-                item + _value(v, item) for v in values) + f"\n{inner}]")
-    return f"{indent}{{\n" + ",\n".join(lines) + f"\n{indent}}}"
 
 
 def _iri(term: Term, kind: str) -> URIRef:
@@ -246,7 +293,14 @@ def _quoted(part: str) -> str:
 
 
 def _name(*parts: str) -> URIRef:
-    return REGISTER["/".join([_quoted(p) for p in parts])]
+    return REGISTER["/".join(map(_quoted, parts))]
+
+
+def _under(node: URIRef, *parts: str) -> URIRef:
+    """The name of ``parts`` under the register's resource ``node``: ``_under(_name(org),
+    "party", name)`` is ``_name(org, "party", name)``, the name already made not quoted
+    again (an activity names a dozen resources under its own name)."""
+    return URIRef("/".join([node, *map(_quoted, parts)]))
 
 
 def _camel(name: str) -> str:
@@ -254,25 +308,27 @@ def _camel(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-@functools.lru_cache(maxsize=256)
-def _ropa_property(name: str) -> URIRef:
-    """The ``ropa:`` property of a record's field (``last_reviewed_on``: lastReviewedOn)."""
-    return ROPA[_camel(name)]
+@functools.lru_cache(maxsize=64)
+def _ropa_properties(names: tuple[str, ...]) -> tuple[tuple[str, URIRef], ...]:
+    """Each of the fields ``names`` with its ``ropa:`` property (``last_reviewed_on``:
+    lastReviewedOn)."""
+    return tuple((name, ROPA[_camel(name)]) for name in names)
 
 
-def _literals(graph: Graph, node, record, names) -> None:
+def _literals(graph: Graph, node, record, names: tuple[str, ...]) -> None:
     """The plain values ``names`` of ``record`` as ``ropa:`` properties: text when not
     empty, a yes or no always (so "no" is told from "not recorded"), dates as xsd:date."""
-    for name in names:
+    add = graph.add
+    for name, predicate in _ropa_properties(names):
         value = getattr(record, name)
         if value is None or value == "":
             continue
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            value = Literal(value.isoformat(), datatype=XSD.date if not isinstance(
-                value, datetime.datetime) else XSD.dateTime)
+        if isinstance(value, datetime.date):  # a datetime is a date too
+            value = Literal(value.isoformat(), datatype=XSD.dateTime if isinstance(
+                value, datetime.datetime) else XSD.date)
         else:
             value = Literal(value)
-        graph.add((node, _ropa_property(name), value))
+        add((node, predicate, value))
 
 
 #: Values of an activity written as ``ropa:`` properties (the rest have DPV terms).
@@ -303,123 +359,126 @@ def _entity(graph: Graph, node: URIRef, kind: URIRef, name: str, **details) -> U
     return node
 
 
-def _activity(graph: Graph, org: Organisation, org_node: URIRef, a: Activity) -> None:
-    node = _name(org.name, "activity", a.reference)
-    graph.add((node, RDF.type, DPV.Process))
-    graph.add((node, DCTERMS.identifier, Literal(a.reference)))
-    graph.add((node, DCTERMS.title, Literal(a.name)))
-    graph.add((node, ROPA.status, Literal(a.status)))
+def _activity(graph: Graph, org_node: URIRef, a: Activity, language: str | None) -> None:
+    add = graph.add
+    node = _under(org_node, "activity", a.reference)
+    add((node, RDF.type, DPV.Process))
+    add((node, DCTERMS.identifier, Literal(a.reference)))
+    add((node, DCTERMS.title, Literal(a.name)))
+    add((node, ROPA.status, Literal(a.status)))
     if a.description:
-        graph.add((node, DCTERMS.description, Literal(a.description)))
+        add((node, DCTERMS.description, Literal(a.description)))
     _literals(graph, node, a, ACTIVITY_LITERALS)
     if a.owner:
-        owner = _name(org.name, "person", a.owner)
-        graph.add((owner, RDF.type, DPV.Entity))
-        graph.add((owner, DPV.hasName, Literal(a.owner)))
+        owner = _under(org_node, "person", a.owner)
+        add((owner, RDF.type, DPV.Entity))
+        add((owner, DPV.hasName, Literal(a.owner)))
         if a.owner_email:
-            graph.add((owner, ROPA.email, Literal(a.owner_email)))
-        graph.add((node, ROPA.owner, owner))
+            add((owner, ROPA.email, Literal(a.owner_email)))
+        add((node, ROPA.owner, owner))
     if a.role in ("controller", "joint_controller"):
-        graph.add((node, DPV.hasDataController, org_node))
+        add((node, DPV.hasDataController, org_node))
     else:
-        graph.add((node, DPV.hasDataProcessor, org_node))
+        add((node, DPV.hasDataProcessor, org_node))
         for controller in a.controllers_served:
-            graph.add((node, DPV.hasDataController, _name(org.name, "party", controller.name)))
+            add((node, DPV.hasDataController, _under(org_node, "party", controller.name)))
     if a.joint_controllers:
         joint = BNode()
-        graph.add((joint, RDF.type, DPV.JointDataControllers))
-        graph.add((joint, DPV.hasDataController, org_node))
+        add((joint, RDF.type, DPV.JointDataControllers))
+        add((joint, DPV.hasDataController, org_node))
         for partner in a.joint_controllers:
-            graph.add((joint, DPV.hasDataController, _name(org.name, "party", partner.name)))
-        graph.add((node, DPV.hasJointDataControllers, joint))
+            add((joint, DPV.hasDataController, _under(org_node, "party", partner.name)))
+        add((node, DPV.hasJointDataControllers, joint))
+    purposes = {}  # each purpose's node by its number
     for purpose in a.purposes:
-        p = _name(org.name, "activity", a.reference, "purpose", str(purpose.number))
-        graph.add((p, RDF.type, DPV.Purpose))
-        graph.add((p, DCTERMS.description, Literal(purpose.description)))
-        graph.add((node, DPV.hasPurpose, p))
+        p = purposes[purpose.number] = _under(node, "purpose", str(purpose.number))
+        add((p, RDF.type, DPV.Purpose))
+        add((p, DCTERMS.description, Literal(purpose.description)))
+        add((node, DPV.hasPurpose, p))
     for use in a.lawful_bases:
         basis = _iri(use.basis, "lawful-basis")
-        graph.add((node, DPV.hasLegalBasis, basis))
+        add((node, DPV.hasLegalBasis, basis))
         # The use of the basis by this activity, with what it rests on.
-        detail = _name(org.name, "activity", a.reference, "basis", use.basis.code)
-        graph.add((detail, RDF.type, ROPA.LawfulBasisUse))
-        graph.add((detail, ROPA.basis, basis))
-        graph.add((detail, DPV.hasLegalBasis, basis))
-        graph.add((node, ROPA.lawfulBasisUse, detail))
+        detail = _under(node, "basis", use.basis.code)
+        add((detail, RDF.type, ROPA.LawfulBasisUse))
+        add((detail, ROPA.basis, basis))
+        add((detail, DPV.hasLegalBasis, basis))
+        add((node, ROPA.lawfulBasisUse, detail))
         if use.citation:
-            graph.add((detail, DCTERMS.source, Literal(use.citation)))
+            add((detail, DCTERMS.source, Literal(use.citation)))
         _literals(graph, detail, use, ("legitimate_interest", "lia_link", "consent_record_link",
                                        "consent_description", "recognised_interest", "notes"))
         # What the basis covers: what it is limited to, else the whole activity.
-        graph.add((detail, ROPA.limitedToPurposes, Literal(bool(use.purposes))))
-        graph.add((detail, ROPA.limitedToData, Literal(bool(use.data_categories))))
+        add((detail, ROPA.limitedToPurposes, Literal(bool(use.purposes))))
+        add((detail, ROPA.limitedToData, Literal(bool(use.data_categories))))
         for purpose in use.purposes or a.purposes:
-            graph.add((detail, DPV.hasPurpose,
-                       _name(org.name, "activity", a.reference, "purpose", str(purpose.number))))
+            add((detail, DPV.hasPurpose, purposes.get(purpose.number)
+                 or _under(node, "purpose", str(purpose.number))))
         for category in use.data_categories or a.data_categories:
-            graph.add((detail, DPV.hasPersonalData, _iri(category, "data")))
+            add((detail, DPV.hasPersonalData, _iri(category, "data")))
     for condition in a.special_category_conditions:
-        graph.add((node, DPV.hasLegalBasis, _iri(condition, "art9")))
+        add((node, DPV.hasLegalBasis, _iri(condition, "art9")))
     for condition in a.schedule1_conditions:
-        graph.add((node, DPV.hasLegalBasis, _iri(condition, "sch1")))
+        add((node, DPV.hasLegalBasis, _iri(condition, "sch1")))
     for category in a.data_categories:
-        graph.add((node, DPV.hasPersonalData, _iri(category, "data")))
+        add((node, DPV.hasPersonalData, _iri(category, "data")))
     for subject in a.data_subjects:
-        graph.add((node, DPV.hasDataSubject, _iri(subject, "subject")))
+        add((node, DPV.hasDataSubject, _iri(subject, "subject")))
     for number, recipient in enumerate(a.recipients, start=1):
-        if recipient.third_party:
-            graph.add((node, DPV.hasRecipient, _name(org.name, "party", recipient.third_party.name)))
+        party = recipient.third_party and _under(org_node, "party", recipient.third_party.name)
+        if party:
+            add((node, DPV.hasRecipient, party))
         elif recipient.category:
-            graph.add((node, DPV.hasRecipient, _iri(recipient.category, "recipient")))
+            add((node, DPV.hasRecipient, _iri(recipient.category, "recipient")))
         # What this recipient receives and why.
-        detail = _name(org.name, "activity", a.reference, "recipient", str(number))
-        graph.add((detail, RDF.type, ROPA.Disclosure))
-        graph.add((node, ROPA.disclosure, detail))
-        if recipient.third_party:
-            graph.add((detail, DPV.hasRecipient, _name(org.name, "party", recipient.third_party.name)))
+        detail = _under(node, "recipient", str(number))
+        add((detail, RDF.type, ROPA.Disclosure))
+        add((node, ROPA.disclosure, detail))
+        if party:
+            add((detail, DPV.hasRecipient, party))
         if recipient.category:
-            graph.add((detail, ROPA.recipientCategory, _iri(recipient.category, "recipient")))
+            add((detail, ROPA.recipientCategory, _iri(recipient.category, "recipient")))
         if recipient.purpose:
-            graph.add((detail, DCTERMS.description, Literal(recipient.purpose)))
+            add((detail, DCTERMS.description, Literal(recipient.purpose)))
         for category in recipient.data_categories:
-            graph.add((detail, DPV.hasPersonalData, _iri(category, "data")))
+            add((detail, DPV.hasPersonalData, _iri(category, "data")))
     for transfer in a.transfers:
         if transfer.country:
-            graph.add((node, DPV.hasThirdCountry, LOC[transfer.country.code]))
+            add((node, DPV.hasThirdCountry, LOC[transfer.country.code]))
         t = BNode()
-        graph.add((t, RDF.type, DPV.Process))
-        graph.add((node, DPV.hasProcess, t))
-        graph.add((t, DPV.hasProcessing, DPV.Transfer))
+        add((t, RDF.type, DPV.Process))
+        add((node, DPV.hasProcess, t))
+        add((t, DPV.hasProcessing, DPV.Transfer))
         if transfer.country:
-            graph.add((t, DPV.hasThirdCountry, LOC[transfer.country.code]))
+            add((t, DPV.hasThirdCountry, LOC[transfer.country.code]))
         if transfer.international_organisation:
-            graph.add((t, DPV.hasRecipient, Literal(transfer.international_organisation)))
+            add((t, DPV.hasRecipient, Literal(transfer.international_organisation)))
         if transfer.third_party:
-            graph.add((t, DPV.hasRecipient, _name(org.name, "party", transfer.third_party.name)))
+            add((t, DPV.hasRecipient, _under(org_node, "party", transfer.third_party.name)))
         if transfer.mechanism:
-            graph.add((t, DPV.hasLegalBasis, _iri(transfer.mechanism, "mechanism")))
+            add((t, DPV.hasLegalBasis, _iri(transfer.mechanism, "mechanism")))
         if transfer.safeguards:
-            graph.add((t, DCTERMS.description, Literal(transfer.safeguards)))
-        graph.add((t, ROPA.destinationNamed, Literal(transfer.destination_named)))
+            add((t, DCTERMS.description, Literal(transfer.safeguards)))
+        add((t, ROPA.destinationNamed, Literal(transfer.destination_named)))
         _literals(graph, t, transfer, ("safeguard_document_link", "tia_link", "scc_module"))
     for rule in a.retention_rules:
         s = BNode()
-        graph.add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
+        add((s, RDF.type, DPV.StorageDuration if rule.period else DPV.StorageCondition))
         if rule.period:
             _duration(graph, s, rule.period)
-        graph.add((s, DCTERMS.description, Literal(rule.describe_in_full())))
+        add((s, DCTERMS.description, Literal(rule.describe_in_full(language))))
         _literals(graph, s, rule, ("period_is_maximum", "trigger", "trigger_description",
                                    "legal_source", "deletion_method", "criteria"))
         if rule.data_category:
-            graph.add((s, DPV.hasPersonalData, _iri(rule.data_category, "data")))
-        graph.add((node, DPV.hasStorageCondition, s))
+            add((s, DPV.hasPersonalData, _iri(rule.data_category, "data")))
+        add((node, DPV.hasStorageCondition, s))
     if a.data_location:
         location = BNode()
-        graph.add((location, RDF.type, DPV.StorageLocation))
-        graph.add((location, DCTERMS.description, Literal(a.data_location)))
-        graph.add((node, DPV.hasStorageCondition, location))
+        add((location, RDF.type, DPV.StorageLocation))
+        add((location, DCTERMS.description, Literal(a.data_location)))
+        add((node, DPV.hasStorageCondition, location))
     for measure in a.security_measures:
-        graph.add((node, DPV.hasTechnicalOrganisationalMeasure, _iri(measure, "measure")))
+        add((node, DPV.hasTechnicalOrganisationalMeasure, _iri(measure, "measure")))
 
 
 def _xsd_duration(graph: Graph, node, period: str) -> None:
@@ -464,7 +523,7 @@ def _graph():
     import rdflib
 
     def term(value):
-        if type(value) is URIRef:
+        if type(value) is str:
             return rdflib.URIRef(value)
         if type(value) is BNode:
             return rdflib.BNode(value.id)
@@ -509,8 +568,9 @@ def _organisation(graph: Graph, org: Organisation) -> None:
             graph.add((node, ROPA.recipientCategory, _iri(party.category, "recipient")))
         if party.country:
             graph.add((node, DPV.hasCountry, LOC[party.country.code]))
+    language = get_language()  # asked once: the rules' words are worked out once each
     for activity in org.activities:
-        _activity(graph, org, org_node, activity)
+        _activity(graph, org_node, activity, language)
 
 
 def _dumps(value) -> str:

@@ -49,3 +49,23 @@ def test_retention_in_words_in_french(rule, expected):
         assert words(**rule) == expected
     # The same rule reads in English outside French.
     assert words(**rule) != expected
+
+
+def test_a_rule_in_full_in_the_language_asked_is_its_words_under_that_language():
+    from django.utils import translation
+
+    from processing.register.records import RetentionRule
+
+    rule = RetentionRule(id=1, data_category=None, period="P7Y", trigger="end_of_relationship",
+                         trigger_description="", legal_source="Code de commerce",
+                         deletion_method="deletion", criteria="")
+    english = rule.describe_in_full()
+    with translation.override("fr"):
+        french = rule.describe_in_full()
+    assert french == "7 ans après la fin de la relation client (Code de commerce) ; puis suppression"
+    # Asked in a language, the rule is worded in it whichever language is active, and the
+    # words kept for one language are not given for the other.
+    assert rule.describe_in_full("fr") == french
+    with translation.override("fr"):
+        assert rule.describe_in_full("en") == english
+    assert english == "7 years after end of the customer relationship (Code de commerce); then deletion"
