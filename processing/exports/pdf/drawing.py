@@ -193,6 +193,12 @@ class Grid:
             self.lefts.append(x + PAD)
             x += column.width
         self.graphics = {header: self._graphics(header) for header in (True, False)}
+        #: Where each column's text starts, for the header row and for the others: the
+        #: style, and the start of its text operators up to the line's height.
+        self.text_starts = {header: [(style, f"{style.text_start}{left:.2f} ") for style, left
+                                     in zip([LABEL if header else c.style for c in columns],
+                                            self.lefts, strict=True)]
+                            for header in (True, False)}
 
     def _graphics(self, header: bool) -> str:
         operators, x = [], MARGIN

@@ -62,6 +62,7 @@ class Pages:
         self.cells: dict[Grid, list[Cells]] = {}
         self.points = Points()
         self.row_graphics: dict[tuple, str] = {}  # by grid, header, top and height
+        self.heads: dict[tuple, tuple] = {}  # tables' titles and header rows laid out
         self.catalog, self.pages_tree = file.reserve(), file.reserve()
         self.fonts = {font: file.reserve() for font in (REGULAR, BOLD)}
         self.resources = file.reserve()  # fonts and the page count: most pages' own
@@ -277,12 +278,7 @@ class Pages:
               rows: Iterable[Sequence[str]], *, title: str = "") -> None:
         """A table whose header row (and ``title``) is repeated on each page it continues
         on, never left at the foot of a page without a row under it."""
-        columns = grid.columns
-        title_lines = self.wrap(title, H2, WIDTH) if title else []
-        title_height = len(title_lines) * H2.leading + (4 if title else 0)
-        header_cells = [self.wrap(h, LABEL, c.width - 2 * PAD)
-                        for h, c in zip(header, columns, strict=True)]
-        head_height = self._row_height(header_cells) + title_height
+        title_lines, header_cells, head_height = self._head(grid, tuple(header), title)
         page_room = TOP - BOTTOM - head_height
         cells_of = self._cells(grid)
         started = False
@@ -319,6 +315,21 @@ class Pages:
                                         for c in grid.columns]
         return found
 
+    def _head(self, grid: Grid, header: tuple[str, ...], title: str) -> tuple:
+        """A table's title lines, header row (its cells laid out, and its height) and the
+        height of both: the same for each table of a kind, so worked out once."""
+        key = (grid, header, title)
+        found = self.heads.get(key)
+        if found is None:
+            title_lines = self.wrap(title, H2, WIDTH) if title else []
+            title_height = len(title_lines) * H2.leading + (4 if title else 0)
+            cells = [self.wrap(h, LABEL, c.width - 2 * PAD)
+                     for h, c in zip(header, grid.columns, strict=True)]
+            height = self._row_height(cells)
+            found = self.heads[key] = (title_lines, ([(lines, shown(lines)) for lines in cells],
+                                                     height), height + title_height)
+        return found
+
     def _table_head(self, title_lines, header_cells, grid: Grid, *, continued: bool) -> None:
         if title_lines:
             lines = list(title_lines)
@@ -326,16 +337,16 @@ class Pages:
                 lines[-1] += " (continued)"
             self.text(lines, H2, MARGIN, self.y)
             self.y -= len(lines) * H2.leading + 4
-        self._row(header_cells, grid, header=True)
+        cells, height = header_cells
+        self._draw_row(cells, height, grid, header=True)
 
     @staticmethod
     def _row_height(cells: Sequence[list[str]]) -> float:
         return max(map(len, cells), default=1) * BODY.leading + 2 * PAD
 
-    def _row(self, cells: Sequence[list[str]], grid: Grid, *,
-             header: bool = False) -> None:
+    def _row(self, cells: Sequence[list[str]], grid: Grid) -> None:
         self._draw_row([(lines, shown(lines)) for lines in cells], self._row_height(cells),
-                       grid, header=header)
+                       grid, header=False)
 
     def _draw_row(self, cells: Sequence[tuple[list[str], str]], height: float, grid: Grid, *,
                   header: bool) -> None:
@@ -349,13 +360,10 @@ class Pages:
             bottom = top - height
             graphics = self.row_graphics[key] = grid.graphics[header].format(
                 low=f"{bottom:.2f}", high=f"{top:.2f}", tall=f"{height:.2f}")
-        operators = self.operators
-        operators.append(graphics)
-        points = self.points
-        for (lines, text), column, x in zip(cells, grid.columns, grid.lefts, strict=True):
-            if lines:
-                style = LABEL if header else column.style
-                operators.append(f"{style.text_start}{points(x)} "
-                                 f"{points(top - PAD - style.size + style.leading)} Td "
-                                 f"({text})' ET")
+        self.operators.append(graphics)
+        below, points = top - PAD, self.points  # the top of the cells' first lines
+        self.operators.extend([f"{start}{points(below - style.size + style.leading)} Td "
+                               f"({text})' ET"
+                               for (lines, text), (style, start)
+                               in zip(cells, grid.text_starts[header], strict=True) if lines])
         self.y = top - height
