@@ -13,9 +13,11 @@ the rows that name it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.utils.translation import get_language, gettext, override
@@ -46,9 +48,30 @@ def _label_in(choices, value: str, language: str | None) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+#: Whether the register is being written in French, while it is written in one language
+#: (:func:`one_language`); None otherwise.
+_IN_FRENCH: ContextVar[bool | None] = ContextVar("register_in_french", default=None)
+
+
 def in_french() -> bool:
     """Whether French is the active language (the CNIL layout is written under it)."""
-    return (get_language() or "").startswith("fr")
+    french = _IN_FRENCH.get()
+    if french is None:
+        return (get_language() or "").startswith("fr")
+    return french
+
+
+@contextlib.contextmanager
+def one_language() -> Iterator[None]:
+    """Inside, the language active on entry is the register's: its names and articles are
+    worded in it without asking Django each time (``get_language()`` costs microseconds,
+    and a document names thousands of terms). For work done in one language, such as an
+    export that does not switch languages partway."""
+    token = _IN_FRENCH.set(in_french())
+    try:
+        yield
+    finally:
+        _IN_FRENCH.reset(token)
 
 
 @dataclass(frozen=True, slots=True)

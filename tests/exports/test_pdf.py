@@ -10,18 +10,20 @@ import io
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from entities import services as entity_services
 from processing import services
 from processing.exports import pdf
-from processing.exports.pdf import drawing, rows
-from processing.exports.pdf.pages import RegisterChanged
+from processing.exports.pdf import document, drawing, rows
+from processing.exports.pdf.file import File
+from processing.exports.pdf.pages import Pages, RegisterChanged
 from processing.exports.registry import export_register
 from processing.findings import activity_findings
 from processing.models import ProcessingActivity
-from processing.register import read_register
+from processing.reference.french import article_in_french
+from processing.register import read_register, records
 from processing.register.records import Activity, Register
 from processing.synthetic import generate_register
 from tests.factories import basis, data_category, subject_category
@@ -221,6 +223,60 @@ def test_long_words_are_cut_to_fit_the_column():
     lines = measure.wrap(link, 9, 100)
     assert "".join(lines) == link and len(lines) > 1
     assert all(measure.width(line, 9) <= 100 for line in lines)
+
+
+def test_a_row_drawn_from_values_laid_out_once_is_the_row_drawn_from_its_lines():
+    """The table's values are laid out once per distinct value (``Cells``) and its rows'
+    graphics and coordinates formatted once: the operators are those drawn from the
+    lines each time."""
+    pages = Pages(File(io.BytesIO()), title="t", subject="s", places=[])
+    pages.new_page()
+    grid = document.RECORD_COLUMNS
+    values = [("Purposes", "1. Send newsletters\n2. Measure (campaign) results – «ok» \\"),
+              ("Link", "https://example.com/" + "a" * 300), ("Purposes", "Ł\tx")]
+    for _time in range(2):  # the second time from what was laid out
+        for label, value in values:
+            top = pages.y
+            cells = [cell(v) for cell, v in zip(pages._cells(grid), (label, value), strict=True)]
+            lines = [pages.wrap(drawing.drawable(v), c.style, c.width - 2 * drawing.PAD)
+                     for v, c in zip((label, value), grid.columns, strict=True)]
+            assert [c[0] for c in cells] == lines
+            height = pages._row_height(lines)
+            start = len(pages.operators)
+            pages._draw_row(cells, height, grid, header=False)
+            assert pages.operators[start:] == [
+                grid.graphics[False].format(low=f"{top - height:.2f}", high=f"{top:.2f}",
+                                            tall=f"{height:.2f}"),
+                *(drawing.text_operators(cell, column.style, x, top - drawing.PAD)
+                  for cell, column, x in zip(lines, grid.columns, grid.lefts, strict=True))]
+            assert pages.y == top - height
+
+
+def test_the_document_is_made_in_the_language_active_when_it_starts(signed_off):
+    term = read_register(include_retired=False).activities[0].lawful_bases[0].basis
+    with translation.override("fr"), rows.document_labels():
+        assert records.in_french()
+        assert term.label == f"{article_in_french(term.article)} – {term.name_fr or term.name}"
+    with translation.override("en"), rows.document_labels():
+        assert not records.in_french()
+        assert term.label == f"{term.article} – {term.name}"
+
+
+def test_the_collector_is_left_as_it_was_found(signed_off):
+    """While the document is made, what was alive before is frozen out of the garbage
+    collector's passes; afterwards it is unfrozen, unless the process had frozen it."""
+    register = read_register(include_retired=False)
+    assert gc.get_freeze_count() == 0
+    pdf.render_pdf(register)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        pdf.render_pdf(register)
+        # Nothing more frozen (some frozen objects were freed), and nothing unfrozen.
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_as_of_pdf_states_the_date_and_reads_the_past(signed_off):

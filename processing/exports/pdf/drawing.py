@@ -145,15 +145,19 @@ class Measure:
     def _break(self, line: str, size: float, width: float) -> list[str]:
         if self.width(line, size) <= width:
             return [line]
-        lines, current, used = [], "", 0.0
+        measure = self.widths.__getitem__
+        lines: list[str] = []
+        current: list[str] = []  # the words of the line being filled (none: empty)
+        used = 0.0
         space = self.width(" ", size)
         for word in line.split(" "):
-            size_of = self.width(word, size)
+            size_of = sum(map(measure, word)) * size / 1000
             if current and used + space + size_of <= width:
-                current, used = f"{current} {word}", used + space + size_of
+                current.append(word)
+                used = used + space + size_of
                 continue
             if current:
-                lines.append(current)
+                lines.append(" ".join(current))
             while size_of > width:  # a word (a link) longer than the line: cut it
                 low, high = 1, len(word)  # the longest start of it that fits
                 while low < high:
@@ -165,8 +169,8 @@ class Measure:
                 lines.append(word[:low])
                 word = word[low:]
                 size_of = self.width(word, size)
-            current, used = word, size_of
-        lines.append(current)
+            current, used = [word] if word else [], size_of
+        lines.append(" ".join(current))
         return lines
 
 
@@ -189,6 +193,12 @@ class Grid:
             self.lefts.append(x + PAD)
             x += column.width
         self.graphics = {header: self._graphics(header) for header in (True, False)}
+        #: Where each column's text starts, for the header row and for the others: the
+        #: style, and the start of its text operators up to the line's height.
+        self.text_starts = {header: [(style, f"{style.text_start}{left:.2f} ") for style, left
+                                     in zip([LABEL if header else c.style for c in columns],
+                                            self.lefts, strict=True)]
+                            for header in (True, False)}
 
     def _graphics(self, header: bool) -> str:
         operators, x = [], MARGIN
@@ -212,10 +222,57 @@ def _escape(text: str) -> str:
     return text.translate(ESCAPES)
 
 
+def shown(lines: Sequence[str]) -> str:
+    """``lines`` (drawable text) as the strings of a text object, one line each: what
+    goes between the first ``(`` and the last ``)'``."""
+    return _escape("\n".join(lines)).replace("\n", ")'\n(")
+
+
 def text_operators(lines: Sequence[str], style: Style, x: float, top: float) -> str:
     """The operators that show ``lines`` (drawable text), the first line's top at ``top``."""
-    body = _escape("\n".join(lines)).replace("\n", ")'\n(")
     return (f"{style.text_start}{x:.2f} {top - style.size + style.leading:.2f} Td "
-            f"({body})' ET")
+            f"({shown(lines)})' ET")
+
+
+#: Values laid out, and rows' graphics drawn, remembered per table column or grid: the
+#: labels and short values of a register repeat, and so do the heights on a page where
+#: each record starts; at most this many of each.
+LAID_OUT_HELD = 4096
+
+
+class Cells:
+    """A table column's values laid out for one document: each value's lines (drawable
+    text wrapped to the column) and those lines as a text object's strings (:func:`shown`),
+    worked out once per distinct value (labels, terms and statuses repeat)."""
+
+    def __init__(self, measure: Measure, column: Column):
+        self.measure, self.size = measure, column.style.size
+        self.width = column.width - 2 * PAD
+        self.laid_out: dict[str, tuple[list[str], str]] = {}
+
+    def __call__(self, value: str) -> tuple[list[str], str]:
+        found = self.laid_out.get(value)
+        if found is None:
+            if len(self.laid_out) > LAID_OUT_HELD:
+                self.laid_out.clear()
+            lines = self.measure.wrap(drawable(value), self.size, self.width)
+            found = self.laid_out[value] = (lines, shown(lines))
+        return found
+
+
+class Points:
+    """Coordinates as the content streams write them (two decimals), each formatted once:
+    a page's rows fall at the same heights as the last page's."""
+
+    def __init__(self):
+        self.written: dict[float, str] = {}
+
+    def __call__(self, value: float) -> str:
+        found = self.written.get(value)
+        if found is None:
+            if len(self.written) > LAID_OUT_HELD:
+                self.written.clear()
+            found = self.written[value] = f"{value:.2f}"
+        return found
 
 

@@ -30,11 +30,17 @@ class File:
         self.out = out
         self.position = 0
         self.offsets = array("q", [0])  # by object number; 0 is the free head of the table
+        self.pending: list[bytes] = []  # written to ``out`` at once (flush): few calls
         self._put(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
     def _put(self, data: bytes) -> None:
-        self.out.write(data)
+        self.pending.append(data)
         self.position += len(data)
+
+    def flush(self) -> None:
+        """Write what is pending to ``out``: a page's objects in one call."""
+        self.out.write(b"".join(self.pending))
+        self.pending.clear()
 
     def reserve(self, count: int = 1) -> int:
         """The number of a new object (the first of ``count`` consecutive ones)."""
@@ -74,3 +80,4 @@ class File:
                               self.offsets[first:first + 4096]).encode("latin-1"))
         self._put(f"trailer\n<< /Size {count + 1} /Root {root} 0 R /Info {info} 0 R >>\n"
                   f"startxref\n{start}\n%%EOF\n".encode("latin-1"))
+        self.flush()

@@ -14,6 +14,7 @@ from .drawing import (
     BOTTOM,
     H2,
     LABEL,
+    LAID_OUT_HELD,
     MARGIN,
     PAD,
     PAGE_HEIGHT,
@@ -22,10 +23,13 @@ from .drawing import (
     SMALL,
     TOP,
     WIDTH,
+    Cells,
     Grid,
     Measure,
+    Points,
     Style,
     drawable,
+    shown,
     text_operators,
 )
 from .file import File, pdf_string
@@ -55,6 +59,10 @@ class Pages:
         self.file = file
         self.title, self.subject = title, subject
         self.measure = {REGULAR: Measure(REGULAR), BOLD: Measure(BOLD)}
+        self.cells: dict[Grid, list[Cells]] = {}
+        self.points = Points()
+        self.row_graphics: dict[tuple, str] = {}  # by grid, header, top and height
+        self.heads: dict[tuple, tuple] = {}  # tables' titles and header rows laid out
         self.catalog, self.pages_tree = file.reserve(), file.reserve()
         self.fonts = {font: file.reserve() for font in (REGULAR, BOLD)}
         self.resources = file.reserve()  # fonts and the page count: most pages' own
@@ -109,6 +117,7 @@ class Pages:
                                 f"{PAGE_WIDTH:.2f} {PAGE_HEIGHT:.2f}] /Resources {resources} "
                                 f"/Contents {content} 0 R{annotations} >>")
         self.page_objects.append(number)
+        self.file.flush()
         self.operators, self.page_forms, self.annotations = [], [], []
 
     def anchor(self, name: str) -> None:
@@ -269,20 +278,13 @@ class Pages:
               rows: Iterable[Sequence[str]], *, title: str = "") -> None:
         """A table whose header row (and ``title``) is repeated on each page it continues
         on, never left at the foot of a page without a row under it."""
-        columns = grid.columns
-        title_lines = self.wrap(title, H2, WIDTH) if title else []
-        title_height = len(title_lines) * H2.leading + (4 if title else 0)
-        header_cells = [self.wrap(h, LABEL, c.width - 2 * PAD)
-                        for h, c in zip(header, columns, strict=True)]
-        head_height = self._row_height(header_cells) + title_height
+        title_lines, header_cells, head_height = self._head(grid, tuple(header), title)
         page_room = TOP - BOTTOM - head_height
-        measures = [(self.measure[c.style.font], c.style.size, c.width - 2 * PAD)
-                    for c in columns]
+        cells_of = self._cells(grid)
         started = False
         for values in rows:
-            cells = [measure.wrap(drawable(value), size, width)
-                     for value, (measure, size, width) in zip(values, measures, strict=True)]
-            height = self._row_height(cells)
+            cells = [cell(value) for cell, value in zip(cells_of, values, strict=True)]
+            height = max(len(lines) for lines, _ in cells) * BODY.leading + 2 * PAD
             if not started:
                 if self.y - head_height - min(height, 3 * BODY.leading + 2 * PAD) < BOTTOM:
                     self.new_page()
@@ -297,13 +299,36 @@ class Pages:
                     continue
                 # Taller than a page: what fits here, the rest on the next page.
                 fits = int((self.y - BOTTOM - 2 * PAD) // BODY.leading)
-                self._row([cell[:fits] for cell in cells], grid)
-                cells = [cell[fits:] for cell in cells]
-                height = self._row_height(cells)
+                self._row([lines[:fits] for lines, _ in cells], grid)
+                cells = [(lines[fits:], shown(lines[fits:])) for lines, _ in cells]
+                height = self._row_height([lines for lines, _ in cells])
                 self.new_page()
                 self._table_head(title_lines, header_cells, grid, continued=True)
-            self._row(cells, grid)
+            self._draw_row(cells, height, grid, header=False)
         self.y -= 6
+
+    def _cells(self, grid: Grid) -> list[Cells]:
+        """The grid's columns' values laid out in this document."""
+        found = self.cells.get(grid)
+        if found is None:
+            found = self.cells[grid] = [Cells(self.measure[c.style.font], c)
+                                        for c in grid.columns]
+        return found
+
+    def _head(self, grid: Grid, header: tuple[str, ...], title: str) -> tuple:
+        """A table's title lines, header row (its cells laid out, and its height) and the
+        height of both: the same for each table of a kind, so worked out once."""
+        key = (grid, header, title)
+        found = self.heads.get(key)
+        if found is None:
+            title_lines = self.wrap(title, H2, WIDTH) if title else []
+            title_height = len(title_lines) * H2.leading + (4 if title else 0)
+            cells = [self.wrap(h, LABEL, c.width - 2 * PAD)
+                     for h, c in zip(header, grid.columns, strict=True)]
+            height = self._row_height(cells)
+            found = self.heads[key] = (title_lines, ([(lines, shown(lines)) for lines in cells],
+                                                     height), height + title_height)
+        return found
 
     def _table_head(self, title_lines, header_cells, grid: Grid, *, continued: bool) -> None:
         if title_lines:
@@ -312,21 +337,33 @@ class Pages:
                 lines[-1] += " (continued)"
             self.text(lines, H2, MARGIN, self.y)
             self.y -= len(lines) * H2.leading + 4
-        self._row(header_cells, grid, header=True)
+        cells, height = header_cells
+        self._draw_row(cells, height, grid, header=True)
 
     @staticmethod
     def _row_height(cells: Sequence[list[str]]) -> float:
         return max(map(len, cells), default=1) * BODY.leading + 2 * PAD
 
-    def _row(self, cells: Sequence[list[str]], grid: Grid, *,
-             header: bool = False) -> None:
+    def _row(self, cells: Sequence[list[str]], grid: Grid) -> None:
+        self._draw_row([(lines, shown(lines)) for lines in cells], self._row_height(cells),
+                       grid, header=False)
+
+    def _draw_row(self, cells: Sequence[tuple[list[str], str]], height: float, grid: Grid, *,
+                  header: bool) -> None:
+        """A row ``height`` high of ``cells`` (each cell's lines and :func:`shown` text)."""
         top = self.y
-        height = self._row_height(cells)
-        bottom = top - height
-        operators = self.operators
-        operators.append(grid.graphics[header].format(
-            low=f"{bottom:.2f}", high=f"{top:.2f}", tall=f"{height:.2f}"))
-        for cell, column, x in zip(cells, grid.columns, grid.lefts, strict=True):
-            if cell:
-                operators.append(text_operators(cell, LABEL if header else column.style, x, top - PAD))
-        self.y = bottom
+        key = (grid, header, top, height)
+        graphics = self.row_graphics.get(key)
+        if graphics is None:
+            if len(self.row_graphics) > LAID_OUT_HELD:
+                self.row_graphics.clear()
+            bottom = top - height
+            graphics = self.row_graphics[key] = grid.graphics[header].format(
+                low=f"{bottom:.2f}", high=f"{top:.2f}", tall=f"{height:.2f}")
+        self.operators.append(graphics)
+        below, points = top - PAD, self.points  # the top of the cells' first lines
+        self.operators.extend([f"{start}{points(below - style.size + style.leading)} Td "
+                               f"({text})' ET"
+                               for (lines, text), (style, start)
+                               in zip(cells, grid.text_starts[header], strict=True) if lines])
+        self.y = top - height

@@ -29,6 +29,7 @@ from processing.register.records import (
     RetentionRule,
     ThirdParty,
     Transfer,
+    one_language,
 )
 
 from ..ico import mechanism_label, rights_available
@@ -89,9 +90,18 @@ def parts(*pairs: tuple[str, object]) -> str:
     return "\n".join(f"{label}: {value}" for label, value in pairs if value not in (None, ""))
 
 
+def _timezone() -> datetime.tzinfo:
+    labels = _DOCUMENT_LABELS.get()
+    if labels is None:
+        return timezone.get_current_timezone()
+    if "timezone" not in labels:
+        labels["timezone"] = timezone.get_current_timezone()
+    return labels["timezone"]
+
+
 def _date(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = timezone.localtime(value, _timezone()) if timezone.is_aware(value) else value
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat() if value else ""
 
@@ -331,10 +341,13 @@ def contact_rows(organisation: Organisation) -> list[tuple[str, str]]:
 
 @contextlib.contextmanager
 def document_labels() -> Iterator[None]:
-    """Inside, the labels of choices are looked up once (per choices class and language)
-    rather than once per value."""
+    """Inside, the labels of choices, the language of the register's names
+    (:func:`~processing.register.records.one_language`) and the time zone of its dates
+    are looked up once rather than once per value: the document is made in one language
+    and one time zone."""
     token = _DOCUMENT_LABELS.set({})
     try:
-        yield
+        with one_language():
+            yield
     finally:
         _DOCUMENT_LABELS.reset(token)
