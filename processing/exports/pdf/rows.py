@@ -61,13 +61,18 @@ def _labels(choices, language: str | None) -> dict[str, str]:
 _DOCUMENT_LABELS: ContextVar[dict | None] = ContextVar("pdf_labels", default=None)
 
 
-def _language() -> str | None:
+def _of_document(key: str, look_up):
+    """``look_up()``, asked once per document (outside a document, every time)."""
     labels = _DOCUMENT_LABELS.get()
     if labels is None:
-        return translation.get_language()
-    if "language" not in labels:
-        labels["language"] = translation.get_language()
-    return labels["language"]
+        return look_up()
+    if key not in labels:
+        labels[key] = look_up()
+    return labels[key]
+
+
+def _language() -> str | None:
+    return _of_document("language", translation.get_language)
 
 
 def label(choices, value: str) -> str:
@@ -91,12 +96,7 @@ def parts(*pairs: tuple[str, object]) -> str:
 
 
 def _timezone() -> datetime.tzinfo:
-    labels = _DOCUMENT_LABELS.get()
-    if labels is None:
-        return timezone.get_current_timezone()
-    if "timezone" not in labels:
-        labels["timezone"] = timezone.get_current_timezone()
-    return labels["timezone"]
+    return _of_document("timezone", timezone.get_current_timezone)
 
 
 def _date(value: datetime.date | datetime.datetime | None) -> str:
