@@ -879,7 +879,8 @@ def forwarded(args, activities: int, organisations: int, throughput: str) -> lis
             "--slice-seconds", str(args.slice_seconds), "--throughput", throughput,
             "--timeout", str(args.timeout), "--memory-limit", str(args.memory_limit),
             "--formats", args.formats, "--jobs", str(args.jobs), "--results", str(args.results),
-            "--report", str(args.report), "--command", args.command]
+            "--report", str(args.report), "--command", args.command] + (
+                ["--keep"] if args.keep else [])
 
 
 def main():

@@ -184,3 +184,16 @@ def test_a_database_with_no_measured_register_beside_is_named_in_the_error():
         run.beside_register(url)
     with pytest.raises(SystemExit, match=r"--beside-database .*_missing"):
         run.beside_register(url + "_missing")
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_each_size_of_a_growth_run_is_started_with_the_runs_keep(keep):
+    """``--growth --keep`` measures both kept registers again instead of recreating them."""
+    import argparse
+
+    args = argparse.Namespace(
+        rounds=5, slice_seconds=3, timeout=600.0, memory_limit=1000.0, formats="all", jobs=1,
+        results=Path("r.json"), report=Path("b.md"), command="make bench", keep=keep)
+    line = run.forwarded(args, 100_000, 200, "lookup")
+    assert ("--keep" in line) is keep
+    assert line[line.index("--activities") + 1] == "100000"
