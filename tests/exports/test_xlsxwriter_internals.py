@@ -1,4 +1,4 @@
-"""The steps of XlsxWriter that processing.exports.cells.Workbook and
+"""The steps of XlsxWriter that processing.exports.xlsx_workbook.Workbook and
 processing.exports.xlsx_rows.Worksheet replace through its private names
 (docs/architecture.md, "Fast paths kept"): these tests fail if XlsxWriter changes
 underneath them."""
@@ -25,14 +25,12 @@ from processing.exports import xlsx_rows
 from processing.exports.cells import (
     FORMULA_PREFIXES,
     ILLEGAL_XML,
-    PartWriter,
     Sheet,
     ValueTooLong,
-    Workbook,
-    WrittenSheet,
     render_xlsx,
     write_xlsx,
 )
+from processing.exports.xlsx_workbook import PartWriter, Workbook, WrittenSheet
 
 
 def _names(content: bytes) -> list[str]:
@@ -264,7 +262,7 @@ def test_text_that_looks_like_a_rich_string_is_written_as_text():
     assert [c.value for c in book["Fiche"][1]] == ["<r>rich?</r>", "<r><t>bold</t></r>"]
 
 
-# A finished sheet written straight into the file (cells.Workbook.done, _store_workbook).
+# A finished sheet written straight into the file (xlsx_workbook.Workbook.done, _store_workbook).
 
 def _a_workbook_of_every_kind(workbook) -> None:
     """Sheets with what the workbook's other parts say of a sheet (defined names for
