@@ -37,7 +37,7 @@ from .models import (
     RetentionRule,
 )
 from .register import BadMoment, as_of_text, cutoff, parse_as_of, read_activities
-from .register.reader import Source
+from .register.sources import Source
 from .revert import NOT_REVERTED, activity_revert, version_end
 
 #: Fields the diff does not show: they change on every save.

@@ -1,6 +1,6 @@
 """What changed in an organisation's register between two moments.
 
-The register is read as it stood at each moment (``processing.register.reader.Source``:
+The register is read as it stood at each moment (``processing.register.sources.Source``:
 for each object, its last history row before the moment, deletions left out) and the two
 states compared: activities **added** (there at the end, not at the start), **retired**
 (their status became retired, or they were deleted) and **changed**, field by field, their

@@ -16,7 +16,8 @@ from entities import models as entities
 from processing import models as processing
 
 from . import records as r
-from .reader import Reading, Source, Terms, _columns, _rows, _source
+from .reader import Reading, Terms, _columns, _rows, _source
+from .sources import Source
 
 #: Activities a whole register's reading holds at a time: the organisations are read in
 #: batches of about this many activities (an organisation is never split), so that an

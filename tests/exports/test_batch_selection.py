@@ -1,5 +1,5 @@
 """A whole register read a batch of organisations at a time selects each batch's parts in
-a way whose cost follows the batch, not the register (processing/register/reader.py,
+a way whose cost follows the batch, not the register (processing/register/sources.py,
 ``among``)."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from processing.models import ActivityLawfulBasis, ProcessingActivity
 from processing.register import read_register
-from processing.register.reader import among
+from processing.register.sources import among
 from tests.factories import OrganisationFactory, complete_activity
 
 
