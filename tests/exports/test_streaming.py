@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from processing import services
-from processing.exports import jsonld, pdf
+from processing.exports import jsonld, jsonld_graph, pdf
 from processing.exports.cells import Sheet, render_xlsx
 from processing.exports.pdf.pages import Pages
 from processing.exports.registry import export_register
@@ -248,24 +248,24 @@ def test_jsonld_written_out_writes_each_kind_of_value_as_rdflib_does():
     from rdflib.compare import isomorphic
 
     def triples(graph):
-        node, other, blank = jsonld._name("Org", "x"), jsonld.DPV.Thing, jsonld.BNode()
+        node, other, blank = jsonld._name("Org", "x"), jsonld_graph.DPV.Thing, jsonld_graph.BNode()
         for value in ("text", "text", True, False, 0, 7, 1.5, Decimal("2.50"),
                       datetime.date(2024, 2, 29), "ünïcødé \"quoted\"\n\t<&>"):
-            graph.add((node, jsonld.ROPA.value, jsonld.Literal(value)))
-        graph.add((node, jsonld.ROPA.alone, jsonld.Literal(False)))
-        graph.add((node, jsonld.RDF.type, jsonld.DPV.Process))
-        graph.add((node, jsonld.RDF.type, jsonld.DPV.Process))
-        graph.add((node, jsonld.DCTERMS.date, jsonld.Literal("2024-02-29",
-                                                             datatype=jsonld.XSD.date)))
-        graph.add((node, jsonld.DPV.hasDuration, jsonld.Literal("P7Y",
-                                                                datatype=jsonld.XSD.string)))
-        graph.add((node, jsonld.SKOS.prefLabel, jsonld.Literal("registre", lang="fr")))
-        graph.add((node, jsonld.DPV.hasProcess, blank))
-        graph.add((blank, jsonld.RDF.type, other))
-        graph.add((blank, jsonld.DPV.hasRecipient, jsonld.URIRef("https://example.org/a b")))
-        graph.add((node, jsonld.DPV.hasRecipient, node))
+            graph.add((node, jsonld_graph.ROPA.value, jsonld_graph.Literal(value)))
+        graph.add((node, jsonld_graph.ROPA.alone, jsonld_graph.Literal(False)))
+        graph.add((node, jsonld_graph.RDF.type, jsonld_graph.DPV.Process))
+        graph.add((node, jsonld_graph.RDF.type, jsonld_graph.DPV.Process))
+        graph.add((node, jsonld_graph.DCTERMS.date,
+                   jsonld_graph.Literal("2024-02-29", datatype=jsonld_graph.XSD.date)))
+        graph.add((node, jsonld_graph.DPV.hasDuration,
+                   jsonld_graph.Literal("P7Y", datatype=jsonld_graph.XSD.string)))
+        graph.add((node, jsonld_graph.SKOS.prefLabel, jsonld_graph.Literal("registre", lang="fr")))
+        graph.add((node, jsonld_graph.DPV.hasProcess, blank))
+        graph.add((blank, jsonld_graph.RDF.type, other))
+        graph.add((blank, jsonld_graph.DPV.hasRecipient, jsonld_graph.URIRef("https://example.org/a b")))
+        graph.add((node, jsonld_graph.DPV.hasRecipient, node))
 
-    ours = jsonld.Graph()
+    ours = jsonld_graph.Graph()
     triples(ours)
     theirs = jsonld._graph()
     triples(theirs)
