@@ -38,14 +38,16 @@ NOT_NAMED = "destinations not named"
 
 def _label(choices, value: str) -> str:
     """The label of a choice in the active language; a value outside the choices as it is."""
-    return _label_in(choices, value, get_language())
+    return choice_labels(choices, get_language()).get(value, value)
 
 
-@functools.lru_cache(maxsize=1024)
-def _label_in(choices, value: str, language: str | None) -> str:
-    # A whole-register export asks the same few labels of every record: each is looked up
-    # (its choices listed, its label translated) once per language.
-    return str(choices(value).label) if value in choices.values else value
+@functools.lru_cache(maxsize=256)
+def choice_labels(choices, language: str | None) -> dict[str, str]:
+    """The labels of a choices class in ``language`` (the active one when asked), by value.
+
+    A whole-register export asks the same few labels of every record: each class is
+    listed and translated once per language."""
+    return {value: str(label) for value, label in choices.choices}
 
 
 #: Whether the register is being written in French, while it is written in one language

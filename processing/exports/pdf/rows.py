@@ -21,6 +21,7 @@ from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import ThirdPartyKind
 from processing.models import ActivityRole, ActivityStatus, DpiaRequired, DpiaStatus
 from processing.models.retention import DeletionMethod
+from processing.register import records
 from processing.register.records import (
     Activity,
     LawfulBasisUse,
@@ -51,13 +52,8 @@ class Row:
     always: bool = False
 
 
-@functools.lru_cache(maxsize=64)
-def _labels(choices, language: str | None) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
-#: The labels of the document being made, by choices class, and its language: looked up
-#: once per document rather than once per value.
+#: What the document being made looks up once (its language, its time zone) rather than
+#: once per value.
 _DOCUMENT_LABELS: ContextVar[dict | None] = ContextVar("pdf_labels", default=None)
 
 
@@ -76,14 +72,8 @@ def _language() -> str | None:
 
 
 def label(choices, value: str) -> str:
-    """The label of a choice in the active language (the value itself if unknown)."""
-    labels = _DOCUMENT_LABELS.get()
-    if labels is None:
-        return _labels(choices, translation.get_language()).get(value, value)
-    found = labels.get(choices)
-    if found is None:
-        found = labels[choices] = _labels(choices, _language())
-    return found.get(value, value)
+    """The label of a choice in the document's language (the value itself if unknown)."""
+    return records.choice_labels(choices, _language()).get(value, value)
 
 
 def _join(values: Iterable) -> str:
@@ -341,10 +331,10 @@ def contact_rows(organisation: Organisation) -> list[tuple[str, str]]:
 
 @contextlib.contextmanager
 def document_labels() -> Iterator[None]:
-    """Inside, the labels of choices, the language of the register's names
-    (:func:`~processing.register.records.one_language`) and the time zone of its dates
-    are looked up once rather than once per value: the document is made in one language
-    and one time zone."""
+    """Inside, the document's language (for the labels of choices), the language of the
+    register's names (:func:`~processing.register.records.one_language`) and the time zone
+    of its dates are looked up once rather than once per value: the document is made in
+    one language and one time zone."""
     token = _DOCUMENT_LABELS.set({})
     try:
         with one_language():
