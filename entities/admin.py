@@ -45,7 +45,7 @@ EDITOR_ROLES = (MemberRole.DPO, MemberRole.CONTRIBUTOR)
 
 def member_roles(request) -> dict[int, str]:
     """``{organisation id: role}`` of the requesting user, read once per request."""
-    cached = getattr(request, "_ropa_roles", None)
+    cached = getattr(request, "ropa_admin_roles", None)
     if cached is None:
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
@@ -56,7 +56,7 @@ def member_roles(request) -> dict[int, str]:
                     "organisation_id", "role"
                 )
             )
-        request._ropa_roles = cached
+        request.ropa_admin_roles = cached
     return cached
 
 

@@ -75,14 +75,14 @@ class ServiceWriteAdminMixin:
     part_prefixes: frozenset[str] = frozenset()
 
     def _refused(self, request):
-        errors = getattr(request, "_ropa_refused", None)
+        errors = getattr(request, "ropa_refused", None)
         return split_errors(errors, self.part_prefixes) if errors else None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ServiceRefused as refused:
-            request._ropa_refused = refused.errors
+            request.ropa_refused = refused.errors
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -19,12 +19,12 @@ WRITER_ROLES = frozenset({MemberRole.DPO, MemberRole.CONTRIBUTOR})
 
 def user_roles(request) -> dict[int, str]:
     """{organisation id: role} of the requesting user, read once per request."""
-    cached = getattr(request, "_ropa_roles", None)
+    cached = getattr(request, "ropa_roles", None)
     if cached is None:
         cached = dict(
             Membership.objects.filter(user=request.user).values_list("organisation_id", "role")
         )
-        request._ropa_roles = cached
+        request.ropa_roles = cached
     return cached
 
 
