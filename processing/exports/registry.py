@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from processing.register import Register, read_register
 from processing.register.batches import one_snapshot
+from ropa.collector import alive_left_out
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def export_register(
     """The register (of ``organisation_ids``, all when None) in ``format``, as bytes: read
     a batch of organisations at a time, all of one moment (:func:`one_snapshot`)."""
     layout = _layout(format)
-    with one_snapshot():
+    with one_snapshot(), alive_left_out():
         register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
                                   include_retired=layout.include_retired)
         return layout.render(register), layout
@@ -103,7 +104,7 @@ def write_register(
     total)`` is told the activities written after each batch of the register (every layout
     goes through the register once); ``reading`` goes to :func:`read_register`."""
     layout = _layout(format)
-    with one_snapshot():
+    with one_snapshot(), alive_left_out():
         register = read_register(organisation_ids=organisation_ids, status=status, as_of=as_of,
                                   include_retired=layout.include_retired, progress=progress,
                                   **reading)

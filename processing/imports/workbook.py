@@ -41,6 +41,7 @@ from django.db import transaction
 
 from processing.exports.workbook import SHEETS
 from ropa.audit import ChangePath, audit_context
+from ropa.collector import alive_left_out
 
 from .cells import CellParsing
 from .errors import ImportFailed
@@ -161,7 +162,8 @@ def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool
     ``ROPA_IMPORT_CHUNK``, else :data:`CHUNK`), with their parts, inside the one
     transaction: a problem in any chunk rolls back every chunk written before it."""
     size = chunk or getattr(settings, "ROPA_IMPORT_CHUNK", CHUNK)
-    with audit_context(user=user, path=ChangePath.IMPORT), transaction.atomic():
+    with audit_context(user=user, path=ChangePath.IMPORT), transaction.atomic(), \
+            alive_left_out():
         try:
             with transaction.atomic():
                 summary = _import(data, filename, user, dry_run, size)

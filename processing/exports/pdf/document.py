@@ -9,9 +9,7 @@ of an organisation's activities is held once they are drawn."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import io
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -24,6 +22,7 @@ from processing.approvals import approval_reasons
 from processing.findings import Finding, Severity, activity_findings
 from processing.models import ActivityStatus
 from processing.register.records import Activity, Organisation, OrganisationOutline, Register
+from ropa.collector import alive_left_out
 
 from . import rows
 from .drawing import (
@@ -212,27 +211,8 @@ def _activities(pages: Pages, activities: list[Activity], today, counted: Counte
 
 def write_pdf(register: Register, out: BinaryIO) -> None:
     """The register as a PDF for signing off, written to ``out`` a page at a time."""
-    with rows.document_labels(), _alive_left_out_of_collections():
+    with rows.document_labels(), alive_left_out():
         _write(register, out)
-
-
-@contextlib.contextmanager
-def _alive_left_out_of_collections() -> Iterator[None]:
-    """Inside, what is alive on entry (the application's modules, settings and caches) is
-    left out of the garbage collector's passes (``gc.freeze()``). The document makes
-    millions of short-lived objects, so the collector's full passes come often, and each
-    walked every object of the process: at 10,000 activities, 1.2 s of a 14 s export.
-    Objects are still freed as their references go; what is frozen here is unfrozen at the
-    end. Nothing is done where the process froze its objects itself (a preforking server),
-    or another document is being made in another thread."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def render_pdf(register: Register) -> bytes:
