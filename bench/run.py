@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import functools
+import itertools
 import json
 import os
 import platform
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -527,53 +529,99 @@ def exports_alone(database_url: str, workdir: Path, formats: list[str], activiti
 
 
 def commands(database_url: str, workdir: Path, activities: int, formats: list[str], *,
-             jobs: int = 1, import_prepared: bool = False) -> None:
+             jobs: int = 1, import_prepared: bool = False, beside: str | None = None) -> None:
     """Every command measured in its own process: the register exported in each of
     ``formats`` (ico-xlsx and the workbook always), as of today, imported (from the
     workbook) into an empty database and again, and the health report. ``jobs`` of them
-    run at once (the import's steps one after the other); their rows are recorded in that
-    order whatever order they finish in. Times of commands that ran side by side share the
-    machine: their CPU times and peak memory are the measure then."""
+    run at once (the import's steps one after the other, after the exports when ``jobs``
+    is 1); their rows are recorded in that order whatever order they finish in. Times of
+    commands that ran side by side share the machine: their CPU times and peak memory are
+    the measure then.
+
+    ``beside``, the database of a smaller register measured earlier (kept): each command
+    is run on it too, right before the same command on this register, and the growth of
+    each time is judged from that pair (:func:`pair`), seconds apart rather than the two
+    runs' minutes or hours apart (a shared machine's speed changes in between)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def export(fmt: str, *extra: str) -> dict:
-        return measured_command(database_url, "export_register", "--format", fmt, *extra,
-                                "-o", str(workdir / f"register{''.join(extra)}.{fmt}"))
+    registers = [(database_url, workdir, activities, import_prepared)]
+    if beside:
+        (workdir / "beside").mkdir()
+        registers.insert(0, (beside, workdir / "beside", count_activities(beside), False))
+
+    def export(where: tuple, fmt: str, *extra: str) -> dict:
+        url, folder = where[0], where[1]
+        return measured_command(url, "export_register", "--format", fmt, *extra,
+                                "-o", str(folder / f"register{''.join(extra)}.{fmt}"))
+
+    def each(pool, run, *args) -> list:
+        """``run`` on each register, the smaller first: futures, this register's last."""
+        return [pool.submit(run, where, *args) for where in registers]
+
+    def report(where: tuple) -> dict:
+        # Produced anew even where a run of the same day (--keep) produced it already.
+        return measured_command(where[0], "run_report", "health", "--force", "--no-email")
 
     today = datetime.date.today().isoformat()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, \
             ThreadPoolExecutor(max_workers=1) as chain:
-        workbook = pool.submit(export, "workbook")
-        imports = chain.submit(import_steps, database_url, workdir / "register.workbook",
-                               activities, workbook, prepared=import_prepared)
-        done = {fmt: workbook if fmt == "workbook" else pool.submit(export, fmt)
+        workbooks = each(pool, export, "workbook")
+        steps = None if jobs == 1 else chain.submit(
+            paired_imports, registers, workbooks)
+        done = {fmt: workbooks if fmt == "workbook" else each(pool, export, fmt)
                 for fmt in formats}
-        as_of = pool.submit(export, "ico-xlsx", "--as-of", today)
+        as_of = each(pool, export, "ico-xlsx", "--as-of", today)
         # The kept path beside the stock one, in the same run (docs/architecture.md, "Fast
         # paths kept"): the CNIL layout, a sheet per activity, through XlsxWriter's Workbook.
         stock = (pool.submit(measured_command, database_url, "export_register", "--format",
                              "cnil-xlsx", "-o", str(workdir / "register-stock.xlsx"), stock=True)
                  if "cnil-xlsx" in formats and activities == DESIGN_SIZE else None)
-        # Produced anew even where a run of the same day (--keep) produced it already.
-        health = pool.submit(measured_command, database_url, "run_report", "health", "--force",
-                             "--no-email")
+        health = each(pool, report)
         for fmt in formats:
-            record_export(done[fmt].result(), fmt, activities)
-        record_as_of(as_of.result(), done["ico-xlsx"].result())
+            record_export(done[fmt][-1].result(), fmt, activities)
+            pair(f"Export {fmt}", done[fmt])
+        record_as_of(as_of[-1].result(), done["ico-xlsx"][-1].result())
+        pair("As-of export (ico-xlsx)", as_of, cpu=False)
         if stock is not None:
             record_command(stock.result(), "Export cnil-xlsx through XlsxWriter's own Workbook "
                            "(stock; cells.Workbook kept)", growth="Export cnil-xlsx, stock "
                            "Workbook", memory_target=None)
-        for label, growth, result, seconds, memory in imports.result():
+        record_command(health[-1].result(), "Health report over the whole register",
+                       growth="Health report",
+                       time_target=15 if activities == DESIGN_SIZE else None,
+                       memory_target=None)
+        pair("Health report", health)
+        # Alone when jobs is 1: after the exports and the report, not beside them.
+        for label, growth, results, seconds, memory in (
+                paired_imports(registers, workbooks) if steps is None else steps.result()):
+            result = results[-1]
             if growth is None:  # a count of history rows written, and the count expected
                 record(label, str(result), str(seconds), result == seconds)
                 continue
             record_command(result, label, growth=growth, time_target=seconds,
                            memory_target=memory)
-        record_command(health.result(), "Health report over the whole register",
-                       growth="Health report",
-                       time_target=15 if activities == DESIGN_SIZE else None,
-                       memory_target=None)
+            pair(growth, results)
+
+
+def count_activities(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("SELECT count(*) FROM processing_processingactivity").fetchone()[0]
+
+
+def pair(growth: str, results: list, *, cpu: bool = True) -> None:
+    """Where the smaller register's command ran right before this one's (``results``: its
+    result, then this one's; futures or results), its time (and CPU time) beside this one's
+    measure: the growth table judges the pair."""
+    if len(results) < 2:
+        return
+    small, large = (r.result() if hasattr(r, "result") else r for r in results[-2:])
+    if "stopped" in small or "stopped" in large:
+        return
+    MEASURES[f"{growth}: time"]["beside"] = small["seconds"]
+    if cpu:
+        MEASURES[f"{growth}: CPU time"]["beside"] = small["cpu_seconds"]
 
 
 def record_as_of(result: dict, current: dict):
@@ -587,45 +635,64 @@ def record_as_of(result: dict, current: dict):
            number=result["seconds"], unit="s")
 
 
+def paired_imports(registers: list[tuple], workbooks: list) -> list[tuple]:
+    """:func:`import_steps` of each register (its workbook's export ``workbooks``, in the
+    same order), step by step: each step of the smaller register right before the same
+    step of this one. (label, growth label, [result of each register], time target,
+    memory target) of this register's steps."""
+    chains = [import_steps(url, folder / "register.workbook", activities, exported,
+                           prepared=prepared)
+              for (url, folder, activities, prepared), exported in zip(registers, workbooks,
+                                                                       strict=True)]
+    steps = []
+    for each in itertools.zip_longest(*chains):
+        if each[-1] is None:
+            continue
+        label, growth, result, seconds, memory = each[-1]
+        steps.append((label, growth, [*(step[2] for step in each[:-1] if step is not None
+                                        and step[1] == growth), result], seconds, memory))
+    return steps
+
+
 def import_steps(database_url: str, workbook: Path, activities: int, exported, *,
-                 prepared: bool = False) -> list[tuple]:
+                 prepared: bool = False) -> Iterator[tuple]:
     """The workbook imported into an empty database (``prepared``: made already, migrated),
     then imported again unchanged and with 1,000 activities renamed, once ``exported`` (the
     workbook's export) is done: (label, growth label, result, time target, memory target)
-    of each step measured."""
+    of each step, as it is measured."""
     design = activities == DESIGN_SIZE
     label = f"Import of the {activities:,}-activity workbook"
     if "stopped" in exported.result():
-        return [(label, "Import of the workbook",
-                 {"stopped": "not measured: the workbook's export was stopped",
-                  "cpu_at_least": 0, "peak_at_least": 0, "seconds_at_least": 0}, None, None)]
+        yield (label, "Import of the workbook",
+               {"stopped": "not measured: the workbook's export was stopped",
+                "cpu_at_least": 0, "peak_at_least": 0, "seconds_at_least": 0}, None, None)
+        return
     target = import_database(database_url)
     if not prepared:
         recreate_database(target)
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
                        env=env_for(target), check=True, cwd=ROOT)
     result = measured_command(target, "import_register", str(workbook))
-    steps = [(label, "Import of the workbook", result, 60 if design else None, None)]
+    yield (label, "Import of the workbook", result, 60 if design else None, None)
     if "stopped" in result:
-        return steps
+        return
     # A DPO's round trip: the same workbook again (nothing changes), then with 1,000
     # activities renamed (those are updated, with history).
     changed = min(1000, activities)
     before = history_rows(target)
-    steps.append(("Re-import, unchanged", "Re-import, unchanged",
-                  measured_command(target, "import_register", str(workbook)),
-                  30 if design else None, 400 if design else None))
-    steps.append(("Re-import, unchanged: history rows written", None,
-                  history_rows(target) - before, 0, None))
+    yield ("Re-import, unchanged", "Re-import, unchanged",
+           measured_command(target, "import_register", str(workbook)),
+           30 if design else None, 400 if design else None)
+    yield ("Re-import, unchanged: history rows written", None,
+           history_rows(target) - before, 0, None)
     table = "processing_historicalprocessingactivity"
     before = history_rows(target, table)
-    steps.append((f"Re-import, {changed:,} activities renamed",
-                  "Re-import, 1,000 activities renamed (all when fewer)",
-                  measured_command(target, "import_register", str(renamed(workbook, changed))),
-                  20 if design else None, None))
-    steps.append((f"Re-import, {changed:,} activities renamed: activity history rows written",
-                  None, history_rows(target, table) - before, changed, None))
-    return steps
+    yield (f"Re-import, {changed:,} activities renamed",
+           "Re-import, 1,000 activities renamed (all when fewer)",
+           measured_command(target, "import_register", str(renamed(workbook, changed))),
+           20 if design else None, None)
+    yield (f"Re-import, {changed:,} activities renamed: activity history rows written",
+           None, history_rows(target, table) - before, changed, None)
 
 
 def history_rows(database_url: str, table: str | None = None) -> int:
@@ -768,6 +835,7 @@ def growth_section(small: dict, large: dict) -> list[str]:
     rows = []
     names = [*small["measures"], *(n for n in large["measures"] if n not in small["measures"])]
     paired = any(m["kind"] == "paired" for m in large["measures"].values())
+    commands_paired = any(m.get("beside") for m in large["measures"].values())
     for name in names:
         a, b = small["measures"].get(name), large["measures"].get(name)
         if b is not None and b["kind"] == "paired":
@@ -783,6 +851,12 @@ def growth_section(small: dict, large: dict) -> list[str]:
             ratio, verdict = f"> {ratio}", "MISSED" if not ok else "stopped"
         elif b is None or b["value"] is None:  # stopped or not measured at the larger size
             ratio, verdict = "", "MISSED" if b else ""
+        elif b.get("beside"):
+            # The smaller register's command ran right before this one, in the larger run:
+            # the pair is judged, and its smaller value shown.
+            a = {**b, "value": b["beside"]}
+            ratio, ok = growth_verdict(b["kind"], b["beside"], b["value"], factor)
+            verdict = "met" if ok else "MISSED"
         elif a is None or a["value"] is None:
             ratio, verdict = "", ""
         else:
@@ -807,6 +881,11 @@ def growth_section(small: dict, large: dict) -> list[str]:
             ", judged from the larger run's slices, where the smaller register was served "
             "alternately with it (each run's own throughput, measured at another moment of a "
             "shared machine, is shown, not judged)" if paired else "")
+        + (". The times of the exports, the imports and the report are judged the same way: "
+           "in the larger run, each command ran on the smaller register right before it ran "
+           "on the larger one, and the growth table shows that pair (the smaller run's own "
+           "times, measured at another moment, are in its table above)"
+           if commands_paired else "")
         + ". Times are wall-clock; the CPU time of the command's own process "
         "(not the database's) is shown beside them, as it depends less on the machine's "
         "load. A command that passed the run's limits was stopped, and is shown so.",
@@ -908,9 +987,10 @@ def main():
                              f"write the growth table")
     parser.add_argument("--beside-database",
                         help="database of a smaller register measured earlier (kept): its "
-                             "lookup is served in the same throughput slices, and the "
-                             "lookup's growth judged from them (a growth run passes its "
-                             "smaller register's)")
+                             "lookup is served in the same throughput slices, each of its "
+                             "exports, imports and report runs right before this register's, "
+                             "and the growth is judged from those pairs (a growth run passes "
+                             "its smaller register's)")
     parser.add_argument("--growth-activities", type=int, default=GROWTH_SIZE)
     parser.add_argument("--growth-organisations", type=int, default=GROWTH_ORGANISATIONS)
     parser.add_argument("--timeout", type=float, default=900,
@@ -941,12 +1021,12 @@ def main():
         args.command = args.command or command_line()
         larger = "none" if args.throughput == "none" else "lookup"
         # The larger register in a database of its own, the smaller one kept beside it: its
-        # lookup is served in the larger run's throughput slices.
+        # lookup is served in the larger run's throughput slices, and its commands run
+        # right before the larger one's.
         subprocess.run(forwarded(args, args.activities, organisations, args.throughput),
                        check=True, cwd=ROOT)
         command = forwarded(args, args.growth_activities, args.growth_organisations, larger)
-        if larger != "none":
-            command += ["--beside-database", database_url]
+        command += ["--beside-database", database_url]
         subprocess.run(command, check=True, cwd=ROOT,
                        env={**os.environ, "BENCH_DATABASE_URL": growth_database(database_url)})
         return
@@ -1005,7 +1085,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             commands(database_url, Path(tmp), args.activities,
                      [f for f in FORMATS if f in wanted], jobs=args.jobs,
-                     import_prepared=not args.keep)
+                     import_prepared=not args.keep, beside=args.beside_database)
     command = args.command or command_line()
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {

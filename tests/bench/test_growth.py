@@ -75,6 +75,29 @@ def test_a_run_of_one_size_keeps_the_other_sizes_results_and_renders_the_growth(
     assert "| Export csv: time | 2.5 s | 26.0 s | 10.40x | MISSED |" in report.read_text()
 
 
+def test_a_command_run_on_both_registers_in_the_larger_run_is_judged_from_that_pair(tmp_path):
+    """The smaller run, an hour earlier on a quicker moment of the machine, took 2.0 s; in
+    the larger run the smaller register's export took 2.6 s right before the larger's
+    25.0 s. The pair is judged (9.62x, met), not the two runs (12.50x)."""
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    small = _run(10_000, {"Export csv: time": ("time", "s", 2.0),
+                          "Export csv: CPU time": ("time", "s", 1.8),
+                          "Export ods: time": ("time", "s", 4.0)})
+    large = _run(100_000, {"Export csv: time": ("time", "s", 25.0),
+                           "Export csv: CPU time": ("time", "s", 23.0),
+                           "Export ods: time": ("time", "s", 38.0)})
+    large["measures"]["Export csv: time"]["beside"] = 2.6
+    large["measures"]["Export csv: CPU time"]["beside"] = 2.2
+    run.save(results, report, 10_000, small, None)
+    run.save(results, report, 100_000, large, None)
+
+    text = report.read_text()
+    assert "| Export csv: time | 2.6 s | 25.0 s | 9.62x | met |" in text
+    assert "| Export csv: CPU time | 2.2 s | 23.0 s | 10.45x | MISSED |" in text
+    assert "| Export ods: time | 4.0 s | 38.0 s | 9.50x | met |" in text  # not paired
+    assert "right before it ran on the larger one" in text
+
+
 def test_a_throughput_only_run_replaces_only_the_throughput_of_its_size(tmp_path):
     results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
     run.save(results, report, 10_000, _run(10_000, {"Export csv: time": ("time", "s", 2.0)}),
@@ -123,6 +146,14 @@ def test_growth_run_at_a_tiny_scale(tmp_path):
     # The list reads a page in the same queries whatever the size of the register.
     assert measured["API list, page size 100: queries"][2:] == ["1.00x", "met"]
     assert "Export ods: time" not in measured  # formats not asked for are not measured
+    # Each command of the smaller register ran again right before the larger's, and the
+    # growth is judged from that pair.
+    for name in ("Export json: time", "Export workbook: CPU time", "Import of the workbook: time",
+                 "Re-import, unchanged: time", "Health report: time"):
+        assert kept["100"]["measures"][name]["beside"] > 0, name
+        beside = kept["100"]["measures"][name]["beside"]
+        assert measured[name][0] == f"{beside:.1f} s", (name, measured[name])
+    assert "right before it ran on the larger one" in text
 
 
 def test_a_measured_command_reports_its_own_peak_not_the_benchmarks(tmp_path):
