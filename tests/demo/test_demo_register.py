@@ -8,7 +8,6 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
 
 from entities.models import Contact, Membership, Organisation, ThirdParty
 from processing import demo
@@ -16,6 +15,7 @@ from processing.demo import load_demo
 from processing.findings import activity_findings, register_findings
 from processing.models import ProcessingActivity
 from tests.factories import UserFactory
+from tests.once import built_once
 
 #: A day after every review date of the demo, and one before all of them.
 #: (The demo's history is dated back from the day it is loaded: its approvals, and so its
@@ -24,20 +24,14 @@ AFTER_REVIEWS = datetime.date.today() + datetime.timedelta(days=400)
 BEFORE_REVIEWS = datetime.date.today() - datetime.timedelta(days=400)
 
 
-@pytest.fixture(scope="module")
-def demo_register(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module inside a transaction rolled back at its end
-    (loading it costs thousands of queries); each test then runs in its own savepoint, so
-    every test starts from the freshly loaded demo whatever the previous one changed."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        loader = UserFactory(username="loader")
-        summary = load_demo(user=loader)
-    yield loader, summary
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+def _load():
+    loader = UserFactory(username="loader")
+    return loader, load_demo(user=loader)
+
+
+#: The demo, loaded once for the module (loading it costs thousands of queries); each test
+#: starts from it, whatever the previous one changed.
+demo_register = built_once(_load)
 
 
 @pytest.fixture

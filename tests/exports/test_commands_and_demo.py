@@ -9,6 +9,7 @@ from processing.exports.ico import HEADER_ROW, ICO_HEADINGS, ICO_LEADING
 from processing.exports.registry import export_register
 from processing.models import ProcessingActivity
 from tests.exports.helpers import flush_register, workbook_content, xlsx_cells
+from tests.once import built_once
 
 
 @pytest.mark.django_db
@@ -53,10 +54,19 @@ def test_export_command_checks_its_arguments(tmp_path):
                      "-o", str(tmp_path / "x.json"))
 
 
+def _load_demo():
+    from processing.demo import load_demo
+
+    load_demo()
+
+
+#: The demo register, loaded once for the module; each test starts from it.
+_demo = built_once(_load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    demo_module = pytest.importorskip("processing.demo")
-    demo_module.load_demo()
+def demo(_demo, db):
+    pass
 
 
 def _or_none(value):

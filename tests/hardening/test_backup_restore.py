@@ -35,6 +35,7 @@ from processing.models import LawfulBasis, ProcessingActivity
 from reports.models import Report
 from ropa.audit import ChangePath
 from tests.exports.helpers import flush_register, workbook_content
+from tests.once import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,16 @@ def build_register() -> None:
     activity = ProcessingActivity.objects.exclude(status="retired").order_by("pk").first()
     services.activity_update(activity=activity, description="Edited before the backup.")
     services.activity_transition(activity=activity, action="retire")
+
+
+#: The register of :func:`build_register`, built once for the module; each test starts
+#: from it.
+_built = built_once(build_register)
+
+
+@pytest.fixture
+def built(_built, db):
+    """The built register (each test in a savepoint of the module's transaction)."""
 
 
 def empty_register() -> None:
@@ -93,11 +104,10 @@ def register_facts() -> dict:
 
 @pytest.mark.parametrize("fmt,extension", [("workbook", "xlsx"), ("ods", "ods"), ("csv", "zip"),
                                             ("json", "json")])
-def test_the_demo_registers_restore_into_an_empty_database(tmp_path, fmt, extension):
+def test_the_demo_registers_restore_into_an_empty_database(tmp_path, fmt, extension, built):
     """The three demo registers, exported in each workbook format, restore into a database
     that holds only what migrations put there: no register, no user. Owners come back as
     the named people they are, without their logins."""
-    build_register()
     before = export(fmt, tmp_path / f"backup.{extension}")
     activities = ProcessingActivity.objects.count()
     owners = dict(ProcessingActivity.objects.filter(owner__isnull=False).values_list(
@@ -125,8 +135,7 @@ def test_the_demo_registers_restore_into_an_empty_database(tmp_path, fmt, extens
     assert not ProcessingActivity.objects.filter(owner__login__isnull=False).exists()
 
 
-def test_json_backup_restores_the_same_register(tmp_path):
-    build_register()
+def test_json_backup_restores_the_same_register(tmp_path, built):
     before = export("json", tmp_path / "backup.json")
     document = json.loads(before)
     assert document["format"] == "ropa-workbook"
@@ -140,8 +149,7 @@ def test_json_backup_restores_the_same_register(tmp_path):
     assert again == before
 
 
-def test_json_reimport_keeps_every_activity_reference_and_lawful_basis(tmp_path):
-    build_register()
+def test_json_reimport_keeps_every_activity_reference_and_lawful_basis(tmp_path, built):
     facts = register_facts()
     assert sum(len(f["lawful_bases"]) for f in facts.values()) > 10
     # Some bases are limited to some data or purposes: the scope must survive too.
@@ -156,10 +164,9 @@ def test_json_reimport_keeps_every_activity_reference_and_lawful_basis(tmp_path)
     assert register_facts() == facts
 
 
-def test_the_workbook_carries_no_history(tmp_path):
+def test_the_workbook_carries_no_history(tmp_path, built):
     """History is carried by the database backup (pg_dump), not by the workbook: after a
     restore from the workbook each activity's history starts with the import."""
-    build_register()
     edited = ProcessingActivity.objects.get(status="retired")
     key = (edited.organisation.name, edited.reference)
     assert edited.history.count() >= 3

@@ -10,14 +10,18 @@ from processing.demo import load_demo
 from processing.models import ProcessingActivity
 from reports import services
 from tests.factories import UserFactory, data_category
+from tests.once import built_once
 from tests.reports.helpers import html_of, produce, sheet_rows, workbook
 
 pytestmark = pytest.mark.django_db
 
 
+#: The demo register, loaded once for the module; each test starts from it.
+_demo = built_once(load_demo)
+
+
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(_demo, db):
     return {o.name: o for o in Organisation.objects.all()}
 
 
