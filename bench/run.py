@@ -653,7 +653,7 @@ def pair(growth: str, results: list, *, cpu: bool = True) -> None:
     if len(results) < 2:
         return
     small, large = (r.result() if hasattr(r, "result") else r for r in results[-2:])
-    if "stopped" in small or "stopped" in large:
+    if "stopped" in small or "stopped" in large or f"{growth}: time" not in MEASURES:
         return
     MEASURES[f"{growth}: time"]["beside"] = small["seconds"]
     if cpu:
