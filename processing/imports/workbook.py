@@ -45,6 +45,7 @@ from ropa.collector import alive_left_out
 
 from .cells import CellParsing
 from .errors import ImportFailed
+from .keys import KeySet
 from .readers import open_book
 from .rows import ImportSummary, Row
 from .write_changes import ChangeWriting
@@ -72,7 +73,7 @@ class _Parts:
         #: The row read past the chunk: it names an activity not read yet.
         self.waiting: Row | None = None
 
-    def take(self, chunk: set, earlier: set, last: bool) -> list[Row]:
+    def take(self, chunk: set, earlier: KeySet, last: bool) -> list[Row]:
         """The rows, from where the last chunk stopped, of the activities ``chunk`` (keys);
         the first row of an activity not read yet waits for the next chunk, unless this is
         the ``last``. A row of an ``earlier`` chunk's activity: :class:`_OutOfOrder`."""

@@ -2,6 +2,7 @@
 it holds at once is bounded by the chunk, its queries grow by the same number per chunk,
 and a problem in a later chunk still leaves nothing written."""
 
+import gc
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from entities.models import Organisation, Person, ThirdParty
 from processing.exports.registry import export_register
 from processing.imports import ImportFailed, import_workbook
 from processing.imports import workbook as importer
+from processing.imports.keys import KeySet
 from processing.models import ActivityLawfulBasis, ProcessingActivity, Purpose, RetentionRule
 from tests.exports.helpers import flush_register, workbook_content
 from tests.exports.test_import_bulk import register_workbook
@@ -226,3 +228,51 @@ def test_the_chunk_setting_is_read(settings, held):
     import_workbook(register_workbook(7), "register.json")
 
     assert [chunk["Activities"] for chunk in held] == [3, 3, 1]
+
+
+def objects_held(root) -> int:
+    """The objects ``root`` keeps alive through its attributes and items (types left out)."""
+    seen, todo = {id(root)}, [root]
+    while todo:
+        for obj in gc.get_referents(todo.pop()):
+            if id(obj) not in seen and not isinstance(obj, type):
+                seen.add(id(obj))
+                todo.append(obj)
+    return len(seen)
+
+
+def held_keys(monkeypatch, n: int, org: str) -> int:
+    """The objects the keys of the activities checked hold at the end of an import of ``n``."""
+    importers = []
+    write = importer._Importer.write_chunk
+
+    def spy(self, kw, *, first):
+        importers.append(self)
+        return write(self, kw, first=first)
+
+    monkeypatch.setattr(importer._Importer, "write_chunk", spy)
+    import_workbook(register_workbook(n, org=org), "register.json", chunk=2)
+    keys = importers[-1].activity_keys
+    assert (org, "PA-001") in keys and (org, f"PA-{n:03d}") in keys
+    assert (org, f"PA-{n + 1:03d}") not in keys
+    return objects_held(keys)
+
+
+def test_the_keys_kept_to_the_end_hold_no_object_per_activity(monkeypatch):
+    # Every activity's key is kept to the end (a reference given twice is refused across
+    # chunks), in flat buffers: no tuple or string per activity kept alive.
+    assert held_keys(monkeypatch, 2, "Two Ltd") == held_keys(monkeypatch, 9, "Nine Ltd")
+
+
+def test_the_key_set_is_exact():
+    keys = KeySet()
+    keys |= {("Acme", "PA-1"), ("Acme", None), ("Acme ", "PA-1")}
+    for n in range(500):  # past the first tables
+        keys.add(("Beta", f"PA-{n}"))
+    keys.add(("Acme", "PA-1"))
+
+    assert len(keys) == 503
+    assert ("Acme", "PA-1") in keys and ("Acme", None) in keys and ("Acme ", "PA-1") in keys
+    assert ("Acme", "PA-2") not in keys and ("Acme", "") not in keys
+    assert ("Beta", "PA-499") in keys and ("Beta", "PA-500") not in keys
+
