@@ -46,7 +46,7 @@ from ropa.collector import alive_left_out
 from .cells import CellParsing
 from .errors import ImportFailed
 from .keys import KeySet
-from .readers import open_book
+from .readers import Workbook, open_book
 from .rows import ImportSummary, Row
 from .write_changes import ChangeWriting
 from .write_new import NewWriting
@@ -155,9 +155,13 @@ class _Importer(CellParsing, NewWriting, ChangeWriting):
             self.write_activities(parts, kw)
 
 
-def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool = False,
+def import_workbook(data: Workbook, filename: str = "", *, user=None, dry_run: bool = False,
                     chunk: int | None = None) -> ImportSummary:
     """Check then write a workbook; :class:`ImportFailed` (nothing written) on any problem.
+
+    ``data`` is the workbook's bytes, or a binary file open on it (seekable): an xlsx
+    workbook or a zip of csv files is then read from the file as the rows are asked for,
+    so the import does not hold the file whole.
 
     The activities are checked and written ``chunk`` at a time (by default
     ``ROPA_IMPORT_CHUNK``, else :data:`CHUNK`), with their parts, inside the one
@@ -178,7 +182,7 @@ def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool
     return summary
 
 
-def _import(data: bytes, filename: str, user, dry_run: bool, chunk: int | None) -> ImportSummary:
+def _import(data: Workbook, filename: str, user, dry_run: bool, chunk: int | None) -> ImportSummary:
     kind, sheets = open_book(data, filename)
     summary = ImportSummary(dry_run=dry_run, kind=kind)
     importer = _Importer(sheets, summary)

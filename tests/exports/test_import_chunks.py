@@ -3,6 +3,7 @@ it holds at once is bounded by the chunk, its queries grow by the same number pe
 and a problem in a later chunk still leaves nothing written."""
 
 import gc
+import io
 import json
 
 import pytest
@@ -276,3 +277,44 @@ def test_the_key_set_is_exact():
     assert ("Acme", "PA-2") not in keys and ("Acme", "") not in keys
     assert ("Beta", "PA-499") in keys and ("Beta", "PA-500") not in keys
 
+
+class Reads(io.BytesIO):
+    """A binary file that records the bytes each read gave."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes = []
+
+    def read(self, size=-1, /):
+        data = super().read(size)
+        self.sizes.append(len(data))
+        return data
+
+
+def test_an_xlsx_workbook_given_as_a_file_is_read_as_the_rows_are_asked_for(held):
+    import_workbook(register_workbook(5), "register.json")
+    content = export_register("workbook")[0]
+    whole = workbook_content(export_register("json")[0], "json")
+    flush_register()
+    held.clear()
+    source = Reads(content)
+
+    summary = import_workbook(source, "register.xlsx", chunk=2)
+
+    assert summary.kind == "xlsx"
+    assert [chunk["Activities"] for chunk in held] == [2, 2, 1]
+    assert workbook_content(export_register("json")[0], "json") == whole
+    # Never the whole file at once: each read gives a part of it.
+    assert source.sizes and max(source.sizes) < len(content)
+
+
+def test_a_workbook_file_listed_out_of_order_is_read_again_from_its_start(held):
+    def reversed_rows(rows):
+        return rows[::-1]
+
+    source = Reads(edited(register_workbook(6), Purposes=reversed_rows))
+    summary = import_workbook(source, "register.json", chunk=2)
+
+    assert summary.counts["Activities"] == {"created": 6}
+    assert Purpose.objects.count() == 12
+    assert held[-1]["Activities"] == 6
