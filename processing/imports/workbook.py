@@ -28,7 +28,10 @@ exactly those of the workbook. Nothing absent from the workbook is deleted other
 ``dry_run`` runs the same checks and writes, then rolls back.
 
 The stages live in their own modules: ``cells`` (stage 1), ``lookups`` and ``resolve``
-(stage 2), ``write_new`` and ``write_changes`` (stage 3); ``rows`` holds what they share.
+(stage 2), ``write_new`` and ``write_changes`` (stage 3); ``rows`` holds what they share,
+and ``keys`` the keys of the activities checked, kept to the end in flat buffers (what
+the import keeps of every activity, about 100 bytes each). ``import_register`` hands the
+workbook over as its open file: an xlsx is read from the file, never held whole.
 """
 
 from __future__ import annotations
