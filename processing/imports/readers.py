@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from defusedxml.ElementTree import iterparse
 from django.conf import settings
@@ -61,18 +62,43 @@ def _reject(message: str, value: str = "") -> ImportFailed:
     return ImportFailed([RowError(sheet="", row=None, column="", value=value, message=message)])
 
 
-def sniff(data: bytes, filename: str = "") -> str:
+#: A workbook as the import is given it: its bytes, or a binary file open on it (seekable),
+#: which is then read where it is needed rather than held whole.
+Workbook = bytes | BinaryIO
+
+
+def _source(data: Workbook) -> BinaryIO:
+    """A stream over the workbook, at its start."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return io.BytesIO(data)
+    data.seek(0)
+    return data
+
+
+def _whole(data: Workbook) -> bytes:
+    """The workbook's bytes (a file is read whole)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    return _source(data).read()
+
+
+def sniff(data: Workbook, filename: str = "") -> str:
     """The kind of workbook: "xlsx", "ods", "csv" (zip of csv files) or "json".
 
     Decided on the content; a zip is opened only to read its table of contents.
     """
-    if len(data) > MAX_BYTES:
-        raise _reject(f"The file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes.")
-    if not data:
+    source = _source(data)
+    size = source.seek(0, io.SEEK_END)
+    if size > MAX_BYTES:
+        raise _reject(f"The file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes.")
+    if not size:
         raise _reject("The file is empty.")
-    if data[:4] == b"PK\x03\x04":
-        return _sniff_zip(data)
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    source.seek(0)
+    first = source.read(64)
+    source.seek(0)
+    if first[:4] == b"PK\x03\x04":
+        return _sniff_zip(source)
+    head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "json"
     if filename.lower().endswith(".csv"):
@@ -82,9 +108,9 @@ def sniff(data: bytes, filename: str = "") -> str:
                   ".json.", filename)
 
 
-def _sniff_zip(data: bytes) -> str:
+def _sniff_zip(source: BinaryIO) -> str:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(source)
         infos = archive.infolist()
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise _reject("The file is damaged or truncated: it is not a readable zip archive "
@@ -398,10 +424,10 @@ def read_csv_zip(data: bytes) -> list[RawSheet]:
     return sheets
 
 
-def stream_csv_zip(data: bytes) -> list[RawSheet]:
+def stream_csv_zip(data: Workbook) -> list[RawSheet]:
     """The csv files of the zip, counted first (nothing kept), each sheet's rows then read
     from its stream as they are asked for."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = zipfile.ZipFile(_source(data))
     files = [info for info in archive.infolist() if not info.filename.endswith("/")]
     names = {info.filename: info.filename.rsplit("/", 1)[-1][: -len(".csv")] for info in files}
     for info in files:  # counted first, nothing kept
@@ -472,7 +498,7 @@ def read_book(data: bytes, filename: str = "") -> tuple[str, list[RawSheet]]:
     return kind, READERS[kind](data)
 
 
-def stream_xlsx(data: bytes) -> list[RawSheet]:
+def stream_xlsx(data: Workbook) -> list[RawSheet]:
     from .xlsx import stream_xlsx as stream
 
     return stream(data)
@@ -484,9 +510,12 @@ def stream_xlsx(data: bytes) -> list[RawSheet]:
 STREAMS = {"xlsx": stream_xlsx, "csv": stream_csv_zip}
 
 
-def open_book(data: bytes, filename: str = "") -> tuple[str, list[RawSheet]]:
+def open_book(data: Workbook, filename: str = "") -> tuple[str, list[RawSheet]]:
     """As :func:`read_book`, but the rows of an xlsx workbook or a zip of csv files are
     read as the import asks for them, one sheet beside another: a sheet past the limits
-    is refused when its rows are read."""
+    is refused when its rows are read. ``data`` may be a binary file open on the
+    workbook: an xlsx or a zip of csv files is then read from the file, not held whole."""
     kind = sniff(data, filename)
-    return kind, STREAMS.get(kind, READERS[kind])(data)
+    if kind in STREAMS:
+        return kind, STREAMS[kind](data)
+    return kind, READERS[kind](_whole(data))

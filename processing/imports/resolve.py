@@ -24,6 +24,7 @@ from processing.models import (
     SccModule,
 )
 
+from .keys import KeySet
 from .lookups import Lookups
 from .rows import Row
 
@@ -32,8 +33,9 @@ class Resolving(Lookups):
     def resolve_heads(self) -> None:
         """Check the rows of the Organisations, Contacts and ThirdParties sheets against the
         others and the register, and turn their references into objects."""
-        #: (organisation name, reference) of every activity row checked so far.
-        self.activity_keys: set[tuple[str, str]] = set()
+        #: (organisation name, reference) of every activity row checked so far, kept to
+        #: the end in a few flat buffers (a set would keep three objects per activity).
+        self.activity_keys = KeySet()
         self.errors.stage = (1, 0)
         self._resolve_organisations()
         self.errors.stage = (1, 1)

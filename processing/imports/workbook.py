@@ -28,7 +28,10 @@ exactly those of the workbook. Nothing absent from the workbook is deleted other
 ``dry_run`` runs the same checks and writes, then rolls back.
 
 The stages live in their own modules: ``cells`` (stage 1), ``lookups`` and ``resolve``
-(stage 2), ``write_new`` and ``write_changes`` (stage 3); ``rows`` holds what they share.
+(stage 2), ``write_new`` and ``write_changes`` (stage 3); ``rows`` holds what they share,
+and ``keys`` the keys of the activities checked, kept to the end in flat buffers (what
+the import keeps of every activity, about 100 bytes each). ``import_register`` hands the
+workbook over as its open file: an xlsx is read from the file, never held whole.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ from ropa.collector import alive_left_out
 
 from .cells import CellParsing
 from .errors import ImportFailed
-from .readers import open_book
+from .keys import KeySet
+from .readers import Workbook, open_book
 from .rows import ImportSummary, Row
 from .write_changes import ChangeWriting
 from .write_new import NewWriting
@@ -72,7 +76,7 @@ class _Parts:
         #: The row read past the chunk: it names an activity not read yet.
         self.waiting: Row | None = None
 
-    def take(self, chunk: set, earlier: set, last: bool) -> list[Row]:
+    def take(self, chunk: set, earlier: KeySet, last: bool) -> list[Row]:
         """The rows, from where the last chunk stopped, of the activities ``chunk`` (keys);
         the first row of an activity not read yet waits for the next chunk, unless this is
         the ``last``. A row of an ``earlier`` chunk's activity: :class:`_OutOfOrder`."""
@@ -154,9 +158,13 @@ class _Importer(CellParsing, NewWriting, ChangeWriting):
             self.write_activities(parts, kw)
 
 
-def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool = False,
+def import_workbook(data: Workbook, filename: str = "", *, user=None, dry_run: bool = False,
                     chunk: int | None = None) -> ImportSummary:
     """Check then write a workbook; :class:`ImportFailed` (nothing written) on any problem.
+
+    ``data`` is the workbook's bytes, or a binary file open on it (seekable): an xlsx
+    workbook or a zip of csv files is then read from the file as the rows are asked for,
+    so the import does not hold the file whole.
 
     The activities are checked and written ``chunk`` at a time (by default
     ``ROPA_IMPORT_CHUNK``, else :data:`CHUNK`), with their parts, inside the one
@@ -177,7 +185,7 @@ def import_workbook(data: bytes, filename: str = "", *, user=None, dry_run: bool
     return summary
 
 
-def _import(data: bytes, filename: str, user, dry_run: bool, chunk: int | None) -> ImportSummary:
+def _import(data: Workbook, filename: str, user, dry_run: bool, chunk: int | None) -> ImportSummary:
     kind, sheets = open_book(data, filename)
     summary = ImportSummary(dry_run=dry_run, kind=kind)
     importer = _Importer(sheets, summary)

@@ -25,9 +25,11 @@ from .errors import ImportFailed
 from .readers import (
     MAX_COLUMNS,
     RawSheet,
+    Workbook,
     _check_size,
     _headings,
     _reject,
+    _source,
     _too_many_columns,
     row_dicts,
 )
@@ -422,11 +424,12 @@ def read_xlsx(data: bytes) -> list[RawSheet]:
         raise _damaged(exc) from None
 
 
-def stream_xlsx(data: bytes) -> list[RawSheet]:
+def stream_xlsx(data: Workbook) -> list[RawSheet]:
     """As :func:`read_xlsx`, each sheet's rows read from its stream as they are asked for
-    (a damaged stream is refused when it is reached)."""
+    (a damaged stream is refused when it is reached); ``data`` may be a binary file open on
+    the workbook, read from as the rows are asked for."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(_source(data))
         sheets = _open(archive)
     except ImportFailed:
         raise

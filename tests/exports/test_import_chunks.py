@@ -2,6 +2,8 @@
 it holds at once is bounded by the chunk, its queries grow by the same number per chunk,
 and a problem in a later chunk still leaves nothing written."""
 
+import gc
+import io
 import json
 
 import pytest
@@ -12,6 +14,7 @@ from entities.models import Organisation, Person, ThirdParty
 from processing.exports.registry import export_register
 from processing.imports import ImportFailed, import_workbook
 from processing.imports import workbook as importer
+from processing.imports.keys import KeySet
 from processing.models import ActivityLawfulBasis, ProcessingActivity, Purpose, RetentionRule
 from tests.exports.helpers import flush_register, workbook_content
 from tests.exports.test_import_bulk import register_workbook
@@ -226,3 +229,92 @@ def test_the_chunk_setting_is_read(settings, held):
     import_workbook(register_workbook(7), "register.json")
 
     assert [chunk["Activities"] for chunk in held] == [3, 3, 1]
+
+
+def objects_held(root) -> int:
+    """The objects ``root`` keeps alive through its attributes and items (types left out)."""
+    seen, todo = {id(root)}, [root]
+    while todo:
+        for obj in gc.get_referents(todo.pop()):
+            if id(obj) not in seen and not isinstance(obj, type):
+                seen.add(id(obj))
+                todo.append(obj)
+    return len(seen)
+
+
+def held_keys(monkeypatch, n: int, org: str) -> int:
+    """The objects the keys of the activities checked hold at the end of an import of ``n``."""
+    importers = []
+    write = importer._Importer.write_chunk
+
+    def spy(self, kw, *, first):
+        importers.append(self)
+        return write(self, kw, first=first)
+
+    monkeypatch.setattr(importer._Importer, "write_chunk", spy)
+    import_workbook(register_workbook(n, org=org), "register.json", chunk=2)
+    keys = importers[-1].activity_keys
+    assert (org, "PA-001") in keys and (org, f"PA-{n:03d}") in keys
+    assert (org, f"PA-{n + 1:03d}") not in keys
+    return objects_held(keys)
+
+
+def test_the_keys_kept_to_the_end_hold_no_object_per_activity(monkeypatch):
+    # Every activity's key is kept to the end (a reference given twice is refused across
+    # chunks), in flat buffers: no tuple or string per activity kept alive.
+    assert held_keys(monkeypatch, 2, "Two Ltd") == held_keys(monkeypatch, 9, "Nine Ltd")
+
+
+def test_the_key_set_is_exact():
+    keys = KeySet()
+    keys |= {("Acme", "PA-1"), ("Acme", None), ("Acme ", "PA-1")}
+    for n in range(500):  # past the first tables
+        keys.add(("Beta", f"PA-{n}"))
+    keys.add(("Acme", "PA-1"))
+
+    assert len(keys) == 503
+    assert ("Acme", "PA-1") in keys and ("Acme", None) in keys and ("Acme ", "PA-1") in keys
+    assert ("Acme", "PA-2") not in keys and ("Acme", "") not in keys
+    assert ("Beta", "PA-499") in keys and ("Beta", "PA-500") not in keys
+
+
+class Reads(io.BytesIO):
+    """A binary file that records the bytes each read gave."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes = []
+
+    def read(self, size=-1, /):
+        data = super().read(size)
+        self.sizes.append(len(data))
+        return data
+
+
+def test_an_xlsx_workbook_given_as_a_file_is_read_as_the_rows_are_asked_for(held):
+    import_workbook(register_workbook(5), "register.json")
+    content = export_register("workbook")[0]
+    whole = workbook_content(export_register("json")[0], "json")
+    flush_register()
+    held.clear()
+    source = Reads(content)
+
+    summary = import_workbook(source, "register.xlsx", chunk=2)
+
+    assert summary.kind == "xlsx"
+    assert [chunk["Activities"] for chunk in held] == [2, 2, 1]
+    assert workbook_content(export_register("json")[0], "json") == whole
+    # Never the whole file at once: each read gives a part of it.
+    assert source.sizes and max(source.sizes) < len(content)
+
+
+def test_a_workbook_file_listed_out_of_order_is_read_again_from_its_start(held):
+    def reversed_rows(rows):
+        return rows[::-1]
+
+    source = Reads(edited(register_workbook(6), Purposes=reversed_rows))
+    summary = import_workbook(source, "register.json", chunk=2)
+
+    assert summary.counts["Activities"] == {"created": 6}
+    assert Purpose.objects.count() == 12
+    assert held[-1]["Activities"] == 6

@@ -35,10 +35,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
         if size > MAX_BYTES:
             raise CommandError(f"{file} is {size:,} bytes; the limit is {MAX_BYTES:,} bytes.")
-        with open(file, "rb") as handle:
-            data = handle.read()
         try:
-            summary = import_workbook(data, os.path.basename(file), user=account, dry_run=dry_run)
+            # The file itself, not its bytes: an xlsx workbook is read from it as the import
+            # goes, so the process does not hold the whole file.
+            with open(file, "rb") as handle:
+                summary = import_workbook(handle, os.path.basename(file), user=account,
+                                          dry_run=dry_run)
         except ImportFailed as exc:
             self.stderr.write(f"{file}: {len(exc.errors)} problem(s); nothing was written.")
             for error in exc.errors:
