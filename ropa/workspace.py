@@ -8,6 +8,7 @@ data grouped out of the way; an entry shows only where its admin lets the user i
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -47,11 +48,15 @@ def _url(name: str, query: str = "") -> str | None:
         return None
 
 
-def _admin_of(app_label: str, model_name: str):
-    for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label == app_label and model._meta.model_name == model_name:
-            return model_admin
-    return None
+def _admin_of(model):
+    """The admin of ``model`` (a model or its ``app_label.model_name``), None when it has
+    none here."""
+    if isinstance(model, str):
+        try:
+            model = apps.get_model(model)
+        except LookupError:
+            return None
+    return admin.site.get_model_admin(model) if admin.site.is_registered(model) else None
 
 
 def _entry(request, title: str, icon: str, url_name: str, model: str | None = None,
@@ -62,7 +67,7 @@ def _entry(request, title: str, icon: str, url_name: str, model: str | None = No
     if link is None:
         return None
     if allowed is None and model is not None:
-        model_admin = _admin_of(*model.split("."))
+        model_admin = _admin_of(model)
         allowed = model_admin is not None and model_admin.has_view_permission(request)
     if allowed is False:
         return None
@@ -149,7 +154,7 @@ def worklist_context(request, context: dict) -> dict:
     from processing.models import ProcessingActivity
     from processing.worklist import worklist
 
-    model_admin = admin.site._registry.get(ProcessingActivity)
+    model_admin = _admin_of(ProcessingActivity)
     if model_admin is not None and model_admin.has_view_permission(request):
         activities = model_admin.get_queryset(request)
         context["worklist"] = worklist(activities)

@@ -2,6 +2,7 @@
 pages, forms and widgets, with simple-history's where the history is kept."""
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,8 +16,8 @@ OWN_APPS = {"entities", "processing", "reports", "campaigns", "packs", "notices"
 
 def test_the_site_and_every_admin_of_the_register_are_the_themes():
     assert isinstance(admin.site, UnfoldAdminSite)
-    own = {model: model_admin for model, model_admin in admin.site._registry.items()
-           if model._meta.app_label in OWN_APPS}
+    own = {model: admin.site.get_model_admin(model) for model in apps.get_models()
+           if model._meta.app_label in OWN_APPS and admin.site.is_registered(model)}
     assert len(own) >= 20
     for model, model_admin in own.items():
         assert isinstance(model_admin, ModelAdmin), model
