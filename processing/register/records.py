@@ -13,14 +13,11 @@ the rows that name it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import functools
-from collections.abc import Iterator, Sequence
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language
 
 from entities.models.country import Adequacy, adequacy_for, adequate_for
 from entities.models.organisation import ContactRole, Jurisdiction
@@ -32,48 +29,10 @@ from processing.models.retention import DeletionMethod, RetentionTrigger, descri
 from processing.models.transfer import SccModule
 from processing.reference.french import article_in_french
 
+from .wording import choice_label, in_french, in_full
+
 #: A transfer's destination when the organisation does not name the countries.
 NOT_NAMED = "destinations not named"
-
-
-def _label(choices, value: str) -> str:
-    """The label of a choice in the active language; a value outside the choices as it is."""
-    return choice_labels(choices, get_language()).get(value, value)
-
-
-@functools.lru_cache(maxsize=256)
-def choice_labels(choices, language: str | None) -> dict[str, str]:
-    """The labels of a choices class in ``language`` (the active one when asked), by value.
-
-    A whole-register export asks the same few labels of every record: each class is
-    listed and translated once per language."""
-    return {value: str(label) for value, label in choices.choices}
-
-
-#: Whether the register is being written in French, while it is written in one language
-#: (:func:`one_language`); None otherwise.
-_IN_FRENCH: ContextVar[bool | None] = ContextVar("register_in_french", default=None)
-
-
-def in_french() -> bool:
-    """Whether French is the active language (the CNIL layout is written under it)."""
-    french = _IN_FRENCH.get()
-    if french is None:
-        return (get_language() or "").startswith("fr")
-    return french
-
-
-@contextlib.contextmanager
-def one_language() -> Iterator[None]:
-    """Inside, the language active on entry is the register's: its names and articles are
-    worded in it without asking Django each time (``get_language()`` costs microseconds,
-    and a document names thousands of terms). For work done in one language, such as an
-    export that does not switch languages partway."""
-    token = _IN_FRENCH.set(in_french())
-    try:
-        yield
-    finally:
-        _IN_FRENCH.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +153,7 @@ class Contact:
 
     @property
     def role_label(self) -> str:
-        return _label(ContactRole, self.role)
+        return choice_label(ContactRole, self.role)
 
 
 def _reachable(*values: str) -> bool:
@@ -269,7 +228,7 @@ class ThirdParty:
 
     @property
     def kind_label(self) -> str:
-        return _label(ThirdPartyKind, self.kind)
+        return choice_label(ThirdPartyKind, self.kind)
 
     @property
     def has_contact_details(self) -> bool:
@@ -324,7 +283,7 @@ class LawfulBasisUse:
 
     @property
     def recognised_interest_label(self) -> str:
-        return _label(RecognisedInterest, self.recognised_interest) if self.recognised_interest else ""
+        return choice_label(RecognisedInterest, self.recognised_interest) if self.recognised_interest else ""
 
 
 @dataclass(slots=True)
@@ -393,7 +352,7 @@ class Transfer:
 
     @property
     def scc_module_label(self) -> str:
-        return _label(SccModule, self.scc_module) if self.scc_module else ""
+        return choice_label(SccModule, self.scc_module) if self.scc_module else ""
 
 
 @dataclass(slots=True)
@@ -419,33 +378,17 @@ class RetentionRule:
         """The rule in words with what happens at the end: "... ; then deletion", in
         ``language`` (the active language when not given: a layout wording thousands of
         rules asks for it once, which costs more than the words of a rule seen before)."""
-        return _in_full(self.period, self.trigger, self.trigger_description, self.legal_source,
+        return in_full(self.period, self.trigger, self.trigger_description, self.legal_source,
                         self.criteria, self.period_is_maximum, self.deletion_method,
                         language or get_language())
 
     @property
     def deletion_label(self) -> str:
-        return _label(DeletionMethod, self.deletion_method)
+        return choice_label(DeletionMethod, self.deletion_method)
 
     @property
     def trigger_label(self) -> str:
-        return _label(RetentionTrigger, self.trigger)
-
-
-@functools.lru_cache(maxsize=4096)
-def _in_full(period: str, trigger: str, trigger_description: str, legal_source: str,
-             criteria: str, maximum: bool, deletion_method: str, language: str | None) -> str:
-    """:meth:`RetentionRule.describe_in_full` in the active ``language``: worked out once
-    for each distinct rule, as :func:`describe_retention` is (a register repeats its rules,
-    and their wording cost an export of 20,000 rules more than a second)."""
-    with override(language):
-        text = describe_retention(period=period, trigger=trigger,
-                                  trigger_description=trigger_description,
-                                  legal_source=legal_source, criteria=criteria, maximum=maximum)
-        if not deletion_method:
-            return text
-        return gettext("%(rule)s; then %(end)s") % {
-            "rule": text, "end": _label(DeletionMethod, deletion_method)}
+        return choice_label(RetentionTrigger, self.trigger)
 
 
 @dataclass(slots=True)

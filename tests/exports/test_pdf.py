@@ -23,7 +23,7 @@ from processing.exports.registry import export_register
 from processing.findings import activity_findings
 from processing.models import ProcessingActivity
 from processing.reference.french import article_in_french
-from processing.register import read_register, records
+from processing.register import read_register, wording
 from processing.register.records import Activity, Register
 from processing.synthetic import generate_register
 from tests.factories import basis, data_category, subject_category
@@ -255,10 +255,10 @@ def test_a_row_drawn_from_values_laid_out_once_is_the_row_drawn_from_its_lines()
 def test_the_document_is_made_in_the_language_active_when_it_starts(signed_off):
     term = read_register(include_retired=False).activities[0].lawful_bases[0].basis
     with translation.override("fr"), rows.document_labels():
-        assert records.in_french()
+        assert wording.in_french()
         assert term.label == f"{article_in_french(term.article)} – {term.name_fr or term.name}"
     with translation.override("en"), rows.document_labels():
-        assert not records.in_french()
+        assert not wording.in_french()
         assert term.label == f"{term.article} – {term.name}"
 
 

@@ -21,7 +21,6 @@ from entities.models.organisation import ContactRole, Jurisdiction
 from entities.models.third_party import ThirdPartyKind
 from processing.models import ActivityRole, ActivityStatus, DpiaRequired, DpiaStatus
 from processing.models.retention import DeletionMethod
-from processing.register import records
 from processing.register.records import (
     Activity,
     LawfulBasisUse,
@@ -30,8 +29,8 @@ from processing.register.records import (
     RetentionRule,
     ThirdParty,
     Transfer,
-    one_language,
 )
+from processing.register.wording import choice_labels, one_language
 
 from ..ico import mechanism_label, rights_available
 
@@ -73,7 +72,7 @@ def _language() -> str | None:
 
 def label(choices, value: str) -> str:
     """The label of a choice in the document's language (the value itself if unknown)."""
-    return records.choice_labels(choices, _language()).get(value, value)
+    return choice_labels(choices, _language()).get(value, value)
 
 
 def _join(values: Iterable) -> str:
@@ -332,7 +331,7 @@ def contact_rows(organisation: Organisation) -> list[tuple[str, str]]:
 @contextlib.contextmanager
 def document_labels() -> Iterator[None]:
     """Inside, the document's language (for the labels of choices), the language of the
-    register's names (:func:`~processing.register.records.one_language`) and the time zone
+    register's names (:func:`~processing.register.wording.one_language`) and the time zone
     of its dates are looked up once rather than once per value: the document is made in
     one language and one time zone."""
     token = _DOCUMENT_LABELS.set({})
