@@ -44,7 +44,7 @@ from django.db import transaction
 
 from processing.exports.workbook import SHEETS
 from ropa.audit import ChangePath, audit_context
-from ropa.collector import alive_left_out
+from ropa.collector import alive_left_out, settled
 
 from .cells import CellParsing
 from .errors import ImportFailed
@@ -141,6 +141,7 @@ class _Importer(CellParsing, NewWriting, ChangeWriting):
                 first = False
             if last:
                 return
+            settled()  # what the chunk left behind collected, what is kept left out
 
     def write_chunk(self, kw, *, first: bool) -> None:
         """Write the chunk's activities: the new ones, then the changes of the others; with

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from entities import models as entities
 from processing import models as processing
+from ropa.collector import settled
 
 from . import records as r
 from .reader import Reading, Terms, _columns, _rows, _source
@@ -33,7 +34,9 @@ class OrganisationBatches:
     up to about ``batch_activities``) and lets the previous batch go, so the records held
     are one batch's whatever the size of the register; each batch costs the fixed queries of
     a reading, the reference terms are read once. A second iteration reads again. ``len()``
-    and :meth:`outline` read no activity's parts.
+    and :meth:`outline` read no activity's parts. Once a batch has been gone through, the
+    garbage collector is settled (:func:`ropa.collector.settled`): what the layout keeps
+    of it is not walked again by the collector's later passes.
 
     ``progress(done, total)``, when given, is told the total first, then the activities
     handed out so far once each batch has been gone through (the layout asked for the
@@ -82,11 +85,13 @@ class OrganisationBatches:
         if self.progress is None:
             for batch in self.batches():
                 yield from self.read(batch)
+                settled()
             return
         done, total = 0, self.activity_count
         self.progress(done, total)
         for batch in self.batches():
             yield from self.read(batch)
+            settled()
             done += sum(self.counts.get(row["id"], 0) for row in batch)
             self.progress(done, total)
 
