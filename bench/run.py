@@ -660,6 +660,31 @@ def pair(growth: str, results: list, *, cpu: bool = True) -> None:
         MEASURES[f"{growth}: CPU time"]["beside"] = small["cpu_seconds"]
 
 
+def counted_instructions(beside: str, database_url: str, formats: list[str]) -> None:
+    """The instructions of each export of ``formats`` on the smaller register ``beside`` and
+    on this one, counted by callgrind (bench/instructions.py), less Django's start-up: a
+    growth row each, judged like a time, which neither the machine's speed nor its
+    neighbours change."""
+    from bench.instructions import instructions
+
+    start = instructions(database_url, [])
+    with tempfile.TemporaryDirectory() as tmp:
+        counts_of = {fmt: [instructions(url, ["export_register", "--format", fmt, "-o",
+                                              str(Path(tmp) / f"register.{fmt}")]) - start
+                           for url in (beside, database_url)] for fmt in formats}
+    for fmt, counts in counts_of.items():
+        label = f"Export {fmt}: instructions (callgrind)"
+        record(label, f"{counts[1] / 1e9:.2f} billion", "", None, growth=label,
+               kind="instructions", number=counts[1])
+        MEASURES[label]["beside"] = counts[0]
+    NOTES.append(
+        "Instructions (callgrind): the export run under valgrind's callgrind, on each "
+        "register, its count less that of Django's start-up alone (`bench/instructions.py`). "
+        "The count is the same run after run whatever else the machine does, so its growth "
+        "is the code's own; a time's growth adds what the machine's caches and neighbours "
+        "do to a run ten times longer.")
+
+
 def record_as_of(result: dict, current: dict):
     if "stopped" in result or "stopped" in current:
         record("As-of export (ico-xlsx): time", result.get("stopped") or
@@ -837,6 +862,8 @@ def _shown(measure: dict | None) -> str:
         return "stopped"
     if measure["kind"] in ("queries", "count"):
         return f"{value:.0f}"
+    if measure["kind"] == "instructions":
+        return f"{value / 1e9:.2f} billion"
     if unit == "s":
         return f"{value:.1f} s"
     if unit == "ms":
@@ -853,7 +880,7 @@ def growth_verdict(kind: str, small: float, large: float, factor: float) -> tupl
     (at least 0.8 times the smaller register's, the noise of a shared machine allowed for)."""
     ratio = large / small if small else float("inf")
     shown = f"{ratio:.2f}x"
-    if kind in ("time", "count"):
+    if kind in ("time", "count", "instructions"):
         return shown, ratio <= factor
     if kind == "memory":
         return shown, large < MEMORY_TARGET_MB
@@ -1040,6 +1067,12 @@ def main():
                         help="exports and reports measured at once (default 1: each alone, "
                              "as the times are meant; more shortens a run on a busy machine, "
                              "whose times are then shared)")
+    parser.add_argument("--instructions", default="",
+                        help="export formats, comma-separated, whose instructions are counted "
+                             "by callgrind on both registers at the end of a growth run's "
+                             "larger size (bench/instructions.py; about 50 times the "
+                             "export's time): the code's own growth, which the machine's "
+                             "speed does not change")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE)
     parser.add_argument("--report", type=Path, default=REPORT_FILE)
     parser.add_argument("--command", help=argparse.SUPPRESS)  # how a growth run was started
@@ -1061,6 +1094,8 @@ def main():
                        check=True, cwd=ROOT)
         command = forwarded(args, args.growth_activities, args.growth_organisations, larger)
         command += ["--beside-database", database_url]
+        if args.instructions:
+            command += ["--instructions", args.instructions]
         subprocess.run(command, check=True, cwd=ROOT,
                        env={**os.environ, "BENCH_DATABASE_URL": growth_database(database_url)})
         return
@@ -1118,6 +1153,9 @@ def main():
             commands(database_url, Path(tmp), args.activities,
                      [f for f in FORMATS if f in wanted], jobs=args.jobs,
                      import_prepared=not args.keep, beside=args.beside_database)
+    if args.instructions and args.beside_database:
+        counted_instructions(args.beside_database, database_url,
+                             [f.strip() for f in args.instructions.split(",") if f.strip()])
     command = args.command or command_line()
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {

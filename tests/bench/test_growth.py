@@ -33,6 +33,7 @@ def _run(activities: int, measures: dict, **extra) -> dict:
     ("queries", 12, 12, True), ("queries", 12, 13, False),
     ("count", 12, 120, True), ("count", 12, 121, False),
     ("rate", 1000.0, 800.0, True), ("rate", 1000.0, 700.0, False),
+    ("instructions", 15e9, 150e9, True), ("instructions", 15e9, 151e9, False),
 ])
 def test_growth_is_judged_no_worse_than_linear_per_kind_of_measure(kind, small, large, linear):
     ratio, ok = run.growth_verdict(kind, small, large, 10)
@@ -96,6 +97,45 @@ def test_a_command_run_on_both_registers_in_the_larger_run_is_judged_from_that_p
     assert "| Export csv: CPU time | 2.2 s | 23.0 s | 10.45x | MISSED |" in text
     assert "| Export ods: time | 4.0 s | 38.0 s | 9.50x | met |" in text  # not paired
     assert "right before it ran on the larger one" in text
+
+
+def test_instructions_counted_on_both_registers_are_judged_as_a_pair(tmp_path):
+    """Counted by callgrind in the larger run, on both registers: the pair is judged, its
+    counts in billions, and the note says what the count is."""
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    label = "Export csv: instructions (callgrind)"
+    small = _run(10_000, {"Export csv: time": ("time", "s", 2.0)})
+    large = _run(100_000, {"Export csv: time": ("time", "s", 21.0),
+                           label: ("instructions", "", 152_000_000_000)})
+    large["measures"][label]["beside"] = 15_250_000_000
+    large["notes"] = ["Instructions (callgrind): the export run under valgrind's callgrind."]
+    run.save(results, report, 10_000, small, None)
+    run.save(results, report, 100_000, large, None)
+    text = report.read_text()
+    assert f"| {label} | 15.25 billion | 152.00 billion | 9.97x | met |" in text
+    assert "| Export csv: time | 2.0 s | 21.0 s | 10.50x | MISSED |" in text
+    assert "Instructions (callgrind)" in text
+
+    large["measures"][label]["value"] = 153_000_000_000
+    run.save(results, report, 100_000, large, None)
+    assert f"| {label} | 15.25 billion | 153.00 billion | 10.03x | MISSED |" in report.read_text()
+
+
+def test_instructions_are_counted_in_the_larger_run_only():
+    import argparse
+
+    args = argparse.Namespace(
+        rounds=5, slice_seconds=3, timeout=600.0, memory_limit=1000.0, formats="all", jobs=1,
+        results=Path("r.json"), report=Path("b.md"), command="make bench", keep=True,
+        instructions="csv")
+    assert "--instructions" not in run.forwarded(args, 10_000, 20, "lookup")
+
+
+def test_the_instruction_counter_asks_for_databases_then_a_command():
+    for argv in ([], ["postgres://x/y"], ["--", "export_register"], ["postgres://x/y", "--"]):
+        done = subprocess.run([sys.executable, str(ROOT / "bench" / "instructions.py"), *argv],
+                              capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 1 and "callgrind" in done.stderr, argv
 
 
 def test_a_throughput_only_run_replaces_only_the_throughput_of_its_size(tmp_path):
