@@ -1023,6 +1023,20 @@ def forwarded(args, activities: int, organisations: int, throughput: str) -> lis
                 ["--keep"] if args.keep else [])
 
 
+def growth_runs(args, organisations: int, database_url: str) -> tuple[list[str], list[str]]:
+    """The command lines of a growth run's two sizes. The larger register is in a database
+    of its own, the smaller one kept beside it (``database_url``): its lookup is served in
+    the larger run's throughput slices, its commands run right before the larger one's, and
+    the instructions are counted on both at the end of the larger run."""
+    smaller = forwarded(args, args.activities, organisations, args.throughput)
+    larger = forwarded(args, args.growth_activities, args.growth_organisations,
+                       "none" if args.throughput == "none" else "lookup")
+    larger += ["--beside-database", database_url]
+    if args.instructions:
+        larger += ["--instructions", args.instructions]
+    return smaller, larger
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=DESIGN_SIZE)
@@ -1086,17 +1100,9 @@ def main():
             raise SystemExit(f"--growth-activities ({args.growth_activities:,}) must be more "
                              f"than --activities ({args.activities:,}).")
         args.command = args.command or command_line()
-        larger = "none" if args.throughput == "none" else "lookup"
-        # The larger register in a database of its own, the smaller one kept beside it: its
-        # lookup is served in the larger run's throughput slices, and its commands run
-        # right before the larger one's.
-        subprocess.run(forwarded(args, args.activities, organisations, args.throughput),
-                       check=True, cwd=ROOT)
-        command = forwarded(args, args.growth_activities, args.growth_organisations, larger)
-        command += ["--beside-database", database_url]
-        if args.instructions:
-            command += ["--instructions", args.instructions]
-        subprocess.run(command, check=True, cwd=ROOT,
+        smaller, larger = growth_runs(args, organisations, database_url)
+        subprocess.run(smaller, check=True, cwd=ROOT)
+        subprocess.run(larger, check=True, cwd=ROOT,
                        env={**os.environ, "BENCH_DATABASE_URL": growth_database(database_url)})
         return
     LIMITS.update(timeout=args.timeout, memory_mb=args.memory_limit)

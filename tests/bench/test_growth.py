@@ -121,14 +121,24 @@ def test_instructions_counted_on_both_registers_are_judged_as_a_pair(tmp_path):
     assert f"| {label} | 15.25 billion | 153.00 billion | 10.03x | MISSED |" in report.read_text()
 
 
-def test_instructions_are_counted_in_the_larger_run_only():
+@pytest.mark.parametrize("instructions", ["", "csv,json"])
+def test_instructions_are_counted_in_the_larger_run_only(instructions):
     import argparse
 
     args = argparse.Namespace(
         rounds=5, slice_seconds=3, timeout=600.0, memory_limit=1000.0, formats="all", jobs=1,
         results=Path("r.json"), report=Path("b.md"), command="make bench", keep=True,
-        instructions="csv")
-    assert "--instructions" not in run.forwarded(args, 10_000, 20, "lookup")
+        instructions=instructions, activities=10_000, growth_activities=100_000,
+        growth_organisations=200, throughput="lookup")
+    url = "postgres://postgres@127.0.0.1:5432/ropa_bench"
+    smaller, larger = run.growth_runs(args, 20, url)
+    assert "--instructions" not in smaller and "--beside-database" not in smaller
+    assert larger[larger.index("--beside-database") + 1] == url
+    assert larger[larger.index("--activities") + 1] == "100000"
+    if instructions:
+        assert larger[larger.index("--instructions") + 1] == instructions
+    else:
+        assert "--instructions" not in larger
 
 
 def test_the_instruction_counter_asks_for_databases_then_a_command():
