@@ -993,7 +993,8 @@ def render(results: dict) -> str:
 
 def save(results_file: Path, report_file: Path, activities: int, run: dict, only: str | None):
     """Keep this run's results under its size (a throughput-only run replaces only the
-    throughput of that size), and render the report from the results of every size."""
+    throughput of that size, an instructions-only run adds its counts to it), and render
+    the report from the results of every size."""
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     if only == "throughput" and str(activities) in results:
         kept = results[str(activities)]
@@ -1001,6 +1002,14 @@ def save(results_file: Path, report_file: Path, activities: int, run: dict, only
         kept.setdefault("measures", {}).update(
             (name, measure) for name, measure in run["measures"].items()
             if name.startswith("Lawful-basis lookup through gunicorn"))
+    elif only == "instructions":
+        # Its rows, measures and note added to (or put in place of their earlier counts in)
+        # the run of that size.
+        kept = results[str(activities)]
+        names = {row[0] for row in run["rows"]}
+        kept["rows"] = [row for row in kept["rows"] if row[0] not in names] + run["rows"]
+        kept.setdefault("measures", {}).update(run["measures"])
+        kept["notes"] = [n for n in kept["notes"] if n not in run["notes"]] + run["notes"]
     else:
         results[str(activities)] = run
     results_file.write_text(json.dumps(results, indent=1) + "\n")
@@ -1051,11 +1060,13 @@ def main():
                         help="through gunicorn: the lookup, the bare view and every way of "
                              "reaching the database (full), the lookup and the bare view, "
                              "or nothing")
-    parser.add_argument("--only", choices=["throughput", "exports"],
+    parser.add_argument("--only", choices=["throughput", "exports", "instructions"],
                         help="throughput: measure only the throughput through gunicorn (after "
                              "the in-process rows, which it needs), and replace only its "
                              "results; exports: measure only the exports of --formats (each "
-                             "alone in a fresh process) and print them, nothing written")
+                             "alone in a fresh process) and print them, nothing written; "
+                             "instructions: count only the --instructions of this register "
+                             "and of --beside-database, and add them to this size's results")
     parser.add_argument("--growth", action="store_true",
                         help=f"run --activities, then --growth-activities (default "
                              f"{GROWTH_SIZE:,} with {GROWTH_ORGANISATIONS} organisations), and "
@@ -1105,6 +1116,13 @@ def main():
         subprocess.run(larger, check=True, cwd=ROOT,
                        env={**os.environ, "BENCH_DATABASE_URL": growth_database(database_url)})
         return
+    if args.only == "instructions":
+        kept = json.loads(args.results.read_text()) if args.results.exists() else {}
+        if not (args.instructions and args.beside_database) or str(args.activities) not in kept:
+            raise SystemExit("--only instructions adds to a growth run's larger size kept in "
+                             f"{args.results}: give --instructions and --beside-database, and "
+                             f"--activities of a size measured there ({', '.join(kept) or 'none'}).")
+        args.keep = True  # counted on the registers measured, never generated again
     LIMITS.update(timeout=args.timeout, memory_mb=args.memory_limit)
     setup_django(database_url)  # no connection yet: the database may be recreated below
     from processing.exports.registry import FORMATS
@@ -1143,6 +1161,13 @@ def main():
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0].split()[0]
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
+    if args.only == "instructions":
+        connection.close()
+        counted_instructions(args.beside_database, database_url,
+                             [f.strip() for f in args.instructions.split(",") if f.strip()])
+        save(args.results, args.report, args.activities,
+             {"rows": RESULTS, "notes": NOTES, "measures": MEASURES}, args.only)
+        return
     if args.only == "exports":
         connection.close()
         with tempfile.TemporaryDirectory() as tmp:

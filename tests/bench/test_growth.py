@@ -164,6 +164,42 @@ def test_a_throughput_only_run_replaces_only_the_throughput_of_its_size(tmp_path
     assert "Measured by a throughput run." in report.read_text()
 
 
+def test_an_instructions_only_run_adds_its_counts_to_the_larger_sizes_results(tmp_path):
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    label = "Export json: instructions (callgrind)"
+    run.save(results, report, 10_000, _run(10_000, {"Export json: time": ("time", "s", 2.0)}),
+             None)
+    run.save(results, report, 100_000, _run(100_000, {"Export json: time": ("time", "s", 21.0)}),
+             None)
+    for count in (140e9, 139e9):  # counted twice: the later count replaces the earlier
+        counted = {"rows": [(label, f"{count / 1e9:.2f} billion", "", "")],
+                   "notes": ["Instructions (callgrind): counted."],
+                   "measures": {label: {"kind": "instructions", "unit": "", "value": count,
+                                        "beside": 14e9}}}
+        run.save(results, report, 100_000, counted, "instructions")
+    kept = json.loads(results.read_text())["100000"]
+    assert [row[0] for row in kept["rows"]] == ["Export csv: time", label]
+    assert set(kept["measures"]) == {"Export json: time", label}
+    assert kept["notes"] == ["Instructions (callgrind): counted."]
+    text = report.read_text()
+    assert f"| {label} | 14.00 billion | 139.00 billion | 9.93x | met |" in text
+    assert "| Export json: time | 2.0 s | 21.0 s | 10.50x | MISSED |" in text
+
+
+def test_an_instructions_only_run_needs_a_larger_size_measured_already(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "instructions",
+         "--activities", "100000", "--keep", "--instructions", "csv",
+         "--beside-database", "postgres://postgres@127.0.0.1:5432/ropa_bench",
+         "--results", str(tmp_path / "results.json"), "--report", str(tmp_path / "b.md")],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "BENCH_DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ropa")})
+    assert done.returncode == 1
+    assert "--only instructions adds to a growth run's larger size" in done.stderr
+    assert not (tmp_path / "results.json").exists()
+
+
 def test_growth_run_at_a_tiny_scale(tmp_path):
     """``--growth`` end to end: two registers generated and measured (the exports, imports
     and report each in their own process), both kept, the growth table written."""
