@@ -82,18 +82,16 @@ class OrganisationBatches:
             yield batch
 
     def __iter__(self) -> Iterator[r.Organisation]:
-        if self.progress is None:
-            for batch in self.batches():
-                yield from self.read(batch)
-                settled()
-            return
-        done, total = 0, self.activity_count
-        self.progress(done, total)
+        progress, done = self.progress, 0
+        if progress is not None:
+            total = self.activity_count
+            progress(done, total)
         for batch in self.batches():
             yield from self.read(batch)
             settled()
-            done += sum(self.counts.get(row["id"], 0) for row in batch)
-            self.progress(done, total)
+            if progress is not None:
+                done += sum(self.counts.get(row["id"], 0) for row in batch)
+                progress(done, total)
 
     def read(self, rows: list[dict]) -> list[r.Organisation]:
         """The organisations of ``rows``, read whole."""
