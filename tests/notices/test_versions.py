@@ -75,7 +75,7 @@ def test_a_notice_as_of_a_moment_reflects_the_register_then(organisation):
 
 
 def test_drafting_reads_a_fixed_number_of_queries(organisation, django_assert_num_queries):
-    draft_notice(organisation.pk)  # reference terms' SQL composed once per process
+    draft_notice(organisation.pk)  # the reference terms' query is built once per process
     with django_assert_num_queries(14) as counted:
         notice = draft_notice(organisation.pk)
     assert [s.reference for s in notice.sections] == ["PA-001", "PA-003"]
