@@ -166,7 +166,7 @@ def save_with_one_history_row(instance: models.Model, m2m: dict | None = None, *
     """Save ``instance`` and set its many-to-many links, recording ONE history row with
     the final state (links included), instead of one row per save and per link change
     (``record`` False: none, a caller records the change later)."""
-    created = instance._state.adding
+    created = instance._state.adding  # Model._state.adding: documented, "not saved yet"
     instance.skip_history_when_saving = True
     try:
         instance.save()
