@@ -243,6 +243,8 @@ def test_growth_run_at_a_tiny_scale(tmp_path):
         beside = kept["100"]["measures"][name]["beside"]
         assert measured[name][0] == f"{beside:.1f} s", (name, measured[name])
     assert "right before it ran on the larger one" in text
+    # The CSV export was not asked for: no export of the same work out of the larger one.
+    assert f"{run.SAME_WORK}: time" not in measured
 
 
 def test_a_measured_command_reports_its_own_peak_not_the_benchmarks(tmp_path):
@@ -375,3 +377,23 @@ def test_repeated_import_steps_alternate_between_the_registers_and_are_one_step_
             for label, growth, results, *_ in done if growth] == [
         ("Import", [[10, 11], [100, 101]]), ("Again", [[10, 11], [100, 101]])]
     assert done[-1][2] == [[0], [0]]
+
+
+def test_the_same_work_out_of_the_larger_register_is_shown_beside_not_judged(tmp_path):
+    """10,000 activities exported out of the 100,000-activity register took 1.5 s, beside
+    the 10,000-activity register's own export of 1.4 s: 1.07x, shown (the growth of the
+    same work), never judged against the registers' 10x."""
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    small = _run(10_000, {"Export csv: time": ("time", "s", 1.4)})
+    large = _run(100_000, {"Export csv: time": ("time", "s", 15.8),
+                           f"{run.SAME_WORK}: time": ("same work", "s", 1.5),
+                           f"{run.SAME_WORK}: CPU time": ("same work", "s", 12.0)})
+    large["measures"][f"{run.SAME_WORK}: time"]["beside"] = 1.4
+    large["measures"][f"{run.SAME_WORK}: CPU time"]["beside"] = 1.2
+    run.save(results, report, 10_000, small, None)
+    run.save(results, report, 100_000, large, None)
+
+    text = report.read_text()
+    assert f"| {run.SAME_WORK}: time | 1.4 s | 1.5 s | 1.07x | shown |" in text
+    assert f"| {run.SAME_WORK}: CPU time | 1.2 s | 12.0 s | 10.00x | shown |" in text
+    assert "the same work, so its ratio" in text
