@@ -725,25 +725,52 @@ def pair(growth: str, results: list, *, cpu: bool = True) -> None:
         MEASURES[f"{growth}: CPU time"]["beside"] = small["cpu_seconds"]
 
 
+#: What ``--instructions`` counts besides the export formats: the import of each register's
+#: workbook into an empty database.
+IMPORT_COUNTED = "import"
+
+
 def counted_instructions(beside: str, database_url: str, formats: list[str]) -> None:
-    """The instructions of each export of ``formats`` on the smaller register ``beside`` and
+    """The instructions of each export of ``formats`` (and, for ``import``, of the import of
+    each register's workbook into an empty database) on the smaller register ``beside`` and
     on this one, counted by callgrind (bench/instructions.py), less Django's start-up: a
     growth row each, judged like a time, which neither the machine's speed nor its
     neighbours change."""
     from bench.instructions import instructions
 
     start = instructions(database_url, [])
+
+    def imported(url: str, folder: Path) -> int:
+        # The workbook exported outside callgrind, then imported under it into an empty copy
+        # of the migrated database.
+        workbook = folder / "register.xlsx"
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "export_register", "--format",
+                        "workbook", "-o", str(workbook)], env=env_for(url), check=True,
+                       cwd=ROOT, capture_output=True)
+        target = import_database(url)
+        recreate_database(target, template=migrated_database(url))
+        return instructions(target, ["import_register", str(workbook)])
+
+    counts_of = {}
     with tempfile.TemporaryDirectory() as tmp:
-        counts_of = {fmt: [instructions(url, ["export_register", "--format", fmt, "-o",
-                                              str(Path(tmp) / f"register.{fmt}")]) - start
-                           for url in (beside, database_url)] for fmt in formats}
-    for fmt, counts in counts_of.items():
-        label = f"Export {fmt}: instructions (callgrind)"
+        for what in formats:
+            counts = []
+            for n, url in enumerate((beside, database_url)):
+                folder = Path(tmp) / str(n)
+                folder.mkdir(exist_ok=True)
+                counts.append((imported(url, folder) if what == IMPORT_COUNTED else instructions(
+                    url, ["export_register", "--format", what, "-o",
+                          str(folder / f"register.{what}")])) - start)
+            counts_of[what] = counts
+    for what, counts in counts_of.items():
+        label = ("Import of the workbook" if what == IMPORT_COUNTED else f"Export {what}") + \
+            ": instructions (callgrind)"
         record(label, f"{counts[1] / 1e9:.2f} billion", "", None, growth=label,
                kind="instructions", number=counts[1])
         MEASURES[label]["beside"] = counts[0]
     NOTES.append(
-        "Instructions (callgrind): the export run under valgrind's callgrind, on each "
+        "Instructions (callgrind): the export (or the import of the register's workbook into "
+        "an empty database) run under valgrind's callgrind, on each "
         "register, its count less that of Django's start-up alone (`bench/instructions.py`). "
         "The count is the same run after run whatever else the machine does, so its growth "
         "is the code's own; a time's growth adds what the machine's caches and neighbours "
@@ -1227,6 +1254,11 @@ def main():
         raise SystemExit(f"--formats: unknown format {sorted(asked - set(FORMATS))[0]!r}: use "
                          f"{', '.join(FORMATS)}.")
     wanted = asked | {"ico-xlsx", "workbook"}
+    counted = [f.strip() for f in args.instructions.split(",") if f.strip()]
+    unknown = set(counted) - set(FORMATS) - {IMPORT_COUNTED}
+    if unknown:
+        raise SystemExit(f"--instructions: unknown {sorted(unknown)[0]!r}: "
+                         f"use {', '.join(FORMATS)} or {IMPORT_COUNTED}.")
     load_at_start, code = load_average(), code_version()  # the code measured
 
     generate_seconds = 0.0
@@ -1257,8 +1289,7 @@ def main():
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
     if args.only == "instructions":
         connection.close()
-        counted_instructions(args.beside_database, database_url,
-                             [f.strip() for f in args.instructions.split(",") if f.strip()])
+        counted_instructions(args.beside_database, database_url, counted)
         save(args.results, args.report, args.activities,
              {"rows": RESULTS, "notes": NOTES, "measures": MEASURES}, args.only)
         return
@@ -1279,8 +1310,7 @@ def main():
                      [f for f in FORMATS if f in wanted], jobs=args.jobs,
                      import_prepared=not args.keep, beside=args.beside_database)
     if args.instructions and args.beside_database:
-        counted_instructions(args.beside_database, database_url,
-                             [f.strip() for f in args.instructions.split(",") if f.strip()])
+        counted_instructions(args.beside_database, database_url, counted)
     command = args.command or command_line()
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {

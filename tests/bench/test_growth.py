@@ -397,3 +397,16 @@ def test_the_same_work_out_of_the_larger_register_is_shown_beside_not_judged(tmp
     assert f"| {run.SAME_WORK}: time | 1.4 s | 1.5 s | 1.07x | shown |" in text
     assert f"| {run.SAME_WORK}: CPU time | 1.2 s | 12.0 s | 10.00x | shown |" in text
     assert "the same work, so its ratio" in text
+
+
+def test_instructions_are_counted_of_export_formats_and_the_import_only(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "exports", "--formats", "csv",
+         "--instructions", "csv,import,xlsx", "--results", str(tmp_path / "results.json"),
+         "--report", str(tmp_path / "b.md")],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "BENCH_DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ropa")})
+    assert done.returncode == 1
+    assert "--instructions: unknown 'xlsx': use ico-xlsx," in done.stderr
+    assert "or import." in done.stderr
