@@ -257,7 +257,7 @@ class XlsxBook:
         self.quoted_by_style = {style: (quoted[style], quoted["" if style == "label" else style])
                                 for style in _FORMATS}
         #: Plain text met so far (:func:`~.xlsx_rows.is_plain`) and the width it asks
-        #: (its longest line), at most :attr:`PLAIN_HELD` of them.
+        #: (its longest line), at most :attr:`PLAIN_HELD` of them: emptied when full.
         self.plain: dict[str, int] = {}
 
     def add(self, title: str) -> XlsxSheetWriter:
@@ -324,8 +324,12 @@ class XlsxSheetWriter:
                 if not is_plain(value):
                     return False
                 size = len(value) if "\n" not in value else longest_line(value)
-                if len(plain) < XlsxBook.PLAIN_HELD:
-                    plain[value] = size
+                if len(plain) >= XlsxBook.PLAIN_HELD:
+                    # Emptied rather than left full: the texts that repeat from here on (an
+                    # organisation's third parties, the labels) are held again, so a text
+                    # costs the same however far into a large register it comes.
+                    plain.clear()
+                plain[value] = size
             if fitted:
                 if header and size > HEADING_WIDTH:
                     size = HEADING_WIDTH

@@ -462,3 +462,31 @@ def test_the_steps_copied_from_xlsxwriter_are_unchanged_there(name):
     assert hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16] == digest, (
         f"XlsxWriter's {name} changed: bring processing/exports/cells.py and xlsx_rows.py "
         "in line with it")
+
+
+def test_texts_that_repeat_after_the_held_texts_filled_up_are_held_again(monkeypatch):
+    """The widths of plain texts are held, at most ``PLAIN_HELD`` of them: once that many
+    have been met, the texts that repeat from then on (a later organisation's third
+    parties) are each looked at once again, not at every row; the held texts stay bounded."""
+    from processing.exports import cells
+
+    monkeypatch.setattr(cells.XlsxBook, "PLAIN_HELD", 10)
+    looked_at = []
+
+    def is_plain(value):
+        looked_at.append(value)
+        return xlsx_rows.is_plain(value)
+
+    monkeypatch.setattr(cells, "is_plain", is_plain)
+    buffer = io.BytesIO()
+    book = cells.XlsxBook(buffer)
+    sheet = book.add("Rows")
+    sheet.write([[f"Activity {n}", f"Supplier {n % 3}"] for n in range(40)])
+    sheet.write([["Later supplier", f"Activity {n}"] for n in range(40, 100)])
+    book.close()
+    # Once each time the ten held texts fill up again (every 9 rows or so), not at each of
+    # its 60 rows.
+    assert looked_at.count("Later supplier") <= 60 // 9 + 2
+    assert len(book.plain) <= 10
+    written = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Rows"]
+    assert [written["A41"].value, written["B100"].value] == ["Later supplier", "Activity 99"]
