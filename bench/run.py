@@ -68,6 +68,8 @@ THROUGHPUT: list[tuple[str, str, str, str]] = []
 THROUGHPUT_NOTES: list[str] = []
 THROUGHPUT_HEADING = "## Throughput through gunicorn, and the ways of reaching the database"
 GROWTH_HEADING = "## Growth to a larger register"
+#: ``generate_register --layout``: where each organisation's rows lie (processing.synthetic).
+LAYOUTS = ("together", "rotation")
 
 
 def record(measure: str, value: str, target: str = "", ok: bool | None = None, *,
@@ -944,13 +946,39 @@ def throughput_section(run: dict) -> list[str]:
     ]
 
 
+def organisation_runs() -> int:
+    """Runs of consecutive activities (in id order) of one organisation: as many as the
+    organisations when each one's activities lie together, as many as the activities when
+    the organisations took turns. Reading an organisation touches fewer pages the fewer
+    and longer its runs (docs/architecture.md, "Where an organisation's rows lie")."""
+    from django.db.models import F, Window
+    from django.db.models.functions import Lag
+
+    from processing.models import ProcessingActivity
+
+    return (ProcessingActivity.objects
+            .annotate(previous=Window(Lag("organisation_id", default=0), order_by=F("id").asc()))
+            .exclude(previous=F("organisation_id")).count())
+
+
+def laid_out(run: dict) -> str:
+    """How the register's activities lie, in words (:func:`organisation_runs`)."""
+    runs = run.get("runs")
+    if runs is None:
+        return ""
+    how = ("each organisation's activities together" if runs <= run["organisations"]
+           else "organisations in turn")
+    return f"; {how}: {runs:,} runs of one organisation's activities in id order"
+
+
 def main_section(run: dict) -> list[str]:
     load = run["load_average"]
     return [
         f"Run by `{run['command']}` on {run['date']} (commit {run.get('code', 'unknown')}): "
         f"synthetic register of "
         f"{run['activities']:,} activities and {run['organisations']:,} organisations "
-        f"(`generate_register`, shape of DESIGN.md section 6), PostgreSQL {run['pg_version']}.",
+        f"(`generate_register`, shape of DESIGN.md section 6{laid_out(run)}), "
+        f"PostgreSQL {run['pg_version']}.",
         "",
         f"Machine: {run['machine']}. Load average (1, 5, 15 min) when the run began: "
         f"{load['start']}; when it ended: {load['end']}.",
@@ -1059,9 +1087,10 @@ def growth_section(small: dict, large: dict) -> list[str]:
         "",
         f"The same measures on a register {factor:g} times larger: {large['activities']:,} "
         f"activities and {large['organisations']:,} organisations, run by "
-        f"`{large['command']}` on {large['date']} (commit {large.get('code', 'unknown')}), "
-        f"beside the {small['activities']:,}-activity run above ({small['date']}, commit "
-        f"{small.get('code', 'unknown')}). Growth is the larger register's value over the "
+        f"`{large['command']}` on {large['date']} (commit {large.get('code', 'unknown')}"
+        f"{laid_out(large)}), beside the {small['activities']:,}-activity run above "
+        f"({small['date']}, commit {small.get('code', 'unknown')}{laid_out(small)}). "
+        f"Growth is the larger register's value over the "
         f"smaller's. No worse than linear (DESIGN.md section 6, \"Growth\"): a time at most "
         f"{factor:g} times longer, a peak memory under {MEMORY_TARGET_MB} MB, the same number "
         f"of queries for a page or a lookup and at most {factor:g} times as many for a whole "
@@ -1161,7 +1190,7 @@ def forwarded(args, activities: int, organisations: int, throughput: str) -> lis
             "--slice-seconds", str(args.slice_seconds), "--throughput", throughput,
             "--timeout", str(args.timeout), "--memory-limit", str(args.memory_limit),
             "--formats", args.formats, "--jobs", str(args.jobs), "--repeat", str(args.repeat),
-            "--results", str(args.results),
+            "--layout", args.layout, "--results", str(args.results),
             "--report", str(args.report), "--command", args.command] + (
                 ["--keep"] if args.keep else [])
 
@@ -1187,6 +1216,10 @@ def main():
                         help="organisations of the register (default: one per 500 activities, "
                              "at least one)")
     parser.add_argument("--keep", action="store_true", help="reuse the generated database")
+    parser.add_argument("--layout", choices=LAYOUTS, default="together",
+                        help="where each organisation's rows lie in a generated register "
+                             "(generate_register --layout): together, as entered or imported "
+                             "organisation by organisation, or in rotation, row by row")
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of throughput slices (each load --slice-seconds per round)")
     parser.add_argument("--slice-seconds", type=int, default=3)
@@ -1298,7 +1331,8 @@ def main():
         subprocess.run([sys.executable, str(ROOT / "manage.py"), "generate_register",
                         "--activities", str(args.activities),
                         "--organisations", str(organisations),
-                        "--third-parties", str(THIRD_PARTIES_PER_ORGANISATION * organisations)],
+                        "--third-parties", str(THIRD_PARTIES_PER_ORGANISATION * organisations),
+                        "--layout", args.layout],
                        env=env_for(database_url), check=True, cwd=ROOT)
         generate_seconds = time.perf_counter() - started
 
@@ -1313,6 +1347,7 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0].split()[0]
+    runs = organisation_runs()
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
     if args.only == "instructions":
         connection.close()
@@ -1344,7 +1379,7 @@ def main():
         "activities": args.activities, "organisations": organisations, "date": today,
         "command": command, "code": code, "pg_version": pg_version,
         "machine": machine(),
-        "generate_seconds": generate_seconds, "jobs": args.jobs,
+        "generate_seconds": generate_seconds, "jobs": args.jobs, "runs": runs,
         "load_average": {"start": load_at_start, "end": load_average()},
         "rows": RESULTS, "notes": NOTES, "measures": MEASURES,
         "throughput": {

@@ -4,6 +4,14 @@ Each activity has about 5 data categories, 3 subject categories, 3 recipients, 2
 bases, 1 transfer, 2 retention rules and 2 purposes; 20 organisations share 500 third
 parties. Rows are bulk-created with their history (user and path recorded, many-to-many
 history included) so as-of reads work on the generated register as on a real one.
+
+Where each organisation's rows lie in the tables is the ``layout``: ``together`` (the
+default) creates an organisation's activities and third parties one after another, as a
+register entered or imported organisation by organisation lies, so a register of more
+organisations has more such runs, each like the smaller register's; ``rotation`` lets the
+organisations take turns row by row, so each organisation's rows are spread across the
+whole of every table, the thinner the more organisations there are (what reading one
+organisation then costs is in docs/architecture.md, "Where an organisation's rows lie").
 """
 
 from __future__ import annotations
@@ -39,6 +47,18 @@ TRIGGERS = ["collection", "end_of_contract", "end_of_relationship", "last_contac
 PERIODS = ["P6M", "P12M", "P2Y", "P3Y", "P6Y", "P7Y", "P1Y..P6Y"]
 
 
+#: How the organisations share the rows (see the module's docstring).
+LAYOUTS = ("together", "rotation")
+
+
+def owner(i: int, count: int, organisations: int, layout: str = "together") -> int:
+    """The organisation (its index) of row ``i`` of ``count`` rows shared among
+    ``organisations`` in ``layout``: runs as even as they divide, or turns."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout {layout!r}: use {' or '.join(LAYOUTS)}.")
+    return i % organisations if layout == "rotation" else i * organisations // count
+
+
 def _create(model, objs: list, user) -> dict[int, int]:
     """Bulk-create ``objs`` with their "+" history rows; object id -> history id."""
     return create_with_history(model, objs, user=user, path=ChangePath.COMMAND)
@@ -46,11 +66,14 @@ def _create(model, objs: list, user) -> dict[int, int]:
 
 @transaction.atomic
 def generate_register(*, activities: int, organisations: int = 20, third_parties: int = 500,
-                      seed: int = 1, user=None, chunk: int = 5000) -> dict[str, int]:
+                      seed: int = 1, user=None, chunk: int = 5000,
+                      layout: str = "together") -> dict[str, int]:
     """Create a synthetic register next to whatever exists; returns what was created.
 
     Activities are written ``chunk`` at a time with all they hold, so that 100,000 of them
-    (the growth benchmark) take no more memory than 5,000."""
+    (the growth benchmark) take no more memory than 5,000. ``layout``: where each
+    organisation's rows lie (the module's docstring)."""
+    owner(0, 1, 1, layout)  # an unknown layout refused before anything is written
     rng = random.Random(seed)
     categories = list(PersonalDataCategory.objects.filter(
         special_category=False, criminal_offence=False).values_list("pk", flat=True))
@@ -71,7 +94,8 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
             for i in range(organisations)]
     _create(Organisation, orgs, user)
     parties = [
-        ThirdParty(organisation=orgs[i % organisations], name=f"Supplier {i + 1:04d}",
+        ThirdParty(organisation=orgs[owner(i, third_parties, organisations, layout)],
+                   name=f"Supplier {i + 1:04d}",
                    kind=rng.choice(["processor", "processor", "controller", "sub_processor"]),
                    category_id=rng.choice(recipient_categories),
                    country=rng.choice([gb, *countries]),
@@ -93,19 +117,20 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
                                categories=categories, subjects=subjects, measures=measures,
                                bases=bases, basis_choices=basis_choices, mechanisms=mechanisms,
                                countries=countries, parties_by_org=parties_by_org,
-                               controllers_of=controllers_of)
+                               controllers_of=controllers_of,
+                               owner_of=lambda i: owner(i, activities, organisations, layout))
     return {"organisations": len(orgs), "third_parties": len(parties), "activities": activities}
 
 
 def _activities_with_parts(rng, orgs, numbers, width, user, *, categories, subjects, measures, bases,
                            basis_choices, mechanisms, countries, parties_by_org,
-                           controllers_of) -> None:
+                           controllers_of, owner_of) -> None:
     """Create the activities numbered ``numbers`` (from 0, references ``width`` digits
-    long), each with its lists and parts."""
-    organisations = len(orgs)
+    long), each with its lists and parts; ``owner_of(i)``: the index of activity ``i``'s
+    organisation."""
     acts = [
         ProcessingActivity(
-            organisation=orgs[i % organisations], reference=f"SYN-{i + 1:0{width}d}",
+            organisation=orgs[owner_of(i)], reference=f"SYN-{i + 1:0{width}d}",
             name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {i + 1}",
             business_function=rng.choice(FUNCTIONS),
             role=rng.choice(["controller"] * 9 + ["processor"]),

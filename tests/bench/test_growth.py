@@ -129,15 +129,16 @@ def test_instructions_are_counted_in_the_larger_run_only(instructions):
         rounds=5, slice_seconds=3, timeout=600.0, memory_limit=1000.0, formats="all", jobs=1,
         repeat=3,
         results=Path("r.json"), report=Path("b.md"), command="make bench", keep=True,
-        instructions=instructions, activities=10_000, growth_activities=100_000,
+        layout="rotation", instructions=instructions, activities=10_000, growth_activities=100_000,
         growth_organisations=200, throughput="lookup")
     url = "postgres://postgres@127.0.0.1:5432/ropa_bench"
     smaller, larger = run.growth_runs(args, 20, url)
     assert "--instructions" not in smaller and "--beside-database" not in smaller
     assert larger[larger.index("--beside-database") + 1] == url
     assert larger[larger.index("--activities") + 1] == "100000"
-    for line in (smaller, larger):  # both sizes run each command as often
+    for line in (smaller, larger):  # both sizes run each command as often, laid out alike
         assert line[line.index("--repeat") + 1] == "3"
+        assert line[line.index("--layout") + 1] == "rotation"
     if instructions:
         assert larger[larger.index("--instructions") + 1] == instructions
     else:
@@ -243,6 +244,10 @@ def test_growth_run_at_a_tiny_scale(tmp_path):
         beside = kept["100"]["measures"][name]["beside"]
         assert measured[name][0] == f"{beside:.1f} s", (name, measured[name])
     assert "right before it ran on the larger one" in text
+    # Each organisation's activities were generated together: as many runs as organisations.
+    assert [r["runs"] for r in kept.values()] == [2, 4]
+    assert "each organisation's activities together: 2 runs" in text
+    assert "each organisation's activities together: 4 runs" in growth
     # The CSV export was not asked for: no export of the same work out of the larger one.
     assert f"{run.SAME_WORK}: time" not in measured
 
@@ -316,7 +321,8 @@ def test_each_size_of_a_growth_run_is_started_with_the_runs_keep(keep):
     args = argparse.Namespace(
         rounds=5, slice_seconds=3, timeout=600.0, memory_limit=1000.0, formats="all", jobs=1,
         repeat=3,
-        results=Path("r.json"), report=Path("b.md"), command="make bench", keep=keep)
+        results=Path("r.json"), report=Path("b.md"), command="make bench", keep=keep,
+        layout="together")
     line = run.forwarded(args, 100_000, 200, "lookup")
     assert ("--keep" in line) is keep
     assert line[line.index("--activities") + 1] == "100000"
@@ -410,3 +416,22 @@ def test_instructions_are_counted_of_export_formats_and_the_import_only(tmp_path
     assert done.returncode == 1
     assert "--instructions: unknown 'xlsx': use ico-xlsx," in done.stderr
     assert "or import." in done.stderr
+
+
+def test_the_layouts_a_run_offers_are_the_generators():
+    from processing.synthetic import LAYOUTS
+
+    assert run.LAYOUTS == LAYOUTS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("layout, runs", [("together", 3), ("rotation", 12)])
+def test_the_runs_of_one_organisations_activities_are_counted_in_id_order(layout, runs):
+    from processing.synthetic import generate_register
+
+    generate_register(activities=12, organisations=3, third_parties=9, layout=layout)
+    assert run.organisation_runs() == runs
+    words = run.laid_out({"runs": runs, "organisations": 3})
+    assert words.endswith(f": {runs:,} runs of one organisation's activities in id order")
+    assert ("together" in words) is (layout == "together")
+    assert run.laid_out({"organisations": 3}) == ""  # a run kept before runs were counted

@@ -60,3 +60,38 @@ def test_a_register_written_in_chunks_has_every_activity_whole():
         assert len(activity.purposes.all()) == 2
         assert len(activity.retention_rules.all()) == 2
         assert activity.history.get(history_type="+").data_categories.count() == 5
+
+
+@pytest.mark.parametrize("layout", ["together", "rotation"])
+def test_the_layout_places_each_organisations_rows_together_or_in_turn(layout):
+    """``together``: an organisation's activities and third parties one after another, in
+    runs as even as they divide; ``rotation``: the organisations take turns, row by row."""
+    call_command("generate_register", activities=10, organisations=3, third_parties=9,
+                 layout=layout, stdout=io.StringIO())
+    from entities.models import ThirdParty
+
+    orgs = sorted({a.organisation_id for a in ProcessingActivity.objects.all()})
+    owners = [orgs.index(o) for o in ProcessingActivity.objects.order_by("id")
+              .values_list("organisation_id", flat=True)]
+    parties = [orgs.index(o) for o in ThirdParty.objects.order_by("id")
+               .values_list("organisation_id", flat=True)]
+    if layout == "together":
+        assert owners == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+        assert parties == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    else:
+        assert owners == [0, 1, 2, 0, 1, 2, 0, 1, 2, 0]
+        assert parties == [0, 1, 2] * 3
+    # Whatever the layout, each activity names its own organisation's third parties.
+    for activity in ProcessingActivity.objects.with_register():
+        assert {r.third_party.organisation_id for r in activity.recipients.all()} == {
+            activity.organisation_id}
+
+
+def test_an_unknown_layout_is_refused_before_anything_is_written():
+    from processing.synthetic import generate_register
+
+    with pytest.raises(ValueError, match="layout 'diagonal': use together or rotation"):
+        generate_register(activities=3, organisations=1, third_parties=3, layout="diagonal")
+    assert not ProcessingActivity.objects.exists()
+    with pytest.raises(CommandError, match="invalid choice: 'diagonal'"):
+        call_command("generate_register", "--activities=3", "--layout=diagonal")
