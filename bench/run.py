@@ -1347,7 +1347,6 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0].split()[0]
-    runs = organisation_runs()
     print(f"{'measure':<58} {'value':>22}  {'target':<22}")
     if args.only == "instructions":
         connection.close()
@@ -1379,7 +1378,7 @@ def main():
         "activities": args.activities, "organisations": organisations, "date": today,
         "command": command, "code": code, "pg_version": pg_version,
         "machine": machine(),
-        "generate_seconds": generate_seconds, "jobs": args.jobs, "runs": runs,
+        "generate_seconds": generate_seconds, "jobs": args.jobs, "runs": organisation_runs(),
         "load_average": {"start": load_at_start, "end": load_average()},
         "rows": RESULTS, "notes": NOTES, "measures": MEASURES,
         "throughput": {

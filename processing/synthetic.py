@@ -53,9 +53,8 @@ LAYOUTS = ("together", "rotation")
 
 def owner(i: int, count: int, organisations: int, layout: str = "together") -> int:
     """The organisation (its index) of row ``i`` of ``count`` rows shared among
-    ``organisations`` in ``layout``: runs as even as they divide, or turns."""
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout {layout!r}: use {' or '.join(LAYOUTS)}.")
+    ``organisations`` in ``layout`` (one of :data:`LAYOUTS`): runs as even as they divide,
+    or turns."""
     return i % organisations if layout == "rotation" else i * organisations // count
 
 
@@ -73,7 +72,8 @@ def generate_register(*, activities: int, organisations: int = 20, third_parties
     Activities are written ``chunk`` at a time with all they hold, so that 100,000 of them
     (the growth benchmark) take no more memory than 5,000. ``layout``: where each
     organisation's rows lie (the module's docstring)."""
-    owner(0, 1, 1, layout)  # an unknown layout refused before anything is written
+    if layout not in LAYOUTS:  # refused before anything is written
+        raise ValueError(f"layout {layout!r}: use {' or '.join(LAYOUTS)}.")
     rng = random.Random(seed)
     categories = list(PersonalDataCategory.objects.filter(
         special_category=False, criminal_offence=False).values_list("pk", flat=True))
