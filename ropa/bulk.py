@@ -54,10 +54,52 @@ def _analyze_on_commit(*tables: str) -> None:
         if not due:
             return
         pending.difference_update(due)
+        written = _WRITTEN.get(connections[DEFAULT_DB_ALIAS], {})
+        for table in due:
+            written.pop(table, None)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in due)}")
 
     transaction.on_commit(analyze)
+
+
+#: Rows written into each table by the bulk writes of a connection since PostgreSQL's
+#: statistics of the table were last taken here, per connection (see :func:`_planned`).
+_WRITTEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _wrote(table: str, rows: int) -> None:
+    if connection.vendor == "postgresql":
+        written = _WRITTEN.setdefault(connections[DEFAULT_DB_ALIAS], defaultdict(int))
+        written[table] += rows
+
+
+def _planned(table: str, column: str) -> None:
+    """Before a statement reads rows just written into ``table`` by ``column`` (their ids,
+    or their owner's): when the bulk writes of this connection have written more rows into
+    it than PostgreSQL's statistics of it count, so that the table at least doubled since,
+    its statistics are taken now, of that column.
+
+    A table filled inside one transaction (a register imported into a new database, a chunk
+    at a time) has no statistics until the transaction commits: the planner takes it for a
+    few pages, and a statement that reads a chunk's rows by their ids scans the whole table
+    instead, so that each chunk reads every row written before it and the import's time
+    grows with the square of the register's size. ANALYZE inside the transaction counts the
+    rows the transaction wrote; taken each time the table doubles, it costs a few ANALYZEs
+    of one column per table, whatever the register's size."""
+    if connection.vendor != "postgresql":
+        return
+    written = _WRITTEN.get(connections[DEFAULT_DB_ALIAS], {})
+    rows = written.get(table, 0)
+    if rows < ANALYZE_FROM:
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [qn(table)])
+        (known,) = cursor.fetchone()
+        if rows >= known:
+            cursor.execute(f"ANALYZE {qn(table)} ({qn(column)})")
+            written[table] = 0
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -80,6 +122,7 @@ def create_with_history(model: type[models.Model], objs: Sequence[models.Model],
     if not objs:
         return {}
     model._default_manager.bulk_create(objs, batch_size=BATCH)
+    _wrote(model._meta.db_table, len(objs))
     history = get_history_manager_for_model(model).model
     if len(objs) >= ANALYZE_FROM:
         _analyze_on_commit(model._meta.db_table, history._meta.db_table)
@@ -100,6 +143,10 @@ def copy_to_history(model: type[models.Model], ids: Sequence[int], history_type:
     a number, or the name of the part's foreign key to its owner, whose ``version``
     column the row then carries (each part its own owner's). Returns object id -> history
     id.
+
+    The rows are read a chunk of ids at a time, each chunk also bounded by its least and
+    greatest id, with the table's statistics taken first if it outgrew them
+    (:func:`_planned`): what a chunk reads is its own rows, however large the table.
     """
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return {}
@@ -130,15 +177,19 @@ def copy_to_history(model: type[models.Model], ids: Sequence[int], history_type:
             raise NotSupportedError(f"{history.__name__}.{field.name} is not filled by bulk writes.")
     pk = qn(model._meta.pk.column)
     sql = (f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(columns)}) "
-           f"SELECT {', '.join(values)} FROM {qn(model._meta.db_table)} t WHERE t.{pk} IN ({{ids}}) "
+           f"SELECT {', '.join(values)} FROM {qn(model._meta.db_table)} t "
+           f"WHERE t.{pk} BETWEEN %s AND %s AND t.{pk} IN ({{ids}}) "
            f"ORDER BY t.{pk} RETURNING {qn(history._meta.get_field(model._meta.pk.attname).column)}, "
            f"{qn(history._meta.pk.column)}")
+    _planned(model._meta.db_table, model._meta.pk.column)
     history_ids = {}
-    size = _chunk_size(len(params))
+    ids = sorted(ids)  # each chunk's bounds as close as they can be
+    size = _chunk_size(len(params) + 2)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), size):
-            chunk = list(ids[start:start + size])
-            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), [*params, *chunk])
+            chunk = ids[start:start + size]
+            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))),
+                           [*params, chunk[0], chunk[-1], *chunk])
             history_ids.update(cursor.fetchall())
     return history_ids
 
@@ -199,6 +250,7 @@ def link_with_history(model: type[models.Model], field_name: str, links: Mapping
     if not rows:
         return
     through.objects.bulk_create(rows, batch_size=BATCH)
+    _wrote(through._meta.db_table, len(rows))
     if len(rows) >= ANALYZE_FROM:
         m2m_history = HistoricalRecords.m2m_models.get(field)
         _analyze_on_commit(through._meta.db_table,
@@ -209,33 +261,37 @@ def link_with_history(model: type[models.Model], field_name: str, links: Mapping
 
 def record_links(model: type[models.Model], field_name: str, history_ids: Mapping[int, int]) -> None:
     """Copy the current links of a many-to-many field of objects into their history rows
-    (object id -> history id), as simple-history records the links with each version."""
+    (object id -> history id), as simple-history records the links with each version.
+
+    The links are read a chunk of objects at a time, each object paired with its history
+    row, by the link's owner column bounded by the chunk's least and greatest id, as
+    :func:`copy_to_history` reads its rows."""
     field = model._meta.get_field(field_name)
     through = field.remote_field.through
     m2m_history = HistoricalRecords.m2m_models.get(field)
     if m2m_history is None or not history_ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-    history = get_history_manager_for_model(model)
     # The links, copied by the database next to the history row of their owner.
     qn = connection.ops.quote_name
     names = ("id", source, target)
     copied = [qn(m2m_history._meta.get_field(n).column) for n in names]
     columns = [qn(through._meta.get_field(n).column) for n in names]
-    owner_history = history.model._meta
-    history_id = qn(owner_history.pk.column)
-    sql = (f"INSERT INTO {qn(m2m_history._meta.db_table)} "
+    sql = (f"WITH w (owner, history) AS (VALUES {{pairs}}) "
+           f"INSERT INTO {qn(m2m_history._meta.db_table)} "
            f"({', '.join(copied)}, {qn(m2m_history._meta.get_field('history').column)}) "
-           f"SELECT {', '.join('t.' + c for c in columns)}, h.{history_id} "
-           f"FROM {qn(through._meta.db_table)} t INNER JOIN {qn(owner_history.db_table)} h "
-           f"ON h.{qn(owner_history.get_field(model._meta.pk.attname).column)} = t.{columns[1]} "
-           f"WHERE h.{history_id} IN ({{ids}}) ORDER BY t.{columns[0]}")
-    wanted = list(history_ids.values())
-    size = _chunk_size()
+           f"SELECT {', '.join('t.' + c for c in columns)}, w.history "
+           f"FROM {qn(through._meta.db_table)} t INNER JOIN w ON w.owner = t.{columns[1]} "
+           f"WHERE t.{columns[1]} BETWEEN %s AND %s ORDER BY t.{columns[0]}")
+    _planned(through._meta.db_table, through._meta.get_field(source).column)
+    pairs = sorted(history_ids.items())
+    size = _chunk_size(2, per_item=2)
     with connection.cursor() as cursor:
-        for start in range(0, len(wanted), size):
-            chunk = wanted[start:start + size]
-            cursor.execute(sql.format(ids=", ".join(["%s"] * len(chunk))), chunk)
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start:start + size]
+            cursor.execute(sql.format(pairs=", ".join(["(%s, %s)"] * len(chunk))),
+                           [*(value for pair in chunk for value in pair),
+                            chunk[0][0], chunk[-1][0]])
 
 
 # --- validating ---------------------------------------------------------------------------
