@@ -5,6 +5,8 @@
     .venv/bin/python bench/run.py --activities 100000 --organisations 200   # one size
     .venv/bin/python bench/run.py --only throughput --activities 2000   # gunicorn part only
     .venv/bin/python bench/run.py --keep --only exports --formats csv,ods,json  # printed only
+    .venv/bin/python bench/run.py --keep --only imports --activities 100000 \
+        --organisations 200 --beside-database postgres://.../ropa_bench   # import rows only
 
 Needs PostgreSQL (BENCH_DATABASE_URL; default postgres://postgres@127.0.0.1:5432/ropa_bench,
 recreated unless --keep; a growth run puts its larger register beside it, in the same name
@@ -678,15 +680,38 @@ def commands(database_url: str, workdir: Path, activities: int, formats: list[st
                        memory_target=None)
         pair("Health report", health)
         # Alone when jobs is 1: after the exports and the report, not beside them.
-        for label, growth, results, seconds, memory in (
-                paired_imports(registers, workbooks) if steps is None else steps.result()):
-            if growth is None:  # a count of history rows written, and the count expected
-                result = results[-1][-1]
-                record(label, str(result), str(seconds), result == seconds)
-                continue
-            record_command(fastest(results[-1]), label, growth=growth, time_target=seconds,
-                           memory_target=memory)
-            pair(growth, results)
+        record_imports(paired_imports(registers, workbooks) if steps is None else steps.result())
+
+
+def record_imports(steps: list[tuple]) -> None:
+    """The rows of the import's steps (:func:`paired_imports`), each judged from its pair."""
+    for label, growth, results, seconds, memory in steps:
+        if growth is None:  # a count of history rows written, and the count expected
+            result = results[-1][-1]
+            record(label, str(result), str(seconds), result == seconds)
+            continue
+        record_command(fastest(results[-1]), label, growth=growth, time_target=seconds,
+                       memory_target=memory)
+        pair(growth, results)
+
+
+def imports_alone(database_url: str, workdir: Path, activities: int, *, prepared: bool = False,
+                  beside: str | None = None) -> None:
+    """``--only imports``: the register's workbook exported, then imported into an empty
+    database (``prepared``: made already), again unchanged and with 1,000 activities
+    renamed, each step right after the same step of the smaller register ``beside`` when
+    given (:func:`paired_imports`)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    registers = [(database_url, workdir, activities, prepared)]
+    if beside:
+        (workdir / "beside").mkdir()
+        registers.insert(0, (beside, workdir / "beside", count_activities(beside), False))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        workbooks = [[pool.submit(measured_command, url, "export_register", "--format",
+                                  "workbook", "-o", str(folder / "register.workbook"))]
+                     for url, folder, *_ in registers]
+        record_imports(paired_imports(registers, workbooks))
 
 
 SAME_WORK = "Export csv of as many activities, out of the larger register"
@@ -1155,8 +1180,9 @@ def render(results: dict) -> str:
 
 def save(results_file: Path, report_file: Path, activities: int, run: dict, only: str | None):
     """Keep this run's results under its size (a throughput-only run replaces only the
-    throughput of that size, an instructions-only run adds its counts to it), and render
-    the report from the results of every size."""
+    throughput of that size, an instructions-only or imports-only run its own rows, in their
+    places, adding those the size did not have), and render the report from the results of
+    every size."""
     results = json.loads(results_file.read_text()) if results_file.exists() else {}
     if only == "throughput" and str(activities) in results:
         kept = results[str(activities)]
@@ -1164,18 +1190,25 @@ def save(results_file: Path, report_file: Path, activities: int, run: dict, only
         kept.setdefault("measures", {}).update(
             (name, measure) for name, measure in run["measures"].items()
             if name.startswith("Lawful-basis lookup through gunicorn"))
-    elif only == "instructions":
-        # Its rows, measures and note added to (or put in place of their earlier counts in)
-        # the run of that size.
+    elif only == "instructions" or (only == "imports" and str(activities) in results):
+        # Its rows, measures and notes put in place of their earlier ones in the run of that
+        # size, or added to it.
         kept = results[str(activities)]
-        names = {row[0] for row in run["rows"]}
-        kept["rows"] = [row for row in kept["rows"] if row[0] not in names] + run["rows"]
+        new = {row[0]: row for row in run["rows"]}
+        rows = [new.pop(row[0], row) for row in kept["rows"]]
+        kept["rows"] = rows + [row for row in run["rows"] if row[0] in new]
         kept.setdefault("measures", {}).update(run["measures"])
-        kept["notes"] = [n for n in kept["notes"] if n not in run["notes"]] + run["notes"]
+        kept["notes"] = [n for n in kept["notes"] if n not in run["notes"]
+                         and not n.startswith(IMPORTS_MEASURED_BY)] + run["notes"]
     else:
         results[str(activities)] = run
     results_file.write_text(json.dumps(results, indent=1) + "\n")
     report_file.write_text(render(results))
+
+
+#: How the note of an imports-only run begins (its rows then come from another run than the
+#: rest of their size's).
+IMPORTS_MEASURED_BY = "The rows of the import were measured by "
 
 
 def command_line() -> str:
@@ -1227,11 +1260,14 @@ def main():
                         help="through gunicorn: the lookup, the bare view and every way of "
                              "reaching the database (full), the lookup and the bare view, "
                              "or nothing")
-    parser.add_argument("--only", choices=["throughput", "exports", "instructions"],
+    parser.add_argument("--only", choices=["throughput", "exports", "imports", "instructions"],
                         help="throughput: measure only the throughput through gunicorn (after "
                              "the in-process rows, which it needs), and replace only its "
                              "results; exports: measure only the exports of --formats (each "
                              "alone in a fresh process) and print them, nothing written; "
+                             "imports: measure only the import of the workbook and its "
+                             "re-imports (each step right after --beside-database's), and "
+                             "replace only their rows in this size's results; "
                              "instructions: count only the --instructions of this register "
                              "and of --beside-database, and add them to this size's results")
     parser.add_argument("--growth", action="store_true",
@@ -1360,8 +1396,19 @@ def main():
             exports_alone(database_url, Path(tmp), [f for f in FORMATS if f in asked],
                           args.activities)
         return
-    activity_id = in_process(database_url, args.activities)
-    connection.close()
+    command = args.command or command_line()
+    if args.only == "imports":
+        connection.close()
+        args.throughput = "none"
+        with tempfile.TemporaryDirectory() as tmp:
+            imports_alone(database_url, Path(tmp), args.activities, prepared=not args.keep,
+                          beside=args.beside_database)
+        NOTES.append(f"{IMPORTS_MEASURED_BY}`{command}` on "
+                     f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL "
+                     f"{pg_version}, machine: {machine()}.")
+    else:
+        activity_id = in_process(database_url, args.activities)
+        connection.close()
     if args.throughput != "none":
         throughput(database_url, activity_id, args.rounds, ways=args.throughput == "full",
                    seconds=args.slice_seconds, beside=args.beside_database)
@@ -1370,9 +1417,8 @@ def main():
             commands(database_url, Path(tmp), args.activities,
                      [f for f in FORMATS if f in wanted], jobs=args.jobs,
                      import_prepared=not args.keep, beside=args.beside_database)
-    if args.instructions and args.beside_database:
+    if args.instructions and args.beside_database and args.only != "imports":
         counted_instructions(args.beside_database, database_url, counted)
-    command = args.command or command_line()
     today = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"  # when it ended
     run = {
         "activities": args.activities, "organisations": organisations, "date": today,
