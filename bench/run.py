@@ -1198,8 +1198,8 @@ def save(results_file: Path, report_file: Path, activities: int, run: dict, only
         rows = [new.pop(row[0], row) for row in kept["rows"]]
         kept["rows"] = rows + [row for row in run["rows"] if row[0] in new]
         kept.setdefault("measures", {}).update(run["measures"])
-        kept["notes"] = [n for n in kept["notes"] if n not in run["notes"]
-                         and not n.startswith(IMPORTS_MEASURED_BY)] + run["notes"]
+        kept["notes"] = [n for n in kept["notes"] if n not in run["notes"] and not (
+            only == "imports" and n.startswith((IMPORTS_MEASURED_BY, IMPORTS_REPEATED)))] + run["notes"]
     else:
         results[str(activities)] = run
     results_file.write_text(json.dumps(results, indent=1) + "\n")
@@ -1209,6 +1209,7 @@ def save(results_file: Path, report_file: Path, activities: int, run: dict, only
 #: How the note of an imports-only run begins (its rows then come from another run than the
 #: rest of their size's).
 IMPORTS_MEASURED_BY = "The rows of the import were measured by "
+IMPORTS_REPEATED = "The import and the unchanged re-import ran "
 
 
 def command_line() -> str:
@@ -1336,7 +1337,8 @@ def main():
     RUNS["repeat"] = args.repeat
     if args.repeat > 1:
         NOTES.append(
-            f"Each export, import and report ran {args.repeat} times"
+            (IMPORTS_REPEATED if args.only == "imports"
+             else "Each export, import and report ran ") + f"{args.repeat} times"
             + (", on each register in turn" if args.beside_database else "")
             + ": its time and CPU time are the least of its runs (a shared machine only slows "
             "a run down), its peak memory the largest. The re-import with 1,000 activities "
@@ -1403,7 +1405,7 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             imports_alone(database_url, Path(tmp), args.activities, prepared=not args.keep,
                           beside=args.beside_database)
-        NOTES.append(f"{IMPORTS_MEASURED_BY}`{command}` on "
+        NOTES.insert(0, f"{IMPORTS_MEASURED_BY}`{command}` on "
                      f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, PostgreSQL "
                      f"{pg_version}, machine: {machine()}.")
     else:

@@ -190,6 +190,33 @@ def test_an_instructions_only_run_adds_its_counts_to_the_larger_sizes_results(tm
     assert "| Export json: time | 2.0 s | 21.0 s | 10.50x | MISSED |" in text
 
 
+def test_an_imports_only_run_puts_its_rows_and_notes_in_place_of_the_kept_ones(tmp_path):
+    results, report = tmp_path / "results.json", tmp_path / "benchmarks.md"
+    rows = [("Export csv: time", "1.0 s", "< 10 s", "met"),
+            ("Import of the 10,000-activity workbook: time", "40.0 s", "< 60 s", "met"),
+            ("Health report over the whole register: time", "5.0 s", "< 15 s", "met")]
+    first = _run(10_000, {"Import of the workbook: time": ("time", "s", 40.0)}, rows=rows)
+    first["notes"] = ["Each export, import and report ran 3 times."]
+    run.save(results, report, 10_000, first, None)
+    for seconds in (30.0, 20.0):  # measured twice: the later run's rows and notes stay
+        again = {"rows": [("Import of the 10,000-activity workbook: time", f"{seconds} s",
+                           "< 60 s", "met"), ("Re-import, unchanged: time", "9.0 s", "", "")],
+                 "notes": [f"{run.IMPORTS_MEASURED_BY}a run of {seconds} s.",
+                           f"{run.IMPORTS_REPEATED}{int(seconds)} times."],
+                 "measures": {"Import of the workbook: time": {"kind": "time", "unit": "s",
+                                                               "value": seconds}}}
+        run.save(results, report, 10_000, {**_run(10_000, {}), **again}, "imports")
+    kept = json.loads(results.read_text())["10000"]
+    assert [row[:2] for row in kept["rows"]] == [
+        ["Export csv: time", "1.0 s"], ["Import of the 10,000-activity workbook: time", "20.0 s"],
+        ["Health report over the whole register: time", "5.0 s"],
+        ["Re-import, unchanged: time", "9.0 s"]]
+    assert kept["measures"]["Import of the workbook: time"]["value"] == 20.0
+    assert kept["notes"] == ["Each export, import and report ran 3 times.",
+                             f"{run.IMPORTS_MEASURED_BY}a run of 20.0 s.",
+                             f"{run.IMPORTS_REPEATED}20 times."]
+
+
 def test_an_instructions_only_run_needs_a_larger_size_measured_already(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "instructions",
