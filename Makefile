@@ -36,7 +36,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=ropa.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 test: install lint  ## the whole suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set)
-	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 bench: install  ## benchmarks of DESIGN.md section 6 on PostgreSQL (writes docs/benchmarks.md)
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -278,29 +278,6 @@ def test_growth_run_at_a_tiny_scale(tmp_path):
     # The CSV export was not asked for: no export of the same work out of the larger one.
     assert f"{run.SAME_WORK}: time" not in measured
 
-    # The import measured again alone, beside the smaller register kept: its rows and
-    # measures replaced in their places, every other row of the size left as it was.
-    before = kept["100"]
-    again = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "imports", "--keep",
-         "--activities", "100", "--organisations", "4",
-         "--beside-database", env["BENCH_DATABASE_URL"],
-         "--results", str(results), "--report", str(report)],
-        env={**os.environ, "BENCH_DATABASE_URL": env["BENCH_DATABASE_URL"] + "_growth"},
-        cwd=ROOT, capture_output=True, text=True)
-    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
-    after = json.loads(results.read_text())["100"]
-    assert [row[0] for row in after["rows"]] == [row[0] for row in before["rows"]]
-    imported = [i for i, row in enumerate(after["rows"]) if "mport" in row[0]]
-    assert imported and all(after["rows"][i] == before["rows"][i]
-                            for i in range(len(after["rows"])) if i not in imported)
-    assert after["rows"][imported[0]] != before["rows"][imported[0]]  # measured again
-    assert after["measures"]["Import of the workbook: time"]["beside"] > 0
-    assert after["measures"]["Export json: time"] == before["measures"]["Export json: time"]
-    [note] = [n for n in after["notes"] if n.startswith(run.IMPORTS_MEASURED_BY)]
-    assert "--only imports" in note and note in report.read_text()
-    assert "Import of the 100-activity workbook: time" in again.stdout
-
 
 def test_a_measured_command_reports_its_own_peak_not_the_benchmarks(tmp_path):
     """The command runs in a process forked from the benchmark's own: its peak memory is its
