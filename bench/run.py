@@ -608,6 +608,17 @@ def exports_alone(database_url: str, workdir: Path, formats: list[str], activiti
                                        str(workdir / f"register.{fmt}")), fmt, activities)
 
 
+def registers_measured(database_url: str, workdir: Path, activities: int, prepared: bool,
+                       beside: str | None) -> list[tuple]:
+    """(database, folder, activities, import database prepared) of each register a run's
+    commands measure: the smaller register ``beside`` first when given, then this one."""
+    registers = [(database_url, workdir, activities, prepared)]
+    if beside:
+        (workdir / "beside").mkdir()
+        registers.insert(0, (beside, workdir / "beside", count_activities(beside), False))
+    return registers
+
+
 def commands(database_url: str, workdir: Path, activities: int, formats: list[str], *,
              jobs: int = 1, import_prepared: bool = False, beside: str | None = None) -> None:
     """Every command measured in its own process: the register exported in each of
@@ -624,10 +635,7 @@ def commands(database_url: str, workdir: Path, activities: int, formats: list[st
     runs' minutes or hours apart (a shared machine's speed changes in between)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    registers = [(database_url, workdir, activities, import_prepared)]
-    if beside:
-        (workdir / "beside").mkdir()
-        registers.insert(0, (beside, workdir / "beside", count_activities(beside), False))
+    registers = registers_measured(database_url, workdir, activities, import_prepared, beside)
 
     def export(where: tuple, fmt: str, *extra: str) -> dict:
         url, folder = where[0], where[1]
@@ -703,10 +711,7 @@ def imports_alone(database_url: str, workdir: Path, activities: int, *, prepared
     given (:func:`paired_imports`)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    registers = [(database_url, workdir, activities, prepared)]
-    if beside:
-        (workdir / "beside").mkdir()
-        registers.insert(0, (beside, workdir / "beside", count_activities(beside), False))
+    registers = registers_measured(database_url, workdir, activities, prepared, beside)
     with ThreadPoolExecutor(max_workers=1) as pool:
         workbooks = [[pool.submit(measured_command, url, "export_register", "--format",
                                   "workbook", "-o", str(folder / "register.workbook"))]
