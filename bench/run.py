@@ -431,11 +431,15 @@ PAIRED_THROUGHPUT = "Lawful-basis lookup through gunicorn: throughput beside the
 
 
 def token_for_bench() -> str:
+    """A new token of the bench user (the database keeps its digest, not the secret)."""
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
+    from entities.tokens import token_create
+
     user = get_user_model().objects.get(username="bench-admin")
-    return Token.objects.get_or_create(user=user)[0].key
+    Token.objects.filter(user=user).delete()
+    return token_create(user)[1]
 
 
 #: Ways of reaching the database measured against the shipped one through gunicorn: (label,
@@ -452,11 +456,16 @@ DATABASE_WAYS: list[tuple[str, dict[str, str]]] = [
 
 
 def beside_register(database_url: str) -> tuple[int, int, str]:
-    """(activities, the activity looked up, the token) of a smaller register measured
-    earlier and kept at ``database_url``: the activity its own run looked up, and the
-    token of its bench user."""
+    """(activities, the activity looked up, a token) of a smaller register measured earlier
+    and kept at ``database_url``: the activity its own run looked up, and a new token of
+    its bench user (the database keeps only a token's digest)."""
+    import secrets
+
     import psycopg
 
+    from entities.tokens import token_digest
+
+    secret = secrets.token_hex(20)
     try:
         with psycopg.connect(database_url) as conn:
             activities = conn.execute(
@@ -464,15 +473,18 @@ def beside_register(database_url: str) -> tuple[int, int, str]:
             activity = conn.execute(
                 "SELECT id FROM processing_processingactivity ORDER BY id OFFSET %s LIMIT 1",
                 [activities // 2]).fetchone()
-            token = conn.execute(
-                "SELECT t.key FROM authtoken_token t JOIN auth_user u ON u.id = t.user_id "
-                "WHERE u.username = 'bench-admin'").fetchone()
+            user = conn.execute(
+                "SELECT id FROM auth_user WHERE username = 'bench-admin'").fetchone()
+            if user is not None:
+                conn.execute("DELETE FROM authtoken_token WHERE user_id = %s", user)
+                conn.execute("INSERT INTO authtoken_token (key, created, user_id) "
+                             "VALUES (%s, now(), %s)", [token_digest(secret), user[0]])
     except psycopg.Error as error:
         raise SystemExit(f"--beside-database {database_url}: {error}") from None
-    if activity is None or token is None:
+    if activity is None or user is None:
         raise SystemExit(f"--beside-database {database_url}: no register measured there (its "
-                         f"activities and the token of a throughput run are needed).")
-    return activities, activity[0], token[0]
+                         f"activities and the bench user of a throughput run are needed).")
+    return activities, activity[0], secret
 
 
 def throughput(database_url: str, activity_id: int, rounds: int, *, ways: bool = True,

@@ -100,7 +100,7 @@ class ApiTokenAdmin(ModelAdmin):
                               organisation_ids=dpo_organisation_ids(request))
         if request.method == "POST" and form.is_valid():
             try:
-                token = tokens.api_token_issue(
+                token, secret = tokens.api_token_issue(
                     organisation=form.cleaned_data["organisation"],
                     name=form.cleaned_data["name"], user=request.user, path=ChangePath.ADMIN)
             except ValidationError as exc:
@@ -112,7 +112,7 @@ class ApiTokenAdmin(ModelAdmin):
                 return TemplateResponse(
                     request, "admin/entities/apitoken/issued.html",
                     self._context(request, title=_("API token issued"), token=token,
-                                  organisation=form.cleaned_data["organisation"]))
+                                  secret=secret, organisation=form.cleaned_data["organisation"]))
         return TemplateResponse(request, "admin/entities/apitoken/add.html",
                                 self._context(request, title=_("Issue an API token"),
                                               form=form))

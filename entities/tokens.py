@@ -4,16 +4,23 @@
 A token belongs to an API client: a user with no password and no admin access whose only
 role is ``api_client`` in one organisation, so the API's permissions
 (processing/api/permissions.py) let it read that register and nothing else.
+
+The database holds a digest of each token's secret, never the secret: DRF's ``key`` column
+holds ``token_digest(secret)``, and the API looks a token up by the digest of what it is
+sent. A copy of the database, or a backup, opens nothing; the secret is shown once, to
+whoever issued it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from rest_framework.authtoken.models import Token
 
 from ropa.audit import audit_context
 
@@ -24,6 +31,19 @@ from .services import membership_set
 NAME_MAX = 60
 
 
+def token_digest(secret: str) -> str:
+    """What the database holds of a token's secret: its BLAKE2b digest of 20 bytes, 40
+    hexadecimal characters (the width of DRF's ``key`` column)."""
+    return hashlib.blake2b(secret.encode(), digest_size=20).hexdigest()
+
+
+def token_create(user, model: type[Token] = Token) -> tuple[Token, str]:
+    """A new token of ``user`` and its secret (40 hexadecimal characters, as DRF's keys),
+    to be shown once: only its digest is stored."""
+    secret = secrets.token_hex(20)
+    return model.objects.create(user=user, key=token_digest(secret)), secret
+
+
 def client_username(organisation: Organisation, name: str) -> str:
     """A username of its own (a revoked client's stays, inactive, with its history)."""
     return f"api-{organisation.pk}-{slugify(name)[:100]}-{secrets.token_hex(3)}"
@@ -31,10 +51,9 @@ def client_username(organisation: Organisation, name: str) -> str:
 
 @transaction.atomic
 def api_token_issue(*, organisation: Organisation, name: str, user=None,
-                    path: str | None = None) -> ApiToken:
-    """A new read-only token of ``organisation`` for the client called ``name``.
-
-    The secret is the token's ``key``: the caller shows it once. Refused (ValidationError
+                    path: str | None = None) -> tuple[ApiToken, str]:
+    """A new read-only token of ``organisation`` for the client called ``name``, and its
+    secret, which the caller shows once (the database keeps its digest). Refused (ValidationError
     naming the field) when the name is empty, too long or already names a client."""
     name = (name or "").strip()
     if not slugify(name):
@@ -55,7 +74,7 @@ def api_token_issue(*, organisation: Organisation, name: str, user=None,
     with audit_context(user=user, path=path):
         membership_set(user_account=account, organisation=organisation,
                        role=MemberRole.API_CLIENT, user=user, path=path)
-    return ApiToken.objects.create(user=account)
+    return token_create(account, ApiToken)
 
 
 @transaction.atomic

@@ -3,9 +3,10 @@
 Every API call by a program starts here, so the token and its user are read with one SQL
 statement written once from the models, instead of composing the same ORM query on each
 request. What is accepted or refused is exactly DRF's ``TokenAuthentication``, except
-that a client address with too many failed token authentications (the
-``token_failures`` rate) is answered 429, by a web process that saw it fail, before any
-token it sends is looked up.
+that the token is looked up by the digest of the key sent (the database holds digests,
+never secrets: entities/tokens.py), and that a client address with too many failed token
+authentications (the ``token_failures`` rate) is answered 429, by a web process that saw
+it fail, before any token it sends is looked up.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, throttling
 from rest_framework.authtoken.models import Token
 
+from entities.tokens import token_digest
 from ropa.db import prepared_cursor
 from ropa.security import client_address
 
@@ -123,7 +125,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
         statement, token_fields, user_fields = _token_sql()
         with prepared_cursor() as cursor:
-            cursor.execute(statement, [key])
+            cursor.execute(statement, [token_digest(key)])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))

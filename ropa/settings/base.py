@@ -85,6 +85,8 @@ DJANGO_APPS = [
     "django.contrib.admin",
 ]
 THIRD_PARTY_APPS = [
+    # Before rest_framework.authtoken: its drf_create_token, for tokens kept as digests.
+    "ropa.token_commands",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

@@ -3,6 +3,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from entities.models import Membership
+from entities.tokens import token_create
 from processing.models import SpecialCategoryCondition
 from tests.factories import (
     LawfulBasisUseFactory,
@@ -27,8 +28,9 @@ def member(organisation, role, username=None):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    Token.objects.filter(user=user).delete()
+    _token, secret = token_create(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 
 

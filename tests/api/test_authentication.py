@@ -65,3 +65,49 @@ def test_a_token_write_is_recorded_as_its_user_through_the_api(dpo_user, activit
     record = activity.history.latest()
     assert record.name == "Renamed"
     assert record.history_user == dpo_user and record.history_path == "api"
+
+
+def test_the_database_holds_no_secret_and_its_digest_opens_nothing(dpo_user, activity):
+    """What a copy of the database shows (the key column) is a digest: sent as a token,
+    it is refused like any wrong one."""
+    from rest_framework.authtoken.models import Token
+
+    from entities.tokens import token_create, token_digest
+
+    token, secret = token_create(dpo_user)
+    stored = Token.objects.values_list("key", flat=True).get(user=dpo_user)
+    assert stored == token.key == token_digest(secret) != secret and len(stored) == 40
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {stored}")
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
+
+
+def test_drf_create_token_prints_a_working_token_once(dpo_user, activity):
+    """DRF's command, replaced: the token it prints works, and one already issued is
+    replaced only when asked (-r), since it cannot be printed again."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from rest_framework.authtoken.models import Token
+
+    from entities.tokens import token_digest
+
+    out = io.StringIO()
+    call_command("drf_create_token", dpo_user.username, stdout=out)
+    first = out.getvalue().split()[2]
+    assert out.getvalue() == f"Generated token {first} for user {dpo_user.username}\n"
+    assert Token.objects.get(user=dpo_user).key == token_digest(first)
+    with pytest.raises(CommandError, match=r"has a token already.*give -r"):
+        call_command("drf_create_token", dpo_user.username, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("drf_create_token", dpo_user.username, "-r", stdout=out)
+    second = out.getvalue().split()[2]
+    client = APIClient()
+    for secret, status in ((first, 401), (second, 200)):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+        assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == status
+    with pytest.raises(CommandError, match="user nobody does not exist"):
+        call_command("drf_create_token", "nobody", stdout=io.StringIO())

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from entities.models import Organisation
+from entities.tokens import token_create
 from processing.models import ProcessingActivity
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -31,10 +31,10 @@ def example(name: str) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_the_group_register_example_builds_what_it_describes(live_server, tmp_path):
     integrator = get_user_model().objects.create_superuser("integrator", "it@example.org", "x")
-    token = Token.objects.create(user=integrator)
+    _token, secret = token_create(integrator)
 
     run = subprocess.run(["bash", "-c", example("group-register")], cwd=tmp_path,
-                         env={"ROPA": live_server.url, "TOKEN": token.key,
+                         env={"ROPA": live_server.url, "TOKEN": secret,
                               "PATH": "/usr/local/bin:/usr/bin:/bin"},
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr

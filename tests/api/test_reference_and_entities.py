@@ -4,6 +4,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from entities.models import Membership
+from entities.tokens import token_digest
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_recipients_endpoint_and_filter(dpo_client, activity, org):
 def test_issue_api_token_gives_a_read_only_token(org, activity, capsys):
     call_command("issue_api_token", "--organisation", str(org.pk))
     key = capsys.readouterr().out.strip()
-    token = Token.objects.get(key=key)
+    token = Token.objects.get(key=token_digest(key))
     assert token.user.username == f"api-{org.pk}"
     assert Membership.objects.get(user=token.user).role == "api_client"
     client = APIClient()
@@ -69,9 +70,15 @@ def test_issue_api_token_gives_a_read_only_token(org, activity, capsys):
     assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
     assert client.patch(f"/api/v1/activities/{activity.pk}/", {"name": "x"},
                         format="json").status_code == 403
-    # Reused on a second call.
+    # A second call gives the same client a new token, which replaces the first: the
+    # database holds digests only, so the first cannot be printed again.
     call_command("issue_api_token", "--organisation", str(org.pk))
-    assert capsys.readouterr().out.strip() == key
+    again = capsys.readouterr()
+    assert again.out.strip() != key and "its earlier token no longer works" in again.err
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {again.out.strip()}")
+    assert client.get(f"/api/v1/activities/{activity.pk}/").status_code == 200
+    assert Token.objects.get().user == token.user
 
 
 def test_issue_api_token_refuses_a_user_that_can_write(org, dpo_user):

@@ -16,6 +16,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 
+from entities.tokens import token_create
 from ropa.wsgi import application
 from tests.api.conftest import member
 from tests.factories import OrganisationFactory, ThirdPartyFactory, complete_activity
@@ -42,15 +43,14 @@ def keep_test_connection():
 
 @pytest.fixture
 def seeded_register(db, keep_test_connection):
-    from rest_framework.authtoken.models import Token
 
     org = OrganisationFactory(name="Mondago Limited")
     for n in range(1, 4):
         activity = complete_activity(organisation=org, reference=f"PA-{n:03d}")
     activity.joint_controllers.set([ThirdPartyFactory(organisation=org, kind="joint_controller")])
     dpo = member(org, "dpo", "fuzz-dpo")
-    token, _ = Token.objects.get_or_create(user=dpo)
-    return {"token": token.key, "activity": activity, "organisation": org}
+    _token, secret = token_create(dpo)
+    return {"token": secret, "activity": activity, "organisation": org}
 
 
 def _existing_object(path: str, register) -> dict:

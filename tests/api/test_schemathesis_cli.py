@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from entities.tokens import token_create
 from tests.api.conftest import member
 from tests.factories import OrganisationFactory, ThirdPartyFactory, complete_activity
 
@@ -32,12 +32,12 @@ def test_schemathesis_finds_no_failure(live_server, seed):
     for n in range(1, 4):
         activity = complete_activity(organisation=org, reference=f"PA-{n:03d}")
     activity.joint_controllers.set([ThirdPartyFactory(organisation=org, kind="joint_controller")])
-    token, _ = Token.objects.get_or_create(user=member(org, "dpo", "fuzz-dpo"))
+    _token, secret = token_create(member(org, "dpo", "fuzz-dpo"))
 
     command = [str(Path(sys.executable).parent / "schemathesis"),
                "--config-file", str(ROOT / "schemathesis.toml"), "run",
                f"{live_server.url}/api/v1/schema/?format=json", "--checks", "all",
                "--seed", str(seed), "--phases", PHASES, "--max-examples", "5", "--no-color",
-               "-H", f"Authorization: Token {token.key}"]
+               "-H", f"Authorization: Token {secret}"]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-2000:]

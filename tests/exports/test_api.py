@@ -3,10 +3,10 @@ import json
 
 import openpyxl
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from entities.models import Membership
+from entities.tokens import token_create
 from processing.exports.registry import LAYOUTS
 from tests.exports.conftest import build_rich_register
 from tests.factories import OrganisationFactory, UserFactory
@@ -45,9 +45,9 @@ def test_auditor_exports_only_its_organisations(auditor, two_registers):
 
 
 def test_token_authentication_and_as_of(auditor):
-    token = Token.objects.create(user=auditor)
+    _token, secret = token_create(auditor)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     response = client.get("/api/v1/export/", {"format": "json", "as_of": "2000-01-01"})
     assert response.status_code == 200
     document = json.loads(response.content)

@@ -5,8 +5,8 @@ locked out, and failed token authentications are throttled."""
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from entities.tokens import token_create
 from ropa.security import client_address
 from tests.factories import UserFactory
 
@@ -98,12 +98,12 @@ def test_failed_token_authentications_are_throttled_per_client(settings):
     assert f"the limit is {settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['token_failures']}" \
         in error["message"]
     # A good token from the same address waits too; another address is not concerned.
-    token = Token.objects.create(user=UserFactory())
+    _token, secret = token_create(UserFactory())
     assert guesser.get("/api/v1/activities/",
-                       HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 429
+                       HTTP_AUTHORIZATION=f"Token {secret}").status_code == 429
     other = APIClient(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert other.get("/api/v1/activities/",
-                     HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+                     HTTP_AUTHORIZATION=f"Token {secret}").status_code == 200
 
 
 @pytest.mark.django_db
@@ -112,8 +112,8 @@ def test_successful_token_authentications_are_not_counted():
 
     from processing.api.authentication import FailedTokenThrottle
 
-    token = Token.objects.create(user=UserFactory())
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, secret = token_create(UserFactory())
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {secret}")
     for _ in range(FailedTokenThrottle().num_requests + 5):
         assert client.get("/api/v1/lawful-bases/").status_code == 200
 

@@ -1,7 +1,9 @@
 """``manage.py issue_api_token --organisation ID [--user NAME]``: a read-only API token.
 
 The token belongs to a user whose only role in the organisation is ``api_client``, so
-it can read that organisation's register through the API and change nothing.
+it can read that organisation's register through the API and change nothing. Each call
+prints a new token, which replaces the client's earlier one: the database keeps only a
+digest of a token (entities/tokens.py), so a token cannot be shown again.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,11 +13,13 @@ from rest_framework.authtoken.models import Token
 
 from entities.models import MemberRole, Membership, Organisation
 from entities.services import membership_set
+from entities.tokens import token_create
 from ropa.audit import ChangePath, audit_context
 
 
 class Command(BaseCommand):
-    help = "Create (or reuse) a read-only API client of an organisation and print its token."
+    help = ("Create (or reuse) a read-only API client of an organisation and print a new "
+            "token for it; the client's earlier token stops working.")
 
     def add_arguments(self, parser):
         parser.add_argument("--organisation", type=int, required=True,
@@ -44,6 +48,8 @@ class Command(BaseCommand):
         if existing is None:
             with audit_context(path=ChangePath.COMMAND):
                 membership_set(user_account=account, organisation=org, role=MemberRole.API_CLIENT)
-        token, _created = Token.objects.get_or_create(user=account)
-        self.stderr.write(f"Read-only token of {username} for {org.name}:")
-        self.stdout.write(token.key)
+        replaced = Token.objects.filter(user=account).delete()[0]
+        _token, secret = token_create(account)
+        self.stderr.write(f"Read-only token of {username} for {org.name}"
+                          + (" (its earlier token no longer works)" if replaced else "") + ":")
+        self.stdout.write(secret)
