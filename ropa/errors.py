@@ -13,6 +13,8 @@ from django.http import (
 )
 from django.views import defaults
 
+from ropa.security import evaluating_page
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,6 +26,7 @@ def _or_plain(render, plain):
         return plain
 
 
+@evaluating_page
 def not_found(request, exception=None):
     """A page that does not exist: JSON in the API's error shape under /api/, the site's
     page elsewhere."""
@@ -34,11 +37,13 @@ def not_found(request, exception=None):
                      HttpResponseNotFound("<h1>Not Found</h1>"))
 
 
+@evaluating_page
 def permission_denied(request, exception=None):
     return _or_plain(lambda: defaults.permission_denied(request, exception),
                      HttpResponseForbidden("<h1>403 Forbidden</h1>"))
 
 
+@evaluating_page
 def server_error(request):
     return _or_plain(lambda: defaults.server_error(request),
                      HttpResponseServerError("<h1>Server Error (500)</h1>"))

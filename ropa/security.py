@@ -9,6 +9,7 @@ import ipaddress
 import logging
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.decorators import csp_update
 from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as _CSPMiddleware
 from csp.utils import build_policy
@@ -89,17 +90,32 @@ _RESPONSE_POLICY = ("_csp_config", "_csp_update", "_csp_replace",
 
 
 @functools.cache
-def _site_policies() -> tuple[tuple[str, str, str], ...]:
-    """(header, policy, setting) of the site-wide policies, built from the settings once."""
-    return tuple((header, policy, name) for header, policy, name in (
-        (HEADER, build_policy(), "CONTENT_SECURITY_POLICY"),
-        (HEADER_REPORT_ONLY, build_policy(report_only=True),
-         "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
-    ) if policy)
+def _site_policies(evaluating: bool = False) -> tuple[tuple[str, str, str], ...]:
+    """(header, policy, setting) of the site-wide policies, built from the settings once.
+    ``evaluating``: those of the pages whose scripts evaluate expressions (the admin
+    theme's Alpine.js, under ROPA_CSP_EVAL_PATHS): the site's, updated with ROPA_CSP_EVAL."""
+    update = getattr(settings, "ROPA_CSP_EVAL", None) if evaluating else None
+    return tuple((header, build_policy(update=update, report_only=report_only), name)
+                 for header, report_only, name in (
+                     (HEADER, False, "CONTENT_SECURITY_POLICY"),
+                     (HEADER_REPORT_ONLY, True, "CONTENT_SECURITY_POLICY_REPORT_ONLY"))
+                 if build_policy(report_only=report_only))
+
+
+def evaluating_page(view):
+    """A view whose page is drawn by the admin theme wherever it is served (the error
+    pages): its policies are those of ROPA_CSP_EVAL_PATHS (django-csp's ``csp_update``)."""
+
+    @functools.wraps(view)
+    def page(*args, **kwargs):
+        update = getattr(settings, "ROPA_CSP_EVAL", None) or {}
+        return csp_update(update)(csp_update(update, REPORT_ONLY=True)(view))(*args, **kwargs)
+
+    return page
 
 
 def _settings_changed(setting, **kwargs):
-    if setting.startswith("CONTENT_SECURITY_POLICY"):
+    if setting.startswith(("CONTENT_SECURITY_POLICY", "ROPA_CSP_EVAL")):
         _site_policies.cache_clear()
 
 
@@ -120,7 +136,9 @@ class CSPMiddleware(_CSPMiddleware):
             http.HTTPStatus.INTERNAL_SERVER_ERROR, http.HTTPStatus.NOT_FOUND
         ):
             return response
-        for header, policy, name in _site_policies():
+        evaluating = request.path_info.startswith(
+            tuple(getattr(settings, "ROPA_CSP_EVAL_PATHS", None) or ()))
+        for header, policy, name in _site_policies(evaluating):
             exempt = "_csp_exempt_ro" if header == HEADER_REPORT_ONLY else "_csp_exempt"
             prefixes = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
             if (header not in response and getattr(response, exempt, False) is False

@@ -58,20 +58,32 @@ def reference_data(transactional_db):
     load_reference_data()
 
 
+def refused_by_policy(message: str) -> bool:
+    """Whether a console message is Chromium's report of a script, style or frame that the
+    page's Content-Security-Policy refused."""
+    return "Content Security Policy" in message or "Content-Security-Policy" in message
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) for each user of a test."""
-    contexts = []
+    """Open a fresh browser context (its own cookies) for each user of a test. Whatever
+    the pages it opens do, their Content-Security-Policy refuses nothing: a refusal is a
+    script or a style that would not run for the user, and fails the test."""
+    contexts, refused = [], []
 
     def open_page():
         context = browser.new_context(viewport={"width": 1600, "height": 1000})
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: refused.append(f"{page.url}: {message.text}")
+                if refused_by_policy(message.text) else None)
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def login(page, live_server, username, password=PASSWORD):

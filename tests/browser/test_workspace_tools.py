@@ -91,3 +91,21 @@ def test_a_dpo_issues_copies_and_revokes_an_api_token(new_page, live_server):
     page.click("input[value='Yes, revoke it']")
     page.wait_for_selector("text=is revoked")
     assert page.get_by_text("No API tokens yet.").is_visible()
+
+
+def test_pages_outside_the_admin_work_without_evaluated_scripts(new_page, live_server,
+                                                                reference_data):
+    """The API's documentation (Swagger UI) is drawn under a policy without 'unsafe-eval',
+    the error pages (drawn by the admin theme) under the admin's: both refuse nothing."""
+
+    UserFactory(username="reader")
+    page = new_page()
+    login(page, live_server, "reader")
+    response = page.goto(f"{live_server.url}/api/v1/docs/")
+    assert "'unsafe-eval'" not in response.headers["content-security-policy"]
+    page.locator(".opblock-summary-path", has_text="/api/v1/activities/").first.wait_for()
+    screenshot(page, "api-docs")
+    missing = page.goto(f"{live_server.url}/no/such/page/")
+    assert missing.status == 404 and "'unsafe-eval'" in missing.headers[
+        "content-security-policy"]
+    page.get_by_text("Back to the worklist").wait_for()

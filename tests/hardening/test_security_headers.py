@@ -30,11 +30,33 @@ def directives(header: str) -> dict[str, set[str]]:
 
 @pytest.mark.django_db
 def test_pages_and_api_carry_the_site_policy(client, admin_user):
-    expected = directives(build_policy())
-    assert expected["frame-ancestors"] == {"'none'"}
-    assert directives(client.get("/admin/login/")["Content-Security-Policy"]) == expected
+    """Nothing is evaluated, except by the admin theme's Alpine.js: on the admin's pages and
+    on the error pages, which the theme draws, script-src adds 'unsafe-eval'."""
+    site = directives(build_policy())
+    assert site["frame-ancestors"] == {"'none'"} and site["script-src"] == {"'self'"}
+    theme = {**site, "script-src": {"'self'", "'unsafe-eval'"}}
+    assert directives(client.get("/admin/login/")["Content-Security-Policy"]) == theme
+    assert directives(client.get("/no/such/page/")["Content-Security-Policy"]) == theme
     client.force_login(admin_user)
-    assert directives(client.get("/api/v1/activities/")["Content-Security-Policy"]) == expected
+    assert directives(client.get("/admin/")["Content-Security-Policy"]) == theme
+    for path in ("/api/v1/activities/", "/api/v1/docs/", "/api/v1/schema/", "/health/"):
+        response = client.get(path)
+        assert response.status_code in (200, 503), path
+        assert directives(response["Content-Security-Policy"]) == site, path
+    # A 404 of the API answers JSON, which evaluates nothing either way.
+    assert client.get("/api/v1/nothing-here/").status_code == 404
+
+
+def test_the_pages_that_evaluate_follow_the_settings():
+    with override_settings(ROPA_CSP_EVAL_PATHS=["/embed/"],
+                           ROPA_CSP_EVAL={"script-src": ["https://cdn.example.org"]}):
+        embedded, _ = serve(plain, "/embed/widget/")
+        admin, _ = serve(plain, "/admin/")
+    assert directives(embedded["Content-Security-Policy"])["script-src"] == {
+        "'self'", "https://cdn.example.org"}
+    assert directives(admin["Content-Security-Policy"])["script-src"] == {"'self'"}
+    again, _ = serve(plain, "/admin/")
+    assert "'unsafe-eval'" in directives(again["Content-Security-Policy"])["script-src"]
 
 
 def test_a_change_of_settings_changes_the_policy():
