@@ -433,13 +433,10 @@ PAIRED_THROUGHPUT = "Lawful-basis lookup through gunicorn: throughput beside the
 def token_for_bench() -> str:
     """A new token of the bench user (the database keeps its digest, not the secret)."""
     from django.contrib.auth import get_user_model
-    from rest_framework.authtoken.models import Token
 
-    from entities.tokens import token_create
+    from entities.tokens import token_replace
 
-    user = get_user_model().objects.get(username="bench-admin")
-    Token.objects.filter(user=user).delete()
-    return token_create(user)[1]
+    return token_replace(get_user_model().objects.get(username="bench-admin"))[0]
 
 
 #: Ways of reaching the database measured against the shipped one through gunicorn: (label,
@@ -459,13 +456,11 @@ def beside_register(database_url: str) -> tuple[int, int, str]:
     """(activities, the activity looked up, a token) of a smaller register measured earlier
     and kept at ``database_url``: the activity its own run looked up, and a new token of
     its bench user (the database keeps only a token's digest)."""
-    import secrets
-
     import psycopg
 
-    from entities.tokens import token_digest
+    from entities.tokens import token_digest, token_secret
 
-    secret = secrets.token_hex(20)
+    secret = token_secret()
     try:
         with psycopg.connect(database_url) as conn:
             activities = conn.execute(
@@ -592,15 +587,21 @@ def throughput(database_url: str, activity_id: int, rounds: int, *, ways: bool =
     print(f"  ({THROUGHPUT_NOTES[-1]})", flush=True)
 
 
+def _resolved(runs: list) -> tuple[list[dict], dict | None]:
+    """(the results of ``runs``, results or futures of :func:`measured_command`; the first
+    that was stopped, which then stands for all of them)."""
+    results = [run.result() if hasattr(run, "result") else run for run in runs]
+    return results, next((result for result in results if "stopped" in result), None)
+
+
 def fastest(runs: list) -> dict:
     """One measure of a command run several times (results or futures of
     :func:`measured_command`): the least of its times and of its CPU times, the largest of
     its peaks of memory. A shared machine only ever slows a run down, so the least time is
     the command's own; a run that was stopped stands for all of them."""
-    results = [run.result() if hasattr(run, "result") else run for run in runs]
-    stopped = [result for result in results if "stopped" in result]
+    results, stopped = _resolved(runs)
     if stopped:
-        return stopped[0]
+        return stopped
     best = min(results, key=lambda result: result["seconds"])
     return {**best, "cpu_seconds": min(result["cpu_seconds"] for result in results),
             "peak_mb": max(result["peak_mb"] for result in results), "runs": len(results)}
@@ -782,10 +783,9 @@ def typical(runs: list) -> dict:
     is judged on these, not on the least: a short run more often falls between two of a
     shared machine's slow spells than one ten times longer, so the least of the smaller
     register's runs is luckier than the larger's, and their ratio too high."""
-    results = [run.result() if hasattr(run, "result") else run for run in runs]
-    stopped = [result for result in results if "stopped" in result]
+    results, stopped = _resolved(runs)
     if stopped:
-        return stopped[0]
+        return stopped
     return {"seconds": statistics.median(result["seconds"] for result in results),
             "cpu_seconds": statistics.median(result["cpu_seconds"] for result in results),
             "runs": len(results)}

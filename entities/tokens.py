@@ -37,11 +37,23 @@ def token_digest(secret: str) -> str:
     return hashlib.blake2b(secret.encode(), digest_size=20).hexdigest()
 
 
+def token_secret() -> str:
+    """A new secret: 40 hexadecimal characters, as DRF's keys."""
+    return secrets.token_hex(20)
+
+
 def token_create(user, model: type[Token] = Token) -> tuple[Token, str]:
-    """A new token of ``user`` and its secret (40 hexadecimal characters, as DRF's keys),
-    to be shown once: only its digest is stored."""
-    secret = secrets.token_hex(20)
+    """A new token of ``user`` and its secret, to be shown once: only its digest is
+    stored."""
+    secret = token_secret()
     return model.objects.create(user=user, key=token_digest(secret)), secret
+
+
+def token_replace(user) -> tuple[str, bool]:
+    """A new token of ``user`` in place of any it had (which stops working): (its secret,
+    whether one was replaced)."""
+    replaced = Token.objects.filter(user=user).delete()[0] > 0
+    return token_create(user)[1], replaced
 
 
 def client_username(organisation: Organisation, name: str) -> str:

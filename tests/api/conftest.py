@@ -1,9 +1,8 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from entities.models import Membership
-from entities.tokens import token_create
+from entities.tokens import token_replace
 from processing.models import SpecialCategoryCondition
 from tests.factories import (
     LawfulBasisUseFactory,
@@ -28,8 +27,7 @@ def member(organisation, role, username=None):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    Token.objects.filter(user=user).delete()
-    _token, secret = token_create(user)
+    secret, _replaced = token_replace(user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     return client
 

@@ -9,11 +9,10 @@ digest of a token (entities/tokens.py), so a token cannot be shown again.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from entities.models import MemberRole, Membership, Organisation
 from entities.services import membership_set
-from entities.tokens import token_create
+from entities.tokens import token_replace
 from ropa.audit import ChangePath, audit_context
 
 
@@ -48,8 +47,7 @@ class Command(BaseCommand):
         if existing is None:
             with audit_context(path=ChangePath.COMMAND):
                 membership_set(user_account=account, organisation=org, role=MemberRole.API_CLIENT)
-        replaced = Token.objects.filter(user=account).delete()[0]
-        _token, secret = token_create(account)
+        secret, replaced = token_replace(account)
         self.stderr.write(f"Read-only token of {username} for {org.name}"
                           + (" (its earlier token no longer works)" if replaced else "") + ":")
         self.stdout.write(secret)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from entities.tokens import token_create
+from entities.tokens import token_replace
 
 
 class Command(BaseCommand):
@@ -29,11 +29,9 @@ class Command(BaseCommand):
             user = User._default_manager.get_by_natural_key(username)
         except User.DoesNotExist:
             raise CommandError(f"Cannot create the Token: user {username} does not exist") from None
-        existing = Token.objects.filter(user=user)
-        if existing.exists() and not reset_token:
+        if not reset_token and Token.objects.filter(user=user).exists():
             raise CommandError(
                 f"User {username} has a token already. Only its digest is stored, so it "
                 f"cannot be shown again: give -r to replace it with a new one.")
-        existing.delete()
-        _token, secret = token_create(user)
+        secret, _replaced = token_replace(user)
         self.stdout.write(f"Generated token {secret} for user {username}")
